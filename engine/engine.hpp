@@ -1,0 +1,124 @@
+// The engine facade: the one place that turns a user's step into a committed, hash-chained event
+// with its derived deadlines and reminder timers, and fires reminders into the outbox. It knows
+// no SQLite (Store), no MSM (Workflow) and no Asio (runtime/). Every mutating call is exactly one
+// write transaction; a refused call writes nothing (invariants I1, I2). One thread at a time.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/clock.hpp"
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+#include "engine/store.hpp"
+#include "engine/timezone.hpp"
+#include "engine/workflow.hpp"
+
+namespace djflow::engine {
+
+// Who or what a new case is about.
+struct CaseSubject {
+  std::optional<PersonId> person;
+  std::string branch;  // required when there is no person (taken from the person otherwise)
+  std::string title;   // defaults to the person's name
+};
+
+struct StepOutcome {
+  Case c;                          // after the step
+  EventRecord event;
+  std::vector<Deadline> opened;
+  std::vector<Deadline> closed;
+};
+
+struct CaseView {
+  Case c;
+  const Workflow* workflow = nullptr;
+  std::optional<Person> subject;
+  std::vector<EventRecord> history;
+  std::vector<Deadline> deadlines;      // open, by due date
+  std::vector<std::string> allowed;     // event ids allowed in the current state
+};
+
+struct DueItem {
+  Deadline deadline;
+  Case c;
+  int days_left = 0;                    // negative: overdue by that many days
+};
+
+struct VerifyReport {
+  std::size_t cases = 0;
+  std::size_t events = 0;
+  std::vector<std::string> problems;    // empty when the history and the database are sound
+  std::string integrity;                // the backend's integrity check result
+  bool ok() const { return problems.empty() && integrity == "ok"; }
+};
+
+// Settings keys the engine reads from the store.
+inline constexpr const char* kSettingTimeZone = "timezone";          // default Asia/Shanghai
+inline constexpr const char* kSettingReminderTime = "reminder.time"; // "HH:MM", default 09:00
+
+class Engine {
+ public:
+  Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflows);
+
+  // Reads settings (time zone, reminder time, workflow config) and the calendar from the store.
+  // Call once after the database exists, and again after changing them.
+  Status load();
+
+  const Clock& clock() const { return clock_; }
+  const TimeZone& zone() const { return zone_; }
+  const WorkCalendar& calendar() const { return calendar_; }
+  const WorkflowRegistry& workflows() const { return workflows_; }
+  Store& store() { return store_; }
+  // Today's business date per the engine clock in the organisation's zone.
+  Date today() const;
+
+  // --- organisations and people (one transaction each) --------------------------------------
+  Status add_branch(Branch b);
+  Result<PersonId> add_person(Person p);
+
+  // --- cases ----------------------------------------------------------------------------------
+  // Creates a case of `workflow` with its initial event (e.g. "apply").
+  Result<StepOutcome> start(const std::string& workflow, const CaseSubject& subject, StepInput first);
+  // Records one step on an existing case.
+  Result<StepOutcome> record(CaseId id, StepInput in);
+  Result<CaseView> show(CaseId id);
+
+  // Open deadlines due within `within_days` of today (all when nullopt), or overdue only;
+  // overdue first, then by due date.
+  Result<std::vector<DueItem>> due(std::optional<int> within_days, bool overdue_only,
+                                   const DeadlineFilter& filter = {});
+
+  // Fires every reminder due by now, at most once each; the reminders of one deadline that fell
+  // due together collapse into one notification that says where things stand now. Returns the
+  // notifications written. `max_deadlines` bounds one batch (0: no bound).
+  Result<std::vector<Notification>> tick(std::size_t max_deadlines = 0);
+
+  // Checks every case's hash chain, sequence and head, and the backend's integrity.
+  Result<VerifyReport> verify();
+
+  // Reminder text for a deadline as of `today` (used by tick; exposed for tests and the daemon).
+  Text reminder_text(const Case& c, const Deadline& d, Date today) const;
+
+ private:
+  Result<StepOutcome> apply_step(Case c, std::vector<EventRecord> history,
+                                 std::optional<Person> subject, const Workflow& wf, StepInput in,
+                                 bool is_new);
+  Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
+                        std::vector<Deadline>& opened, std::vector<Deadline>& closed);
+  Status schedule_timers(const Deadline& d, const DeadlineSpec& spec);
+  TimePoint reminder_instant(Date d) const;
+
+  Store& store_;
+  const Clock& clock_;
+  const WorkflowRegistry& workflows_;
+  TimeZone zone_;
+  WorkCalendar calendar_;
+  Config config_;
+  int reminder_hour_ = 9;
+  int reminder_minute_ = 0;
+};
+
+}  // namespace djflow::engine

@@ -1,0 +1,143 @@
+// The persistence port. The engine owns this interface; storage/ implements it on SQLite (and a
+// PostgreSQL backend can implement it later). Every method is one short statement or query; the
+// engine groups them into one write transaction per command (begin_write ... commit), so a
+// command's event, case state, deadlines, timers and notifications commit together or not at
+// all (invariant I1). A Store is used by one thread at a time.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+struct CaseFilter {
+  std::optional<std::string> workflow;
+  std::optional<std::string> branch;              // exact branch code
+  std::optional<std::vector<std::string>> states; // any of these states
+  std::optional<PersonId> person;
+  std::size_t limit = 0;                          // 0: no limit
+};
+
+// An open deadline joined with the case it belongs to, for listings.
+struct DeadlineRow {
+  Deadline deadline;
+  Case c;
+};
+
+struct DeadlineFilter {
+  std::optional<Date> due_on_or_before;  // nullopt: all open deadlines
+  std::optional<std::string> branch;
+  std::optional<std::string> workflow;
+  std::optional<CaseId> case_id;
+  std::size_t limit = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- transactions -------------------------------------------------------------------------
+  // Starts a write transaction that holds the write lock from its start (SQLite: BEGIN
+  // IMMEDIATE). REQUIRES: no transaction open.
+  virtual Status begin_write() = 0;
+  virtual Status commit() = 0;
+  virtual void rollback() noexcept = 0;
+  virtual bool in_transaction() const = 0;
+
+  // --- settings (key/value, e.g. "timezone", "reminder.time") ---------------------------------
+  virtual Result<std::optional<std::string>> setting(const std::string& key) = 0;
+  virtual Status set_setting(const std::string& key, const std::string& value) = 0;
+
+  // --- working-day calendar -------------------------------------------------------------------
+  virtual Result<std::vector<HolidayRow>> holidays() = 0;
+  virtual Status upsert_holiday(const HolidayRow& row) = 0;
+
+  // --- organisations and people ---------------------------------------------------------------
+  virtual Status insert_branch(const Branch& b) = 0;  // Conflict if the code exists
+  virtual Result<std::optional<Branch>> find_branch(const std::string& code) = 0;
+  virtual Result<std::vector<Branch>> list_branches() = 0;
+
+  virtual Result<PersonId> insert_person(const Person& p) = 0;  // returns the new id
+  virtual Result<std::optional<Person>> find_person(PersonId id) = 0;
+  virtual Result<std::vector<Person>> list_persons(const std::optional<std::string>& branch) = 0;
+  virtual Status update_person_status(PersonId id, MemberStatus status,
+                                      std::optional<Date> joined) = 0;
+
+  // --- cases and their history ----------------------------------------------------------------
+  virtual Result<CaseId> insert_case(const Case& c) = 0;  // returns the new id; version 0
+  virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
+  virtual Result<std::vector<Case>> list_cases(const CaseFilter& f) = 0;
+  // Moves the case to `state`, version `expected_version + 1`, new chain head.
+  // Conflict when the stored version is not `expected_version`.
+  virtual Status update_case(CaseId id, std::int64_t expected_version, const std::string& state,
+                             const std::string& head_hash, TimePoint updated_at) = 0;
+
+  virtual Status append_event(const EventRecord& e) = 0;  // Conflict if (case, seq) exists
+  virtual Result<std::vector<EventRecord>> events(CaseId id) = 0;  // ordered by seq
+  // Calls `fn` for every case and its events in (case, seq) order; stops early on false.
+  virtual Status for_each_history(
+      const std::function<bool(const Case&, const std::vector<EventRecord>&)>& fn) = 0;
+
+  // --- deadlines ------------------------------------------------------------------------------
+  virtual Result<std::int64_t> insert_deadline(const Deadline& d) = 0;
+  virtual Result<std::vector<Deadline>> open_deadlines(CaseId id) = 0;
+  virtual Status close_deadline(std::int64_t deadline_id, Date closed_on) = 0;
+  // Open deadlines joined with their cases, ordered by due date then case id.
+  virtual Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) = 0;
+
+  // --- durable timers -------------------------------------------------------------------------
+  // Inserts unless a timer with the same key exists. Returns true when inserted.
+  virtual Result<bool> insert_timer(const Timer& t) = 0;
+  // Unfired timers with fire_at <= now, ordered by fire_at, at most `limit` (0: all).
+  virtual Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) = 0;
+  // Unfired timers of one deadline.
+  virtual Result<std::vector<Timer>> pending_timers(std::int64_t deadline_id) = 0;
+  virtual Status mark_timer_fired(std::int64_t timer_id, TimePoint at) = 0;
+  // Deletes the unfired timers of a deadline (when it closes).
+  virtual Status drop_pending_timers(std::int64_t deadline_id) = 0;
+  // The earliest unfired fire_at, if any.
+  virtual Result<std::optional<TimePoint>> next_timer_at() = 0;
+
+  // --- notification outbox ------------------------------------------------------------------
+  // Inserts unless the key exists. Returns the new id, or nullopt when the key existed.
+  virtual Result<std::optional<std::int64_t>> insert_notification(const Notification& n) = 0;
+  virtual Result<std::vector<Notification>> notifications_since(std::int64_t after_id,
+                                                                std::size_t limit) = 0;
+
+  // --- integrity ------------------------------------------------------------------------------
+  // The backend's own consistency check ("ok" when sound; SQLite: PRAGMA integrity_check).
+  virtual Result<std::string> integrity_check() = 0;
+};
+
+// Rolls back on scope exit unless commit() succeeded. Use one per command.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Store& s) : store_(s) {}
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  ~WriteTransaction() {
+    if (active_) store_.rollback();
+  }
+  Status begin() {
+    auto s = store_.begin_write();
+    active_ = s.ok();
+    return s;
+  }
+  Status commit() {
+    auto s = store_.commit();
+    if (s.ok()) active_ = false;
+    return s;
+  }
+
+ private:
+  Store& store_;
+  bool active_ = false;
+};
+
+}  // namespace djflow::engine

@@ -1,0 +1,126 @@
+// The workflow port. A Workflow judges steps and derives deadlines; it is pure: it reads the
+// case, its history and the directory, and returns values. The engine persists what it returns
+// (history, state, deadlines, timers) in one transaction. workflows/ implements this interface
+// with Boost.MSM machines; nothing here knows MSM.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+// Read-only lookups a workflow may need (mentors and sponsors must be full members, ...).
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual Result<std::optional<Person>> person(PersonId id) const = 0;
+  virtual Result<std::optional<Branch>> branch(const std::string& code) const = 0;
+};
+
+// Configurable defaults for rules marked [L] or [M] in rules.md (key -> value, from the store's
+// settings table). Workflows read them with a fallback.
+class Config {
+ public:
+  Config() = default;
+  explicit Config(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+  std::optional<std::string> get(const std::string& key) const;
+  int get_int(const std::string& key, int fallback) const;
+  const std::map<std::string, std::string>& values() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// One step as the user states it.
+struct StepInput {
+  std::string event;   // canonical id or an alias (resolved by the engine)
+  Date date;           // effective business date
+  Inputs with;         // --with key=value
+  std::string note;
+  std::string ref;     // record reference: minutes, approval document, ...
+  std::string actor;
+};
+
+// Everything a workflow may look at when judging a step or deriving deadlines.
+struct CaseContext {
+  const Case& c;                            // state "" when the case is being created
+  const std::vector<EventRecord>& history;  // ordered by seq
+  const Person* subject;                    // nullptr when the subject is not a person
+  const Directory& directory;
+  const WorkCalendar& calendar;
+  const Config& config;
+};
+
+// What a workflow decides about an accepted step.
+struct StepResult {
+  std::string to_state;
+  std::string rule_version;            // the rule set that judged the step ("2014", "2026")
+  Inputs inputs;                       // normalised inputs to store on the event
+  std::vector<std::string> flags;      // extra flags (the engine adds "late:<kind>" itself)
+  // A change of the subject's membership (approve -> probationary, approve-full -> full).
+  std::optional<MemberStatus> subject_status;
+  std::optional<Date> subject_joined;
+};
+
+// An open deadline as derived from a case's state and history.
+struct DeadlineSpec {
+  std::string kind;
+  Date due;
+  Date opened_on;
+  bool milestone = false;
+  // Events that fulfil this deadline: recording one after `due` marks the step late.
+  std::vector<std::string> fulfilled_by;
+  // Reminder offsets in days relative to `due` (negative: before). An offset is skipped when
+  // due + offset is not after opened_on (the span does not allow it), except offset 0.
+  std::vector<int> offsets = {-30, -7, 0};
+  // While overdue, remind every this many days (0: never).
+  int overdue_every_days = 7;
+};
+
+class Workflow {
+ public:
+  virtual ~Workflow() = default;
+
+  virtual std::string_view name() const = 0;  // "member"
+  virtual Text title() const = 0;             // 发展党员 / member development
+  // The event that creates a case ("apply").
+  virtual std::string_view initial_event() const = 0;
+  // Canonical id for an id or an alias (Chinese step names); nullopt when unknown.
+  virtual std::optional<std::string> resolve_event(std::string_view name) const = 0;
+  virtual std::vector<std::string> events() const = 0;
+  virtual std::vector<std::string> states() const = 0;
+
+  // Judges `in` against the case as it stands. Refused/InvalidInput errors name the rule.
+  virtual Result<StepResult> apply(const CaseContext& ctx, const StepInput& in) const = 0;
+  // The open deadlines of a case as it stands (after the last event in ctx.history).
+  virtual std::vector<DeadlineSpec> deadlines(const CaseContext& ctx) const = 0;
+  // Event ids with a transition out of the current state (guards not evaluated).
+  virtual std::vector<std::string> allowed(const CaseContext& ctx) const = 0;
+
+  virtual std::string stage(std::string_view state) const = 0;
+  virtual bool closed(std::string_view state) const = 0;
+  virtual Text state_label(std::string_view state) const = 0;
+  virtual Text stage_label(std::string_view stage) const = 0;
+  virtual Text event_label(std::string_view event) const = 0;
+  virtual Text deadline_label(std::string_view kind) const = 0;
+};
+
+class WorkflowRegistry {
+ public:
+  void add(std::unique_ptr<Workflow> wf);
+  const Workflow* find(std::string_view name) const;
+  std::vector<const Workflow*> all() const;
+
+ private:
+  std::vector<std::unique_ptr<Workflow>> workflows_;
+};
+
+}  // namespace djflow::engine

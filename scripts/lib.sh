@@ -1,0 +1,36 @@
+# Shared by scripts/demo, scripts/test and scripts/bench: install what is missing, configure, build.
+# Sourced, not run. Idempotent, and quiet when nothing is missing.
+set -euo pipefail
+DJFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DJFLOW_BUILD=${DJFLOW_BUILD:-$DJFLOW_ROOT/build}
+
+# Debian 12 packages djflow builds and runs with (see docs/decisions/0001-dependencies.md).
+DJFLOW_PACKAGES=(
+  g++ cmake ninja-build pkg-config git
+  libboost1.81-dev libsqlite3-dev libspdlog-dev libfmt-dev catch2 libcli11-dev
+  nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata ca-certificates python3
+)
+
+djflow_install_deps() {
+  local missing=() p
+  for p in "${DJFLOW_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "djflow: installing missing packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  # Boost 1.74 -dev packages conflict with 1.81; a machine that has them gets 1.81 instead.
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+djflow_build() {
+  local type=${DJFLOW_BUILD_TYPE:-RelWithDebInfo}
+  if [ ! -f "$DJFLOW_BUILD/build.ninja" ]; then
+    cmake -S "$DJFLOW_ROOT" -B "$DJFLOW_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  fi
+  # MSM translation units take ~500 MB each; two jobs fit any machine we target.
+  cmake --build "$DJFLOW_BUILD" -j "${DJFLOW_JOBS:-2}" -- --quiet
+}
