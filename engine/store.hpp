@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@ class Store {
   // --- settings (key/value, e.g. "timezone", "reminder.time") ---------------------------------
   virtual Result<std::optional<std::string>> setting(const std::string& key) = 0;
   virtual Status set_setting(const std::string& key, const std::string& value) = 0;
+  virtual Result<std::map<std::string, std::string>> all_settings() = 0;
 
   // --- working-day calendar -------------------------------------------------------------------
   virtual Result<std::vector<HolidayRow>> holidays() = 0;

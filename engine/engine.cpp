@@ -1,0 +1,560 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/history_hash.hpp"
+
+namespace djflow::engine {
+
+namespace {
+
+// The Directory a workflow sees: read-only lookups through the store, inside the command's
+// transaction.
+class StoreDirectory final : public Directory {
+ public:
+  explicit StoreDirectory(Store& s) : store_(s) {}
+  Result<std::optional<Person>> person(PersonId id) const override { return store_.find_person(id); }
+  Result<std::optional<Branch>> branch(const std::string& code) const override {
+    return store_.find_branch(code);
+  }
+
+ private:
+  Store& store_;
+};
+
+std::string timer_key(CaseId id, const std::string& kind, Date due, int offset) {
+  return std::to_string(id) + ":" + kind + ":" + due.iso() + ":" + std::to_string(offset);
+}
+
+bool valid_kind(const std::string& k) { return k == "branch" || k == "general" || k == "committee"; }
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+Engine::Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflows)
+    : store_(store),
+      clock_(clock),
+      workflows_(workflows),
+      zone_(TimeZone::locate(kDefaultTimeZone).value()) {}
+
+Status Engine::load() {
+  auto settings = store_.all_settings();
+  DJFLOW_TRY(settings);
+  config_ = Config(settings.value());
+  if (auto tz = config_.get(kSettingTimeZone)) {
+    auto z = TimeZone::locate(*tz);
+    DJFLOW_TRY(z);
+    zone_ = z.value();
+  }
+  if (auto t = config_.get(kSettingReminderTime)) {
+    int h = -1, m = -1;
+    if (std::sscanf(t->c_str(), "%d:%d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59) {
+      return Error::invalid({"设置 reminder.time 应为 HH:MM：" + *t,
+                             "setting reminder.time must be HH:MM, got " + *t});
+    }
+    reminder_hour_ = h;
+    reminder_minute_ = m;
+  }
+  auto rows = store_.holidays();
+  DJFLOW_TRY(rows);
+  calendar_ = WorkCalendar(rows.value());
+  return {};
+}
+
+Date Engine::today() const { return zone_.local_date(clock_.now()); }
+
+TimePoint Engine::reminder_instant(Date d) const {
+  return zone_.at(d, reminder_hour_, reminder_minute_);
+}
+
+// --- organisations and people -----------------------------------------------------------------
+
+Status Engine::add_branch(Branch b) {
+  if (b.code.empty() || b.name.empty())
+    return Error::invalid({"组织代码和名称不能为空", "a branch needs a code and a name"});
+  if (!valid_kind(b.kind))
+    return Error::invalid({"组织类型应为 branch、general 或 committee：" + b.kind,
+                           "kind must be branch, general or committee, got " + b.kind});
+  WriteTransaction tx(store_);
+  DJFLOW_TRY(tx.begin());
+  if (!b.parent.empty()) {
+    auto parent = store_.find_branch(b.parent);
+    DJFLOW_TRY(parent);
+    if (!parent.value())
+      return Error::not_found({"上级组织不存在：" + b.parent, "no parent organisation " + b.parent});
+  }
+  auto existing = store_.find_branch(b.code);
+  DJFLOW_TRY(existing);
+  if (existing.value())
+    return Error::conflict({"组织代码已存在：" + b.code, "organisation " + b.code + " already exists"});
+  b.created_at = clock_.now();
+  DJFLOW_TRY(store_.insert_branch(b));
+  return tx.commit();
+}
+
+Result<PersonId> Engine::add_person(Person p) {
+  if (p.name.empty()) return Error::invalid({"姓名不能为空", "a person needs a name"});
+  if (p.born > today())
+    return Error::invalid({"出生日期晚于今天：" + p.born.iso(),
+                           "date of birth " + p.born.iso() + " is after today"});
+  if (p.status == MemberStatus::None && p.joined)
+    return Error::invalid({"--joined 只用于党员（--status full|probationary）",
+                           "--joined applies only to members (--status full|probationary)"});
+  if (p.status != MemberStatus::None && !p.joined)
+    return Error::invalid({"登记党员需要 --joined 日期（入党或转正日期）",
+                           "registering a member needs --joined DATE"});
+  if (p.joined && (*p.joined > today() || *p.joined < p.born))
+    return Error::invalid({"入党日期无效：" + p.joined->iso(),
+                           "joining date " + p.joined->iso() + " is after today or before birth"});
+  WriteTransaction tx(store_);
+  DJFLOW_TRY(tx.begin());
+  auto b = store_.find_branch(p.branch);
+  DJFLOW_TRY(b);
+  if (!b.value())
+    return Error::not_found({"组织不存在：" + p.branch + "（先用 djflow branch add 登记）",
+                             "no organisation " + p.branch + " (register it with djflow branch add)"});
+  p.created_at = clock_.now();
+  auto id = store_.insert_person(p);
+  DJFLOW_TRY(id);
+  DJFLOW_TRY(tx.commit());
+  return id.value();
+}
+
+// --- cases ------------------------------------------------------------------------------------
+
+Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject& subject,
+                                  StepInput first) {
+  const Workflow* wf = workflows_.find(workflow);
+  if (!wf) return Error::invalid({"未知流程：" + workflow, "unknown workflow " + workflow});
+  WriteTransaction tx(store_);
+  DJFLOW_TRY(tx.begin());
+  Case c;
+  c.workflow = workflow;
+  c.branch = subject.branch;
+  c.title = subject.title;
+  std::optional<Person> person;
+  if (subject.person) {
+    auto p = store_.find_person(*subject.person);
+    DJFLOW_TRY(p);
+    if (!p.value())
+      return Error::not_found({"人员不存在：" + std::to_string(*subject.person),
+                               "no person with id " + std::to_string(*subject.person)});
+    person = p.value();
+    c.person = person->id;
+    if (c.branch.empty()) c.branch = person->branch;
+    if (c.title.empty()) c.title = person->name;
+    // One open case of a workflow per person.
+    CaseFilter f;
+    f.workflow = workflow;
+    f.person = person->id;
+    auto open = store_.list_cases(f);
+    DJFLOW_TRY(open);
+    for (const auto& other : open.value()) {
+      if (!wf->closed(other.state)) {
+        return Error::refused({person->name + "已有进行中的" + wf->title().zh + "案件 #" +
+                                   std::to_string(other.id),
+                               person->name + " already has an open " + wf->title().en +
+                                   " case #" + std::to_string(other.id)});
+      }
+    }
+  } else {
+    auto b = store_.find_branch(c.branch);
+    DJFLOW_TRY(b);
+    if (!b.value())
+      return Error::not_found({"组织不存在：" + c.branch, "no organisation " + c.branch});
+  }
+  if (first.event.empty()) first.event = std::string(wf->initial_event());
+  auto outcome = apply_step(std::move(c), {}, std::move(person), *wf, std::move(first), true);
+  DJFLOW_TRY(outcome);
+  DJFLOW_TRY(tx.commit());
+  return outcome;
+}
+
+Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
+  WriteTransaction tx(store_);
+  DJFLOW_TRY(tx.begin());
+  auto c = store_.find_case(id);
+  DJFLOW_TRY(c);
+  if (!c.value())
+    return Error::not_found({"案件不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+  const Workflow* wf = workflows_.find(c.value()->workflow);
+  if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
+                                     "case uses unknown workflow " + c.value()->workflow});
+  auto history = store_.events(id);
+  DJFLOW_TRY(history);
+  std::optional<Person> person;
+  if (c.value()->person) {
+    auto p = store_.find_person(*c.value()->person);
+    DJFLOW_TRY(p);
+    person = p.value();
+  }
+  auto outcome = apply_step(*c.value(), std::move(history.value()), std::move(person), *wf,
+                            std::move(in), false);
+  DJFLOW_TRY(outcome);
+  DJFLOW_TRY(tx.commit());
+  return outcome;
+}
+
+Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
+                                       std::optional<Person> subject, const Workflow& wf,
+                                       StepInput in, bool is_new) {
+  // 1. The event must exist, and on a new case must be the initial one.
+  auto event = wf.resolve_event(in.event);
+  if (!event) {
+    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + join(wf.events(), "、"),
+                           "unknown event '" + in.event + "'; known events: " + join(wf.events(), ", ")});
+  }
+  in.event = *event;
+  if (is_new && in.event != wf.initial_event()) {
+    return Error::invalid({"新案件的第一步必须是 " + std::string(wf.initial_event()),
+                           "a new case starts with " + std::string(wf.initial_event())});
+  }
+  // 2. Dates: not after today, not before the case's previous step.
+  const Date today_date = today();
+  if (in.date > today_date) {
+    return Error::invalid({"日期 " + in.date.iso() + " 晚于今天（" + today_date.iso() + "）",
+                           "date " + in.date.iso() + " is after today (" + today_date.iso() + ")"});
+  }
+  if (!history.empty() && in.date < history.back().date) {
+    return Error::invalid(
+        {"日期 " + in.date.iso() + " 早于本案上一步（" + history.back().event + "，" +
+             history.back().date.iso() + "）",
+         "date " + in.date.iso() + " is before the case's previous step (" + history.back().event +
+             " on " + history.back().date.iso() + ")"});
+  }
+  // 3. The workflow judges the step.
+  StoreDirectory directory(store_);
+  const Person* subject_ptr = subject ? &*subject : nullptr;
+  std::vector<DeadlineSpec> before;
+  {
+    CaseContext ctx{c, history, subject_ptr, directory, calendar_, config_};
+    auto verdict = wf.apply(ctx, in);
+    DJFLOW_TRY(verdict);
+    if (!is_new) before = wf.deadlines(ctx);
+
+    EventRecord e;
+    e.seq = c.version + 1;
+    e.event = in.event;
+    e.date = in.date;
+    e.recorded_at = clock_.now();
+    e.actor = in.actor;
+    e.inputs = verdict->inputs;
+    e.note = in.note;
+    e.ref = in.ref;
+    e.rule_version = verdict->rule_version;
+    e.from_state = c.state;
+    e.to_state = verdict->to_state;
+    e.flags = verdict->flags;
+    // Soft deadlines: fulfilling one after its due date marks the step late.
+    for (const auto& spec : before) {
+      const bool fulfils = std::find(spec.fulfilled_by.begin(), spec.fulfilled_by.end(),
+                                     in.event) != spec.fulfilled_by.end();
+      if (fulfils && in.date > spec.due) e.flags.push_back("late:" + spec.kind);
+    }
+    e.prev_hash = c.head_hash;
+
+    // 4. Persist: case, event, subject, deadlines and timers in the caller's transaction.
+    if (is_new) {
+      c.state = e.to_state;
+      c.created_at = c.updated_at = e.recorded_at;
+      auto id = store_.insert_case(c);
+      DJFLOW_TRY(id);
+      c.id = id.value();
+    }
+    e.case_id = c.id;
+    e.hash = event_hash(e);
+    DJFLOW_TRY(store_.append_event(e));
+    DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
+    c.version += 1;
+    c.state = e.to_state;
+    c.head_hash = e.hash;
+    c.updated_at = e.recorded_at;
+    if (subject && verdict->subject_status) {
+      DJFLOW_TRY(store_.update_person_status(subject->id, *verdict->subject_status,
+                                             verdict->subject_joined));
+      subject->status = *verdict->subject_status;
+      subject->joined = verdict->subject_joined;
+    }
+    history.push_back(e);
+
+    StepOutcome out;
+    CaseContext after{c, history, subject_ptr, directory, calendar_, config_};
+    DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed));
+    out.c = c;
+    out.event = e;
+    return out;
+  }
+}
+
+Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
+                              std::vector<Deadline>& opened, std::vector<Deadline>& closed) {
+  auto stored = store_.open_deadlines(c.id);
+  DJFLOW_TRY(stored);
+  for (auto& d : stored.value()) {
+    const bool still = std::any_of(specs.begin(), specs.end(), [&](const DeadlineSpec& s) {
+      return s.kind == d.kind && s.due == d.due;
+    });
+    if (still) continue;
+    DJFLOW_TRY(store_.close_deadline(d.id, step_date));
+    DJFLOW_TRY(store_.drop_pending_timers(d.id));
+    d.open = false;
+    d.closed_on = step_date;
+    closed.push_back(d);
+  }
+  for (const auto& s : specs) {
+    const bool exists = std::any_of(stored.value().begin(), stored.value().end(),
+                                    [&](const Deadline& d) { return s.kind == d.kind && s.due == d.due; });
+    if (exists) continue;
+    Deadline d;
+    d.case_id = c.id;
+    d.kind = s.kind;
+    d.due = s.due;
+    d.opened_on = s.opened_on;
+    d.milestone = s.milestone;
+    d.overdue_every_days = s.overdue_every_days;
+    auto id = store_.insert_deadline(d);
+    DJFLOW_TRY(id);
+    d.id = id.value();
+    DJFLOW_TRY(schedule_timers(d, s));
+    opened.push_back(d);
+  }
+  return {};
+}
+
+Status Engine::schedule_timers(const Deadline& d, const DeadlineSpec& spec) {
+  auto add = [&](int offset) -> Status {
+    Timer t;
+    t.key = timer_key(d.case_id, d.kind, d.due, offset);
+    t.case_id = d.case_id;
+    t.deadline_id = d.id;
+    t.kind = d.kind;
+    t.due = d.due;
+    t.offset_days = offset;
+    t.fire_at = reminder_instant(d.due.add_days(offset));
+    auto r = store_.insert_timer(t);
+    DJFLOW_TRY(r);
+    return {};
+  };
+  for (int off : spec.offsets) {
+    if (off != 0 && d.due.add_days(off) <= d.opened_on) continue;  // the span does not allow it
+    DJFLOW_TRY(add(off));
+  }
+  if (d.overdue_every_days > 0) DJFLOW_TRY(add(d.overdue_every_days));
+  return {};
+}
+
+Result<CaseView> Engine::show(CaseId id) {
+  auto c = store_.find_case(id);
+  DJFLOW_TRY(c);
+  if (!c.value())
+    return Error::not_found({"案件不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+  CaseView v;
+  v.c = *c.value();
+  v.workflow = workflows_.find(v.c.workflow);
+  if (!v.workflow)
+    return Error::corruption({"未知流程：" + v.c.workflow, "case uses unknown workflow " + v.c.workflow});
+  if (v.c.person) {
+    auto p = store_.find_person(*v.c.person);
+    DJFLOW_TRY(p);
+    v.subject = p.value();
+  }
+  auto h = store_.events(id);
+  DJFLOW_TRY(h);
+  v.history = std::move(h.value());
+  auto d = store_.open_deadlines(id);
+  DJFLOW_TRY(d);
+  v.deadlines = std::move(d.value());
+  std::sort(v.deadlines.begin(), v.deadlines.end(),
+            [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
+  StoreDirectory directory(store_);
+  CaseContext ctx{v.c, v.history, v.subject ? &*v.subject : nullptr, directory, calendar_, config_};
+  v.allowed = v.workflow->allowed(ctx);
+  return v;
+}
+
+Result<std::vector<DueItem>> Engine::due(std::optional<int> within_days, bool overdue_only,
+                                         const DeadlineFilter& filter) {
+  const Date t = today();
+  DeadlineFilter f = filter;
+  if (overdue_only) f.due_on_or_before = t.add_days(-1);
+  else if (within_days) f.due_on_or_before = t.add_days(*within_days);
+  auto rows = store_.list_open_deadlines(f);
+  DJFLOW_TRY(rows);
+  std::vector<DueItem> out;
+  out.reserve(rows.value().size());
+  for (auto& r : rows.value()) {
+    const int left = t.days_until(r.deadline.due);
+    if (overdue_only && r.deadline.milestone) continue;  // a milestone is never overdue
+    out.push_back({std::move(r.deadline), std::move(r.c), left});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const DueItem& a, const DueItem& b) {
+    const bool ao = a.days_left < 0 && !a.deadline.milestone;
+    const bool bo = b.days_left < 0 && !b.deadline.milestone;
+    if (ao != bo) return ao;
+    if (a.deadline.due != b.deadline.due) return a.deadline.due < b.deadline.due;
+    return a.c.id < b.c.id;
+  });
+  return out;
+}
+
+Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
+  const Workflow* wf = workflows_.find(c.workflow);
+  const Text title = wf ? wf->title() : Text{c.workflow, c.workflow};
+  const Text label = wf ? wf->deadline_label(d.kind) : Text{d.kind, d.kind};
+  std::string branch_name = c.branch;
+  if (auto b = store_.find_branch(c.branch); b.ok() && b.value()) branch_name = b.value()->name;
+  const int left = on.days_until(d.due);
+  Text t;
+  t.zh = "【" + title.zh + "】" + c.title + "（" + branch_name + "，#" + std::to_string(c.id) + "）：" +
+         label.zh;
+  t.en = "[" + title.en + "] " + c.title + " (" + branch_name + ", #" + std::to_string(c.id) +
+         "): " + label.en;
+  if (d.milestone) {
+    t.zh += "，" + d.due.iso() + " 起可办理";
+    t.en += ", possible from " + d.due.iso();
+  } else if (left > 0) {
+    t.zh += "，截止 " + d.due.iso() + "，还有 " + std::to_string(left) + " 天";
+    t.en += ", due " + d.due.iso() + ", " + std::to_string(left) + (left == 1 ? " day" : " days") + " left";
+  } else if (left == 0) {
+    t.zh += "，今天（" + d.due.iso() + "）到期";
+    t.en += ", due today (" + d.due.iso() + ")";
+  } else {
+    t.zh += "，已于 " + d.due.iso() + " 到期，逾期 " + std::to_string(-left) + " 天";
+    t.en += ", was due " + d.due.iso() + ", overdue by " + std::to_string(-left) +
+            (left == -1 ? " day" : " days");
+  }
+  return t;
+}
+
+Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
+  const TimePoint now = clock_.now();
+  const Date on = zone_.local_date(now);
+  WriteTransaction tx(store_);
+  DJFLOW_TRY(tx.begin());
+  // Which deadlines have reminders due, in order of their earliest due reminder.
+  const std::size_t scan = max_deadlines == 0 ? 0 : max_deadlines * 8;
+  auto due = store_.due_timers(now, scan);
+  DJFLOW_TRY(due);
+  std::vector<std::int64_t> order;
+  std::set<std::int64_t> seen;
+  for (const auto& t : due.value()) {
+    if (seen.insert(t.deadline_id).second) order.push_back(t.deadline_id);
+    if (max_deadlines && order.size() >= max_deadlines) break;
+  }
+  std::map<CaseId, Case> cases;
+  std::vector<Notification> out;
+  for (const auto deadline_id : order) {
+    // All of this deadline's due reminders collapse into one notification (not only those the
+    // scan saw), so that a deadline never gets two notifications for one gap.
+    auto pending = store_.pending_timers(deadline_id);
+    DJFLOW_TRY(pending);
+    std::vector<Timer> fired;
+    for (const auto& t : pending.value())
+      if (t.fire_at <= now) fired.push_back(t);
+    if (fired.empty()) continue;
+    std::sort(fired.begin(), fired.end(), [](const Timer& a, const Timer& b) {
+      return a.fire_at < b.fire_at || (a.fire_at == b.fire_at && a.offset_days < b.offset_days);
+    });
+    for (const auto& t : fired) DJFLOW_TRY(store_.mark_timer_fired(t.id, now));
+    const Timer& last = fired.back();
+
+    auto cit = cases.find(last.case_id);
+    if (cit == cases.end()) {
+      auto c = store_.find_case(last.case_id);
+      DJFLOW_TRY(c);
+      if (!c.value()) continue;
+      cit = cases.emplace(last.case_id, *c.value()).first;
+    }
+    const Case& c = cit->second;
+    auto open = store_.open_deadlines(c.id);
+    DJFLOW_TRY(open);
+    const auto dit = std::find_if(open.value().begin(), open.value().end(),
+                                  [&](const Deadline& d) { return d.id == deadline_id; });
+    if (dit == open.value().end()) continue;  // closed meanwhile: nothing to say
+    const Deadline& d = *dit;
+
+    Notification n;
+    n.key = last.key;
+    n.case_id = c.id;
+    n.workflow = c.workflow;
+    n.branch = c.branch;
+    n.kind = d.kind;
+    n.due = d.due;
+    n.days_left = on.days_until(d.due);
+    n.created_at = now;
+    n.text = reminder_text(c, d, on);
+    auto id = store_.insert_notification(n);
+    DJFLOW_TRY(id);
+    if (id.value()) {
+      n.id = *id.value();
+      out.push_back(std::move(n));
+    }
+    // While overdue, the next reminder is the first repeat after now.
+    if (d.overdue_every_days > 0) {
+      int k = d.overdue_every_days;
+      while (reminder_instant(d.due.add_days(k)) <= now) k += d.overdue_every_days;
+      Timer t;
+      t.key = timer_key(c.id, d.kind, d.due, k);
+      t.case_id = c.id;
+      t.deadline_id = d.id;
+      t.kind = d.kind;
+      t.due = d.due;
+      t.offset_days = k;
+      t.fire_at = reminder_instant(d.due.add_days(k));
+      auto r = store_.insert_timer(t);
+      DJFLOW_TRY(r);
+    }
+  }
+  DJFLOW_TRY(tx.commit());
+  return out;
+}
+
+Result<VerifyReport> Engine::verify() {
+  VerifyReport report;
+  auto st = store_.for_each_history([&](const Case& c, const std::vector<EventRecord>& events) {
+    ++report.cases;
+    report.events += events.size();
+    const std::string where = "case #" + std::to_string(c.id);
+    std::string prev;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const auto& e = events[i];
+      if (e.seq != static_cast<std::int64_t>(i + 1)) {
+        report.problems.push_back(where + ": event " + std::to_string(i + 1) + " is missing or out of order (found seq " +
+                                  std::to_string(e.seq) + ")");
+        break;
+      }
+      if (e.prev_hash != prev) {
+        report.problems.push_back(where + " event " + std::to_string(e.seq) +
+                                  ": chain broken (prev_hash does not match the previous event)");
+      }
+      if (event_hash(e) != e.hash) {
+        report.problems.push_back(where + " event " + std::to_string(e.seq) + " (" + e.event +
+                                  "): content does not match its hash (edited)");
+      }
+      prev = e.hash;
+    }
+    if (c.version != static_cast<std::int64_t>(events.size()))
+      report.problems.push_back(where + ": version " + std::to_string(c.version) + " but " +
+                                std::to_string(events.size()) + " events (events deleted or added)");
+    if (c.head_hash != prev)
+      report.problems.push_back(where + ": chain head does not match the last event");
+    if (!events.empty() && c.state != events.back().to_state)
+      report.problems.push_back(where + ": state '" + c.state + "' differs from the last event's '" +
+                                events.back().to_state + "'");
+    return true;
+  });
+  DJFLOW_TRY(st);
+  auto integrity = store_.integrity_check();
+  DJFLOW_TRY(integrity);
+  report.integrity = integrity.value();
+  return report;
+}
+
+}  // namespace djflow::engine

@@ -1,0 +1,35 @@
+#include "engine/workflow.hpp"
+
+#include <charconv>
+
+namespace djflow::engine {
+
+std::optional<std::string> Config::get(const std::string& key) const {
+  const auto it = values_.find(key);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+int Config::get_int(const std::string& key, int fallback) const {
+  const auto v = get(key);
+  if (!v) return fallback;
+  int out = 0;
+  const auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  return ec == std::errc{} && p == v->data() + v->size() ? out : fallback;
+}
+
+void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }
+
+const Workflow* WorkflowRegistry::find(std::string_view name) const {
+  for (const auto& w : workflows_)
+    if (w->name() == name) return w.get();
+  return nullptr;
+}
+
+std::vector<const Workflow*> WorkflowRegistry::all() const {
+  std::vector<const Workflow*> out;
+  for (const auto& w : workflows_) out.push_back(w.get());
+  return out;
+}
+
+}  // namespace djflow::engine
