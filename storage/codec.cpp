@@ -1,0 +1,204 @@
+#include "storage/codec.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace djflow::storage::detail {
+
+using engine::Date;
+using engine::Error;
+using engine::Result;
+using engine::Status;
+using engine::Text;
+using Json = nlohmann::json;
+
+namespace {
+
+Error corrupt(const char* what, std::string_view value) {
+  std::string v(value.substr(0, 80));
+  return Error::corruption(Text{"数据库中 " + std::string(what) + " 的值无效：'" + v + "'",
+                                "invalid stored value in " + std::string(what) + ": '" + v + "'"});
+}
+
+int digits(std::string_view s, std::size_t from, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = from; i < from + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+Result<std::string> dump(const Json& j) {
+  try {
+    return j.dump();  // strict: throws on invalid UTF-8
+  } catch (const Json::exception& e) {
+    return Error::invalid(Text{"输入不是有效的 UTF-8 文本", std::string("input is not valid UTF-8 text (") + e.what() + ")"});
+  }
+}
+
+}  // namespace
+
+IsoDate::IsoDate(Date d) {
+  const std::chrono::year_month_day ymd{d.sys_days()};
+  const int n = std::snprintf(buf_, sizeof buf_, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  len_ = n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+bool parse_iso_date(std::string_view s, Date& out) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  const int y = digits(s, 0, 4), m = digits(s, 5, 2), d = digits(s, 8, 2);
+  if (y < 0 || m < 0 || d < 0) return false;
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return false;
+  out = Date::from_sys_days(std::chrono::sys_days{ymd});
+  return true;
+}
+
+Result<std::string> encode_inputs(const engine::Inputs& in) {
+  Json j = Json::object();
+  for (const auto& [k, v] : in) j[k] = v;  // nlohmann::json objects keep keys sorted
+  return dump(j);
+}
+
+Result<std::string> encode_flags(const std::vector<std::string>& flags) {
+  return dump(Json(flags));
+}
+
+Status read_date(const Statement& s, int col, const char* what, Date& out) {
+  if (!parse_iso_date(s.text(col), out)) return corrupt(what, s.text(col));
+  return {};
+}
+
+Status read_opt_date(const Statement& s, int col, const char* what, std::optional<Date>& out) {
+  if (s.is_null(col)) {
+    out.reset();
+    return {};
+  }
+  Date d;
+  DJFLOW_TRY(read_date(s, col, what, d));
+  out = d;
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::Branch& out) {
+  out.code = s.string(col);
+  out.name = s.string(col + 1);
+  out.kind = s.string(col + 2);
+  out.parent = s.string(col + 3);  // NULL -> ""
+  out.created_at = from_unix(s.int64(col + 4));
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::Person& out) {
+  out.id = s.int64(col);
+  out.name = s.string(col + 1);
+  out.branch = s.string(col + 2);
+  DJFLOW_TRY(read_date(s, col + 3, "persons.born", out.born));
+  auto status = engine::member_status_from(s.text(col + 4));
+  if (!status) return corrupt("persons.status", s.text(col + 4));
+  out.status = *status;
+  DJFLOW_TRY(read_opt_date(s, col + 5, "persons.joined", out.joined));
+  out.created_at = from_unix(s.int64(col + 6));
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::Case& out) {
+  out.id = s.int64(col);
+  out.workflow = s.string(col + 1);
+  if (s.is_null(col + 2)) {
+    out.person.reset();
+  } else {
+    out.person = s.int64(col + 2);
+  }
+  out.branch = s.string(col + 3);
+  out.title = s.string(col + 4);
+  out.state = s.string(col + 5);
+  out.version = s.int64(col + 6);
+  out.head_hash = s.string(col + 7);
+  out.created_at = from_unix(s.int64(col + 8));
+  out.updated_at = from_unix(s.int64(col + 9));
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::EventRecord& out) {
+  out.case_id = s.int64(col);
+  out.seq = s.int64(col + 1);
+  out.event = s.string(col + 2);
+  DJFLOW_TRY(read_date(s, col + 3, "events.effective_date", out.date));
+  out.recorded_at = from_unix(s.int64(col + 4));
+  out.actor = s.string(col + 5);
+  out.inputs.clear();
+  out.flags.clear();
+  // Parse failures are reported as corruption, never thrown across the boundary.
+  const Json inputs = Json::parse(s.text(col + 6), nullptr, /*allow_exceptions=*/false);
+  if (!inputs.is_object()) return corrupt("events.inputs", s.text(col + 6));
+  for (const auto& [k, v] : inputs.items()) {
+    if (!v.is_string()) return corrupt("events.inputs", s.text(col + 6));
+    out.inputs.emplace(k, v.get<std::string>());
+  }
+  out.note = s.string(col + 7);
+  out.ref = s.string(col + 8);
+  out.rule_version = s.string(col + 9);
+  out.from_state = s.string(col + 10);
+  out.to_state = s.string(col + 11);
+  const Json flags = Json::parse(s.text(col + 12), nullptr, /*allow_exceptions=*/false);
+  if (!flags.is_array()) return corrupt("events.flags", s.text(col + 12));
+  for (const auto& f : flags) {
+    if (!f.is_string()) return corrupt("events.flags", s.text(col + 12));
+    out.flags.push_back(f.get<std::string>());
+  }
+  out.prev_hash = s.string(col + 13);
+  out.hash = s.string(col + 14);
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::Deadline& out) {
+  out.id = s.int64(col);
+  out.case_id = s.int64(col + 1);
+  out.kind = s.string(col + 2);
+  DJFLOW_TRY(read_date(s, col + 3, "deadlines.due_date", out.due));
+  DJFLOW_TRY(read_date(s, col + 4, "deadlines.opened_on", out.opened_on));
+  out.milestone = s.int64(col + 5) != 0;
+  out.overdue_every_days = static_cast<int>(s.int64(col + 6));
+  out.open = s.int64(col + 7) != 0;
+  return read_opt_date(s, col + 8, "deadlines.closed_on", out.closed_on);
+}
+
+Status decode(const Statement& s, int col, engine::Timer& out) {
+  out.id = s.int64(col);
+  out.key = s.string(col + 1);
+  out.case_id = s.int64(col + 2);
+  out.deadline_id = s.int64(col + 3);
+  out.kind = s.string(col + 4);
+  DJFLOW_TRY(read_date(s, col + 5, "timers.due_date", out.due));
+  out.offset_days = static_cast<int>(s.int64(col + 6));
+  out.fire_at = from_unix(s.int64(col + 7));
+  if (s.is_null(col + 8)) {
+    out.fired_at.reset();
+  } else {
+    out.fired_at = from_unix(s.int64(col + 8));
+  }
+  return {};
+}
+
+Status decode(const Statement& s, int col, engine::Notification& out) {
+  out.id = s.int64(col);
+  out.key = s.string(col + 1);
+  out.case_id = s.int64(col + 2);
+  out.workflow = s.string(col + 3);
+  out.branch = s.string(col + 4);
+  out.kind = s.string(col + 5);
+  DJFLOW_TRY(read_date(s, col + 6, "notifications.due_date", out.due));
+  out.days_left = static_cast<int>(s.int64(col + 7));
+  out.created_at = from_unix(s.int64(col + 8));
+  out.text.zh = s.string(col + 9);
+  out.text.en = s.string(col + 10);
+  return {};
+}
+
+}  // namespace djflow::storage::detail

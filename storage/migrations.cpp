@@ -1,0 +1,202 @@
+#include "storage/migrations.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "storage/statement.hpp"
+
+namespace djflow::storage::detail {
+
+using engine::Error;
+using engine::Result;
+using engine::Status;
+
+namespace {
+
+// Portable SQL first: plain CREATE TABLE / INDEX, INTEGER and TEXT columns, CHECKs, partial
+// indexes (PostgreSQL has them too). SQLite-specific, and noted in docs/storage_format.md:
+// STRICT tables, INTEGER PRIMARY KEY as the id generator, and the RAISE() triggers.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE settings (
+  key   TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE holidays (
+  date TEXT NOT NULL PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+  name TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE branches (
+  code       TEXT NOT NULL PRIMARY KEY,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  parent     TEXT REFERENCES branches (code),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE persons (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  branch     TEXT NOT NULL REFERENCES branches (code),
+  born       TEXT NOT NULL,
+  status     TEXT NOT NULL CHECK (status IN ('none', 'probationary', 'full')),
+  joined     TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX persons_branch ON persons (branch);
+
+CREATE TABLE cases (
+  id         INTEGER PRIMARY KEY,
+  workflow   TEXT NOT NULL,
+  person_id  INTEGER REFERENCES persons (id),
+  branch     TEXT NOT NULL REFERENCES branches (code),
+  title      TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  head_hash  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX cases_branch ON cases (branch, workflow, state);
+CREATE INDEX cases_workflow ON cases (workflow, state);
+CREATE INDEX cases_person ON cases (person_id);
+
+CREATE TABLE events (
+  case_id        INTEGER NOT NULL REFERENCES cases (id),
+  seq            INTEGER NOT NULL CHECK (seq >= 1),
+  event          TEXT NOT NULL,
+  effective_date TEXT NOT NULL,
+  recorded_at    INTEGER NOT NULL,
+  actor          TEXT NOT NULL,
+  inputs         TEXT NOT NULL,
+  note           TEXT NOT NULL,
+  ref            TEXT NOT NULL,
+  rule_version   TEXT NOT NULL,
+  from_state     TEXT NOT NULL,
+  to_state       TEXT NOT NULL,
+  flags          TEXT NOT NULL,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+) STRICT;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only: UPDATE is not allowed');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only: DELETE is not allowed');
+END;
+
+CREATE TABLE deadlines (
+  id                 INTEGER PRIMARY KEY,
+  case_id            INTEGER NOT NULL REFERENCES cases (id),
+  kind               TEXT NOT NULL,
+  due_date           TEXT NOT NULL,
+  opened_on          TEXT NOT NULL,
+  milestone          INTEGER NOT NULL CHECK (milestone IN (0, 1)),
+  overdue_every_days INTEGER NOT NULL CHECK (overdue_every_days >= 0),
+  open               INTEGER NOT NULL CHECK (open IN (0, 1)),
+  closed_on          TEXT
+) STRICT;
+-- Covering index for list_open_deadlines: rows come out in (due_date, case_id, id) order and
+-- only the case row is looked up.
+CREATE INDEX deadlines_open_due
+  ON deadlines (due_date, case_id, id, kind, opened_on, milestone, overdue_every_days, open,
+                closed_on)
+  WHERE open = 1;
+CREATE INDEX deadlines_case ON deadlines (case_id, open);
+
+CREATE TABLE timers (
+  id          INTEGER PRIMARY KEY,
+  key         TEXT NOT NULL UNIQUE,
+  case_id     INTEGER NOT NULL REFERENCES cases (id),
+  deadline_id INTEGER NOT NULL REFERENCES deadlines (id),
+  kind        TEXT NOT NULL,
+  due_date    TEXT NOT NULL,
+  offset_days INTEGER NOT NULL,
+  fire_at     INTEGER NOT NULL,
+  fired_at    INTEGER
+) STRICT;
+CREATE INDEX timers_due ON timers (fire_at) WHERE fired_at IS NULL;
+CREATE INDEX timers_pending ON timers (deadline_id, fire_at) WHERE fired_at IS NULL;
+
+CREATE TABLE notifications (
+  id         INTEGER PRIMARY KEY,
+  key        TEXT NOT NULL UNIQUE,
+  case_id    INTEGER NOT NULL REFERENCES cases (id),
+  workflow   TEXT NOT NULL,
+  branch     TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  due_date   TEXT NOT NULL,
+  days_left  INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  text_zh    TEXT NOT NULL,
+  text_en    TEXT NOT NULL
+) STRICT;
+)sql";
+
+// Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
+constexpr const char* kMigrations[] = {kMigration1};
+
+Result<int> pragma_int(sqlite3* db, const char* sql) {
+  auto st = Statement::prepare(db, sql);
+  if (!st) return st.error();
+  const int rc = st->step();
+  if (rc == SQLITE_ROW) return static_cast<int>(st->int64(0));
+  if (rc == SQLITE_DONE) return 0;
+  return sqlite_error(db, rc, sql);
+}
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+
+Result<SchemaInfo> read_schema_info(sqlite3* db) {
+  SchemaInfo info;
+  auto app = pragma_int(db, "PRAGMA application_id");
+  if (!app) return app.error();
+  auto ver = pragma_int(db, "PRAGMA user_version");
+  if (!ver) return ver.error();
+  auto objects = pragma_int(db, "SELECT count(*) FROM sqlite_master");
+  if (!objects) return objects.error();
+  info.application_id = *app;
+  info.user_version = *ver;
+  info.objects = *objects;
+  return info;
+}
+
+Status migrate(sqlite3* db, int target) {
+  const int latest = current_schema_version();
+  if (target <= 0 || target > latest) target = latest;
+  for (;;) {
+    // Read the version inside the write transaction: another process may have migrated.
+    DJFLOW_TRY(exec(db, "BEGIN IMMEDIATE", "begin migration"));
+    auto ver = pragma_int(db, "PRAGMA user_version");
+    if (!ver) {
+      static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
+      return ver.error();
+    }
+    if (*ver > latest) {
+      static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
+      return Error::storage("database schema version " + std::to_string(*ver) +
+                            " is newer than this djflow understands (" +
+                            std::to_string(latest) + "); upgrade djflow");
+    }
+    if (*ver >= target) return exec(db, "COMMIT", "end migration");
+    const int next = *ver + 1;
+    std::string sql = kMigrations[next - 1];
+    sql += "\nPRAGMA user_version = " + std::to_string(next) + ";";
+    if (next == 1) sql += "\nPRAGMA application_id = " + std::to_string(kApplicationId) + ";";
+    if (auto s = exec(db, sql.c_str(), "migration " + std::to_string(next)); !s) {
+      static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
+      return s.error();
+    }
+    DJFLOW_TRY(exec(db, "COMMIT", "commit migration " + std::to_string(next)));
+  }
+}
+
+}  // namespace djflow::storage::detail

@@ -1,0 +1,126 @@
+// djflow::storage::SqliteStore: the SQLite implementation of the engine's persistence port
+// (engine/store.hpp). One connection per store; prepared statements are cached per connection so
+// that a call costs one sqlite3_step sequence and nothing else. Every SQLite error is translated
+// into engine::Error here (codes: Storage, Conflict for duplicate keys and stale versions,
+// NotFound, Corruption). The file format is described in docs/storage_format.md.
+//
+// Thread safety: like every Store, used by one thread at a time (the connection is opened with
+// SQLITE_OPEN_NOMUTEX). Several processes may share one database file (WAL, busy_timeout 5 s).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/store.hpp"
+
+struct sqlite3;
+
+namespace djflow::storage {
+
+enum class OpenMode {
+  Create,    // create the file if missing and migrate it to the current schema (`djflow init`)
+  Existing,  // the file must exist and have the current schema (every other command)
+};
+
+namespace detail {
+class StatementCache;
+}
+
+class SqliteStore final : public engine::Store {
+ public:
+  // Opens `path` (":memory:" for a private in-memory database, always created and migrated).
+  // New files get mode 0600, and so do their -wal and -shm files.
+  // Errors: NotFound when mode is Existing and the file is missing or not initialised; Storage
+  // when the file is not a djflow database, its schema is newer than this binary, or (Existing)
+  // older than this binary (run `djflow init` to migrate); Corruption when SQLite says so.
+  static engine::Result<std::unique_ptr<SqliteStore>> open(const std::string& path, OpenMode mode);
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  const std::string& path() const { return path_; }
+  // The schema version this binary writes (PRAGMA user_version of a current database).
+  static int schema_version();
+
+  // --- engine::Store --------------------------------------------------------------------------
+  engine::Status begin_write() override;
+  engine::Status commit() override;
+  void rollback() noexcept override;
+  bool in_transaction() const override;
+
+  engine::Result<std::optional<std::string>> setting(const std::string& key) override;
+  engine::Status set_setting(const std::string& key, const std::string& value) override;
+  engine::Result<std::map<std::string, std::string>> all_settings() override;
+
+  engine::Result<std::vector<engine::HolidayRow>> holidays() override;
+  engine::Status upsert_holiday(const engine::HolidayRow& row) override;
+
+  engine::Status insert_branch(const engine::Branch& b) override;
+  engine::Result<std::optional<engine::Branch>> find_branch(const std::string& code) override;
+  engine::Result<std::vector<engine::Branch>> list_branches() override;
+
+  engine::Result<engine::PersonId> insert_person(const engine::Person& p) override;
+  engine::Result<std::optional<engine::Person>> find_person(engine::PersonId id) override;
+  engine::Result<std::vector<engine::Person>> list_persons(
+      const std::optional<std::string>& branch) override;
+  // Sets status and joined as given (joined nullopt stores NULL).
+  engine::Status update_person_status(engine::PersonId id, engine::MemberStatus status,
+                                      std::optional<engine::Date> joined) override;
+
+  // Ignores c.id and c.version: the case gets a new id and version 0.
+  engine::Result<engine::CaseId> insert_case(const engine::Case& c) override;
+  engine::Result<std::optional<engine::Case>> find_case(engine::CaseId id) override;
+  engine::Result<std::vector<engine::Case>> list_cases(const engine::CaseFilter& f) override;
+  // NotFound when the case does not exist, Conflict when its version is not expected_version.
+  engine::Status update_case(engine::CaseId id, std::int64_t expected_version,
+                             const std::string& state, const std::string& head_hash,
+                             engine::TimePoint updated_at) override;
+
+  engine::Status append_event(const engine::EventRecord& e) override;
+  engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
+  // One query streamed row by row (cases LEFT JOIN events): memory holds one case's events.
+  // Cases without events are reported with an empty vector. `fn` may call other read methods.
+  engine::Status for_each_history(
+      const std::function<bool(const engine::Case&, const std::vector<engine::EventRecord>&)>& fn)
+      override;
+
+  // Ignores d.id; returns the new id.
+  engine::Result<std::int64_t> insert_deadline(const engine::Deadline& d) override;
+  engine::Result<std::vector<engine::Deadline>> open_deadlines(engine::CaseId id) override;
+  // NotFound for an unknown id, Conflict when the deadline is already closed.
+  engine::Status close_deadline(std::int64_t deadline_id, engine::Date closed_on) override;
+  engine::Result<std::vector<engine::DeadlineRow>> list_open_deadlines(
+      const engine::DeadlineFilter& f) override;
+
+  engine::Result<bool> insert_timer(const engine::Timer& t) override;
+  engine::Result<std::vector<engine::Timer>> due_timers(engine::TimePoint now,
+                                                        std::size_t limit) override;
+  engine::Result<std::vector<engine::Timer>> pending_timers(std::int64_t deadline_id) override;
+  // NotFound for an unknown id, Conflict when the timer already fired (invariant I4).
+  engine::Status mark_timer_fired(std::int64_t timer_id, engine::TimePoint at) override;
+  engine::Status drop_pending_timers(std::int64_t deadline_id) override;
+  engine::Result<std::optional<engine::TimePoint>> next_timer_at() override;
+
+  engine::Result<std::optional<std::int64_t>> insert_notification(
+      const engine::Notification& n) override;
+  engine::Result<std::vector<engine::Notification>> notifications_since(std::int64_t after_id,
+                                                                        std::size_t limit) override;
+
+  engine::Result<std::string> integrity_check() override;
+
+  // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
+  // faulty tool would (tamper tests drop the append-only triggers with it).
+  engine::Status test_exec(const std::string& sql);
+
+ private:
+  SqliteStore(sqlite3* db, std::string path);
+  engine::Status set_up(OpenMode mode, bool is_memory);
+
+  sqlite3* db_;
+  std::string path_;
+  std::unique_ptr<detail::StatementCache> cache_;
+};
+
+}  // namespace djflow::storage
