@@ -1,0 +1,254 @@
+// The member-development state machine (发展党员) in Boost.MSM: events, states and the transition
+// table. Include this header from exactly one translation unit (member_workflow.cpp): MSM is
+// expensive to compile. The machine judges one step per instance; it holds a pointer to the
+// Judgement (case context, step input, rule version, facts) that its guards read, and where guards
+// put their refusal and actions record their effects. Guards are the pure rule functions of
+// member_rules.hpp; actions and entry actions only write into Judgement::result. One machine, one
+// thread (MSM has no synchronisation).
+#pragma once
+
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <boost/mpl/vector/vector50.hpp>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/workflow.hpp"
+#include "workflows/member/member_rules.hpp"
+
+namespace djflow::workflows::member::fsm {
+
+namespace msmf = boost::msm::front;
+
+// What one step produces: the verdict (error) or the accepted result.
+struct Judgement {
+  Step step;
+  std::optional<engine::Error> error;  // set by a refusing guard, or by exception_caught
+  bool no_transition = false;          // set by no_transition: the event is not allowed here
+  bool inputs_checked = false;
+  engine::StepResult result;
+};
+
+// ---- Events (ids are the CLI contract; see member_catalog.cpp for labels and aliases) ----
+struct Apply          { static constexpr std::string_view kId = "apply"; };
+struct Talk           { static constexpr std::string_view kId = "talk"; };
+struct MakeActivist   { static constexpr std::string_view kId = "activist"; };
+struct Mentors        { static constexpr std::string_view kId = "mentors"; };
+struct Review         { static constexpr std::string_view kId = "review"; };
+struct Propose        { static constexpr std::string_view kId = "propose"; };
+struct Consent        { static constexpr std::string_view kId = "consent"; };
+struct Publicize      { static constexpr std::string_view kId = "publicize"; };
+struct Sponsors       { static constexpr std::string_view kId = "sponsors"; };
+struct PoliticalReview{ static constexpr std::string_view kId = "political-review"; };
+struct Training       { static constexpr std::string_view kId = "training"; };
+struct PreReview      { static constexpr std::string_view kId = "pre-review"; };
+struct Admit          { static constexpr std::string_view kId = "admit"; };
+struct Interview      { static constexpr std::string_view kId = "interview"; };
+struct Approve        { static constexpr std::string_view kId = "approve"; };
+struct Reject         { static constexpr std::string_view kId = "reject"; };
+struct Oath           { static constexpr std::string_view kId = "oath"; };
+struct ApplyFull      { static constexpr std::string_view kId = "apply-full"; };
+struct Convert        { static constexpr std::string_view kId = "convert"; };
+struct ApproveFull    { static constexpr std::string_view kId = "approve-full"; };
+struct Extend         { static constexpr std::string_view kId = "extend"; };
+struct Cancel         { static constexpr std::string_view kId = "cancel"; };
+struct Archive        { static constexpr std::string_view kId = "archive"; };
+struct Withdraw       { static constexpr std::string_view kId = "withdraw"; };
+
+using AllEvents = boost::mpl::vector24<Apply, Talk, MakeActivist, Mentors, Review, Propose, Consent,
+                                       Publicize, Sponsors, PoliticalReview, Training, PreReview,
+                                       Admit, Interview, Approve, Reject, Oath, ApplyFull, Convert,
+                                       ApproveFull, Extend, Cancel, Archive, Withdraw>;
+
+// ---- States: each carries its stable name; entering one records it as the step's to_state ----
+template <class Derived>
+struct Stable : msmf::state<> {
+  template <class Event, class Fsm>
+  void on_entry(const Event&, Fsm& fsm) {
+    fsm.entered(Derived::kName);
+  }
+};
+
+// The case before its first event (stable name ""). Only `apply` leaves it.
+struct New : msmf::state<> { static constexpr std::string_view kName = ""; };
+struct Applicant         : Stable<Applicant>         { static constexpr std::string_view kName = "applicant"; };
+struct Activist          : Stable<Activist>          { static constexpr std::string_view kName = "activist"; };
+struct Proposed          : Stable<Proposed>          { static constexpr std::string_view kName = "proposed"; };
+struct Publicity         : Stable<Publicity>         { static constexpr std::string_view kName = "publicity"; };
+struct Candidate         : Stable<Candidate>         { static constexpr std::string_view kName = "candidate"; };
+struct PreReviewed       : Stable<PreReviewed>       { static constexpr std::string_view kName = "pre-reviewed"; };
+struct Admitted          : Stable<Admitted>          { static constexpr std::string_view kName = "admitted"; };
+struct Probationary      : Stable<Probationary>      { static constexpr std::string_view kName = "probationary"; };
+struct Extended          : Stable<Extended>          { static constexpr std::string_view kName = "extended"; };
+struct ConversionPending : Stable<ConversionPending> { static constexpr std::string_view kName = "conversion-pending"; };
+struct Full              : Stable<Full>              { static constexpr std::string_view kName = "full"; };
+struct Rejected          : Stable<Rejected>          { static constexpr std::string_view kName = "rejected"; };
+struct Cancelled         : Stable<Cancelled>         { static constexpr std::string_view kName = "cancelled"; };
+struct Withdrawn         : Stable<Withdrawn>         { static constexpr std::string_view kName = "withdrawn"; };
+
+using AllStates = boost::mpl::vector15<New, Applicant, Activist, Proposed, Publicity, Candidate,
+                                       PreReviewed, Admitted, Probationary, Extended,
+                                       ConversionPending, Full, Rejected, Cancelled, Withdrawn>;
+
+// ---- Guards: input normalisation, then the step's rule (member_rules.hpp) ----
+using RuleFn = Verdict (*)(const Step&);
+
+// Passes when the inputs are well-formed and `Fn` (if any) does not refuse.
+template <RuleFn Fn = nullptr>
+struct Rule {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    return fsm.judge(Fn);
+  }
+};
+using InputsOk = Rule<>;
+
+// Selects a row by the rule version in force on the step's date, then applies `Guard`.
+template <class Guard>
+struct Under2026 {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    return fsm.version() == kRules2026 && Guard{}(e, fsm, s, t);
+  }
+};
+template <class Guard>
+struct Under2014 {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    return fsm.version() == kRules2014 && Guard{}(e, fsm, s, t);
+  }
+};
+
+// ---- Actions: record effects into the result buffer ----
+struct Record {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    fsm.judgement->result.inputs = fsm.judgement->step.inputs;
+  }
+};
+// approve: the subject becomes a probationary member; probation started at the admit meeting (D33).
+struct RecordProbation {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    Record{}(e, fsm, s, t);
+    auto& j = *fsm.judgement;
+    j.result.subject_status = engine::MemberStatus::Probationary;
+    j.result.subject_joined = j.step.facts.admitted;
+  }
+};
+// approve-full: full member; 党龄 counts from the end of probation, not the approval (D37).
+struct RecordFull {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    Record{}(e, fsm, s, t);
+    auto& j = *fsm.judgement;
+    j.result.subject_status = engine::MemberStatus::Full;
+    j.result.subject_joined = probation_end(j.step.facts);
+  }
+};
+
+// ---- The machine ----
+struct MemberMachine : msmf::state_machine_def<MemberMachine> {
+  using no_message_queue = int;  // an event is fully handled (or refused) before process_event returns
+  using initial_state = New;
+
+  Judgement* judgement = nullptr;  // the step being judged; null when only probing
+  int entries = 0;                 // entry actions run (restore must not run any)
+
+  void entered(std::string_view name) {
+    ++entries;
+    if (judgement != nullptr) judgement->result.to_state = std::string(name);
+  }
+  std::string_view version() const { return judgement != nullptr ? judgement->step.version : ""; }
+
+  // Runs the input check once, then `fn`; a refusal is kept in the judgement.
+  bool judge(RuleFn fn) {
+    if (judgement == nullptr) return false;
+    auto& j = *judgement;
+    if (!j.inputs_checked) {
+      if (auto e = normalize_inputs(j.step)) {
+        j.error = std::move(e);
+        return false;
+      }
+      j.inputs_checked = true;
+    }
+    if (fn != nullptr) {
+      if (auto e = fn(j.step)) {
+        j.error = std::move(e);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {
+    if (judgement != nullptr) judgement->no_transition = true;
+  }
+  template <class Fsm, class Event>
+  void exception_caught(const Event&, Fsm&, std::exception& e) {
+    if (judgement != nullptr) {
+      judgement->error = engine::Error::storage(std::string("member workflow: ") + e.what());
+    }
+  }
+
+  template <class S, class E, class T, class A, class G>
+  using Row = msmf::Row<S, E, T, A, G>;
+
+  // clang-format off
+  using transition_table = boost::mpl::vector35<
+  //    Start               Event             Next                Action             Guard
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < New               , Apply           , Applicant         , Record           , Rule<check_apply>                  >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Applicant         , Talk            , Applicant         , Record           , InputsOk                           >,
+  Row < Applicant         , MakeActivist    , Activist          , Record           , Rule<check_activist>               >,
+  Row < Applicant         , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Activist          , Mentors         , Activist          , Record           , Rule<check_mentors>                >,
+  Row < Activist          , Review          , Activist          , Record           , InputsOk                           >,
+  Row < Activist          , Propose         , Proposed          , Record           , Under2026<Rule<check_propose>>     >,
+  Row < Activist          , Propose         , Candidate         , Record           , Under2014<Rule<check_propose>>     >,
+  Row < Activist          , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Proposed          , Consent         , Publicity         , Record           , Rule<check_consent>                >,
+  Row < Proposed          , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  Row < Publicity         , Publicize       , Candidate         , Record           , Rule<check_publicize>              >,
+  Row < Publicity         , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Candidate         , Sponsors        , Candidate         , Record           , Rule<check_sponsors>               >,
+  Row < Candidate         , PoliticalReview , Candidate         , Record           , InputsOk                           >,
+  Row < Candidate         , Training        , Candidate         , Record           , Rule<check_training>               >,
+  Row < Candidate         , PreReview       , PreReviewed       , Record           , Rule<check_pre_review>             >,
+  Row < Candidate         , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  Row < PreReviewed       , Admit           , Admitted          , Record           , Rule<check_admit>                  >,
+  Row < PreReviewed       , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  Row < Admitted          , Interview       , Admitted          , Record           , InputsOk                           >,
+  Row < Admitted          , Approve         , Probationary      , RecordProbation  , Rule<check_approve>                >,
+  Row < Admitted          , Reject          , Rejected          , Record           , InputsOk                           >,
+  Row < Admitted          , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Probationary      , Oath            , Probationary      , Record           , Rule<check_oath>                   >,
+  Row < Probationary      , ApplyFull       , Probationary      , Record           , InputsOk                           >,
+  Row < Probationary      , Convert         , ConversionPending , Record           , Rule<check_convert>                >,
+  Row < Probationary      , Extend          , Extended          , Record           , Rule<check_extend>                 >,
+  Row < Probationary      , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  Row < Extended          , ApplyFull       , Extended          , Record           , InputsOk                           >,
+  Row < Extended          , Convert         , ConversionPending , Record           , Rule<check_convert>                >,
+  Row < Extended          , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  Row < ConversionPending , ApproveFull     , Full              , RecordFull       , InputsOk                           >,
+  Row < ConversionPending , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  Row < Full              , Archive         , Full              , Record           , Rule<check_archive>                >
+  //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  >;
+  // clang-format on
+};
+
+using MemberFsm = boost::msm::back::state_machine<MemberMachine>;
+
+}  // namespace djflow::workflows::member::fsm

@@ -1,0 +1,283 @@
+// The only translation unit that instantiates the member-development machine (member_fsm.hpp).
+#include "workflows/member/member_workflow.hpp"
+
+#include <boost/mpl/for_each.hpp>
+
+#include <cstddef>
+#include <map>
+
+#include "workflows/member/member_catalog.hpp"
+#include "workflows/member/member_fsm.hpp"
+#include "workflows/member/member_rules.hpp"
+
+namespace djflow::workflows::member {
+
+using engine::CaseContext;
+using engine::Date;
+using engine::DeadlineSpec;
+using engine::Error;
+using engine::Text;
+
+namespace {
+
+using fsm::MemberFsm;
+using Table = fsm::MemberMachine::transition_table;
+
+// A type carrier for mpl::for_each (no nested ::type, so MPL's lambda leaves it alone; the states
+// and events themselves are never constructed).
+template <class T>
+struct Tag {};
+
+// ---- stable name <-> MSM state id (ids follow the table; names are what we persist) ----
+struct StateId {
+  std::string_view name;
+  int id;
+};
+
+const std::vector<StateId>& state_ids() {
+  static const std::vector<StateId> ids = [] {
+    std::vector<StateId> out;
+    boost::mpl::for_each<fsm::AllStates, Tag<boost::mpl::_1>>([&]<class S>(Tag<S>) {
+      out.push_back({S::kName, boost::msm::back::get_state_id<MemberFsm::stt, S>::value});
+    });
+    return out;
+  }();
+  return ids;
+}
+
+std::optional<int> msm_id(std::string_view name) {
+  for (const auto& s : state_ids())
+    if (s.name == name) return s.id;
+  return std::nullopt;
+}
+
+std::string stable_name(int id) {
+  for (const auto& s : state_ids())
+    if (s.id == id) return std::string(s.name);
+  return "?";
+}
+
+// ---- events with a row out of each state, in the table's order (derived from the table) ----
+const std::map<std::string, std::vector<std::string>, std::less<>>& rows_by_state() {
+  static const auto rows = [] {
+    std::map<std::string, std::vector<std::string>, std::less<>> out;
+    for (const auto& s : state_ids()) out[std::string(s.name)];
+    boost::mpl::for_each<Table, Tag<boost::mpl::_1>>([&]<class R>(Tag<R>) {
+      auto& events = out[std::string(R::Source::kName)];
+      const std::string id(R::Evt::kId);
+      if (std::find(events.begin(), events.end(), id) == events.end()) events.push_back(id);
+    });
+    return out;
+  }();
+  return rows;
+}
+
+std::vector<std::string> events_from(std::string_view state) {
+  const auto& rows = rows_by_state();
+  auto it = rows.find(state);
+  return it == rows.end() ? std::vector<std::string>{} : it->second;
+}
+
+// ---- restore: the public serialize() with a loader that only sets the active state ----
+// state_machine::serialize visits the front-end (nothing to load), m_states (int[regions]),
+// the history policy and two flags; this archive writes the state id into m_states and leaves
+// everything else as constructed. No entry action runs, and start() is not called.
+class StateLoader {
+ public:
+  explicit StateLoader(int id) : id_(id) {}
+  template <class T>
+  StateLoader& operator&(T& value) {
+    load(value);
+    return *this;
+  }
+
+ private:
+  template <std::size_t N>
+  void load(int (&states)[N]) {
+    static_assert(N == 1, "the member machine has one region");
+    states[0] = id_;
+  }
+  template <class T>
+  void load(T&) {}
+
+  int id_;
+};
+
+// Puts `m` into the state named `name`: start() for a new case (""), the loader otherwise.
+bool restore(MemberFsm& m, std::string_view name) {
+  if (name.empty()) {
+    m.start();
+    return true;
+  }
+  auto id = msm_id(name);
+  if (!id) return false;
+  StateLoader loader(*id);
+  m.serialize(loader, 0);
+  return true;
+}
+
+boost::msm::back::HandledEnum fire(MemberFsm& m, std::string_view event) {
+  auto handled = boost::msm::back::HANDLED_FALSE;
+  boost::mpl::for_each<fsm::AllEvents, Tag<boost::mpl::_1>>([&]<class E>(Tag<E>) {
+    if (E::kId == event) handled = m.process_event(E{});
+  });
+  return handled;
+}
+
+Text state_text_or_new(std::string_view state) {
+  if (state.empty()) return {"尚未开始（新案件）", "not started (new case)"};
+  return state_text(state);
+}
+
+Error not_allowed(const Step& s, std::string_view state) {
+  // A second extension is a rule (D34), not only a missing row: say so.
+  if (s.event == "extend" && s.facts.extended) {
+    if (auto e = check_extend(s)) return *e;
+  }
+  const Text st = state_text_or_new(state);
+  const auto allowed = events_from(state);
+  std::string list_zh, list_en;
+  for (const auto& e : allowed) {
+    list_zh += (list_zh.empty() ? "" : "、") + event_text(e).zh + "（" + e + "）";
+    list_en += (list_en.empty() ? "" : ", ") + e;
+  }
+  if (allowed.empty()) {
+    list_zh = "无（案件已结束）";
+    list_en = "none (the case is closed)";
+  }
+  return Error::refused(
+      {event_text(s.event).zh + "：当前状态为“" + st.zh + "”，不能办理此步骤；当前可办理：" + list_zh,
+       s.event + ": not allowed in state '" + std::string(state.empty() ? "new" : state) + "' (" + st.en +
+           "); allowed now: " + list_en});
+}
+
+std::string known_events() {
+  std::string out;
+  for (const auto& e : event_infos()) out += (out.empty() ? "" : ", ") + std::string(e.id);
+  return out;
+}
+
+DeadlineSpec deadline(std::string kind, Date due, Date opened_on, std::vector<std::string> fulfilled_by) {
+  DeadlineSpec d;
+  d.kind = std::move(kind);
+  d.due = due;
+  d.opened_on = opened_on;
+  d.fulfilled_by = std::move(fulfilled_by);
+  return d;
+}
+
+}  // namespace
+
+std::optional<std::string> MemberWorkflow::resolve_event(std::string_view name) const {
+  return resolve_event_name(name);
+}
+
+std::vector<std::string> MemberWorkflow::events() const {
+  std::vector<std::string> out;
+  for (const auto& e : event_infos()) out.emplace_back(e.id);
+  return out;
+}
+
+std::vector<std::string> MemberWorkflow::states() const {
+  std::vector<std::string> out;
+  for (const auto& s : state_infos()) out.emplace_back(s.name);
+  return out;
+}
+
+engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
+                                                         const engine::StepInput& in) const {
+  auto event = resolve_event_name(in.event);
+  if (!event) {
+    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + known_events(),
+                           "unknown event '" + in.event + "' for member development; known: " + known_events()});
+  }
+  fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
+  MemberFsm m;
+  m.judgement = &j;
+  if (!restore(m, ctx.c.state)) {
+    return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于发展党员流程",
+                              "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
+                                  "', which the member workflow does not know"});
+  }
+  const auto handled = fire(m, *event);
+  if (j.no_transition) return not_allowed(j.step, ctx.c.state);
+  if (j.error) return *j.error;
+  if (handled != boost::msm::back::HANDLED_TRUE || j.result.to_state.empty()) {
+    return Error::refused({event_text(*event).zh + "：当前不能办理", *event + ": refused"});
+  }
+  j.result.rule_version = j.step.version;
+  return std::move(j.result);
+}
+
+std::vector<DeadlineSpec> MemberWorkflow::deadlines(const CaseContext& ctx) const {
+  const std::string& st = ctx.c.state;
+  const Facts f = derive_facts(ctx.history);
+  std::vector<DeadlineSpec> out;
+
+  if (st == "applicant" && f.applied && !f.talked) {
+    out.push_back(deadline("talk", f.applied->add_months(1), *f.applied, {"talk"}));  // D3
+  }
+  if (st == "activist" && f.activist) {
+    const Date base = f.last_review && *f.last_review >= *f.activist ? *f.last_review : *f.activist;
+    out.push_back(deadline("review", base.add_months(6), base, {"review"}));  // D8
+    auto eligible = deadline("eligible", f.activist->add_years(1), *f.activist, {});  // D12
+    eligible.milestone = true;
+    eligible.offsets = {0};
+    eligible.overdue_every_days = 0;
+    out.push_back(std::move(eligible));
+  }
+  if (st == "pre-reviewed" && f.pre_reviewed && f.pre_review_version == kRules2026) {
+    out.push_back(deadline("admit-meeting", f.pre_reviewed->add_months(1), *f.pre_reviewed, {"admit"}));  // D20
+  }
+  if (st == "admitted" && f.admitted) {
+    out.push_back(deadline("approval", f.admitted->add_months(3), *f.admitted, {"approve", "reject"}));  // D27
+  }
+  if (st == "probationary" && f.approved && !f.oath && f.approve_version == kRules2026) {
+    out.push_back(deadline("oath", f.approved->add_months(1), *f.approved, {"oath"}));  // D32
+  }
+  if ((st == "probationary" || st == "extended") && f.admitted) {
+    const Date opened = st == "extended" && f.extended ? *f.extended : f.approved.value_or(*f.admitted);
+    out.push_back(deadline("probation-end", *probation_end(f), opened, {"convert"}));  // D33, D34
+  }
+  if (st == "conversion-pending" && f.converted) {
+    out.push_back(deadline("full-approval", f.converted->add_months(3), *f.converted, {"approve-full"}));  // D36
+  }
+  if (st == "full" && f.approved_full && !f.archived) {
+    const int days = ctx.config.get_int("member.archive_days", 30);
+    out.push_back(deadline("archive", f.approved_full->add_days(days), *f.approved_full, {"archive"}));  // D41
+  }
+  return out;
+}
+
+std::vector<std::string> MemberWorkflow::allowed(const CaseContext& ctx) const {
+  return events_from(ctx.c.state);
+}
+
+std::string MemberWorkflow::stage(std::string_view state) const {
+  if (const auto* s = find_state(state)) return std::string(s->stage);
+  return {};
+}
+
+bool MemberWorkflow::closed(std::string_view state) const {
+  const auto* s = find_state(state);
+  return s != nullptr && s->stage == "closed";
+}
+
+Text MemberWorkflow::state_label(std::string_view state) const { return state_text(state); }
+Text MemberWorkflow::stage_label(std::string_view stage) const { return stage_text(stage); }
+Text MemberWorkflow::event_label(std::string_view event) const { return event_text(event); }
+Text MemberWorkflow::deadline_label(std::string_view kind) const { return deadline_text(kind); }
+
+std::unique_ptr<engine::Workflow> make_member_workflow() { return std::make_unique<MemberWorkflow>(); }
+
+RestoreProbe test_restore(std::string_view state) {
+  RestoreProbe probe;
+  MemberFsm m;
+  probe.restored = restore(m, state);
+  probe.state = stable_name(m.current_state()[0]);
+  probe.entry_actions = m.entries;
+  probe.allowed = events_from(probe.state);
+  return probe;
+}
+
+}  // namespace djflow::workflows::member
