@@ -1,16 +1,17 @@
+// SqliteStore, part 1: opening, transactions, settings, calendar, branches, persons, cases and
+// history (part 2, sqlite_store_schedule.cpp: deadlines, timers, notifications, integrity).
 #include "storage/sqlite_store.hpp"
 
 #include <sys/stat.h>
 
-#include <array>
 #include <filesystem>
 #include <system_error>
-#include <unordered_map>
 #include <utility>
 
 #include "storage/codec.hpp"
 #include "storage/migrations.hpp"
 #include "storage/statement.hpp"
+#include "storage/statement_cache.hpp"
 
 namespace djflow::storage {
 
@@ -18,197 +19,28 @@ using engine::Branch;
 using engine::Case;
 using engine::CaseId;
 using engine::Date;
-using engine::Deadline;
-using engine::DeadlineRow;
 using engine::Error;
 using engine::EventRecord;
 using engine::HolidayRow;
-using engine::Notification;
 using engine::Person;
 using engine::PersonId;
 using engine::Result;
 using engine::Status;
 using engine::Text;
 using engine::TimePoint;
-using engine::Timer;
 using detail::IsoDate;
 using detail::Statement;
 using detail::Use;
 using detail::decode;
-using detail::from_unix;
 using detail::sqlite_error;
 using detail::to_unix;
-
-namespace detail {
-
-// The fixed statements of the store, prepared on first use and kept for the connection's life.
-enum class Q {
-  Begin, Commit, Rollback,
-  GetSetting, SetSetting, AllSettings,
-  ListHolidays, UpsertHoliday,
-  InsertBranch, FindBranch, ListBranches,
-  InsertPerson, FindPerson, ListPersons, ListPersonsOfBranch, UpdatePersonStatus,
-  InsertCase, FindCase, CaseVersion, UpdateCase,
-  AppendEvent, Events, History,
-  InsertDeadline, OpenDeadlines, CloseDeadline, DeadlineOpen,
-  InsertTimer, DueTimers, PendingTimers, MarkTimerFired, TimerFired, DropPendingTimers,
-  NextTimerAt,
-  InsertNotification, NotificationsSince,
-  IntegrityCheck,
-  Count
-};
-
-// clang-format off
-constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
-  "BEGIN IMMEDIATE",
-  "COMMIT",
-  "ROLLBACK",
-  // settings
-  "SELECT value FROM settings WHERE key = ?1",
-  "INSERT INTO settings (key, value) VALUES (?1, ?2) "
-  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  "SELECT key, value FROM settings ORDER BY key",
-  // holidays
-  "SELECT date, kind, name FROM holidays ORDER BY date",
-  "INSERT INTO holidays (date, kind, name) VALUES (?1, ?2, ?3) "
-  "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-  // branches
-  "INSERT INTO branches (code, name, kind, parent, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-  "SELECT " DJFLOW_BRANCH_COLS " FROM branches b WHERE b.code = ?1",
-  "SELECT " DJFLOW_BRANCH_COLS " FROM branches b ORDER BY b.code",
-  // persons
-  "INSERT INTO persons (name, branch, born, status, joined, created_at) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-  "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.id = ?1",
-  "SELECT " DJFLOW_PERSON_COLS " FROM persons p ORDER BY p.id",
-  "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.branch = ?1 ORDER BY p.id",
-  "UPDATE persons SET status = ?2, joined = ?3 WHERE id = ?1",
-  // cases
-  "INSERT INTO cases (workflow, person_id, branch, title, state, version, head_hash, created_at, "
-  "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
-  "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE c.id = ?1",
-  "SELECT version FROM cases WHERE id = ?1",
-  "UPDATE cases SET state = ?3, version = version + 1, head_hash = ?4, updated_at = ?5 "
-  "WHERE id = ?1 AND version = ?2",
-  // events
-  "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, note, "
-  "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-  "SELECT " DJFLOW_EVENT_COLS " FROM events e WHERE e.case_id = ?1 ORDER BY e.seq",
-  "SELECT " DJFLOW_CASE_COLS ", " DJFLOW_EVENT_COLS
-  " FROM cases c LEFT JOIN events e ON e.case_id = c.id ORDER BY c.id, e.seq",
-  // deadlines
-  "INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, overdue_every_days, "
-  "open, closed_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-  "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = ?1 AND d.open = 1 "
-  "ORDER BY d.due_date, d.id",
-  "UPDATE deadlines SET open = 0, closed_on = ?2 WHERE id = ?1 AND open = 1",
-  "SELECT open FROM deadlines WHERE id = ?1",
-  // timers
-  "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, "
-  "fired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (key) DO NOTHING",
-  "SELECT " DJFLOW_TIMER_COLS " FROM timers t WHERE t.fired_at IS NULL AND t.fire_at <= ?1 "
-  "ORDER BY t.fire_at, t.id LIMIT ?2",
-  "SELECT " DJFLOW_TIMER_COLS " FROM timers t WHERE t.deadline_id = ?1 AND t.fired_at IS NULL "
-  "ORDER BY t.fire_at, t.id",
-  "UPDATE timers SET fired_at = ?2 WHERE id = ?1 AND fired_at IS NULL",
-  "SELECT fired_at FROM timers WHERE id = ?1",
-  "DELETE FROM timers WHERE deadline_id = ?1 AND fired_at IS NULL",
-  "SELECT fire_at FROM timers WHERE fired_at IS NULL ORDER BY fire_at LIMIT 1",
-  // notifications
-  "INSERT INTO notifications (key, case_id, workflow, branch, kind, due_date, days_left, "
-  "created_at, text_zh, text_en) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-  "ON CONFLICT (key) DO NOTHING",
-  "SELECT " DJFLOW_NOTIFICATION_COLS " FROM notifications n WHERE n.id > ?1 ORDER BY n.id "
-  "LIMIT ?2",
-  // integrity
-  "PRAGMA integrity_check",
-};
-// clang-format on
-
-class StatementCache {
- public:
-  explicit StatementCache(sqlite3* db) : db_(db) {}
-
-  Result<Statement*> get(Q q) {
-    Statement& s = fixed_[static_cast<std::size_t>(q)];
-    if (!s.valid()) {
-      auto p = Statement::prepare(db_, kSql[static_cast<std::size_t>(q)]);
-      if (!p) return p.error();
-      s = std::move(*p);
-    }
-    return &s;
-  }
-
-  // Statements built from a filter's shape (list_cases, list_open_deadlines): a handful of
-  // distinct texts, each prepared once.
-  Result<Statement*> get(const std::string& sql) {
-    auto it = dynamic_.find(sql);
-    if (it == dynamic_.end()) {
-      auto p = Statement::prepare(db_, sql);
-      if (!p) return p.error();
-      it = dynamic_.emplace(sql, std::move(*p)).first;
-    }
-    return &it->second;
-  }
-
- private:
-  sqlite3* db_;
-  std::array<Statement, static_cast<std::size_t>(Q::Count)> fixed_;
-  std::unordered_map<std::string, Statement> dynamic_;
-};
-
-}  // namespace detail
-
 using detail::Q;
-
-// Binds `var` to the cached statement for `key` and resets it when the scope ends; returns the
-// error from the enclosing function when the statement cannot be prepared.
-#define DJFLOW_STATEMENT(var, key)                     \
-  auto var##_p = cache_->get(key);                     \
-  if (!var##_p.ok()) return var##_p.error();           \
-  Statement& var = **var##_p;                          \
-  Use var##_use(var)
+using detail::collect;
+using detail::first;
+using detail::run;
+using detail::sql_limit;
 
 namespace {
-
-constexpr int kNoLimit = -1;  // SQLite: a negative LIMIT means no limit
-
-std::int64_t sql_limit(std::size_t limit) {
-  return limit == 0 ? kNoLimit : static_cast<std::int64_t>(limit);
-}
-
-// Steps a statement without result rows to completion.
-Status run(sqlite3* db, Statement& s, std::string_view what) {
-  const int rc = s.step();
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sqlite_error(db, rc, what);
-  return {};
-}
-
-// Collects every row of `s` decoded as T.
-template <class T>
-Result<std::vector<T>> collect(sqlite3* db, Statement& s, std::string_view what) {
-  std::vector<T> out;
-  for (;;) {
-    const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return sqlite_error(db, rc, what);
-    T v;
-    DJFLOW_TRY(decode(s, 0, v));
-    out.push_back(std::move(v));
-  }
-}
-
-// The first row of `s` decoded as T, or nullopt.
-template <class T>
-Result<std::optional<T>> first(sqlite3* db, Statement& s, std::string_view what) {
-  const int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<T>();
-  if (rc != SQLITE_ROW) return sqlite_error(db, rc, what);
-  T v;
-  DJFLOW_TRY(decode(s, 0, v));
-  return std::optional<T>(std::move(v));
-}
 
 // Sets the process umask for the lifetime of the guard (file creation inside open()).
 class UmaskGuard {
@@ -632,199 +464,6 @@ Status SqliteStore::for_each_history(
   }
   if (have_case) fn(current, events);
   return {};
-}
-
-// --- deadlines -----------------------------------------------------------------------------------
-
-Result<std::int64_t> SqliteStore::insert_deadline(const Deadline& d) {
-  DJFLOW_STATEMENT(s, Q::InsertDeadline);
-  const IsoDate due(d.due), opened(d.opened_on);
-  std::optional<IsoDate> closed;
-  if (d.closed_on) closed.emplace(*d.closed_on);
-  s.bind(1, d.case_id);
-  s.bind(2, d.kind);
-  s.bind(3, due.view());
-  s.bind(4, opened.view());
-  s.bind(5, d.milestone ? 1 : 0);
-  s.bind(6, d.overdue_every_days);
-  s.bind(7, d.open ? 1 : 0);
-  if (closed) {
-    s.bind(8, closed->view());
-  } else {
-    s.bind_null(8);
-  }
-  const int rc = s.step();
-  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_deadline");
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
-}
-
-Result<std::vector<Deadline>> SqliteStore::open_deadlines(CaseId id) {
-  DJFLOW_STATEMENT(s, Q::OpenDeadlines);
-  s.bind(1, id);
-  return collect<Deadline>(db_, s, "open_deadlines");
-}
-
-Status SqliteStore::close_deadline(std::int64_t deadline_id, Date closed_on) {
-  {
-    DJFLOW_STATEMENT(s, Q::CloseDeadline);
-    const IsoDate closed(closed_on);
-    s.bind(1, deadline_id);
-    s.bind(2, closed.view());
-    DJFLOW_TRY(run(db_, s, "close_deadline"));
-    if (sqlite3_changes(db_) == 1) return {};
-  }
-  DJFLOW_STATEMENT(o, Q::DeadlineOpen);
-  o.bind(1, deadline_id);
-  const int rc = o.step();
-  const std::string sid = std::to_string(deadline_id);
-  if (rc == SQLITE_DONE) {
-    return Error::not_found(Text{"期限 " + sid + " 不存在", "deadline " + sid + " does not exist"});
-  }
-  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "close_deadline");
-  return Error::conflict(Text{"期限 " + sid + " 已关闭", "deadline " + sid + " is already closed"});
-}
-
-Result<std::vector<DeadlineRow>> SqliteStore::list_open_deadlines(const engine::DeadlineFilter& f) {
-  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
-                    " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
-  if (f.due_on_or_before) sql += " AND d.due_date <= ?";
-  if (f.branch) sql += " AND c.branch = ?";
-  if (f.workflow) sql += " AND c.workflow = ?";
-  if (f.case_id) sql += " AND d.case_id = ?";
-  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT ?";
-  DJFLOW_STATEMENT(s, sql);
-  std::optional<IsoDate> due;
-  int i = 0;
-  if (f.due_on_or_before) {
-    due.emplace(*f.due_on_or_before);
-    s.bind(++i, due->view());
-  }
-  if (f.branch) s.bind(++i, *f.branch);
-  if (f.workflow) s.bind(++i, *f.workflow);
-  if (f.case_id) s.bind(++i, *f.case_id);
-  s.bind(++i, sql_limit(f.limit));
-  constexpr int kDeadlineColumns = 9;
-  std::vector<DeadlineRow> out;
-  for (;;) {
-    const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "list_open_deadlines");
-    DeadlineRow row;
-    DJFLOW_TRY(decode(s, 0, row.deadline));
-    DJFLOW_TRY(decode(s, kDeadlineColumns, row.c));
-    out.push_back(std::move(row));
-  }
-}
-
-// --- timers ----------------------------------------------------------------------------------------
-
-Result<bool> SqliteStore::insert_timer(const Timer& t) {
-  DJFLOW_STATEMENT(s, Q::InsertTimer);
-  const IsoDate due(t.due);
-  s.bind(1, t.key);
-  s.bind(2, t.case_id);
-  s.bind(3, t.deadline_id);
-  s.bind(4, t.kind);
-  s.bind(5, due.view());
-  s.bind(6, t.offset_days);
-  s.bind(7, to_unix(t.fire_at));
-  if (t.fired_at) {
-    s.bind(8, to_unix(*t.fired_at));
-  } else {
-    s.bind_null(8);
-  }
-  const int rc = s.step();
-  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_timer " + t.key);
-  return sqlite3_changes(db_) == 1;
-}
-
-Result<std::vector<Timer>> SqliteStore::due_timers(TimePoint now, std::size_t limit) {
-  DJFLOW_STATEMENT(s, Q::DueTimers);
-  s.bind(1, to_unix(now));
-  s.bind(2, sql_limit(limit));
-  return collect<Timer>(db_, s, "due_timers");
-}
-
-Result<std::vector<Timer>> SqliteStore::pending_timers(std::int64_t deadline_id) {
-  DJFLOW_STATEMENT(s, Q::PendingTimers);
-  s.bind(1, deadline_id);
-  return collect<Timer>(db_, s, "pending_timers");
-}
-
-Status SqliteStore::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
-  {
-    DJFLOW_STATEMENT(s, Q::MarkTimerFired);
-    s.bind(1, timer_id);
-    s.bind(2, to_unix(at));
-    DJFLOW_TRY(run(db_, s, "mark_timer_fired"));
-    if (sqlite3_changes(db_) == 1) return {};
-  }
-  DJFLOW_STATEMENT(f, Q::TimerFired);
-  f.bind(1, timer_id);
-  const int rc = f.step();
-  const std::string sid = std::to_string(timer_id);
-  if (rc == SQLITE_DONE) {
-    return Error::not_found(Text{"提醒 " + sid + " 不存在", "timer " + sid + " does not exist"});
-  }
-  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "mark_timer_fired");
-  return Error::conflict(Text{"提醒 " + sid + " 已触发过", "timer " + sid + " has already fired"});
-}
-
-Status SqliteStore::drop_pending_timers(std::int64_t deadline_id) {
-  DJFLOW_STATEMENT(s, Q::DropPendingTimers);
-  s.bind(1, deadline_id);
-  return run(db_, s, "drop_pending_timers");
-}
-
-Result<std::optional<TimePoint>> SqliteStore::next_timer_at() {
-  DJFLOW_STATEMENT(s, Q::NextTimerAt);
-  const int rc = s.step();
-  if (rc == SQLITE_DONE) return std::optional<TimePoint>();
-  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "next_timer_at");
-  return std::optional<TimePoint>(from_unix(s.int64(0)));
-}
-
-// --- notifications ---------------------------------------------------------------------------------
-
-Result<std::optional<std::int64_t>> SqliteStore::insert_notification(const Notification& n) {
-  DJFLOW_STATEMENT(s, Q::InsertNotification);
-  const IsoDate due(n.due);
-  s.bind(1, n.key);
-  s.bind(2, n.case_id);
-  s.bind(3, n.workflow);
-  s.bind(4, n.branch);
-  s.bind(5, n.kind);
-  s.bind(6, due.view());
-  s.bind(7, n.days_left);
-  s.bind(8, to_unix(n.created_at));
-  s.bind(9, n.text.zh);
-  s.bind(10, n.text.en);
-  const int rc = s.step();
-  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_notification " + n.key);
-  if (sqlite3_changes(db_) == 0) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(sqlite3_last_insert_rowid(db_));
-}
-
-Result<std::vector<Notification>> SqliteStore::notifications_since(std::int64_t after_id,
-                                                                    std::size_t limit) {
-  DJFLOW_STATEMENT(s, Q::NotificationsSince);
-  s.bind(1, after_id);
-  s.bind(2, sql_limit(limit));
-  return collect<Notification>(db_, s, "notifications_since");
-}
-
-// --- integrity -------------------------------------------------------------------------------------
-
-Result<std::string> SqliteStore::integrity_check() {
-  DJFLOW_STATEMENT(s, Q::IntegrityCheck);
-  std::string out;
-  for (;;) {
-    const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "integrity_check");
-    if (!out.empty()) out += '\n';
-    out += s.text(0);
-  }
 }
 
 }  // namespace djflow::storage

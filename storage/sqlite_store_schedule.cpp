@@ -1,0 +1,225 @@
+// SqliteStore, part 2: deadlines, durable timers, the notification outbox and the integrity
+// check (part 1, sqlite_store.cpp: opening, transactions, records and history).
+#include "storage/sqlite_store.hpp"
+
+#include "storage/codec.hpp"
+#include "storage/statement.hpp"
+#include "storage/statement_cache.hpp"
+
+namespace djflow::storage {
+
+using engine::Date;
+using engine::Deadline;
+using engine::DeadlineRow;
+using engine::Error;
+using engine::Notification;
+using engine::CaseId;
+using engine::Result;
+using engine::Status;
+using engine::Text;
+using engine::TimePoint;
+using engine::Timer;
+using detail::IsoDate;
+using detail::Q;
+using detail::collect;
+using detail::decode;
+using detail::from_unix;
+using detail::run;
+using detail::sql_limit;
+using detail::sqlite_error;
+using detail::to_unix;
+
+// --- deadlines -----------------------------------------------------------------------------------
+
+Result<std::int64_t> SqliteStore::insert_deadline(const Deadline& d) {
+  DJFLOW_STATEMENT(s, Q::InsertDeadline);
+  const IsoDate due(d.due), opened(d.opened_on);
+  std::optional<IsoDate> closed;
+  if (d.closed_on) closed.emplace(*d.closed_on);
+  s.bind(1, d.case_id);
+  s.bind(2, d.kind);
+  s.bind(3, due.view());
+  s.bind(4, opened.view());
+  s.bind(5, d.milestone ? 1 : 0);
+  s.bind(6, d.overdue_every_days);
+  s.bind(7, d.open ? 1 : 0);
+  if (closed) {
+    s.bind(8, closed->view());
+  } else {
+    s.bind_null(8);
+  }
+  const int rc = s.step();
+  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_deadline");
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<std::vector<Deadline>> SqliteStore::open_deadlines(CaseId id) {
+  DJFLOW_STATEMENT(s, Q::OpenDeadlines);
+  s.bind(1, id);
+  return collect<Deadline>(db_, s, "open_deadlines");
+}
+
+Status SqliteStore::close_deadline(std::int64_t deadline_id, Date closed_on) {
+  {
+    DJFLOW_STATEMENT(s, Q::CloseDeadline);
+    const IsoDate closed(closed_on);
+    s.bind(1, deadline_id);
+    s.bind(2, closed.view());
+    DJFLOW_TRY(run(db_, s, "close_deadline"));
+    if (sqlite3_changes(db_) == 1) return {};
+  }
+  DJFLOW_STATEMENT(o, Q::DeadlineOpen);
+  o.bind(1, deadline_id);
+  const int rc = o.step();
+  const std::string sid = std::to_string(deadline_id);
+  if (rc == SQLITE_DONE) {
+    return Error::not_found(Text{"期限 " + sid + " 不存在", "deadline " + sid + " does not exist"});
+  }
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "close_deadline");
+  return Error::conflict(Text{"期限 " + sid + " 已关闭", "deadline " + sid + " is already closed"});
+}
+
+Result<std::vector<DeadlineRow>> SqliteStore::list_open_deadlines(const engine::DeadlineFilter& f) {
+  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
+                    " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
+  if (f.due_on_or_before) sql += " AND d.due_date <= ?";
+  if (f.branch) sql += " AND c.branch = ?";
+  if (f.workflow) sql += " AND c.workflow = ?";
+  if (f.case_id) sql += " AND d.case_id = ?";
+  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT ?";
+  DJFLOW_STATEMENT(s, sql);
+  std::optional<IsoDate> due;
+  int i = 0;
+  if (f.due_on_or_before) {
+    due.emplace(*f.due_on_or_before);
+    s.bind(++i, due->view());
+  }
+  if (f.branch) s.bind(++i, *f.branch);
+  if (f.workflow) s.bind(++i, *f.workflow);
+  if (f.case_id) s.bind(++i, *f.case_id);
+  s.bind(++i, sql_limit(f.limit));
+  constexpr int kDeadlineColumns = 9;
+  std::vector<DeadlineRow> out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "list_open_deadlines");
+    DeadlineRow row;
+    DJFLOW_TRY(decode(s, 0, row.deadline));
+    DJFLOW_TRY(decode(s, kDeadlineColumns, row.c));
+    out.push_back(std::move(row));
+  }
+}
+
+// --- timers ----------------------------------------------------------------------------------------
+
+Result<bool> SqliteStore::insert_timer(const Timer& t) {
+  DJFLOW_STATEMENT(s, Q::InsertTimer);
+  const IsoDate due(t.due);
+  s.bind(1, t.key);
+  s.bind(2, t.case_id);
+  s.bind(3, t.deadline_id);
+  s.bind(4, t.kind);
+  s.bind(5, due.view());
+  s.bind(6, t.offset_days);
+  s.bind(7, to_unix(t.fire_at));
+  if (t.fired_at) {
+    s.bind(8, to_unix(*t.fired_at));
+  } else {
+    s.bind_null(8);
+  }
+  const int rc = s.step();
+  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_timer " + t.key);
+  return sqlite3_changes(db_) == 1;
+}
+
+Result<std::vector<Timer>> SqliteStore::due_timers(TimePoint now, std::size_t limit) {
+  DJFLOW_STATEMENT(s, Q::DueTimers);
+  s.bind(1, to_unix(now));
+  s.bind(2, sql_limit(limit));
+  return collect<Timer>(db_, s, "due_timers");
+}
+
+Result<std::vector<Timer>> SqliteStore::pending_timers(std::int64_t deadline_id) {
+  DJFLOW_STATEMENT(s, Q::PendingTimers);
+  s.bind(1, deadline_id);
+  return collect<Timer>(db_, s, "pending_timers");
+}
+
+Status SqliteStore::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
+  {
+    DJFLOW_STATEMENT(s, Q::MarkTimerFired);
+    s.bind(1, timer_id);
+    s.bind(2, to_unix(at));
+    DJFLOW_TRY(run(db_, s, "mark_timer_fired"));
+    if (sqlite3_changes(db_) == 1) return {};
+  }
+  DJFLOW_STATEMENT(f, Q::TimerFired);
+  f.bind(1, timer_id);
+  const int rc = f.step();
+  const std::string sid = std::to_string(timer_id);
+  if (rc == SQLITE_DONE) {
+    return Error::not_found(Text{"提醒 " + sid + " 不存在", "timer " + sid + " does not exist"});
+  }
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "mark_timer_fired");
+  return Error::conflict(Text{"提醒 " + sid + " 已触发过", "timer " + sid + " has already fired"});
+}
+
+Status SqliteStore::drop_pending_timers(std::int64_t deadline_id) {
+  DJFLOW_STATEMENT(s, Q::DropPendingTimers);
+  s.bind(1, deadline_id);
+  return run(db_, s, "drop_pending_timers");
+}
+
+Result<std::optional<TimePoint>> SqliteStore::next_timer_at() {
+  DJFLOW_STATEMENT(s, Q::NextTimerAt);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<TimePoint>();
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "next_timer_at");
+  return std::optional<TimePoint>(from_unix(s.int64(0)));
+}
+
+// --- notifications ---------------------------------------------------------------------------------
+
+Result<std::optional<std::int64_t>> SqliteStore::insert_notification(const Notification& n) {
+  DJFLOW_STATEMENT(s, Q::InsertNotification);
+  const IsoDate due(n.due);
+  s.bind(1, n.key);
+  s.bind(2, n.case_id);
+  s.bind(3, n.workflow);
+  s.bind(4, n.branch);
+  s.bind(5, n.kind);
+  s.bind(6, due.view());
+  s.bind(7, n.days_left);
+  s.bind(8, to_unix(n.created_at));
+  s.bind(9, n.text.zh);
+  s.bind(10, n.text.en);
+  const int rc = s.step();
+  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_notification " + n.key);
+  if (sqlite3_changes(db_) == 0) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(sqlite3_last_insert_rowid(db_));
+}
+
+Result<std::vector<Notification>> SqliteStore::notifications_since(std::int64_t after_id,
+                                                                    std::size_t limit) {
+  DJFLOW_STATEMENT(s, Q::NotificationsSince);
+  s.bind(1, after_id);
+  s.bind(2, sql_limit(limit));
+  return collect<Notification>(db_, s, "notifications_since");
+}
+
+// --- integrity -------------------------------------------------------------------------------------
+
+Result<std::string> SqliteStore::integrity_check() {
+  DJFLOW_STATEMENT(s, Q::IntegrityCheck);
+  std::string out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "integrity_check");
+    if (!out.empty()) out += '\n';
+    out += s.text(0);
+  }
+}
+
+}  // namespace djflow::storage
