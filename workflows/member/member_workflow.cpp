@@ -3,6 +3,7 @@
 
 #include <boost/mpl/for_each.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 
@@ -237,7 +238,8 @@ std::vector<DeadlineSpec> MemberWorkflow::deadlines(const CaseContext& ctx) cons
   }
   if ((st == "probationary" || st == "extended") && f.admitted) {
     const Date opened = st == "extended" && f.extended ? *f.extended : f.approved.value_or(*f.admitted);
-    out.push_back(deadline("probation-end", *probation_end(f), opened, {"convert"}));  // D33, D34
+    // Converting is only possible from this date, so `convert` does not make it late (D33-D35).
+    out.push_back(deadline("probation-end", *probation_end(f), opened, {}));  // D33, D34
   }
   if (st == "conversion-pending" && f.converted) {
     out.push_back(deadline("full-approval", f.converted->add_months(3), *f.converted, {"approve-full"}));  // D36
@@ -250,7 +252,14 @@ std::vector<DeadlineSpec> MemberWorkflow::deadlines(const CaseContext& ctx) cons
 }
 
 std::vector<std::string> MemberWorkflow::allowed(const CaseContext& ctx) const {
-  return events_from(ctx.c.state);
+  auto out = events_from(ctx.c.state);
+  // Once-only self-steps drop out of the list after they happened (D32 oath, D41 archive).
+  for (const char* once : {"archive", "oath"}) {
+    const bool done = std::any_of(ctx.history.begin(), ctx.history.end(),
+                                  [&](const engine::EventRecord& e) { return e.event == once; });
+    if (done) out.erase(std::remove(out.begin(), out.end(), once), out.end());
+  }
+  return out;
 }
 
 std::string MemberWorkflow::stage(std::string_view state) const {

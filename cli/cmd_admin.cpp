@@ -1,0 +1,324 @@
+// Set-up commands: init, branch, person, config, calendar.
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "cli/app.hpp"
+
+namespace djflow::cli {
+
+using engine::Error;
+
+namespace {
+
+Json branch_json(const engine::Branch& b) {
+  return {{"code", b.code}, {"name", b.name}, {"kind", b.kind}, {"parent", b.parent}};
+}
+
+std::string kind_label(Lang lang, const std::string& kind) {
+  if (kind == "branch") return tr(lang, "党支部", "branch");
+  if (kind == "general") return tr(lang, "党总支", "general branch");
+  if (kind == "committee") return tr(lang, "基层党委", "committee");
+  return kind;
+}
+
+std::string status_label(Lang lang, engine::MemberStatus s) {
+  switch (s) {
+    case engine::MemberStatus::Full: return tr(lang, "正式党员", "full member");
+    case engine::MemberStatus::Probationary: return tr(lang, "预备党员", "probationary member");
+    case engine::MemberStatus::None: break;
+  }
+  return tr(lang, "群众", "not a member");
+}
+
+Json person_json(const engine::Person& p) {
+  return {{"id", p.id},       {"name", p.name},
+          {"branch", p.branch}, {"born", p.born.iso()},
+          {"status", engine::to_string(p.status)},
+          {"joined", p.joined ? Json(p.joined->iso()) : Json(nullptr)}};
+}
+
+}  // namespace
+
+void register_admin_commands(CLI::App& app, Cli& cli) {
+  // --- init ---------------------------------------------------------------------------------
+  {
+    auto* cmd = app.add_subcommand("init", "create the database, or migrate it to this version");
+    auto tz = std::make_shared<std::string>();
+    auto rt = std::make_shared<std::string>();
+    cmd->add_option("--timezone", *tz, "the organisation's time zone (default Asia/Shanghai)");
+    cmd->add_option("--reminder-time", *rt, "local time reminders fall due, HH:MM (default 09:00)");
+    cmd->callback([&cli, tz, rt] {
+      cli.action = [&cli, tz, rt]() -> int {
+        if (auto s = cli.open(true); !s) return cli.fail(s.error());
+        auto& store = *cli.store;
+        engine::WriteTransaction tx(store);
+        if (auto s = tx.begin(); !s) return cli.fail(s.error());
+        auto existing = store.holidays();
+        if (!existing) return cli.fail(existing.error());
+        int seeded = 0;
+        if (existing.value().empty()) {
+          for (const auto& row : engine::WorkCalendar::builtin_rows()) {
+            if (auto s = store.upsert_holiday(row); !s) return cli.fail(s.error());
+            ++seeded;
+          }
+        }
+        if (!tz->empty()) {
+          if (auto z = engine::TimeZone::locate(*tz); !z) return cli.fail(z.error());
+          if (auto s = store.set_setting(engine::kSettingTimeZone, *tz); !s) return cli.fail(s.error());
+        }
+        if (!rt->empty()) {
+          if (auto s = store.set_setting(engine::kSettingReminderTime, *rt); !s) return cli.fail(s.error());
+        }
+        if (auto s = tx.commit(); !s) return cli.fail(s.error());
+        if (auto s = cli.engine->load(); !s) return cli.fail(s.error());
+        if (cli.json) {
+          cli.print_json({{"db", cli.db}, {"timezone", cli.engine->zone().name()},
+                          {"holidays_seeded", seeded}});
+        } else {
+          *cli.out << tr(cli.lang, "数据库已就绪：", "database ready: ") << cli.db << " ("
+                   << cli.engine->zone().name() << ")\n";
+          if (seeded)
+            *cli.out << tr(cli.lang, "已载入法定节假日安排 2023–2026：", "loaded official holiday arrangements 2023-2026: ")
+                     << seeded << tr(cli.lang, " 天\n", " days\n");
+        }
+        return 0;
+      };
+    });
+  }
+
+  // --- branch -------------------------------------------------------------------------------
+  {
+    auto* branch = app.add_subcommand("branch", "organisations: 党支部, 党总支, 基层党委");
+    branch->require_subcommand(1);
+    auto b = std::make_shared<engine::Branch>();
+    auto* add = branch->add_subcommand("add", "register an organisation");
+    add->add_option("code", b->code, "short code, e.g. B01")->required();
+    add->add_option("--name", b->name, "full name, e.g. 第一党支部")->required();
+    add->add_option("--kind", b->kind, "branch | general | committee (default branch)")
+        ->check(CLI::IsMember({"branch", "general", "committee"}));
+    add->add_option("--parent", b->parent, "code of the superior organisation");
+    add->callback([&cli, b] {
+      cli.action = [&cli, b]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        if (auto s = cli.engine->add_branch(*b); !s) return cli.fail(s.error());
+        if (cli.json) cli.print_json(branch_json(*b));
+        else *cli.out << tr(cli.lang, "已登记组织 ", "registered ") << b->code << " " << b->name << "\n";
+        return 0;
+      };
+    });
+    auto* list = branch->add_subcommand("list", "list organisations");
+    list->callback([&cli] {
+      cli.action = [&cli]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto rows = cli.store->list_branches();
+        if (!rows) return cli.fail(rows.error());
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& r : rows.value()) arr.push_back(branch_json(r));
+          cli.print_json(arr);
+          return 0;
+        }
+        Table t({tr(cli.lang, "代码", "code"), tr(cli.lang, "名称", "name"), tr(cli.lang, "类型", "kind"),
+                 tr(cli.lang, "上级", "parent")});
+        for (const auto& r : rows.value()) t.add({r.code, r.name, kind_label(cli.lang, r.kind), r.parent});
+        t.print(*cli.out);
+        return 0;
+      };
+    });
+  }
+
+  // --- person -------------------------------------------------------------------------------
+  {
+    auto* person = app.add_subcommand("person", "people: applicants, members, mentors, sponsors");
+    person->require_subcommand(1);
+    struct Args {
+      engine::Person p;
+      std::string born, status, joined, branch_filter;
+      engine::PersonId id = 0;
+    };
+    auto a = std::make_shared<Args>();
+    auto* add = person->add_subcommand("add", "register a person; prints the new id");
+    add->add_option("name", a->p.name, "the person's name")->required();
+    add->add_option("--branch", a->p.branch, "organisation code")->required();
+    add->add_option("--born", a->born, "date of birth YYYY-MM-DD")->required();
+    add->add_option("--status", a->status, "full | probationary, for people who are already members")
+        ->check(CLI::IsMember({"full", "probationary"}));
+    add->add_option("--joined", a->joined, "members: date of joining (full: the full-membership date)");
+    add->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto born = engine::Date::parse(a->born);
+        if (!born) return cli.fail(Error::invalid({"--born 应为 YYYY-MM-DD：" + a->born, "--born must be YYYY-MM-DD, got " + a->born}));
+        a->p.born = *born;
+        if (!a->status.empty()) a->p.status = *engine::member_status_from(a->status);
+        if (!a->joined.empty()) {
+          auto j = engine::Date::parse(a->joined);
+          if (!j) return cli.fail(Error::invalid({"--joined 应为 YYYY-MM-DD：" + a->joined, "--joined must be YYYY-MM-DD, got " + a->joined}));
+          a->p.joined = *j;
+        }
+        auto id = cli.engine->add_person(a->p);
+        if (!id) return cli.fail(id.error());
+        if (cli.json) cli.print_json({{"id", id.value()}});
+        else *cli.out << id.value() << "\n";
+        return 0;
+      };
+    });
+    auto* list = person->add_subcommand("list", "list people");
+    list->add_option("--branch", a->branch_filter, "only this organisation");
+    list->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto rows = cli.store->list_persons(a->branch_filter.empty() ? std::nullopt : std::optional(a->branch_filter));
+        if (!rows) return cli.fail(rows.error());
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& p : rows.value()) arr.push_back(person_json(p));
+          cli.print_json(arr);
+          return 0;
+        }
+        Table t({"ID", tr(cli.lang, "姓名", "name"), tr(cli.lang, "组织", "branch"), tr(cli.lang, "出生日期", "born"),
+                 tr(cli.lang, "身份", "status"), tr(cli.lang, "入党日期", "joined")});
+        for (const auto& p : rows.value())
+          t.add({std::to_string(p.id), p.name, p.branch, p.born.iso(), status_label(cli.lang, p.status),
+                 p.joined ? p.joined->iso() : ""});
+        t.print(*cli.out);
+        return 0;
+      };
+    });
+    auto* show = person->add_subcommand("show", "show one person and their cases");
+    show->add_option("id", a->id, "person id")->required();
+    show->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto p = cli.store->find_person(a->id);
+        if (!p) return cli.fail(p.error());
+        if (!p.value())
+          return cli.fail(Error::not_found({"人员不存在：" + std::to_string(a->id), "no person with id " + std::to_string(a->id)}));
+        engine::CaseFilter f;
+        f.person = a->id;
+        auto cases = cli.store->list_cases(f);
+        if (!cases) return cli.fail(cases.error());
+        const auto& person_v = *p.value();
+        if (cli.json) {
+          Json j = person_json(person_v);
+          Json arr = Json::array();
+          for (const auto& c : cases.value())
+            arr.push_back({{"id", c.id}, {"workflow", c.workflow}, {"state", c.state}});
+          j["cases"] = arr;
+          cli.print_json(j);
+          return 0;
+        }
+        auto& o = *cli.out;
+        o << person_v.name << " (#" << person_v.id << ")\n";
+        o << tr(cli.lang, "组织：", "branch: ") << person_v.branch << "\n";
+        o << tr(cli.lang, "出生日期：", "born: ") << person_v.born.iso() << "\n";
+        o << tr(cli.lang, "身份：", "status: ") << status_label(cli.lang, person_v.status);
+        if (person_v.joined) o << " (" << tr(cli.lang, "自 ", "since ") << person_v.joined->iso() << ")";
+        o << "\n";
+        for (const auto& c : cases.value()) {
+          const auto* wf = cli.workflows->find(c.workflow);
+          o << tr(cli.lang, "案件 #", "case #") << c.id << "  " << (wf ? tr(cli.lang, wf->title()) : c.workflow)
+            << "  " << (wf ? tr(cli.lang, wf->state_label(c.state)) : c.state) << "\n";
+        }
+        return 0;
+      };
+    });
+  }
+
+  // --- config -------------------------------------------------------------------------------
+  {
+    auto* config = app.add_subcommand("config", "settings: timezone, reminder.time, member.archive_days, ...");
+    config->require_subcommand(1);
+    auto kv = std::make_shared<std::pair<std::string, std::string>>();
+    auto* get = config->add_subcommand("list", "show all settings");
+    get->callback([&cli] {
+      cli.action = [&cli]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto all = cli.store->all_settings();
+        if (!all) return cli.fail(all.error());
+        if (cli.json) {
+          Json j = Json::object();
+          for (const auto& [k, v] : all.value()) j[k] = v;
+          cli.print_json(j);
+          return 0;
+        }
+        Table t({tr(cli.lang, "设置", "key"), tr(cli.lang, "值", "value")});
+        for (const auto& [k, v] : all.value()) t.add({k, v});
+        t.print(*cli.out);
+        return 0;
+      };
+    });
+    auto* set = config->add_subcommand("set", "change a setting");
+    set->add_option("key", kv->first, "setting name")->required();
+    set->add_option("value", kv->second, "new value")->required();
+    set->callback([&cli, kv] {
+      cli.action = [&cli, kv]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        engine::WriteTransaction tx(*cli.store);
+        if (auto s = tx.begin(); !s) return cli.fail(s.error());
+        if (auto s = cli.store->set_setting(kv->first, kv->second); !s) return cli.fail(s.error());
+        // Validate by loading the engine with the new value before committing.
+        if (auto s = cli.engine->load(); !s) return cli.fail(s.error());
+        if (auto s = tx.commit(); !s) return cli.fail(s.error());
+        if (cli.json) cli.print_json({{kv->first, kv->second}});
+        else *cli.out << kv->first << " = " << kv->second << "\n";
+        return 0;
+      };
+    });
+  }
+
+  // --- calendar -----------------------------------------------------------------------------
+  {
+    auto* cal = app.add_subcommand("calendar", "the working-day calendar (holidays and make-up working days)");
+    cal->require_subcommand(1);
+    auto year = std::make_shared<int>(0);
+    auto file = std::make_shared<std::string>();
+    auto* list = cal->add_subcommand("list", "list days off and make-up working days");
+    list->add_option("--year", *year, "only this year");
+    list->callback([&cli, year] {
+      cli.action = [&cli, year]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto rows = cli.store->holidays();
+        if (!rows) return cli.fail(rows.error());
+        Json arr = Json::array();
+        Table t({tr(cli.lang, "日期", "date"), tr(cli.lang, "类型", "kind"), tr(cli.lang, "名称", "name")});
+        for (const auto& r : rows.value()) {
+          if (*year && r.date.year() != *year) continue;
+          arr.push_back({{"date", r.date.iso()}, {"kind", r.day_off ? "off" : "work"}, {"name", r.name}});
+          t.add({r.date.iso(), r.day_off ? tr(cli.lang, "放假", "off") : tr(cli.lang, "调休上班", "work"), r.name});
+        }
+        if (cli.json) cli.print_json(arr);
+        else t.print(*cli.out);
+        if (*year && !cli.engine->calendar().covers(engine::Date(*year, 1, 1)) && !cli.json)
+          *cli.err << tr(cli.lang, "警告：没有该年度的节假日数据，仅按周末计算\n",
+                         "warning: no holiday data for that year; only weekends count as days off\n");
+        return 0;
+      };
+    });
+    auto* import = cal->add_subcommand("import", "add or replace days from a CSV file (date,kind,name)");
+    import->add_option("file", *file, "CSV file, same format as data/holidays-cn.csv")->required();
+    import->callback([&cli, file] {
+      cli.action = [&cli, file]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        std::ifstream in(*file);
+        if (!in)
+          return cli.fail(Error::not_found({"无法读取文件：" + *file, "cannot read " + *file}));
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto rows = engine::WorkCalendar::parse_csv(ss.str());
+        if (!rows) return cli.fail(rows.error());
+        engine::WriteTransaction tx(*cli.store);
+        if (auto s = tx.begin(); !s) return cli.fail(s.error());
+        for (const auto& r : rows.value())
+          if (auto s = cli.store->upsert_holiday(r); !s) return cli.fail(s.error());
+        if (auto s = tx.commit(); !s) return cli.fail(s.error());
+        if (cli.json) cli.print_json({{"imported", rows.value().size()}});
+        else *cli.out << tr(cli.lang, "已导入 ", "imported ") << rows.value().size() << tr(cli.lang, " 天\n", " days\n");
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace djflow::cli

@@ -1,0 +1,315 @@
+// Case commands: member apply, record, show, list, history.
+#include <algorithm>
+
+#include "cli/app.hpp"
+
+namespace djflow::cli {
+
+using engine::Error;
+
+namespace {
+
+std::string flags_text(Lang lang, const engine::EventRecord& e, const engine::Workflow* wf) {
+  std::string out;
+  for (const auto& f : e.flags) {
+    if (!out.empty()) out += ", ";
+    if (f.rfind("late:", 0) == 0) {
+      const std::string kind = f.substr(5);
+      out += tr(lang, "逾期：", "late: ") + (wf ? tr(lang, wf->deadline_label(kind)) : kind);
+    } else {
+      out += f;
+    }
+  }
+  return out;
+}
+
+bool is_late(const engine::EventRecord& e) {
+  return std::any_of(e.flags.begin(), e.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
+}
+
+Json event_json(const engine::EventRecord& e) {
+  Json inputs = Json::object();
+  for (const auto& [k, v] : e.inputs) inputs[k] = v;
+  return {{"seq", e.seq},
+          {"event", e.event},
+          {"date", e.date.iso()},
+          {"recorded_at", engine::format_utc(e.recorded_at)},
+          {"actor", e.actor},
+          {"inputs", inputs},
+          {"note", e.note},
+          {"ref", e.ref},
+          {"rule_version", e.rule_version},
+          {"from", e.from_state},
+          {"to", e.to_state},
+          {"late", is_late(e)},
+          {"flags", e.flags},
+          {"hash", e.hash}};
+}
+
+void print_history(const Cli& cli, const engine::Workflow* wf, const std::vector<engine::EventRecord>& events) {
+  Table t({"#", tr(cli.lang, "步骤", "step"), tr(cli.lang, "日期", "date"), tr(cli.lang, "状态", "state"),
+           tr(cli.lang, "规则", "rules"), tr(cli.lang, "记录人", "actor"), tr(cli.lang, "标记", "flags"),
+           tr(cli.lang, "备注", "note")});
+  for (const auto& e : events) {
+    std::string detail = e.note;
+    for (const auto& [k, v] : e.inputs) detail += (detail.empty() ? "" : "; ") + k + "=" + v;
+    if (!e.ref.empty()) detail += (detail.empty() ? "" : "; ") + std::string("ref=") + e.ref;
+    t.add({std::to_string(e.seq), wf ? tr(cli.lang, wf->event_label(e.event)) : e.event, e.date.iso(),
+           wf ? tr(cli.lang, wf->state_label(e.to_state)) : e.to_state, e.rule_version, e.actor,
+           flags_text(cli.lang, e, wf), detail});
+  }
+  t.print(*cli.out, "  ");
+}
+
+Json outcome_json(const Cli& cli, const engine::StepOutcome& o) {
+  const auto* wf = cli.workflows->find(o.c.workflow);
+  Json opened = Json::array();
+  for (const auto& d : o.opened)
+    opened.push_back({{"kind", d.kind}, {"due", d.due.iso()}, {"milestone", d.milestone}});
+  Json closed = Json::array();
+  for (const auto& d : o.closed) closed.push_back({{"kind", d.kind}, {"due", d.due.iso()}});
+  return {{"id", o.c.id},
+          {"workflow", o.c.workflow},
+          {"state", o.c.state},
+          {"stage", wf ? wf->stage(o.c.state) : ""},
+          {"event", event_json(o.event)},
+          {"late", is_late(o.event)},
+          {"deadlines_opened", opened},
+          {"deadlines_closed", closed}};
+}
+
+void print_outcome(const Cli& cli, const engine::StepOutcome& o) {
+  const auto* wf = cli.workflows->find(o.c.workflow);
+  auto& out = *cli.out;
+  const Lang l = cli.lang;
+  out << tr(l, "已记录 ", "recorded ") << "#" << o.c.id << " " << o.c.title << ": "
+      << (wf ? tr(l, wf->event_label(o.event.event)) : o.event.event) << " " << o.event.date.iso() << " → "
+      << (wf ? tr(l, wf->state_label(o.c.state)) : o.c.state);
+  if (is_late(o.event)) out << "  [" << flags_text(l, o.event, wf) << "]";
+  out << "\n";
+  for (const auto& d : o.opened) {
+    out << "  " << tr(l, "新期限：", "new deadline: ") << (wf ? tr(l, wf->deadline_label(d.kind)) : d.kind) << " "
+        << d.due.iso() << "\n";
+  }
+}
+
+}  // namespace
+
+void register_case_commands(CLI::App& app, Cli& cli) {
+  struct StepArgs {
+    std::int64_t id = 0;
+    std::string event, date, note, ref;
+    std::vector<std::string> with;
+  };
+
+  // --- member apply -------------------------------------------------------------------------
+  {
+    auto* member = app.add_subcommand("member", "member development (发展党员)");
+    member->require_subcommand(1);
+    auto a = std::make_shared<StepArgs>();
+    auto* apply = member->add_subcommand("apply", "start a development case: the application (递交入党申请书)");
+    apply->add_option("person", a->id, "person id (djflow person add)")->required();
+    apply->add_option("--date", a->date, "date the application was received (default today)");
+    apply->add_option("--note", a->note, "note");
+    apply->add_option("--ref", a->ref, "record reference");
+    apply->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto date = cli.date_arg(a->date, "--date");
+        if (!date) return cli.fail(date.error());
+        engine::CaseSubject subject;
+        subject.person = a->id;
+        engine::StepInput in{"apply", date.value(), {}, a->note, a->ref, cli.actor};
+        auto o = cli.engine->start("member", subject, in);
+        if (!o) return cli.fail(o.error());
+        if (cli.json) cli.print_json(outcome_json(cli, o.value()));
+        else {
+          *cli.out << o->c.id << "\n";
+          print_outcome(cli, o.value());
+        }
+        return 0;
+      };
+    });
+  }
+
+  // --- record -------------------------------------------------------------------------------
+  {
+    auto a = std::make_shared<StepArgs>();
+    auto* rec = app.add_subcommand("record", "record a step on a case (events: djflow show CASE)");
+    rec->add_option("case", a->id, "case id")->required();
+    rec->add_option("event", a->event, "event id or its Chinese name, e.g. talk / 谈话")->required();
+    rec->add_option("--date", a->date, "the business date it happened (default today)");
+    rec->add_option("--with", a->with, "inputs KEY=VALUE (repeatable)");
+    rec->add_option("--note", a->note, "note");
+    rec->add_option("--ref", a->ref, "record reference: minutes, approval document, ...");
+    rec->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto date = cli.date_arg(a->date, "--date");
+        if (!date) return cli.fail(date.error());
+        auto with = cli.with_args(a->with);
+        if (!with) return cli.fail(with.error());
+        engine::StepInput in{a->event, date.value(), with.value(), a->note, a->ref, cli.actor};
+        auto o = cli.engine->record(a->id, in);
+        if (!o) return cli.fail(o.error());
+        if (cli.json) cli.print_json(outcome_json(cli, o.value()));
+        else print_outcome(cli, o.value());
+        return 0;
+      };
+    });
+  }
+
+  // --- show ---------------------------------------------------------------------------------
+  {
+    auto id = std::make_shared<std::int64_t>(0);
+    auto* show = app.add_subcommand("show", "a case: state, stage, open deadlines, history, allowed steps");
+    show->add_option("case", *id, "case id")->required();
+    show->callback([&cli, id] {
+      cli.action = [&cli, id]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto v = cli.engine->show(*id);
+        if (!v) return cli.fail(v.error());
+        const auto& view = v.value();
+        const auto* wf = view.workflow;
+        const auto today = cli.engine->today();
+        const Lang l = cli.lang;
+        if (cli.json) {
+          Json deadlines = Json::array();
+          for (const auto& d : view.deadlines) {
+            const int left = today.days_until(d.due);
+            deadlines.push_back({{"kind", d.kind},
+                                 {"label", tr(l, wf->deadline_label(d.kind))},
+                                 {"due", d.due.iso()},
+                                 {"days_left", left},
+                                 {"overdue", left < 0 && !d.milestone},
+                                 {"milestone", d.milestone}});
+          }
+          Json history = Json::array();
+          for (const auto& e : view.history) history.push_back(event_json(e));
+          Json j = {{"id", view.c.id},
+                    {"workflow", view.c.workflow},
+                    {"subject", view.c.title},
+                    {"person", view.c.person ? Json(*view.c.person) : Json(nullptr)},
+                    {"branch", view.c.branch},
+                    {"state", view.c.state},
+                    {"state_label", tr(l, wf->state_label(view.c.state))},
+                    {"stage", wf->stage(view.c.state)},
+                    {"stage_label", tr(l, wf->stage_label(wf->stage(view.c.state)))},
+                    {"version", view.c.version},
+                    {"deadlines", deadlines},
+                    {"history", history},
+                    {"allowed", view.allowed}};
+          cli.print_json(j);
+          return 0;
+        }
+        auto& o = *cli.out;
+        o << tr(l, "案件 #", "case #") << view.c.id << "  " << tr(l, wf->title()) << "  " << view.c.title << " ("
+          << view.c.branch << ")\n";
+        o << tr(l, "状态：", "state: ") << tr(l, wf->state_label(view.c.state)) << " [" << view.c.state << "]  "
+          << tr(l, "阶段：", "stage: ") << tr(l, wf->stage_label(wf->stage(view.c.state))) << "\n";
+        o << "\n" << tr(l, "待办期限：", "open deadlines:") << "\n";
+        if (view.deadlines.empty()) o << "  " << tr(l, "（无）", "(none)") << "\n";
+        else {
+          Table t({tr(l, "事项", "deadline"), tr(l, "到期日", "due"), tr(l, "情况", "status")});
+          for (const auto& d : view.deadlines)
+            t.add({tr(l, wf->deadline_label(d.kind)), d.due.iso(), days_left_text(l, today.days_until(d.due), d.milestone)});
+          t.print(o, "  ");
+        }
+        o << "\n" << tr(l, "办理记录：", "history:") << "\n";
+        print_history(cli, wf, view.history);
+        o << "\n" << tr(l, "当前可办理：", "allowed now: ");
+        if (view.allowed.empty()) o << tr(l, "（无，案件已结束）", "(none: the case is closed)");
+        for (std::size_t i = 0; i < view.allowed.size(); ++i)
+          o << (i ? ", " : "") << view.allowed[i] << " (" << tr(l, wf->event_label(view.allowed[i])) << ")";
+        o << "\n";
+        return 0;
+      };
+    });
+  }
+
+  // --- history ------------------------------------------------------------------------------
+  {
+    auto id = std::make_shared<std::int64_t>(0);
+    auto* hist = app.add_subcommand("history", "the full, hash-chained history of a case");
+    hist->add_option("case", *id, "case id")->required();
+    hist->callback([&cli, id] {
+      cli.action = [&cli, id]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto c = cli.store->find_case(*id);
+        if (!c) return cli.fail(c.error());
+        if (!c.value()) return cli.fail(Error::not_found({"案件不存在：#" + std::to_string(*id), "no case #" + std::to_string(*id)}));
+        auto events = cli.store->events(*id);
+        if (!events) return cli.fail(events.error());
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& e : events.value()) arr.push_back(event_json(e));
+          cli.print_json(arr);
+          return 0;
+        }
+        const auto* wf = cli.workflows->find(c.value()->workflow);
+        print_history(cli, wf, events.value());
+        for (const auto& e : events.value())
+          *cli.out << "  #" << e.seq << " " << tr(cli.lang, "记录于 ", "recorded ") << cli.engine->zone().local_datetime(e.recorded_at)
+                   << "  sha256 " << e.hash.substr(0, 16) << "…\n";
+        return 0;
+      };
+    });
+  }
+
+  // --- list ---------------------------------------------------------------------------------
+  {
+    struct ListArgs { std::string workflow, stage, branch; };
+    auto a = std::make_shared<ListArgs>();
+    auto* list = app.add_subcommand("list", "list cases");
+    list->add_option("--workflow", a->workflow, "e.g. member");
+    list->add_option("--stage", a->stage, "member: applicant, activist, candidate, probationary, full, closed");
+    list->add_option("--branch", a->branch, "organisation code");
+    list->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        engine::CaseFilter f;
+        if (!a->workflow.empty()) {
+          if (!cli.workflows->find(a->workflow))
+            return cli.fail(Error::invalid({"未知流程：" + a->workflow, "unknown workflow " + a->workflow}));
+          f.workflow = a->workflow;
+        }
+        if (!a->branch.empty()) f.branch = a->branch;
+        if (!a->stage.empty()) {
+          std::vector<std::string> states;
+          for (const auto* wf : cli.workflows->all()) {
+            if (f.workflow && wf->name() != *f.workflow) continue;
+            for (const auto& s : wf->states())
+              if (wf->stage(s) == a->stage) states.push_back(s);
+          }
+          if (states.empty())
+            return cli.fail(Error::invalid({"未知阶段：" + a->stage, "unknown stage " + a->stage}));
+          f.states = states;
+        }
+        auto rows = cli.store->list_cases(f);
+        if (!rows) return cli.fail(rows.error());
+        const Lang l = cli.lang;
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& c : rows.value()) {
+            const auto* wf = cli.workflows->find(c.workflow);
+            arr.push_back({{"id", c.id}, {"workflow", c.workflow}, {"subject", c.title}, {"branch", c.branch},
+                           {"state", c.state}, {"stage", wf ? wf->stage(c.state) : ""}});
+          }
+          cli.print_json(arr);
+          return 0;
+        }
+        Table t({"#", tr(l, "流程", "workflow"), tr(l, "对象", "subject"), tr(l, "组织", "branch"),
+                 tr(l, "阶段", "stage"), tr(l, "状态", "state")});
+        for (const auto& c : rows.value()) {
+          const auto* wf = cli.workflows->find(c.workflow);
+          t.add({std::to_string(c.id), wf ? tr(l, wf->title()) : c.workflow, c.title, c.branch,
+                 wf ? tr(l, wf->stage_label(wf->stage(c.state))) : "", wf ? tr(l, wf->state_label(c.state)) : c.state});
+        }
+        t.print(*cli.out);
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace djflow::cli

@@ -1,0 +1,133 @@
+// Deadline and reminder commands: due, tick, verify.
+#include "cli/app.hpp"
+
+namespace djflow::cli {
+
+using engine::Error;
+
+namespace {
+
+Json notification_json(const engine::Notification& n, Lang lang) {
+  return {{"key", n.key},           {"id", n.case_id},          {"kind", n.kind},
+          {"due", n.due.iso()},     {"days_left", n.days_left}, {"text", n.text.in(lang)},
+          {"text_zh", n.text.zh},   {"text_en", n.text.en},     {"workflow", n.workflow},
+          {"branch", n.branch},     {"notification", n.id}};
+}
+
+}  // namespace
+
+void register_reminder_commands(CLI::App& app, Cli& cli) {
+  // --- due ----------------------------------------------------------------------------------
+  {
+    struct DueArgs {
+      int within = -1;
+      bool overdue = false;
+      std::string branch, workflow;
+    };
+    auto a = std::make_shared<DueArgs>();
+    auto* due = app.add_subcommand("due", "open deadlines, overdue first");
+    due->add_option("--within", a->within, "only those due within DAYS from today")->check(CLI::NonNegativeNumber);
+    due->add_flag("--overdue", a->overdue, "only overdue ones");
+    due->add_option("--branch", a->branch, "organisation code");
+    due->add_option("--workflow", a->workflow, "e.g. member");
+    due->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        engine::DeadlineFilter f;
+        if (!a->branch.empty()) f.branch = a->branch;
+        if (!a->workflow.empty()) f.workflow = a->workflow;
+        auto items = cli.engine->due(a->within >= 0 ? std::optional<int>(a->within) : std::nullopt, a->overdue, f);
+        if (!items) return cli.fail(items.error());
+        const Lang l = cli.lang;
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& it : items.value()) {
+            const auto* wf = cli.workflows->find(it.c.workflow);
+            arr.push_back({{"id", it.c.id},
+                           {"kind", it.deadline.kind},
+                           {"due", it.deadline.due.iso()},
+                           {"days_left", it.days_left},
+                           {"overdue", it.days_left < 0 && !it.deadline.milestone},
+                           {"milestone", it.deadline.milestone},
+                           {"workflow", it.c.workflow},
+                           {"subject", it.c.title},
+                           {"branch", it.c.branch},
+                           {"label", wf ? tr(l, wf->deadline_label(it.deadline.kind)) : it.deadline.kind}});
+          }
+          cli.print_json(arr);
+          return 0;
+        }
+        if (items.value().empty()) {
+          *cli.out << tr(l, "没有待办期限。\n", "no open deadlines.\n");
+          return 0;
+        }
+        Table t({"#", tr(l, "对象", "subject"), tr(l, "组织", "branch"), tr(l, "事项", "deadline"),
+                 tr(l, "到期日", "due"), tr(l, "情况", "status")});
+        for (const auto& it : items.value()) {
+          const auto* wf = cli.workflows->find(it.c.workflow);
+          t.add({std::to_string(it.c.id), it.c.title, it.c.branch,
+                 wf ? tr(l, wf->deadline_label(it.deadline.kind)) : it.deadline.kind, it.deadline.due.iso(),
+                 days_left_text(l, it.days_left, it.deadline.milestone)});
+        }
+        t.print(*cli.out);
+        return 0;
+      };
+    });
+  }
+
+  // --- tick ---------------------------------------------------------------------------------
+  {
+    auto* tick = app.add_subcommand("tick", "fire every reminder due by now, once, and print the notifications");
+    tick->callback([&cli] {
+      cli.action = [&cli]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        std::vector<engine::Notification> all;
+        // Bounded batches, each its own transaction, so that a large backlog never holds the
+        // write lock for long.
+        for (;;) {
+          auto batch = cli.engine->tick(1000);
+          if (!batch) return cli.fail(batch.error());
+          if (batch.value().empty()) break;
+          for (auto& n : batch.value()) all.push_back(std::move(n));
+        }
+        if (cli.json) {
+          Json arr = Json::array();
+          for (const auto& n : all) arr.push_back(notification_json(n, cli.lang));
+          cli.print_json({{"notifications", arr}});
+          return 0;
+        }
+        if (all.empty()) *cli.out << tr(cli.lang, "没有到期的提醒。\n", "no reminders due.\n");
+        for (const auto& n : all) *cli.out << n.text.in(cli.lang) << "\n";
+        return 0;
+      };
+    });
+  }
+
+  // --- verify -------------------------------------------------------------------------------
+  {
+    auto* verify = app.add_subcommand("verify", "check every case's hash chain and the database's integrity");
+    verify->callback([&cli] {
+      cli.action = [&cli]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto r = cli.engine->verify();
+        if (!r) return cli.fail(r.error());
+        const auto& rep = r.value();
+        if (cli.json) {
+          cli.print_json({{"ok", rep.ok()}, {"cases", rep.cases}, {"events", rep.events},
+                          {"integrity", rep.integrity}, {"problems", rep.problems}});
+        } else {
+          for (const auto& p : rep.problems) *cli.out << tr(cli.lang, "问题：", "problem: ") << p << "\n";
+          if (rep.integrity != "ok") *cli.out << "integrity_check: " << rep.integrity << "\n";
+          if (rep.ok())
+            *cli.out << tr(cli.lang, "校验通过：", "verified: ") << rep.cases << tr(cli.lang, " 个案件，", " cases, ")
+                     << rep.events << tr(cli.lang, " 条记录，哈希链完整，数据库完好\n", " events; hash chains intact, database sound\n");
+          else
+            *cli.out << tr(cli.lang, "校验失败：历史记录或数据库已被改动\n", "verification FAILED: the history or the database was altered\n");
+        }
+        return rep.ok() ? 0 : 4;
+      };
+    });
+  }
+}
+
+}  // namespace djflow::cli

@@ -1,0 +1,134 @@
+#include <catch2/catch.hpp>
+
+#include "support/cli_runner.hpp"
+
+using djflow::testing::Djflow;
+
+namespace {
+
+struct Step {
+  std::string event;
+  std::string date;
+  std::vector<std::string> with;
+  std::string expect_state;
+};
+
+void seed(const Djflow& d) {
+  REQUIRE(d.run({"init"}).code == 0);
+  REQUIRE(d.run({"branch", "add", "B01", "--name", "第一党支部"}).code == 0);
+  for (auto [name, joined] : {std::pair{"李老师", "2005-07-01"}, {"王老师", "2008-07-01"},
+                              {"赵老师", "2010-07-01"}, {"钱老师", "2011-07-01"}}) {
+    REQUIRE(d.run({"person", "add", name, "--branch", "B01", "--born", "1980-01-01", "--status", "full",
+                   "--joined", joined}).code == 0);
+  }
+  REQUIRE(d.run({"person", "add", "张三", "--branch", "B01", "--born", "2000-05-01"}).out == "5\n");
+}
+
+// Runs every step with the clock at `now` and checks each resulting state.
+int run_steps(const Djflow& d, const std::string& now, const std::string& apply_date, const std::vector<Step>& steps) {
+  auto c = d.run({"--now=" + now, "--json", "member", "apply", "5", "--date", apply_date});
+  REQUIRE(c.code == 0);
+  const int id = c.json()["id"];
+  CHECK(c.json()["state"] == "applicant");
+  for (const auto& s : steps) {
+    std::vector<std::string> args = {"--now=" + now, "--json", "record", std::to_string(id), s.event, "--date", s.date};
+    for (const auto& w : s.with) {
+      args.push_back("--with");
+      args.push_back(w);
+    }
+    auto r = d.run(args);
+    INFO(s.event << " on " << s.date << ": " << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["state"] == s.expect_state);
+  }
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("a whole development under the 2026 rules, apply to archive", "[cli][member][e2e]") {
+  Djflow d;
+  seed(d);
+  const int id = run_steps(d, "2028-09-01", "2026-05-12", {
+      {"talk", "2026-05-20", {}, "applicant"},
+      {"activist", "2026-06-01", {}, "activist"},
+      {"mentors", "2026-06-02", {"mentors=1,2"}, "activist"},
+      {"review", "2026-12-01", {}, "activist"},
+      {"propose", "2027-06-01", {}, "proposed"},
+      {"consent", "2027-06-04", {}, "publicity"},
+      {"publicize", "2027-06-11", {"from=2027-06-07", "to=2027-06-11"}, "candidate"},
+      {"sponsors", "2027-06-12", {"sponsors=3,4"}, "candidate"},
+      {"political-review", "2027-06-15", {"result=pass"}, "candidate"},
+      {"training", "2027-06-20", {"days=3"}, "candidate"},
+      {"pre-review", "2027-07-01", {}, "pre-reviewed"},
+      {"admit", "2027-07-15", {"eligible=10", "present=8", "yes=7"}, "admitted"},
+      {"interview", "2027-07-20", {}, "admitted"},
+      {"approve", "2027-08-01", {}, "probationary"},
+      {"oath", "2027-08-10", {}, "probationary"},
+      {"apply-full", "2028-06-15", {}, "probationary"},
+      {"convert", "2028-07-15", {"eligible=10", "present=9", "yes=9"}, "conversion-pending"},
+      {"approve-full", "2028-08-01", {}, "full"},
+      {"archive", "2028-08-10", {}, "full"},
+  });
+  auto show = d.run({"--now=2028-09-01", "--json", "show", std::to_string(id)}).json();
+  CHECK(show["workflow"] == "member");
+  CHECK(show["stage"] == "full");
+  CHECK(show["history"].size() == 20);
+  CHECK(show["deadlines"].empty());
+  for (const auto& h : show["history"]) {
+    CHECK(h["late"] == false);
+    CHECK(h["rule_version"] == "2026");
+  }
+  // 党龄 counts from the end of probation (admit + 1 year), not from the approval (D37).
+  auto person = d.run({"--json", "person", "show", "5"}).json();
+  CHECK(person["status"] == "full");
+  CHECK(person["joined"] == "2028-07-15");
+  CHECK(d.run({"verify"}).code == 0);
+}
+
+TEST_CASE("a whole development under the 2014 rules skips consent and publicity", "[cli][member][e2e]") {
+  Djflow d;
+  seed(d);
+  const int id = run_steps(d, "2026-11-28", "2022-03-01", {
+      {"talk", "2022-03-10", {}, "applicant"},
+      {"activist", "2022-04-01", {}, "activist"},
+      {"mentors", "2022-04-02", {"mentors=1"}, "activist"},
+      {"propose", "2023-04-01", {}, "candidate"},
+      {"sponsors", "2023-04-05", {"sponsors=1,2"}, "candidate"},
+      {"political-review", "2023-04-10", {"result=pass"}, "candidate"},
+      {"training", "2023-04-15", {"hours=24"}, "candidate"},
+      {"pre-review", "2023-05-01", {}, "pre-reviewed"},
+      {"admit", "2023-05-20", {"eligible=9", "present=5", "yes=5"}, "admitted"},
+      {"interview", "2023-05-25", {}, "admitted"},
+      {"approve", "2023-06-01", {}, "probationary"},
+      {"oath", "2023-07-01", {}, "probationary"},
+      {"apply-full", "2024-05-01", {}, "probationary"},
+      {"convert", "2024-05-20", {"eligible=9", "present=7", "yes=6"}, "conversion-pending"},
+      {"approve-full", "2024-06-01", {}, "full"},
+      {"archive", "2024-06-15", {}, "full"},
+  });
+  auto show = d.run({"--now=2026-11-28", "--json", "show", std::to_string(id)}).json();
+  CHECK(show["state"] == "full");
+  for (const auto& h : show["history"]) CHECK(h["rule_version"] == "2014");
+  auto person = d.run({"--json", "person", "show", "5"}).json();
+  CHECK(person["joined"] == "2024-05-20");
+  auto list = d.run({"--json", "list", "--stage", "full"}).json();
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["id"] == id);
+  CHECK(list[0]["subject"] == "张三");
+}
+
+TEST_CASE("a late talk is accepted and shown as late", "[cli][member]") {
+  Djflow d;
+  seed(d);
+  auto c = d.run({"--now=2024-06-01", "--json", "member", "apply", "5", "--date", "2024-01-10"});
+  REQUIRE(c.code == 0);
+  auto r = d.run({"--now=2024-06-01", "--json", "record", "1", "谈话", "--date", "2024-03-01"});
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["late"] == true);
+  auto show = d.run({"--now=2024-06-01", "--json", "show", "1"}).json();
+  CHECK(show["history"][1]["event"] == "talk");
+  CHECK(show["history"][1]["late"] == true);
+  auto text = d.run({"--now=2024-06-01", "--lang", "zh", "show", "1"});
+  CHECK(text.out.find("逾期") != std::string::npos);
+}

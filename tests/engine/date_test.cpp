@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include "engine/date.hpp"
+
+using djflow::engine::Date;
+
+static Date D(const char* s) { return *Date::parse(s); }
+
+TEST_CASE("one month after clamps to the end of the month", "[engine][date]") {
+  CHECK(D("2024-01-31").add_months(1) == D("2024-02-29"));
+  CHECK(D("2023-01-31").add_months(1) == D("2023-02-28"));
+  CHECK(D("2024-03-31").add_months(1) == D("2024-04-30"));
+  CHECK(D("2024-03-31").add_months(-1) == D("2024-02-29"));
+  CHECK(D("2024-08-31").add_months(6) == D("2025-02-28"));
+  CHECK(D("2024-12-15").add_months(1) == D("2025-01-15"));
+  CHECK(D("2024-01-15").add_months(3) == D("2024-04-15"));
+}
+
+TEST_CASE("one year after a leap day is the 28th of February", "[engine][date]") {
+  CHECK(D("2024-02-29").add_years(1) == D("2025-02-28"));
+  CHECK(D("2024-02-29").add_years(4) == D("2028-02-29"));
+  CHECK(D("2023-03-01").add_years(1) == D("2024-03-01"));
+}
+
+TEST_CASE("dates parse strictly and print as ISO", "[engine][date]") {
+  CHECK(D("2026-05-11").iso() == "2026-05-11");
+  CHECK(Date::parse("2026/05/11") == D("2026-05-11"));
+  CHECK_FALSE(Date::parse("2023-02-29"));
+  CHECK_FALSE(Date::parse("2024-13-01"));
+  CHECK_FALSE(Date::parse("2024-1-01"));
+  CHECK_FALSE(Date::parse("2024-01-01x"));
+  CHECK_FALSE(Date::parse("tomorrow"));
+  CHECK_FALSE(Date::parse("2024-04-31"));
+}
+
+TEST_CASE("ages count whole years, the birthday included", "[engine][date]") {
+  const Date born = D("2006-03-15");
+  CHECK(born.years_until(D("2024-03-14")) == 17);
+  CHECK(born.years_until(D("2024-03-15")) == 18);
+  // Born on a leap day: 18 on 1 March in a common year.
+  CHECK(D("2008-02-29").years_until(D("2026-02-28")) == 17);
+  CHECK(D("2008-02-29").years_until(D("2026-03-01")) == 18);
+}
+
+TEST_CASE("weekdays and day differences", "[engine][date]") {
+  CHECK(D("2026-11-28").iso_weekday() == 6);  // Saturday
+  CHECK(D("2026-11-30").iso_weekday() == 1);
+  CHECK(D("2024-01-01").days_until(D("2024-03-01")) == 60);
+  CHECK(D("2024-03-01").days_until(D("2024-01-01")) == -60);
+  CHECK(D("2024-02-28").add_days(1) == D("2024-02-29"));
+}

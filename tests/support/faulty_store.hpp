@@ -1,0 +1,102 @@
+// A Store decorator that fails the Nth mutating call (writes and commit) with a Storage error, to
+// show that a failure at any point of a command leaves nothing behind (invariant I1). Beast's
+// test::fail_count, leveldb's FaultInjectionTestEnv. Reads always pass through.
+#pragma once
+
+#include "engine/store.hpp"
+
+namespace djflow::testing {
+
+using namespace djflow::engine;
+
+class FaultyStore final : public Store {
+ public:
+  // fail_at: 1-based index of the mutating call that fails; 0 never fails.
+  FaultyStore(Store& inner, int fail_at) : s_(inner), fail_at_(fail_at) {}
+  int writes() const { return writes_; }
+  bool failed() const { return failed_; }
+
+  Status begin_write() override { return s_.begin_write(); }
+  Status commit() override { return gate() ? s_.commit() : fault(); }
+  void rollback() noexcept override { s_.rollback(); }
+  bool in_transaction() const override { return s_.in_transaction(); }
+
+  Result<std::optional<std::string>> setting(const std::string& k) override { return s_.setting(k); }
+  Status set_setting(const std::string& k, const std::string& v) override { return gate() ? s_.set_setting(k, v) : fault(); }
+  Result<std::map<std::string, std::string>> all_settings() override { return s_.all_settings(); }
+  Result<std::vector<HolidayRow>> holidays() override { return s_.holidays(); }
+  Status upsert_holiday(const HolidayRow& r) override { return gate() ? s_.upsert_holiday(r) : fault(); }
+
+  Status insert_branch(const Branch& b) override { return gate() ? s_.insert_branch(b) : fault(); }
+  Result<std::optional<Branch>> find_branch(const std::string& c) override { return s_.find_branch(c); }
+  Result<std::vector<Branch>> list_branches() override { return s_.list_branches(); }
+  Result<PersonId> insert_person(const Person& p) override {
+    if (!gate()) return fault();
+    return s_.insert_person(p);
+  }
+  Result<std::optional<Person>> find_person(PersonId id) override { return s_.find_person(id); }
+  Result<std::vector<Person>> list_persons(const std::optional<std::string>& b) override { return s_.list_persons(b); }
+  Status update_person_status(PersonId id, MemberStatus st, std::optional<Date> j) override {
+    return gate() ? s_.update_person_status(id, st, j) : fault();
+  }
+
+  Result<CaseId> insert_case(const Case& c) override {
+    if (!gate()) return fault();
+    return s_.insert_case(c);
+  }
+  Result<std::optional<Case>> find_case(CaseId id) override { return s_.find_case(id); }
+  Result<std::vector<Case>> list_cases(const CaseFilter& f) override { return s_.list_cases(f); }
+  Status update_case(CaseId id, std::int64_t v, const std::string& st, const std::string& h, TimePoint t) override {
+    return gate() ? s_.update_case(id, v, st, h, t) : fault();
+  }
+  Status append_event(const EventRecord& e) override { return gate() ? s_.append_event(e) : fault(); }
+  Result<std::vector<EventRecord>> events(CaseId id) override { return s_.events(id); }
+  Status for_each_history(const std::function<bool(const Case&, const std::vector<EventRecord>&)>& fn) override {
+    return s_.for_each_history(fn);
+  }
+
+  Result<std::int64_t> insert_deadline(const Deadline& d) override {
+    if (!gate()) return fault();
+    return s_.insert_deadline(d);
+  }
+  Result<std::vector<Deadline>> open_deadlines(CaseId id) override { return s_.open_deadlines(id); }
+  Status close_deadline(std::int64_t id, Date on) override { return gate() ? s_.close_deadline(id, on) : fault(); }
+  Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) override { return s_.list_open_deadlines(f); }
+
+  Result<bool> insert_timer(const Timer& t) override {
+    if (!gate()) return fault();
+    return s_.insert_timer(t);
+  }
+  Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) override { return s_.due_timers(now, limit); }
+  Result<std::vector<Timer>> pending_timers(std::int64_t id) override { return s_.pending_timers(id); }
+  Status mark_timer_fired(std::int64_t id, TimePoint at) override { return gate() ? s_.mark_timer_fired(id, at) : fault(); }
+  Status drop_pending_timers(std::int64_t id) override { return gate() ? s_.drop_pending_timers(id) : fault(); }
+  Result<std::optional<TimePoint>> next_timer_at() override { return s_.next_timer_at(); }
+
+  Result<std::optional<std::int64_t>> insert_notification(const Notification& n) override {
+    if (!gate()) return fault();
+    return s_.insert_notification(n);
+  }
+  Result<std::vector<Notification>> notifications_since(std::int64_t after, std::size_t limit) override {
+    return s_.notifications_since(after, limit);
+  }
+  Result<std::string> integrity_check() override { return s_.integrity_check(); }
+
+ private:
+  bool gate() {
+    ++writes_;
+    if (fail_at_ != 0 && writes_ == fail_at_) {
+      failed_ = true;
+      return false;
+    }
+    return true;
+  }
+  static Error fault() { return Error::storage("injected fault"); }
+
+  Store& s_;
+  int fail_at_;
+  int writes_ = 0;
+  bool failed_ = false;
+};
+
+}  // namespace djflow::testing
