@@ -188,7 +188,8 @@ int main(int argc, char** argv) {
   // record: add one review to each of `runs` different activist cases (depth 3 cases: id % 4 == 0).
   std::vector<double> record;
   for (int i = 0; i < runs; ++i) {
-    const int id = 4 * (i + 1000);  // i % 4 == 3 -> id = i+1; activists with mentors have id % 4 == 0
+    // Case i+1 went through depth i % 4: ids divisible by 4 are activists with mentors.
+    const int id = 4 * (big_cases / 8 + i);
     auto t = time_command(base + " record " + std::to_string(id) + " review --date 2026-11-28", 1);
     record.push_back(t[0]);
   }

@@ -218,7 +218,8 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         o << "\n" << tr(l, "办理记录：", "history:") << "\n";
         print_history(cli, wf, view.history);
         o << "\n" << tr(l, "当前可办理：", "allowed now: ");
-        if (view.allowed.empty()) o << tr(l, "（无，案件已结束）", "(none: the case is closed)");
+        if (view.allowed.empty())
+          o << (wf->closed(view.c.state) ? tr(l, "（无，案件已结束）", "(none: the case is closed)") : tr(l, "（无）", "(none)"));
         for (std::size_t i = 0; i < view.allowed.size(); ++i)
           o << (i ? ", " : "") << view.allowed[i] << " (" << tr(l, wf->event_label(view.allowed[i])) << ")";
         o << "\n";
