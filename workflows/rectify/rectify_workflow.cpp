@@ -121,9 +121,24 @@ Text item_state_text(std::string_view state) {
   return label(item_states(), state);
 }
 
+// Events with a row out of the state, less those the item's facts rule out (no pending extension
+// to decide, no deadline to extend or pass, a direct submit of a non-immediate item).
+std::vector<std::string> allowed_events(std::string_view state, const Facts& f) {
+  auto out = events_from(state);
+  auto drop = [&](const char* e) { out.erase(std::remove(out.begin(), out.end(), e), out.end()); };
+  if (!f.pending) {
+    drop("approve-extension");
+    drop("deny-extension");
+  }
+  if (f.pending || f.type == "long-term" || !f.deadline) drop("request-extension");
+  if (state == "registered" && f.type != "immediate") drop("submit");
+  if (!f.deadline) drop("overdue");
+  return out;
+}
+
 Error not_allowed(const Step& s, std::string_view state) {
   const Text st = item_state_text(state);
-  const auto allowed = events_from(state);
+  const auto allowed = allowed_events(state, s.facts);
   std::string zh, en;
   for (const auto& e : allowed) {
     zh += (zh.empty() ? "" : "、") + event_label(item_events(), e).zh + "（" + e + "）";
@@ -210,17 +225,7 @@ std::vector<DeadlineSpec> RectifyWorkflow::deadlines(const CaseContext& ctx) con
 }
 
 std::vector<std::string> RectifyWorkflow::allowed(const CaseContext& ctx) const {
-  auto out = events_from(ctx.c.state);
-  const Facts f = derive_facts(ctx.history);
-  auto drop = [&](const char* e) { out.erase(std::remove(out.begin(), out.end(), e), out.end()); };
-  if (!f.pending) {
-    drop("approve-extension");
-    drop("deny-extension");
-  }
-  if (f.pending || f.type == "long-term" || !f.deadline) drop("request-extension");
-  if (ctx.c.state == "registered" && f.type != "immediate") drop("submit");
-  if (!f.deadline) drop("overdue");
-  return out;
+  return allowed_events(ctx.c.state, derive_facts(ctx.history));
 }
 
 std::string RectifyWorkflow::stage(std::string_view state) const { return state == "closed" ? "closed" : "open"; }
