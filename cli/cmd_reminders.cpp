@@ -7,11 +7,13 @@ using engine::Error;
 
 namespace {
 
-Json notification_json(const engine::Notification& n, Lang lang) {
+Json notification_json(const Cli& cli, const engine::Notification& n) {
+  const auto* wf = cli.workflows->find(n.workflow);
   return {{"key", n.key},           {"id", n.case_id},          {"kind", n.kind},
-          {"due", n.due.iso()},     {"days_left", n.days_left}, {"text", n.text.in(lang)},
+          {"due", n.due.iso()},     {"days_left", n.days_left}, {"text", n.text.in(cli.lang)},
           {"text_zh", n.text.zh},   {"text_en", n.text.en},     {"workflow", n.workflow},
-          {"branch", n.branch},     {"notification", n.id}};
+          {"branch", n.branch},     {"notification", n.id},
+          {"escalate", wf != nullptr && wf->escalates(n.kind, n.days_left)}};
 }
 
 }  // namespace
@@ -92,7 +94,7 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
         }
         if (cli.json) {
           Json arr = Json::array();
-          for (const auto& n : all) arr.push_back(notification_json(n, cli.lang));
+          for (const auto& n : all) arr.push_back(notification_json(cli, n));
           cli.print_json({{"notifications", arr}});
           return 0;
         }

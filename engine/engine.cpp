@@ -131,6 +131,11 @@ Result<PersonId> Engine::add_person(Person p) {
 
 Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject& subject,
                                   StepInput first) {
+  return start(workflow, subject, std::move(first), AlsoWrite{});
+}
+
+Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject& subject,
+                                  StepInput first, const AlsoWrite& also) {
   const Workflow* wf = workflows_.find(workflow);
   if (!wf) return Error::invalid({"未知流程：" + workflow, "unknown workflow " + workflow});
   WriteTransaction tx(store_);
@@ -173,6 +178,7 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
   if (first.event.empty()) first.event = std::string(wf->initial_event());
   auto outcome = apply_step(std::move(c), {}, std::move(person), *wf, std::move(first), true);
   DJFLOW_TRY(outcome);
+  if (also) DJFLOW_TRY(also(store_, outcome.value()));
   DJFLOW_TRY(tx.commit());
   return outcome;
 }
@@ -319,6 +325,7 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
     d.opened_on = s.opened_on;
     d.milestone = s.milestone;
     d.overdue_every_days = s.overdue_every_days;
+    d.on_due_event = s.on_due_event;
     auto id = store_.insert_deadline(d);
     DJFLOW_TRY(id);
     d.id = id.value();
@@ -347,6 +354,8 @@ Status Engine::schedule_timers(const Deadline& d, const DeadlineSpec& spec) {
     DJFLOW_TRY(add(off));
   }
   if (d.overdue_every_days > 0) DJFLOW_TRY(add(d.overdue_every_days));
+  // The tick that records on_due_event: the day after the due date, at the reminder time.
+  if (!d.on_due_event.empty() && d.overdue_every_days != 1) DJFLOW_TRY(add(1));
   return {};
 }
 
@@ -411,6 +420,19 @@ Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
   std::string branch_name = c.branch;
   if (auto b = store_.find_branch(c.branch); b.ok() && b.value()) branch_name = b.value()->name;
   const int left = on.days_until(d.due);
+  Text detail;
+  if (wf && wf->has_reminder_detail()) {
+    auto history = store_.events(c.id);
+    std::optional<Person> subject;
+    if (c.person) {
+      if (auto p = store_.find_person(*c.person); p.ok()) subject = p.value();
+    }
+    if (history.ok()) {
+      StoreDirectory directory(store_);
+      CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, calendar_, config_};
+      detail = wf->reminder_detail(ctx, d, on);
+    }
+  }
   Text t;
   t.zh = "【" + title.zh + "】" + c.title + "（" + branch_name + "，#" + std::to_string(c.id) + "）：" +
          label.zh;
@@ -430,7 +452,41 @@ Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
     t.en += ", was due " + d.due.iso() + ", overdue by " + std::to_string(-left) +
             (left == -1 ? " day" : " days");
   }
+  t.zh += detail.zh;
+  t.en += detail.en;
   return t;
+}
+
+Result<Case> Engine::record_on_due(const Case& c, const Deadline& d) {
+  const Workflow* wf = workflows_.find(c.workflow);
+  if (!wf) return c;
+  auto history = store_.events(c.id);
+  DJFLOW_TRY(history);
+  std::optional<Person> subject;
+  if (c.person) {
+    auto p = store_.find_person(*c.person);
+    DJFLOW_TRY(p);
+    subject = p.value();
+  }
+  {
+    StoreDirectory directory(store_);
+    CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, calendar_, config_};
+    const auto allowed = wf->allowed(ctx);
+    if (std::find(allowed.begin(), allowed.end(), d.on_due_event) == allowed.end()) return c;
+  }
+  // Dated the day it became due-passed (not the day the tick ran), never before the last step.
+  Date date = d.due.add_days(1);
+  if (!history.value().empty() && history.value().back().date > date) date = history.value().back().date;
+  StepInput in{d.on_due_event, date, {}, "automatic", "", "djflow"};
+  auto outcome = apply_step(c, std::move(history.value()), std::move(subject), *wf, std::move(in), false);
+  if (!outcome.ok()) {
+    // A workflow that refuses the event now (its guard sees more than allowed() does) keeps the
+    // case as it is; anything else (storage) fails the tick and rolls it back.
+    const auto code = outcome.error().code;
+    if (code == ErrorCode::Refused || code == ErrorCode::InvalidInput) return c;
+    return outcome.error();
+  }
+  return outcome.value().c;
 }
 
 Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
@@ -472,12 +528,26 @@ Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
       if (!c.value()) continue;
       cit = cases.emplace(last.case_id, *c.value()).first;
     }
-    const Case& c = cit->second;
-    auto open = store_.open_deadlines(c.id);
+    auto open = store_.open_deadlines(cit->second.id);
     DJFLOW_TRY(open);
-    const auto dit = std::find_if(open.value().begin(), open.value().end(),
-                                  [&](const Deadline& d) { return d.id == deadline_id; });
+    auto dit = std::find_if(open.value().begin(), open.value().end(),
+                            [&](const Deadline& d) { return d.id == deadline_id; });
     if (dit == open.value().end()) continue;  // closed meanwhile: nothing to say
+    // The deadline has passed: record its on-due event first (e.g. "overdue"), in this
+    // transaction, so that the notification below already describes the new state.
+    if (!dit->on_due_event.empty() && on > dit->due) {
+      auto after = record_on_due(cit->second, *dit);
+      DJFLOW_TRY(after);
+      if (after.value().version != cit->second.version) {
+        cit->second = after.value();
+        open = store_.open_deadlines(cit->second.id);
+        DJFLOW_TRY(open);
+        dit = std::find_if(open.value().begin(), open.value().end(),
+                           [&](const Deadline& d) { return d.id == deadline_id; });
+        if (dit == open.value().end()) continue;  // the event closed it
+      }
+    }
+    const Case& c = cit->second;
     const Deadline& d = *dit;
 
     Notification n;

@@ -4,6 +4,7 @@
 // write transaction; a refused call writes nothing (invariants I1, I2). One thread at a time.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,12 @@ class Engine {
   // --- cases ----------------------------------------------------------------------------------
   // Creates a case of `workflow` with its initial event (e.g. "apply").
   Result<StepOutcome> start(const std::string& workflow, const CaseSubject& subject, StepInput first);
+  // Writes a feature's own rows for a new case in the case's transaction (e.g. the rectification
+  // ledger); an error rolls back the whole command.
+  using AlsoWrite = std::function<Status(Store&, const StepOutcome&)>;
+  // As start(), then `also` inside the same transaction before it commits.
+  Result<StepOutcome> start(const std::string& workflow, const CaseSubject& subject, StepInput first,
+                            const AlsoWrite& also);
   // Records one step on an existing case.
   Result<StepOutcome> record(CaseId id, StepInput in);
   Result<CaseView> show(CaseId id);
@@ -110,6 +117,8 @@ class Engine {
                         std::vector<Deadline>& opened, std::vector<Deadline>& closed);
   Status schedule_timers(const Deadline& d, const DeadlineSpec& spec);
   TimePoint reminder_instant(Date d) const;
+  // Records d.on_due_event on `c` (tick); returns the case after it, or `c` when not allowed.
+  Result<Case> record_on_due(const Case& c, const Deadline& d);
 
   Store& store_;
   const Clock& clock_;

@@ -89,6 +89,9 @@ struct Deadline {
   int overdue_every_days = 7;    // while overdue, remind every this many days (0: never)
   bool open = true;
   std::optional<Date> closed_on;
+  // Event the engine records by itself once the business date is after `due` (Engine::tick;
+  // e.g. "overdue"); empty: none. See DeadlineSpec::on_due_event.
+  std::string on_due_event;
 };
 
 // A durable reminder: due at `fire_at`; `key` is deterministic and UNIQUE in the store, so the

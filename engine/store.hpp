@@ -14,6 +14,7 @@
 #include "engine/calendar.hpp"
 #include "engine/error.hpp"
 #include "engine/model.hpp"
+#include "engine/rectify_records.hpp"
 
 namespace djflow::engine {
 
@@ -115,6 +116,16 @@ class Store {
   // --- integrity ------------------------------------------------------------------------------
   // The backend's own consistency check ("ok" when sound; SQLite: PRAGMA integrity_check).
   virtual Result<std::string> integrity_check() = 0;
+
+  // --- rectification ledger (整改台账; engine/rectify_records.hpp) ------------------------------
+  // Conflict when a batch/item with that id exists; NotFound when its case (or batch) is missing.
+  virtual Status insert_rectify_batch(const RectifyBatch& b) = 0;
+  virtual Result<std::optional<RectifyBatch>> find_rectify_batch(CaseId id) = 0;
+  virtual Result<std::vector<RectifyBatch>> list_rectify_batches() = 0;
+  // Ignores item.seq and assigns the next number within the batch; returns it.
+  virtual Result<std::int64_t> insert_rectify_item(const RectifyItem& item) = 0;
+  // Items with their cases and current deadlines, by batch then seq (overdue_on: by due date).
+  virtual Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) = 0;
 };
 
 // Rolls back on scope exit unless commit() succeeded. Use one per command.

@@ -18,6 +18,10 @@ int Config::get_int(const std::string& key, int fallback) const {
   return ec == std::errc{} && p == v->data() + v->size() ? out : fallback;
 }
 
+Text Workflow::reminder_detail(const CaseContext&, const Deadline&, Date) const { return {}; }
+
+bool Workflow::escalates(std::string_view, int) const { return false; }
+
 void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }
 
 const Workflow* WorkflowRegistry::find(std::string_view name) const {

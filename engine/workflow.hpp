@@ -83,6 +83,12 @@ struct DeadlineSpec {
   std::vector<int> offsets = {-30, -7, 0};
   // While overdue, remind every this many days (0: never).
   int overdue_every_days = 7;
+  // An event id the engine records on the case by itself once the deadline has passed, i.e. on
+  // the first tick whose business date is after `due` (a reminder timer at due + 1 day, at the
+  // reminder time, guarantees such a tick). Recorded like a user step (actor "djflow", date
+  // due + 1 day, note "automatic"), hash-chained, in the tick's transaction, and only when the
+  // event is allowed in the case's state then. Empty: none. (docs/decisions/0021-*.md)
+  std::string on_due_event;
 };
 
 class Workflow {
@@ -111,6 +117,17 @@ class Workflow {
   virtual Text stage_label(std::string_view stage) const = 0;
   virtual Text event_label(std::string_view event) const = 0;
   virtual Text deadline_label(std::string_view kind) const = 0;
+
+  // --- optional reminder details (defaults: none) -------------------------------------------
+  // Whether reminder_detail() has something to add; the engine loads the case's history for it
+  // only then.
+  virtual bool has_reminder_detail() const { return false; }
+  // Text appended to the engine's generic reminder for deadline `d` as of `today` (a warning
+  // colour, the leader a reminder escalates to). ctx.history is the case's full history.
+  virtual Text reminder_detail(const CaseContext& ctx, const Deadline& d, Date today) const;
+  // Whether a reminder of deadline `kind` with `days_left` escalates (to a leader named in the
+  // text); shown as "escalate" in `djflow tick --json`.
+  virtual bool escalates(std::string_view kind, int days_left) const;
 };
 
 class WorkflowRegistry {

@@ -166,6 +166,7 @@ Status decode(const Statement& s, int col, engine::Deadline& out) {
   out.milestone = s.int64(col + 5) != 0;
   out.overdue_every_days = static_cast<int>(s.int64(col + 6));
   out.open = s.int64(col + 7) != 0;
+  out.on_due_event = s.string(col + 9);
   return read_opt_date(s, col + 8, "deadlines.closed_on", out.closed_on);
 }
 

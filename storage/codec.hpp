@@ -25,7 +25,7 @@ namespace djflow::storage::detail {
   "e.ref, e.rule_version, e.from_state, e.to_state, e.flags, e.prev_hash, e.hash"
 #define DJFLOW_DEADLINE_COLS \
   "d.id, d.case_id, d.kind, d.due_date, d.opened_on, d.milestone, d.overdue_every_days, " \
-  "d.open, d.closed_on"
+  "d.open, d.closed_on, d.on_due_event"
 #define DJFLOW_TIMER_COLS \
   "t.id, t.key, t.case_id, t.deadline_id, t.kind, t.due_date, t.offset_days, t.fire_at, " \
   "t.fired_at"

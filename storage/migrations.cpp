@@ -139,8 +139,59 @@ CREATE TABLE notifications (
 ) STRICT;
 )sql";
 
+// --- deadlines.on_due_event (engine: an event recorded automatically once a deadline passed;
+// docs/decisions/0021-overdue-by-timer.md). The covering index of list_open_deadlines is rebuilt
+// with the new column so that `djflow due` still reads no deadlines rows.
+constexpr const char* kMigrationOnDueEvent = R"sql(
+ALTER TABLE deadlines ADD COLUMN on_due_event TEXT NOT NULL DEFAULT '';
+DROP INDEX deadlines_open_due;
+CREATE INDEX deadlines_open_due
+  ON deadlines (due_date, case_id, id, kind, opened_on, milestone, overdue_every_days, open,
+                closed_on, on_due_event)
+  WHERE open = 1;
+)sql";
+
+// --- rectification ledger (整改台账): batches and items, one row per rectify-batch / rectify
+// case, written with the case's first event and never updated (docs/storage_format.md).
+constexpr const char* kMigrationRectify = R"sql(
+CREATE TABLE rectify_batches (
+  case_id    INTEGER NOT NULL PRIMARY KEY REFERENCES cases (id),
+  source     TEXT NOT NULL CHECK (source IN ('inspection', 'circuit-inspection', 'audit',
+                 'theme-education', 'org-life-meeting', 'democratic-life-meeting', 'supervision',
+                 'other')),
+  org        TEXT NOT NULL REFERENCES branches (code),
+  title      TEXT NOT NULL,
+  feedback   TEXT NOT NULL,
+  report_due TEXT
+) STRICT;
+
+CREATE TABLE rectify_items (
+  case_id    INTEGER NOT NULL PRIMARY KEY REFERENCES cases (id),
+  batch_id   INTEGER NOT NULL REFERENCES rectify_batches (case_id),
+  seq        INTEGER NOT NULL CHECK (seq >= 1),
+  org        TEXT NOT NULL REFERENCES branches (code),
+  source     TEXT NOT NULL,
+  problem    TEXT NOT NULL,
+  category   TEXT NOT NULL,
+  cause      TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  measures   TEXT NOT NULL,
+  leader     TEXT NOT NULL,
+  department TEXT NOT NULL,
+  owner      TEXT NOT NULL,
+  supporting TEXT NOT NULL,
+  type       TEXT NOT NULL CHECK (type IN ('immediate', 'deadline', 'long-term')),
+  deadline   TEXT,
+  milestones TEXT NOT NULL,
+  registered TEXT NOT NULL,
+  UNIQUE (batch_id, seq)
+) STRICT;
+CREATE INDEX rectify_items_owner ON rectify_items (owner);
+CREATE INDEX rectify_items_org ON rectify_items (org);
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
-constexpr const char* kMigrations[] = {kMigration1};
+constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify};
 
 Result<int> pragma_int(sqlite3* db, const char* sql) {
   auto st = Statement::prepare(db, sql);

@@ -110,6 +110,14 @@ class SqliteStore final : public engine::Store {
 
   engine::Result<std::string> integrity_check() override;
 
+  // --- rectification ledger (sqlite_store_rectify.cpp) -----------------------------------------
+  engine::Status insert_rectify_batch(const engine::RectifyBatch& b) override;
+  engine::Result<std::optional<engine::RectifyBatch>> find_rectify_batch(engine::CaseId id) override;
+  engine::Result<std::vector<engine::RectifyBatch>> list_rectify_batches() override;
+  engine::Result<std::int64_t> insert_rectify_item(const engine::RectifyItem& item) override;
+  engine::Result<std::vector<engine::RectifyItemRow>> list_rectify_items(
+      const engine::RectifyItemFilter& f) override;
+
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).
   engine::Status test_exec(const std::string& sql);

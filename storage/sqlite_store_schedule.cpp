@@ -48,6 +48,7 @@ Result<std::int64_t> SqliteStore::insert_deadline(const Deadline& d) {
   } else {
     s.bind_null(8);
   }
+  s.bind(9, std::string_view(d.on_due_event));
   const int rc = s.step();
   if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_deadline");
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
@@ -98,7 +99,7 @@ Result<std::vector<DeadlineRow>> SqliteStore::list_open_deadlines(const engine::
   if (f.workflow) s.bind(++i, *f.workflow);
   if (f.case_id) s.bind(++i, *f.case_id);
   s.bind(++i, sql_limit(f.limit));
-  constexpr int kDeadlineColumns = 9;
+  constexpr int kDeadlineColumns = 10;
   std::vector<DeadlineRow> out;
   for (;;) {
     const int rc = s.step();

@@ -50,7 +50,7 @@ constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
   " FROM cases c LEFT JOIN events e ON e.case_id = c.id ORDER BY c.id, e.seq",
   // deadlines
   "INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, overdue_every_days, "
-  "open, closed_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+  "open, closed_on, on_due_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
   "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = ?1 AND d.open = 1 "
   "ORDER BY d.due_date, d.id",
   "UPDATE deadlines SET open = 0, closed_on = ?2 WHERE id = ?1 AND open = 1",

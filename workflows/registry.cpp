@@ -1,11 +1,14 @@
 #include "workflows/registry.hpp"
 
 #include "workflows/member/member_workflow.hpp"
+#include "workflows/rectify/rectify_workflow.hpp"
 
 namespace djflow::workflows {
 
 void register_all(engine::WorkflowRegistry& registry) {
   registry.add(member::make_member_workflow());
+  registry.add(rectify::make_rectify_workflow());
+  registry.add(rectify::make_rectify_batch_workflow());
 }
 
 }  // namespace djflow::workflows

@@ -82,6 +82,18 @@ class FaultyStore final : public Store {
   }
   Result<std::string> integrity_check() override { return s_.integrity_check(); }
 
+  // --- rectification ledger ---
+  Status insert_rectify_batch(const RectifyBatch& b) override { return gate() ? s_.insert_rectify_batch(b) : fault(); }
+  Result<std::optional<RectifyBatch>> find_rectify_batch(CaseId id) override { return s_.find_rectify_batch(id); }
+  Result<std::vector<RectifyBatch>> list_rectify_batches() override { return s_.list_rectify_batches(); }
+  Result<std::int64_t> insert_rectify_item(const RectifyItem& item) override {
+    if (!gate()) return fault();
+    return s_.insert_rectify_item(item);
+  }
+  Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) override {
+    return s_.list_rectify_items(f);
+  }
+
  private:
   bool gate() {
     ++writes_;
