@@ -18,6 +18,10 @@ int Config::get_int(const std::string& key, int fallback) const {
   return ec == std::errc{} && p == v->data() + v->size() ? out : fallback;
 }
 
+Result<int> Directory::full_members(const std::string& branch) const {
+  return Error::storage("this directory cannot count the members of " + branch);
+}
+
 void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }
 
 const Workflow* WorkflowRegistry::find(std::string_view name) const {

@@ -1,11 +1,14 @@
 #include "workflows/registry.hpp"
 
+#include "workflows/election/election_workflow.hpp"
 #include "workflows/member/member_workflow.hpp"
 
 namespace djflow::workflows {
 
 void register_all(engine::WorkflowRegistry& registry) {
   registry.add(member::make_member_workflow());
+  registry.add(election::make_term_workflow());
+  registry.add(election::make_election_workflow());
 }
 
 }  // namespace djflow::workflows
