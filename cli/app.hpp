@@ -56,6 +56,9 @@ struct Cli {
 void register_admin_commands(CLI::App& app, Cli& cli);     // init, branch, person, config, calendar
 void register_case_commands(CLI::App& app, Cli& cli);      // member, record, show, list, history
 void register_reminder_commands(CLI::App& app, Cli& cli);  // due, tick, verify
+// branch term/show, election start/list, check. REQUIRES: register_admin_commands ran (it adds
+// to the `branch` command).
+void register_election_commands(CLI::App& app, Cli& cli);
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

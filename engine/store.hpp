@@ -119,9 +119,6 @@ class Store {
   // --- elections (换届选举) -------------------------------------------------------------------
   // Full members (status "full") of `branch` and of every organisation under it (E1-E4).
   virtual Result<int> count_full_members(const std::string& branch) = 0;
-  // The organisation's locality (E7): "" (none), "village" (村) or "community" (社区).
-  virtual Result<std::string> org_locality(const std::string& branch) = 0;
-  virtual Status set_org_locality(const std::string& branch, const std::string& locality) = 0;
 };
 
 // Rolls back on scope exit unless commit() succeeded. Use one per command.

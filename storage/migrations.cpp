@@ -139,18 +139,14 @@ CREATE TABLE notifications (
 ) STRICT;
 )sql";
 
-// Elections (issue 4): organisation attributes that are not part of a term (E7: village and
-// community organisations have 5-year terms). Terms themselves are cases of the "term" workflow.
-constexpr const char* kMigrationOrgProfiles = R"sql(
-CREATE TABLE org_profiles (
-  branch   TEXT NOT NULL PRIMARY KEY REFERENCES branches (code),
-  locality TEXT NOT NULL CHECK (locality IN ('', 'village', 'community'))
-) STRICT;
+// Elections (issue 4): counting an organisation's full members (E1-E4) on every election step
+// and listing. Terms themselves are cases of the "term" workflow (decision 0030): no new table.
+constexpr const char* kMigrationElections = R"sql(
 CREATE INDEX persons_branch_status ON persons (branch, status);
 )sql";
 
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
-constexpr const char* kMigrations[] = {kMigration1, kMigrationOrgProfiles};
+constexpr const char* kMigrations[] = {kMigration1, kMigrationElections};
 
 Result<int> pragma_int(sqlite3* db, const char* sql) {
   auto st = Statement::prepare(db, sql);

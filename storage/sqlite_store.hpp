@@ -112,9 +112,6 @@ class SqliteStore final : public engine::Store {
 
   // --- elections (sqlite_store_election.cpp) ---------------------------------------------------
   engine::Result<int> count_full_members(const std::string& branch) override;
-  engine::Result<std::string> org_locality(const std::string& branch) override;
-  // NotFound when the organisation does not exist.
-  engine::Status set_org_locality(const std::string& branch, const std::string& locality) override;
 
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).

@@ -84,10 +84,6 @@ class FaultyStore final : public Store {
 
   // --- elections ---
   Result<int> count_full_members(const std::string& b) override { return s_.count_full_members(b); }
-  Result<std::string> org_locality(const std::string& b) override { return s_.org_locality(b); }
-  Status set_org_locality(const std::string& b, const std::string& l) override {
-    return gate() ? s_.set_org_locality(b, l) : fault();
-  }
 
  private:
   bool gate() {
