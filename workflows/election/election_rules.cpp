@@ -629,6 +629,12 @@ Verdict check_shift(const Step& s) {
   return std::nullopt;
 }
 
+std::vector<std::string> step_flags(const Step& s) {
+  std::vector<std::string> out;
+  if (s.event == "candidates" && s.facts.committee && in_int(s, "seats") > 5) out.emplace_back("seats-above-5");
+  return out;
+}
+
 bool leaves_shortfall(const Step& s) { return in_int(s, "missing") > 0; }
 
 }  // namespace djflow::workflows::election

@@ -148,6 +148,9 @@ Verdict check_invalid_meeting(const Step& s);   // E11, E17 (the meeting really 
 Verdict check_accept_shortfall(const Step& s);  // E15, E3
 Verdict check_officers(const Step& s);          // E18
 Verdict check_shift(const Step& s);             // E9
+// Flags an accepted step carries: "seats-above-5" when a committee of 6 or 7 is elected (E3:
+// normally 3-5, at most 7).
+std::vector<std::string> step_flags(const Step& s);
 // After check_vote: whether the vote left seats unfilled (E15).
 bool leaves_shortfall(const Step& s);
 
