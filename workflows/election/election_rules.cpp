@@ -423,10 +423,10 @@ Verdict check_start(const Step& s) {
   const int full = in_int(s, "full-members");
   if (in_str(s, "committee") == "yes" && full < 7)
     return refusal(s, "E3",
-                   "本组织正式党员" + n(full) + "名，不足7名，不设支部委员会，只选举书记（必要时增设副书记）；用 committee=no",
+                   "本组织正式党员" + n(full) + "名，不足7名，不设支部委员会，只选举书记（必要时增设副书记）（committee=no）",
                    "the organisation has " + n(full) +
                        " full members, fewer than 7: no committee is set up, only a secretary (and a deputy if "
-                       "needed) is elected; use committee=no");
+                       "needed) is elected (committee=no)");
   if (Date::parse(in_str(s, "term-end")).value_or(Date{}) <= Date::parse(in_str(s, "term-start")).value_or(Date{}))
     return invalid(s, "term-end 须晚于 term-start", "term-end must be after term-start");
   return std::nullopt;
