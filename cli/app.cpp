@@ -119,6 +119,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_case_commands(app, cli);
   register_reminder_commands(app, cli);
   register_rectify_commands(app, cli);
+  register_election_commands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -57,6 +57,9 @@ void register_admin_commands(CLI::App& app, Cli& cli);     // init, branch, pers
 void register_case_commands(CLI::App& app, Cli& cli);      // member, record, show, list, history
 void register_reminder_commands(CLI::App& app, Cli& cli);  // due, tick, verify
 void register_rectify_commands(CLI::App& app, Cli& cli);   // rectify batch|add|list|export
+// branch term/show, election start/list, check. REQUIRES: register_admin_commands ran (it adds
+// to the `branch` command).
+void register_election_commands(CLI::App& app, Cli& cli);
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

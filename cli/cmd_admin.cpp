@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/app.hpp"
+#include "cli/org_status.hpp"
 
 namespace djflow::cli {
 
@@ -111,18 +112,27 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     list->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto rows = cli.store->list_branches();
+        // With each organisation's full members and its size alerts (E1-E4, cli/org_status.hpp).
+        auto rows = org_statuses(cli);
         if (!rows) return cli.fail(rows.error());
         if (cli.json) {
           Json arr = Json::array();
-          for (const auto& r : rows.value()) arr.push_back(branch_json(r));
+          for (const auto& r : rows.value()) {
+            Json j = branch_json(r.branch);
+            j["full_members"] = r.full_members;
+            j["alerts"] = alerts_json(r, cli.lang);
+            arr.push_back(j);
+          }
           cli.print_json(arr);
           return 0;
         }
         Table t({tr(cli.lang, "代码", "code"), tr(cli.lang, "名称", "name"), tr(cli.lang, "类型", "kind"),
-                 tr(cli.lang, "上级", "parent")});
-        for (const auto& r : rows.value()) t.add({r.code, r.name, kind_label(cli.lang, r.kind), r.parent});
+                 tr(cli.lang, "上级", "parent"), tr(cli.lang, "正式党员", "full members")});
+        for (const auto& r : rows.value())
+          t.add({r.branch.code, r.branch.name, kind_label(cli.lang, r.branch.kind), r.branch.parent,
+                 std::to_string(r.full_members)});
         t.print(*cli.out);
+        print_alerts(cli, rows.value(), *cli.out);
         return 0;
       };
     });
@@ -161,6 +171,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         if (!id) return cli.fail(id.error());
         if (cli.json) cli.print_json({{"id", id.value()}});
         else *cli.out << id.value() << "\n";
+        if (a->p.status == engine::MemberStatus::Full) warn_size_alerts(cli, a->p.branch);  // E1-E4, stderr
         return 0;
       };
     });

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "cli/app.hpp"
+#include "cli/org_status.hpp"
 
 namespace djflow::cli {
 
@@ -68,6 +69,8 @@ Json outcome_json(const Cli& cli, const engine::StepOutcome& o) {
     opened.push_back({{"kind", d.kind}, {"due", d.due.iso()}, {"milestone", d.milestone}});
   Json closed = Json::array();
   for (const auto& d : o.closed) closed.push_back({{"kind", d.kind}, {"due", d.due.iso()}});
+  Json follow_ups = Json::array();
+  for (const auto& f : o.follow_ups) follow_ups.push_back(outcome_json(cli, f));
   return {{"id", o.c.id},
           {"workflow", o.c.workflow},
           {"state", o.c.state},
@@ -75,22 +78,34 @@ Json outcome_json(const Cli& cli, const engine::StepOutcome& o) {
           {"event", event_json(o.event)},
           {"late", is_late(o.event)},
           {"deadlines_opened", opened},
-          {"deadlines_closed", closed}};
+          {"deadlines_closed", closed},
+          {"follow_ups", follow_ups}};
 }
 
-void print_outcome(const Cli& cli, const engine::StepOutcome& o) {
+void print_outcome(const Cli& cli, const engine::StepOutcome& o, const std::string& indent = "") {
   const auto* wf = cli.workflows->find(o.c.workflow);
   auto& out = *cli.out;
   const Lang l = cli.lang;
-  out << tr(l, "已记录 ", "recorded ") << "#" << o.c.id << " " << o.c.title << ": "
+  out << indent << tr(l, "已记录 ", "recorded ") << "#" << o.c.id << " " << o.c.title << ": "
       << (wf ? tr(l, wf->event_label(o.event.event)) : o.event.event) << " " << o.event.date.iso() << " → "
       << (wf ? tr(l, wf->state_label(o.c.state)) : o.c.state);
   if (is_late(o.event)) out << "  [" << flags_text(l, o.event, wf) << "]";
   out << "\n";
   for (const auto& d : o.opened) {
-    out << "  " << tr(l, "新期限：", "new deadline: ") << (wf ? tr(l, wf->deadline_label(d.kind)) : d.kind) << " "
+    out << indent << "  " << tr(l, "新期限：", "new deadline: ") << (wf ? tr(l, wf->deadline_label(d.kind)) : d.kind) << " "
         << d.due.iso() << "\n";
   }
+  // Steps on other cases this one entailed (an approved election renews the term).
+  for (const auto& f : o.follow_ups) print_outcome(cli, f, indent + "  ");
+}
+
+// The membership status of a case's subject (nullopt when the case has no person subject).
+std::optional<engine::MemberStatus> subject_status(const Cli& cli, engine::CaseId id) {
+  auto c = cli.store->find_case(id);
+  if (!c || !c.value() || !c.value()->person) return std::nullopt;
+  auto p = cli.store->find_person(*c.value()->person);
+  if (!p || !p.value()) return std::nullopt;
+  return p.value()->status;
 }
 
 }  // namespace
@@ -150,10 +165,13 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         auto with = cli.with_args(a->with);
         if (!with) return cli.fail(with.error());
         engine::StepInput in{a->event, date.value(), with.value(), a->note, a->ref, cli.actor};
+        auto before = subject_status(cli, a->id);
         auto o = cli.engine->record(a->id, in);
         if (!o) return cli.fail(o.error());
         if (cli.json) cli.print_json(outcome_json(cli, o.value()));
         else print_outcome(cli, o.value());
+        // A person became (or stopped being) a full member: the branch may cross E1-E4 thresholds.
+        if (before && subject_status(cli, a->id) != before) warn_size_alerts(cli, o->c.branch);
         return 0;
       };
     });

@@ -19,6 +19,9 @@ class StoreDirectory final : public Directory {
   Result<std::optional<Branch>> branch(const std::string& code) const override {
     return store_.find_branch(code);
   }
+  Result<int> full_members(const std::string& code) const override {
+    return store_.count_full_members(code);
+  }
 
  private:
   Store& store_;
@@ -210,7 +213,7 @@ Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
 
 Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
                                        std::optional<Person> subject, const Workflow& wf,
-                                       StepInput in, bool is_new) {
+                                       StepInput in, bool is_new, int depth) {
   // 1. The event must exist, and on a new case must be the initial one.
   auto event = wf.resolve_event(in.event);
   if (!event) {
@@ -295,8 +298,53 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
     DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed));
     out.c = c;
     out.event = e;
+    // 5. Steps on other cases this step entails, in the same transaction.
+    for (const auto& f : verdict->follow_ups) {
+      auto linked = apply_follow_up(f, in.actor, depth + 1);
+      DJFLOW_TRY(linked);
+      out.follow_ups.push_back(std::move(linked.value()));
+    }
     return out;
   }
+}
+
+Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string& actor, int depth) {
+  // A follow-up may entail further ones; a cycle would be a workflow bug, so bound the depth.
+  if (depth > 4)
+    return Error::corruption({"后续步骤嵌套过深", "follow-up steps nested too deeply (a workflow bug)"});
+  StepInput in = f.step;
+  if (in.actor.empty()) in.actor = actor;
+  if (f.case_id) {
+    auto c = store_.find_case(*f.case_id);
+    DJFLOW_TRY(c);
+    if (!c.value())
+      return Error::not_found({"关联案件不存在：#" + std::to_string(*f.case_id),
+                               "no linked case #" + std::to_string(*f.case_id)});
+    const Workflow* wf = workflows_.find(c.value()->workflow);
+    if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
+                                       "case uses unknown workflow " + c.value()->workflow});
+    auto history = store_.events(*f.case_id);
+    DJFLOW_TRY(history);
+    std::optional<Person> person;
+    if (c.value()->person) {
+      auto p = store_.find_person(*c.value()->person);
+      DJFLOW_TRY(p);
+      person = p.value();
+    }
+    return apply_step(*c.value(), std::move(history.value()), std::move(person), *wf, std::move(in),
+                      false, depth);
+  }
+  const Workflow* wf = workflows_.find(f.workflow);
+  if (!wf) return Error::corruption({"未知流程：" + f.workflow, "unknown workflow " + f.workflow});
+  auto b = store_.find_branch(f.branch);
+  DJFLOW_TRY(b);
+  if (!b.value()) return Error::not_found({"组织不存在：" + f.branch, "no organisation " + f.branch});
+  Case c;
+  c.workflow = f.workflow;
+  c.branch = f.branch;
+  c.title = f.title;
+  if (in.event.empty()) in.event = std::string(wf->initial_event());
+  return apply_step(std::move(c), {}, std::nullopt, *wf, std::move(in), true, depth);
 }
 
 Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,

@@ -31,6 +31,7 @@ struct StepOutcome {
   EventRecord event;
   std::vector<Deadline> opened;
   std::vector<Deadline> closed;
+  std::vector<StepOutcome> follow_ups;  // steps on other cases this step entailed, in order
 };
 
 struct CaseView {
@@ -112,7 +113,8 @@ class Engine {
  private:
   Result<StepOutcome> apply_step(Case c, std::vector<EventRecord> history,
                                  std::optional<Person> subject, const Workflow& wf, StepInput in,
-                                 bool is_new);
+                                 bool is_new, int depth = 0);
+  Result<StepOutcome> apply_follow_up(const FollowUp& f, const std::string& actor, int depth);
   Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
                         std::vector<Deadline>& opened, std::vector<Deadline>& closed);
   Status schedule_timers(const Deadline& d, const DeadlineSpec& spec);

@@ -126,6 +126,9 @@ class Store {
   virtual Result<std::int64_t> insert_rectify_item(const RectifyItem& item) = 0;
   // Items with their cases and current deadlines, by batch then seq (overdue_on: by due date).
   virtual Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) = 0;
+  // --- elections (换届选举) -------------------------------------------------------------------
+  // Full members (status "full") of `branch` and of every organisation under it (E1-E4).
+  virtual Result<int> count_full_members(const std::string& branch) = 0;
 };
 
 // Rolls back on scope exit unless commit() succeeded. Use one per command.

@@ -21,6 +21,9 @@ int Config::get_int(const std::string& key, int fallback) const {
 Text Workflow::reminder_detail(const CaseContext&, const Deadline&, Date) const { return {}; }
 
 bool Workflow::escalates(std::string_view, int) const { return false; }
+Result<int> Directory::full_members(const std::string& branch) const {
+  return Error::storage("this directory cannot count the members of " + branch);
+}
 
 void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }
 

@@ -23,6 +23,9 @@ class Directory {
   virtual ~Directory() = default;
   virtual Result<std::optional<Person>> person(PersonId id) const = 0;
   virtual Result<std::optional<Branch>> branch(const std::string& code) const = 0;
+  // Full members (正式党员) of an organisation and of the organisations under it (E1-E4). The
+  // default refuses (a fake directory need not count); the engine's directory counts in the store.
+  virtual Result<int> full_members(const std::string& branch) const;
 };
 
 // Configurable defaults for rules marked [L] or [M] in rules.md (key -> value, from the store's
@@ -59,6 +62,17 @@ struct CaseContext {
   const Config& config;
 };
 
+// A step on another case that an accepted step entails (an approved election closes the old
+// term's case and opens the next term's). The engine applies it after the step, in the same
+// transaction and with the same actor; its refusal refuses the whole step (nothing is written).
+struct FollowUp {
+  std::optional<CaseId> case_id;  // an existing case; nullopt: start a new case
+  std::string workflow;           // new case: its workflow
+  std::string branch;             // new case: its organisation (no person subject)
+  std::string title;              // new case: its title
+  StepInput step;                 // the step (for a new case, the workflow's initial event)
+};
+
 // What a workflow decides about an accepted step.
 struct StepResult {
   std::string to_state;
@@ -68,6 +82,8 @@ struct StepResult {
   // A change of the subject's membership (approve -> probationary, approve-full -> full).
   std::optional<MemberStatus> subject_status;
   std::optional<Date> subject_joined;
+  // Steps on other cases this step entails, applied in order after it (same transaction).
+  std::vector<FollowUp> follow_ups;
 };
 
 // An open deadline as derived from a case's state and history.

@@ -190,8 +190,16 @@ CREATE INDEX rectify_items_owner ON rectify_items (owner);
 CREATE INDEX rectify_items_org ON rectify_items (org);
 )sql";
 
+
+// Elections (issue 4): counting an organisation's full members (E1-E4) on every election step
+// and listing. Terms themselves are cases of the "term" workflow (decision 0030): no new table.
+constexpr const char* kMigrationElections = R"sql(
+CREATE INDEX persons_branch_status ON persons (branch, status);
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
-constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify};
+constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify,
+                                        kMigrationElections};
 
 Result<int> pragma_int(sqlite3* db, const char* sql) {
   auto st = Statement::prepare(db, sql);

@@ -117,6 +117,8 @@ class SqliteStore final : public engine::Store {
   engine::Result<std::int64_t> insert_rectify_item(const engine::RectifyItem& item) override;
   engine::Result<std::vector<engine::RectifyItemRow>> list_rectify_items(
       const engine::RectifyItemFilter& f) override;
+  // --- elections (sqlite_store_election.cpp) ---------------------------------------------------
+  engine::Result<int> count_full_members(const std::string& branch) override;
 
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).

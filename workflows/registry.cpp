@@ -1,5 +1,6 @@
 #include "workflows/registry.hpp"
 
+#include "workflows/election/election_workflow.hpp"
 #include "workflows/member/member_workflow.hpp"
 #include "workflows/rectify/rectify_workflow.hpp"
 
@@ -9,6 +10,8 @@ void register_all(engine::WorkflowRegistry& registry) {
   registry.add(member::make_member_workflow());
   registry.add(rectify::make_rectify_workflow());
   registry.add(rectify::make_rectify_batch_workflow());
+  registry.add(election::make_term_workflow());
+  registry.add(election::make_election_workflow());
 }
 
 }  // namespace djflow::workflows

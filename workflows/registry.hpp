@@ -6,7 +6,8 @@
 
 namespace djflow::workflows {
 
-// Adds the member-development workflow ("member"); later issues add elections, meetings, ...
+// Adds the member-development workflow ("member"), organisation terms ("term") and branch
+// elections ("election"); later issues add meetings, ...
 void register_all(engine::WorkflowRegistry& registry);
 
 }  // namespace djflow::workflows

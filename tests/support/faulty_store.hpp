@@ -93,6 +93,8 @@ class FaultyStore final : public Store {
   Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) override {
     return s_.list_rectify_items(f);
   }
+  // --- elections ---
+  Result<int> count_full_members(const std::string& b) override { return s_.count_full_members(b); }
 
  private:
   bool gate() {

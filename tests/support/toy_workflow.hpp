@@ -31,11 +31,11 @@ class ToyWorkflow final : public Workflow {
       return Error::rule_refusal({"不行", "boom is never allowed"}, "T1", "toy art. 1", in.date.add_days(3));
     if (ctx.c.state.empty()) {
       if (in.event != "open") return Error::refused({"x", "new case must open"});
-      return StepResult{"open", "v1", in.with, {}, std::nullopt, std::nullopt};
+      return StepResult{"open", "v1", in.with, {}, std::nullopt, std::nullopt, {}};
     }
     if (ctx.c.state == "done") return Error::refused({"已结束", "closed"});
-    if (in.event == "finish") return StepResult{"done", "v1", in.with, {}, std::nullopt, std::nullopt};
-    if (in.event == "note") return StepResult{"open", "v1", in.with, {}, std::nullopt, std::nullopt};
+    if (in.event == "finish") return StepResult{"done", "v1", in.with, {}, std::nullopt, std::nullopt, {}};
+    if (in.event == "note") return StepResult{"open", "v1", in.with, {}, std::nullopt, std::nullopt, {}};
     return Error::refused({"不允许", "not allowed"});
   }
 
