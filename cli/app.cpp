@@ -118,6 +118,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_admin_commands(app, cli);
   register_case_commands(app, cli);
   register_reminder_commands(app, cli);
+  register_daemon_commands(app, cli);
+  register_notify_commands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -56,6 +56,8 @@ struct Cli {
 void register_admin_commands(CLI::App& app, Cli& cli);     // init, branch, person, config, calendar
 void register_case_commands(CLI::App& app, Cli& cli);      // member, record, show, list, history
 void register_reminder_commands(CLI::App& app, Cli& cli);  // due, tick, verify
+void register_daemon_commands(CLI::App& app, Cli& cli);    // serve, status
+void register_notify_commands(CLI::App& app, Cli& cli);    // notify, outbox
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);
