@@ -10,6 +10,8 @@ namespace {
 
 const std::string& pick(const Text& t, const std::string& lang) { return lang == "en" ? t.en : t.zh; }
 
+std::vector<std::pair<std::string, std::vector<const Notification*>>> digest_groups(const Message& m);
+
 bool is_robot(const std::string& preset) {
   return preset == "wecom" || preset == "dingtalk" || preset == "feishu";
 }
@@ -32,38 +34,50 @@ MessageJson message_json(const Message& m) {
   }
   MessageJson items = MessageJson::array();
   MessageJson keys = MessageJson::array();
-  for (const auto& n : m.items) {
-    items.push_back(notification_json(n, m.lang));
-    keys.push_back(n.key);
+  for (const auto& g : digest_groups(m)) {
+    for (const auto* n : g.second) {
+      items.push_back(notification_json(*n, m.lang));
+      keys.push_back(n->key);
+    }
   }
   return {{"digest", true},     {"date", m.digest_date.iso()},          {"channel", m.channel},
           {"keys", keys},       {"count", m.items.size()},              {"text", message_text(m)},
           {"items", items},     {"delivered_at", format_utc(m.at)}};
 }
 
-std::string message_text(const Message& m) {
-  if (!m.digest && m.items.size() == 1) return pick(m.items.front().text, m.lang);
-  const bool zh = m.lang != "en";
-  // Group by branch; branches with the most overdue item first; items overdue first.
+namespace {
+
+using Group = std::pair<std::string, std::vector<const Notification*>>;
+
+// Digest order: by branch, the branch with the most overdue item first; items overdue first.
+std::vector<Group> digest_groups(const Message& m) {
   std::map<std::string, std::vector<const Notification*>> groups;
   for (const auto& n : m.items) groups[n.branch].push_back(&n);
-  std::vector<std::pair<std::string, std::vector<const Notification*>>> order(groups.begin(), groups.end());
+  std::vector<Group> order(groups.begin(), groups.end());
   for (auto& g : order) {
     std::stable_sort(g.second.begin(), g.second.end(), [](const Notification* a, const Notification* b) {
       if (a->days_left != b->days_left) return a->days_left < b->days_left;
       return a->key < b->key;
     });
   }
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+  std::stable_sort(order.begin(), order.end(), [](const Group& a, const Group& b) {
     return a.second.front()->days_left < b.second.front()->days_left;
   });
+  return order;
+}
+
+}  // namespace
+
+std::string message_text(const Message& m) {
+  if (!m.digest && m.items.size() == 1) return pick(m.items.front().text, m.lang);
+  const bool zh = m.lang != "en";
   std::size_t overdue = 0;
   for (const auto& n : m.items) overdue += n.days_left < 0 ? 1 : 0;
   std::string out = zh ? "djflow 提醒汇总 " + m.digest_date.iso() + "：共 " + std::to_string(m.items.size()) +
                              " 条，其中逾期 " + std::to_string(overdue) + " 条"
                        : "djflow digest " + m.digest_date.iso() + ": " + std::to_string(m.items.size()) +
                              " reminders, " + std::to_string(overdue) + " overdue";
-  for (const auto& [code, list] : order) {
+  for (const auto& [code, list] : digest_groups(m)) {
     const auto it = m.branch_names.find(code);
     const std::string name = it == m.branch_names.end() ? code : it->second + " (" + code + ")";
     out += "\n\n" + name;
