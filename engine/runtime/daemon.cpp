@@ -300,18 +300,16 @@ struct Daemon::Impl {
 
   awaitable<void> dispatcher_loop() {
     while (!stopping) {
-      // Route what tick (ours or another process's) wrote since the last pass.
-      for (;;) {
-        auto r = router.route_batch(opt.batch);
-        if (!r) {
-          log->warn("routing failed (will retry): {}", r.error().message.en);
-          break;
-        }
-        if (r.value() == 0) break;
+      // Route what tick (ours or another process's) wrote since the last pass: one bounded batch
+      // per pass, so that delivery runs alongside a long catch-up instead of after it.
+      bool progressed = false;
+      if (auto r = router.route_batch(opt.batch); !r) {
+        log->warn("routing failed (will retry): {}", r.error().message.en);
+      } else if (r.value() > 0) {
         stats.routed += r.value();
+        progressed = true;
         co_await asio::post(ioc, use_awaitable);
       }
-      bool progressed = false;
       std::optional<TimePoint> rate_wake;
       auto rows = store.due_deliveries(clock.now(), opt.delivery_batch);
       if (!rows) log->warn("reading the outbox failed (will retry): {}", rows.error().message.en);

@@ -37,7 +37,7 @@ struct DaemonOptions {
   std::chrono::milliseconds max_wait{30000};   // cap of every wait, real time
   std::chrono::milliseconds poll{1000};        // data_version poll period, real time
   std::size_t batch = 1000;                    // deadlines per tick transaction
-  std::size_t delivery_batch = 500;            // due deliveries fetched per pass
+  std::size_t delivery_batch = 2000;           // due deliveries fetched per pass
   std::chrono::seconds lease_ttl{15};
   std::chrono::seconds heartbeat{5};
   Backoff backoff;
