@@ -120,6 +120,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_reminder_commands(app, cli);
   register_rectify_commands(app, cli);
   register_election_commands(app, cli);
+  register_daemon_commands(app, cli);
+  register_notify_commands(app, cli);
 
   try {
     app.parse(argc, argv);

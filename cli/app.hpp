@@ -60,6 +60,8 @@ void register_rectify_commands(CLI::App& app, Cli& cli);   // rectify batch|add|
 // branch term/show, election start/list, check. REQUIRES: register_admin_commands ran (it adds
 // to the `branch` command).
 void register_election_commands(CLI::App& app, Cli& cli);
+void register_daemon_commands(CLI::App& app, Cli& cli);    // serve, status
+void register_notify_commands(CLI::App& app, Cli& cli);    // notify, outbox
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

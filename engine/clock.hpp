@@ -9,16 +9,22 @@
 namespace djflow::engine {
 
 using TimePoint = std::chrono::sys_seconds;
+// Sub-second instants, for the daemon's wake-ups only (business logic uses TimePoint).
+using PreciseTimePoint = std::chrono::sys_time<std::chrono::microseconds>;
 
 class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint now() const = 0;
+  // now() with sub-second precision, so that the daemon wakes at a reminder's second and not up
+  // to a second late (issue 3). Defaults to now().
+  virtual PreciseTimePoint now_precise() const { return now(); }
 };
 
 class SystemClock final : public Clock {
  public:
   TimePoint now() const override;
+  PreciseTimePoint now_precise() const override;
 };
 
 // Stands still until told to move.
@@ -38,6 +44,7 @@ class SimulatedClock final : public Clock {
  public:
   SimulatedClock(TimePoint start, double speed);
   TimePoint now() const override;
+  PreciseTimePoint now_precise() const override;
   double speed() const { return speed_; }
 
  private:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/calendar.hpp"
+#include "engine/delivery.hpp"
 #include "engine/error.hpp"
 #include "engine/model.hpp"
 #include "engine/rectify_records.hpp"
@@ -129,6 +130,45 @@ class Store {
   // --- elections (换届选举) -------------------------------------------------------------------
   // Full members (status "full") of `branch` and of every organisation under it (E1-E4).
   virtual Result<int> count_full_members(const std::string& branch) = 0;
+  // --- daemon and delivery (issue 3) ----------------------------------------------------------
+  // A counter that changes when another connection commits (SQLite: PRAGMA data_version; a
+  // PostgreSQL backend would use LISTEN/NOTIFY). Cheap enough to poll every second.
+  virtual Result<std::int64_t> data_version() = 0;
+
+  // The daemon lease (at most one row). Logic in runtime/lease.cpp, inside a write transaction.
+  virtual Result<std::optional<Lease>> find_lease() = 0;
+  virtual Status put_lease(const Lease& l) = 0;  // replaces any row
+  // Moves the heartbeat and expiry of `owner`'s lease. Returns false when `owner` lost it.
+  virtual Result<bool> renew_lease(const std::string& owner, TimePoint heartbeat,
+                                   TimePoint expires) = 0;
+  virtual Status release_lease(const std::string& owner) = 0;
+
+  // Channels. insert: Conflict when an active channel has the name; returns the new id.
+  virtual Result<std::int64_t> insert_channel(const Channel& c) = 0;
+  virtual Result<std::vector<Channel>> list_channels(bool include_removed) = 0;
+  // By id (digits) or name; active channels only.
+  virtual Result<std::optional<Channel>> find_channel(const std::string& id_or_name) = 0;
+  // Marks it removed and its pending deliveries dead ("channel removed"). NotFound if unknown.
+  virtual Status remove_channel(std::int64_t id) = 0;
+
+  // Routing cursor: the last notification id already turned into delivery rows.
+  virtual Result<std::int64_t> routed_through() = 0;
+  virtual Status set_routed_through(std::int64_t notification_id) = 0;
+
+  // Deliveries. insert: unless (notification, channel) exists; returns true when inserted.
+  virtual Result<bool> insert_delivery(const Delivery& d) = 0;
+  // Pending deliveries of active channels with next_attempt_at <= now, by next_attempt_at.
+  virtual Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) = 0;
+  // The earliest next_attempt_at of a pending delivery of an active channel.
+  virtual Result<std::optional<TimePoint>> next_delivery_at() = 0;
+  // Writes status, attempts, next_attempt_at, last_error and delivered_at of d.id.
+  virtual Status update_delivery(const Delivery& d) = 0;
+  virtual Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) = 0;
+  // Dead deliveries (all, or those with the given ids) back to pending, due at `now`, attempts 0.
+  // Returns how many changed.
+  virtual Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) = 0;
+  // Number of deliveries per status ("pending", "delivered", "dead").
+  virtual Result<std::map<std::string, std::int64_t>> delivery_counts() = 0;
 };
 
 // Rolls back on scope exit unless commit() succeeded. Use one per command.

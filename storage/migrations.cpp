@@ -197,9 +197,66 @@ constexpr const char* kMigrationElections = R"sql(
 CREATE INDEX persons_branch_status ON persons (branch, status);
 )sql";
 
+// Issue 3: the reminder daemon. Delivery channels, the per-(notification, channel) delivery rows
+// of the outbox, the routing cursor and the single-daemon lease (docs/storage_format.md,
+// "Daemon and delivery").
+constexpr const char* kMigrationDaemon = R"sql(
+CREATE TABLE channels (
+  id              INTEGER PRIMARY KEY,
+  name            TEXT NOT NULL,
+  type            TEXT NOT NULL CHECK (type IN ('console', 'file', 'command', 'webhook')),
+  target          TEXT NOT NULL,
+  args            TEXT NOT NULL,
+  preset          TEXT NOT NULL,
+  secret          TEXT NOT NULL,
+  branch          TEXT NOT NULL,
+  workflows       TEXT NOT NULL,
+  kinds           TEXT NOT NULL,
+  digest          TEXT NOT NULL,
+  rate_per_minute INTEGER NOT NULL CHECK (rate_per_minute >= 0),
+  max_attempts    INTEGER NOT NULL CHECK (max_attempts >= 1),
+  timeout_seconds INTEGER NOT NULL CHECK (timeout_seconds >= 1),
+  lang            TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+  active          INTEGER NOT NULL CHECK (active IN (0, 1)),
+  created_at      INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX channels_active_name ON channels (name) WHERE active = 1;
+
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications (id),
+  channel_id      INTEGER NOT NULL REFERENCES channels (id),
+  status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL,
+  delivered_at    INTEGER,
+  created_at      INTEGER NOT NULL,
+  UNIQUE (notification_id, channel_id)
+) STRICT;
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX deliveries_status ON deliveries (status, id);
+
+CREATE TABLE outbox_cursor (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  routed_up_to INTEGER NOT NULL
+) STRICT;
+INSERT INTO outbox_cursor (id, routed_up_to) VALUES (1, 0);
+
+CREATE TABLE daemon_lease (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  owner        TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  host         TEXT NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) STRICT;
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
 constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify,
-                                        kMigrationElections};
+                                        kMigrationElections, kMigrationDaemon};
 
 Result<int> pragma_int(sqlite3* db, const char* sql) {
   auto st = Statement::prepare(db, sql);

@@ -119,6 +119,29 @@ class SqliteStore final : public engine::Store {
       const engine::RectifyItemFilter& f) override;
   // --- elections (sqlite_store_election.cpp) ---------------------------------------------------
   engine::Result<int> count_full_members(const std::string& branch) override;
+  // --- daemon and delivery (sqlite_store_daemon.cpp) ----------------------------------------
+  engine::Result<std::int64_t> data_version() override;
+  engine::Result<std::optional<engine::Lease>> find_lease() override;
+  engine::Status put_lease(const engine::Lease& l) override;
+  engine::Result<bool> renew_lease(const std::string& owner, engine::TimePoint heartbeat,
+                                   engine::TimePoint expires) override;
+  engine::Status release_lease(const std::string& owner) override;
+  engine::Result<std::int64_t> insert_channel(const engine::Channel& c) override;
+  engine::Result<std::vector<engine::Channel>> list_channels(bool include_removed) override;
+  engine::Result<std::optional<engine::Channel>> find_channel(const std::string& id_or_name) override;
+  engine::Status remove_channel(std::int64_t id) override;
+  engine::Result<std::int64_t> routed_through() override;
+  engine::Status set_routed_through(std::int64_t notification_id) override;
+  engine::Result<bool> insert_delivery(const engine::Delivery& d) override;
+  engine::Result<std::vector<engine::DeliveryRow>> due_deliveries(engine::TimePoint now,
+                                                                  std::size_t limit) override;
+  engine::Result<std::optional<engine::TimePoint>> next_delivery_at() override;
+  engine::Status update_delivery(const engine::Delivery& d) override;
+  engine::Result<std::vector<engine::DeliveryRow>> list_deliveries(
+      const engine::DeliveryFilter& f) override;
+  engine::Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids,
+                                          engine::TimePoint now) override;
+  engine::Result<std::map<std::string, std::int64_t>> delivery_counts() override;
 
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).

@@ -95,6 +95,39 @@ class FaultyStore final : public Store {
   }
   // --- elections ---
   Result<int> count_full_members(const std::string& b) override { return s_.count_full_members(b); }
+  // --- daemon and delivery (issue 3) ----------------------------------------------------------
+  Result<std::int64_t> data_version() override { return s_.data_version(); }
+  Result<std::optional<Lease>> find_lease() override { return s_.find_lease(); }
+  Status put_lease(const Lease& l) override { return gate() ? s_.put_lease(l) : fault(); }
+  Result<bool> renew_lease(const std::string& o, TimePoint h, TimePoint e) override {
+    if (!gate()) return fault();
+    return s_.renew_lease(o, h, e);
+  }
+  Status release_lease(const std::string& o) override { return gate() ? s_.release_lease(o) : fault(); }
+  Result<std::int64_t> insert_channel(const Channel& c) override {
+    if (!gate()) return fault();
+    return s_.insert_channel(c);
+  }
+  Result<std::vector<Channel>> list_channels(bool removed) override { return s_.list_channels(removed); }
+  Result<std::optional<Channel>> find_channel(const std::string& n) override { return s_.find_channel(n); }
+  Status remove_channel(std::int64_t id) override { return gate() ? s_.remove_channel(id) : fault(); }
+  Result<std::int64_t> routed_through() override { return s_.routed_through(); }
+  Status set_routed_through(std::int64_t id) override { return gate() ? s_.set_routed_through(id) : fault(); }
+  Result<bool> insert_delivery(const Delivery& d) override {
+    if (!gate()) return fault();
+    return s_.insert_delivery(d);
+  }
+  Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) override {
+    return s_.due_deliveries(now, limit);
+  }
+  Result<std::optional<TimePoint>> next_delivery_at() override { return s_.next_delivery_at(); }
+  Status update_delivery(const Delivery& d) override { return gate() ? s_.update_delivery(d) : fault(); }
+  Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) override { return s_.list_deliveries(f); }
+  Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) override {
+    if (!gate()) return fault();
+    return s_.retry_dead(ids, now);
+  }
+  Result<std::map<std::string, std::int64_t>> delivery_counts() override { return s_.delivery_counts(); }
 
  private:
   bool gate() {

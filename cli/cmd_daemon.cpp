@@ -1,0 +1,175 @@
+// The daemon's commands: serve (the reminder daemon) and status (is it running, what is waiting).
+// Loggers are created here, in the composition root, and passed to the runtime.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/app.hpp"
+#include "engine/runtime/daemon.hpp"
+#include "engine/runtime/lease.hpp"
+
+namespace djflow::cli {
+
+using engine::Error;
+
+namespace {
+
+std::shared_ptr<spdlog::logger> make_logger(const std::string& file, bool verbose) {
+  std::vector<spdlog::sink_ptr> sinks;
+  sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  if (!file.empty()) sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file));
+  auto log = std::make_shared<spdlog::logger>("daemon", sinks.begin(), sinks.end());
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  log->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  log->flush_on(spdlog::level::info);
+  return log;
+}
+
+}  // namespace
+
+void register_daemon_commands(CLI::App& app, Cli& cli) {
+  // --- serve ----------------------------------------------------------------------------------
+  {
+    struct ServeArgs {
+      double speed = 1.0;
+      bool verbose = false;
+      std::string log_file;
+      std::size_t batch = 1000;
+      std::string ca_file;
+    };
+    auto a = std::make_shared<ServeArgs>();
+    auto* cmd = app.add_subcommand(
+        "serve",
+        "run the reminder daemon: fire every reminder at its time and deliver it to the channels.\n"
+        "One daemon per database: a second serve refuses to start (exit 4) while the first holds\n"
+        "its lease; a crashed daemon's lease expires after 15 s (at once on the same host).\n"
+        "--now DATETIME --speed N runs on a simulated clock starting at --now, N times faster.");
+    cmd->add_option("--speed", a->speed, "simulated clock speed (with --now; default 1)")->check(CLI::PositiveNumber);
+    cmd->add_flag("-v,--verbose", a->verbose, "debug logging");
+    cmd->add_option("--log-file", a->log_file, "also log to this file");
+    cmd->add_option("--batch", a->batch, "deadlines per tick transaction (default 1000)")->check(CLI::PositiveNumber);
+    cmd->add_option("--ca-file", a->ca_file, "extra CA certificates (PEM) for https webhooks");
+    cmd->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        std::shared_ptr<spdlog::logger> log;
+        try {
+          log = make_logger(a->log_file, a->verbose);
+        } catch (const spdlog::spdlog_ex& e) {
+          return cli.fail(Error::invalid({std::string("无法打开日志文件：") + e.what(),
+                                          std::string("cannot open the log file: ") + e.what()}));
+        }
+        engine::SystemClock real;
+        std::unique_ptr<engine::Clock> clock;
+        if (!cli.now_text.empty()) {
+          clock = std::make_unique<engine::SimulatedClock>(cli.clock->now(), a->speed);
+        } else if (a->speed != 1.0) {
+          clock = std::make_unique<engine::SimulatedClock>(real.now(), a->speed);
+        }
+        const engine::Clock& use = clock ? *clock : static_cast<const engine::Clock&>(real);
+        engine::Engine eng(*cli.store, use, *cli.workflows);
+        if (auto s = eng.load(); !s) return cli.fail(s.error());
+        engine::runtime::DaemonOptions o;
+        o.speed = clock ? a->speed : 1.0;
+        o.batch = a->batch;
+        o.console = cli.out;
+        o.ca_file = a->ca_file;
+        engine::runtime::Daemon daemon(eng, real, o, log);
+        auto s = daemon.run();
+        if (!s) return cli.fail(s.error());
+        return 0;
+      };
+    });
+  }
+
+  // --- status ---------------------------------------------------------------------------------
+  {
+    auto* cmd = app.add_subcommand("status", "is a daemon running, the next reminder, the outbox, overdue deadlines");
+    cmd->callback([&cli] {
+      cli.action = [&cli]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto& store = *cli.store;
+        engine::SystemClock real;
+        auto lease = store.find_lease();
+        if (!lease) return cli.fail(lease.error());
+        const bool running = lease.value() && engine::runtime::lease_alive(*lease.value(), real.now());
+        auto next = store.next_timer_at();
+        if (!next) return cli.fail(next.error());
+        auto counts = store.delivery_counts();
+        if (!counts) return cli.fail(counts.error());
+        auto cursor = store.routed_through();
+        if (!cursor) return cli.fail(cursor.error());
+        auto unrouted = store.notifications_since(cursor.value(), 0);
+        if (!unrouted) return cli.fail(unrouted.error());
+        auto overdue = cli.engine->due(std::nullopt, true);
+        if (!overdue) return cli.fail(overdue.error());
+        // Overdue deadlines by age (days overdue).
+        const std::vector<std::pair<int, std::string>> buckets{{7, "1-7"}, {30, "8-30"}, {90, "31-90"}, {1 << 30, "90+"}};
+        std::map<std::string, int> by_age;
+        for (const auto& b : buckets) by_age[b.second] = 0;
+        for (const auto& it : overdue.value()) {
+          for (const auto& b : buckets) {
+            if (-it.days_left <= b.first) {
+              ++by_age[b.second];
+              break;
+            }
+          }
+        }
+        const Lang l = cli.lang;
+        const auto& z = cli.engine->zone();
+        if (cli.json) {
+          Json d = {{"running", running}};
+          if (lease.value()) {
+            const auto& le = *lease.value();
+            d["pid"] = le.pid;
+            d["host"] = le.host;
+            d["since"] = engine::format_utc(le.started_at);
+            d["heartbeat"] = engine::format_utc(le.heartbeat_at);
+            d["lease_expires"] = engine::format_utc(le.expires_at);
+          }
+          Json age = Json::object();
+          for (const auto& b : buckets) age[b.second] = by_age[b.second];
+          cli.print_json({{"daemon", d},
+                          {"next_reminder", next.value() ? Json(engine::format_utc(*next.value())) : Json(nullptr)},
+                          {"notifications", {{"unrouted", unrouted.value().size()},
+                                             {"pending", counts.value()["pending"]},
+                                             {"delivered", counts.value()["delivered"]},
+                                             {"dead", counts.value()["dead"]}}},
+                          {"overdue", {{"total", overdue.value().size()}, {"by_days", age}}}});
+          return 0;
+        }
+        auto& out = *cli.out;
+        if (running) {
+          const auto& le = *lease.value();
+          out << tr(l, "守护进程：运行中（pid ", "daemon: running (pid ") << le.pid << "@" << le.host
+              << tr(l, "，自 ", ", since ") << z.local_datetime(le.started_at) << tr(l, " 起）\n", ")\n");
+        } else {
+          out << tr(l, "守护进程：未运行\n", "daemon: not running\n");
+        }
+        out << tr(l, "下一个提醒：", "next reminder: ")
+            << (next.value() ? z.local_datetime(*next.value()) : tr(l, "无", "none")) << "\n";
+        out << tr(l, "通知：待路由 ", "notifications: ") << unrouted.value().size() << tr(l, "，待投递 ", " not yet routed, ")
+            << counts.value()["pending"] << tr(l, "，已投递 ", " waiting, ") << counts.value()["delivered"]
+            << tr(l, "，失败（死信）", " delivered, ") << counts.value()["dead"] << tr(l, "\n", " dead\n");
+        out << tr(l, "逾期期限：", "overdue deadlines: ") << overdue.value().size();
+        if (!overdue.value().empty()) {
+          out << " (";
+          bool first = true;
+          for (const auto& b : buckets) {
+            out << (first ? "" : ", ") << b.second << tr(l, " 天：", " days: ") << by_age[b.second];
+            first = false;
+          }
+          out << ")";
+        }
+        out << "\n";
+        return 0;
+      };
+    });
+  }
+}
+
+}  // namespace djflow::cli

@@ -1,0 +1,456 @@
+#include "engine/runtime/daemon.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <random>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include "engine/runtime/lease.hpp"
+#include "engine/runtime/sender.hpp"
+
+namespace djflow::engine::runtime {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
+}  // namespace
+
+struct Daemon::Impl {
+  Impl(Engine& e, const Clock& r, DaemonOptions o, std::shared_ptr<spdlog::logger> l)
+      : engine(e),
+        store(e.store()),
+        clock(e.clock()),
+        real(r),
+        opt(std::move(o)),
+        log(std::move(l)),
+        router(store, clock, e.zone()) {
+    if (!log) log = spdlog::default_logger();
+    if (!opt.random) {
+      auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+      opt.random = [rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(*rng); };
+    }
+    if (!opt.console) opt.console = &std::cout;
+    owner = opt.owner.empty() ? random_owner_id() : opt.owner;
+    if (opt.speed <= 0) opt.speed = 1.0;
+  }
+
+  ~Impl() {
+    if (holds_lease) static_cast<void>(release_lease(store, owner));
+  }
+
+  Engine& engine;
+  Store& store;
+  const Clock& clock;
+  const Clock& real;
+  DaemonOptions opt;
+  std::shared_ptr<spdlog::logger> log;
+  Router router;
+
+  asio::io_context ioc{1};
+  asio::ssl::context ssl{asio::ssl::context::tls_client};
+  asio::steady_timer sched_timer{ioc};
+  asio::steady_timer disp_timer{ioc};
+  std::optional<asio::signal_set> signals;
+
+  std::string owner;
+  Lease lease;
+  bool holds_lease = false;
+  bool started = false;
+  bool stopping = false;
+  int loops = 0;
+  bool done = false;
+  Status result;
+  DaemonStats stats;
+  TimePoint next_heartbeat{};
+  std::map<std::int64_t, std::deque<TimePoint>> sent;  // rate limiter: real send times
+
+  // --- time ------------------------------------------------------------------------------------
+
+  // Real time to wait until engine instant `t`, capped.
+  std::chrono::microseconds real_until(TimePoint t) const {
+    const auto engine_left = PreciseTimePoint(t) - clock.now_precise();
+    if (engine_left.count() <= 0) return 0us;
+    const auto real_left = std::chrono::duration<double, std::micro>(engine_left) / opt.speed;
+    const auto capped = std::min<double>(real_left.count(), static_cast<double>(std::chrono::microseconds(opt.max_wait).count()));
+    return std::chrono::microseconds(static_cast<std::int64_t>(capped) + 1);
+  }
+
+  std::chrono::microseconds base_wait() const {
+    return std::chrono::microseconds(std::min(opt.max_wait, opt.poll));
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------------
+
+  void begin_stop(const char* why) {
+    if (stopping) return;
+    stopping = true;
+    log->info("stopping ({}): finishing the work in flight", why);
+    sched_timer.cancel();
+    disp_timer.cancel();
+  }
+
+  void loop_exited() {
+    if (--loops > 0) return;
+    if (holds_lease) {
+      if (auto s = release_lease(store, owner); !s) log->warn("could not release the lease: {}", s.error().message.en);
+      holds_lease = false;
+    }
+    if (signals) {
+      boost::system::error_code ec;
+      signals->cancel(ec);
+    }
+    done = true;
+    log->info("stopped: {} fired, {} delivered, {} failed attempts, {} dead", stats.fired, stats.delivered,
+              stats.failed, stats.dead);
+  }
+
+  void wait_signal() {
+    signals->async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (stopping) {
+        log->warn("second signal {}: stopping now", sig);
+        ioc.stop();
+        return;
+      }
+      begin_stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
+      wait_signal();
+    });
+  }
+
+  void heartbeat_if_due() {
+    if (!holds_lease || real.now() < next_heartbeat) return;
+    auto s = renew_lease(store, real, owner, opt.lease_ttl);
+    if (!s) {
+      if (s.error().code == ErrorCode::Conflict) {
+        log->error("{}", s.error().message.en);
+        holds_lease = false;
+        result = s.error();
+        begin_stop("lease lost");
+        return;
+      }
+      log->warn("lease renewal failed (will retry): {}", s.error().message.en);
+      next_heartbeat = real.now() + 1s;
+      return;
+    }
+    next_heartbeat = real.now() + opt.heartbeat;
+  }
+
+  std::chrono::microseconds until_heartbeat() const {
+    const auto left = next_heartbeat - real.now();
+    return left.count() <= 0 ? 0us : std::chrono::microseconds(left);
+  }
+
+  // --- scheduler ---------------------------------------------------------------------------------
+
+  awaitable<void> scheduler_loop() {
+    std::optional<std::int64_t> version;
+    std::optional<TimePoint> next_due;
+    bool check = true;
+    while (!stopping) {
+      heartbeat_if_due();
+      if (stopping) break;
+      if (auto v = store.data_version(); v.ok() && version != v.value()) {
+        if (version) log->debug("another process committed (data_version {}): re-arming", v.value());
+        version = v.value();
+        check = true;
+      }
+      bool stuck = false;
+      if (check || (next_due && clock.now() >= *next_due)) {
+        check = false;
+        std::size_t fired_now = 0;
+        while (!stopping) {
+          auto batch = engine.tick(opt.batch);
+          if (!batch) {
+            log->warn("tick failed (will retry): {}", batch.error().message.en);
+            check = true;
+            break;
+          }
+          if (batch.value().empty()) break;
+          for (const auto& n : batch.value()) {
+            log->info("timer fired key={} case=#{} kind={} due={} days_left={} notification={}", n.key, n.case_id,
+                      n.kind, n.due.iso(), n.days_left, n.id);
+          }
+          fired_now += batch.value().size();
+          stats.fired += batch.value().size();
+          disp_timer.cancel();  // wake the dispatcher
+          heartbeat_if_due();
+          co_await asio::post(ioc, use_awaitable);  // let the dispatcher and the CLI in
+        }
+        auto nx = store.next_timer_at();
+        if (!nx) {
+          log->warn("next_timer_at failed (will retry): {}", nx.error().message.en);
+          check = true;
+        } else {
+          next_due = nx.value();
+          if (next_due) log->debug("next reminder at {}", format_utc(*next_due));
+          stuck = fired_now == 0 && next_due && *next_due <= clock.now();
+        }
+      }
+      auto wait = std::min(base_wait(), until_heartbeat());
+      if (next_due && !stuck) wait = std::min(wait, real_until(*next_due));
+      sched_timer.expires_after(wait);
+      co_await sched_timer.async_wait(tuple_awaitable);
+    }
+    loop_exited();
+  }
+
+  // --- dispatcher --------------------------------------------------------------------------------
+
+  bool rate_ok(const Channel& c, std::optional<TimePoint>& wake) {
+    if (c.rate_per_minute <= 0) return true;
+    auto& q = sent[c.id];
+    const TimePoint now = real.now();
+    while (!q.empty() && q.front() + 60s <= now) q.pop_front();
+    if (static_cast<int>(q.size()) < c.rate_per_minute) return true;
+    const TimePoint w = q.front() + 60s;
+    if (!wake || w < *wake) wake = w;
+    return false;
+  }
+
+  awaitable<void> deliver(const Channel& c, std::vector<DeliveryRow> rows,
+                          const std::map<std::string, std::string>& branch_names) {
+    const TimePoint now = clock.now();
+    std::vector<Message> batch;
+    if (!c.digest.empty()) {
+      Message m;
+      m.digest = true;
+      m.digest_date = engine.zone().local_date(now);
+      m.lang = c.lang;
+      m.channel = c.name;
+      m.at = now;
+      m.branch_names = branch_names;
+      for (const auto& r : rows) m.items.push_back(r.n);
+      batch.push_back(std::move(m));
+    } else {
+      for (const auto& r : rows) {
+        Message m;
+        m.items.push_back(r.n);
+        m.lang = c.lang;
+        m.channel = c.name;
+        m.at = now;
+        batch.push_back(std::move(m));
+      }
+    }
+    int attempt = 0;
+    for (const auto& r : rows) attempt = std::max(attempt, r.d.attempts + 1);
+    std::string keys;
+    for (const auto& r : rows) keys += (keys.empty() ? "" : ",") + r.n.key;
+    if (rows.size() > 3) keys = rows.front().n.key + ",... (" + std::to_string(rows.size()) + " keys)";
+    SendContext ctx{&ssl, opt.console, &real};
+    const Status st = co_await send_messages(ctx, c, std::move(batch));
+    if (c.rate_per_minute > 0) sent[c.id].push_back(real.now());
+    const TimePoint after = clock.now();
+
+    WriteTransaction tx(store);
+    Status rs = tx.begin();
+    int went_dead = 0;
+    std::chrono::seconds delay{0};
+    for (std::size_t i = 0; rs.ok() && i < rows.size(); ++i) {
+      Delivery d = rows[i].d;
+      d.attempts += 1;
+      if (st.ok()) {
+        d.status = DeliveryStatus::Delivered;
+        d.delivered_at = after;
+        d.last_error.clear();
+      } else {
+        d.last_error = st.error().message.en;
+        if (d.attempts >= c.max_attempts) {
+          d.status = DeliveryStatus::Dead;
+          ++went_dead;
+        } else {
+          if (i == 0) delay = backoff_delay(opt.backoff, d.attempts, opt.random());
+          d.next_attempt_at = after + delay;
+        }
+      }
+      rs = store.update_delivery(d);
+    }
+    if (rs.ok()) rs = tx.commit();
+    if (!rs) {
+      // Sent but not recorded: it will be sent again (at least once; receivers drop it by key).
+      log->error("delivery outcome not recorded channel={} keys={}: {}", c.name, keys, rs.error().message.en);
+      co_return;
+    }
+    if (st.ok()) {
+      stats.delivered += rows.size();
+      log->info("delivered channel={} keys={} attempt={}", c.name, keys, attempt);
+    } else {
+      stats.failed += 1;
+      stats.dead += static_cast<std::size_t>(went_dead);
+      if (went_dead > 0) {
+        log->error("delivery dead channel={} keys={} attempt={}/{}: {}", c.name, keys, attempt, c.max_attempts,
+                   st.error().message.en);
+      } else {
+        log->warn("delivery failed channel={} keys={} attempt={}/{} retry_in={}s: {}", c.name, keys, attempt,
+                  c.max_attempts, delay.count(), st.error().message.en);
+      }
+    }
+  }
+
+  awaitable<void> dispatcher_loop() {
+    while (!stopping) {
+      // Route what tick (ours or another process's) wrote since the last pass: one bounded batch
+      // per pass, so that delivery runs alongside a long catch-up instead of after it.
+      bool progressed = false;
+      if (auto r = router.route_batch(opt.batch); !r) {
+        log->warn("routing failed (will retry): {}", r.error().message.en);
+      } else if (r.value() > 0) {
+        stats.routed += r.value();
+        progressed = true;
+        co_await asio::post(ioc, use_awaitable);
+      }
+      std::optional<TimePoint> rate_wake;
+      auto rows = store.due_deliveries(clock.now(), opt.delivery_batch);
+      if (!rows) log->warn("reading the outbox failed (will retry): {}", rows.error().message.en);
+      if (rows.ok() && !rows.value().empty()) {
+        std::map<std::int64_t, Channel> channels;
+        if (auto cs = store.list_channels(false); cs.ok()) {
+          for (auto& c : cs.value()) channels.emplace(c.id, std::move(c));
+        }
+        std::map<std::string, std::string> names;
+        if (auto bs = store.list_branches(); bs.ok()) {
+          for (const auto& b : bs.value()) names[b.code] = b.name;
+        }
+        std::vector<std::pair<std::int64_t, std::vector<DeliveryRow>>> groups;
+        for (auto& r : rows.value()) {
+          auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == r.d.channel_id; });
+          if (it == groups.end()) {
+            groups.emplace_back(r.d.channel_id, std::vector<DeliveryRow>{});
+            it = std::prev(groups.end());
+          }
+          it->second.push_back(std::move(r));
+        }
+        for (auto& [channel_id, list] : groups) {
+          if (stopping) break;
+          const auto cit = channels.find(channel_id);
+          if (cit == channels.end()) continue;
+          const Channel& c = cit->second;
+          std::vector<std::vector<DeliveryRow>> units;
+          if (!c.digest.empty() || c.type == "file") {
+            units.push_back(std::move(list));
+          } else {
+            for (auto& r : list) units.push_back({std::move(r)});
+          }
+          for (auto& unit : units) {
+            if (stopping) break;
+            if (!rate_ok(c, rate_wake)) {
+              log->debug("channel {} is at its rate limit ({}/min): waiting", c.name, c.rate_per_minute);
+              break;
+            }
+            co_await deliver(c, std::move(unit), names);
+            progressed = true;
+          }
+        }
+      }
+      if (stopping) break;
+      if (progressed) continue;
+      auto wait = base_wait();
+      if (rate_wake) {
+        const auto left = *rate_wake - real.now();
+        wait = std::min<std::chrono::microseconds>(wait, left.count() > 0 ? std::chrono::microseconds(left) : 0us);
+      } else if (auto nx = store.next_delivery_at(); nx.ok() && nx.value()) {
+        wait = std::min(wait, real_until(*nx.value()));
+      }
+      disp_timer.expires_after(wait);
+      co_await disp_timer.async_wait(tuple_awaitable);
+    }
+    loop_exited();
+  }
+
+  Status start() {
+    if (started) return {};
+    auto l = acquire_lease(store, real, owner, opt.lease_ttl);
+    if (!l) return l.error();
+    lease = l.value();
+    holds_lease = true;
+    next_heartbeat = real.now() + opt.heartbeat;
+    started = true;
+    ::signal(SIGPIPE, SIG_IGN);
+    configure_tls(ssl, opt.ca_file);
+    if (opt.handle_signals) {
+      signals.emplace(ioc, SIGINT, SIGTERM);
+      wait_signal();
+    }
+    log->info("serving (pid {}, owner {}); clock {}{}", lease.pid, owner, format_utc(clock.now()),
+              opt.speed != 1.0 ? fmt::format(" x{}", opt.speed) : std::string());
+    loops = 2;
+    auto on_exit = [this](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log->error("internal error: {}", ex.what());
+        result = Error::storage(std::string("internal error: ") + ex.what());
+      }
+      begin_stop("internal error");
+    };
+    asio::co_spawn(ioc, scheduler_loop(), on_exit);
+    asio::co_spawn(ioc, dispatcher_loop(), on_exit);
+    return {};
+  }
+};
+
+Daemon::Daemon(Engine& engine, const Clock& real, DaemonOptions options, std::shared_ptr<spdlog::logger> log)
+    : impl_(std::make_unique<Impl>(engine, real, std::move(options), std::move(log))) {}
+
+Daemon::~Daemon() = default;
+
+Status Daemon::start() { return impl_->start(); }
+
+void Daemon::run_for(std::chrono::milliseconds real) {
+  if (impl_->ioc.stopped()) impl_->ioc.restart();
+  impl_->ioc.run_for(real);
+}
+
+Status Daemon::run() {
+  DJFLOW_TRY(impl_->start());
+  if (impl_->ioc.stopped()) impl_->ioc.restart();
+  impl_->ioc.run();
+  return impl_->result;
+}
+
+void Daemon::stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    if (impl->stopping) {
+      impl->ioc.stop();
+      return;
+    }
+    impl->begin_stop("stop requested");
+  });
+}
+
+bool Daemon::finished() const { return impl_->done; }
+const DaemonStats& Daemon::stats() const { return impl_->stats; }
+const Lease& Daemon::lease() const { return impl_->lease; }
+
+Status deliver_now(const Channel& c, const Message& m, const Clock& real, std::ostream& console,
+                   const std::string& ca_file) {
+  asio::io_context ioc{1};
+  asio::ssl::context ssl{asio::ssl::context::tls_client};
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    configure_tls(ssl, ca_file);
+  } catch (const std::exception& e) {
+    return Error::invalid({std::string("TLS 配置错误：") + e.what(), std::string("TLS set-up failed: ") + e.what()});
+  }
+  Status out = Error::storage("not sent");
+  SendContext ctx{&ssl, &console, &real};
+  asio::co_spawn(ioc, send_messages(ctx, c, {m}), [&](std::exception_ptr e, Status s) {
+    out = e ? Status(Error::storage("internal error")) : std::move(s);
+  });
+  ioc.run();
+  return out;
+}
+
+}  // namespace djflow::engine::runtime
