@@ -119,7 +119,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         if (!locality.empty()) in.with["locality"] = locality;
         engine::CaseSubject subject;
         subject.branch = a->code;
-        subject.title = start->iso() + "—" + el::term_end(*start, years).iso();
+        subject.title = org.branch.name + " " + start->iso() + "—" + el::term_end(*start, years).iso();
         auto o = cli.engine->start("term", subject, in);
         if (!o) return cli.fail(o.error());
         const engine::Date end = el::term_end(*start, years);
@@ -227,7 +227,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         if (!a->committee.empty()) in.with["committee"] = a->committee;
         engine::CaseSubject subject;
         subject.branch = a->code;
-        subject.title = t.start.iso() + "—" + t.original_end.iso();
+        subject.title = org.branch.name + " " + t.start.iso() + "—" + t.original_end.iso();
         auto o = cli.engine->start("election", subject, in);
         if (!o) return cli.fail(o.error());
         if (cli.json) {

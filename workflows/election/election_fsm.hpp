@@ -150,7 +150,9 @@ struct RecordApproval {
     engine::FollowUp next;
     next.workflow = "term";
     next.branch = j.step.ctx.c.branch;
-    next.title = start.iso() + "—" + term_end(start, facts.years).iso();
+    std::string org_name = next.branch;  // titles read "第一党支部 2026-06-08—2029-06-08"
+    if (auto b = j.step.ctx.directory.branch(next.branch); b.ok() && b.value()) org_name = b.value()->name;
+    next.title = org_name + " " + start.iso() + "—" + term_end(start, facts.years).iso();
     next.step.event = "begin";
     next.step.date = j.step.in.date;
     next.step.with = {{"start", start.iso()},

@@ -16,8 +16,8 @@ namespace {
 // Rule ids of rules.md and the text they come from.
 std::string article_of(std::string_view rule) {
   if (rule == "Z1") return "巡视工作条例第二十七条";
-  if (rule == "§4.2") return "rules.md §4.2 整改台账通行做法 [L]";
-  return "rules.md §6.5 整改事项规则";
+  if (rule == "§4.2") return "整改台账通行做法，可配置";
+  return "整改验收销号要求";
 }
 
 std::string event_zh(std::string_view event) { return event_label(item_events(), event).zh; }
