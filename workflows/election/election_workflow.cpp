@@ -1,13 +1,13 @@
 // The only translation unit that instantiates the election machine (election_fsm.hpp).
 #include "workflows/election/election_workflow.hpp"
 
-#include <boost/mpl/for_each.hpp>
 
 #include <algorithm>
 #include <map>
 
 #include "workflows/election/election_catalog.hpp"
 #include "workflows/election/election_fsm.hpp"
+#include "workflows/msm_machine.hpp"
 #include "workflows/election/election_rules.hpp"
 
 namespace djflow::workflows::election {
@@ -21,100 +21,8 @@ using engine::Text;
 namespace {
 
 using fsm::ElectionFsm;
-using Table = fsm::ElectionMachine::transition_table;
 
-template <class T>
-struct Tag {};
-
-struct StateId {
-  std::string_view name;
-  int id;
-};
-
-const std::vector<StateId>& state_ids() {
-  static const std::vector<StateId> ids = [] {
-    std::vector<StateId> out;
-    boost::mpl::for_each<fsm::AllStates, Tag<boost::mpl::_1>>([&]<class S>(Tag<S>) {
-      out.push_back({S::kName, boost::msm::back::get_state_id<ElectionFsm::stt, S>::value});
-    });
-    return out;
-  }();
-  return ids;
-}
-
-std::optional<int> msm_id(std::string_view name) {
-  for (const auto& s : state_ids())
-    if (s.name == name) return s.id;
-  return std::nullopt;
-}
-
-std::string stable_name(int id) {
-  for (const auto& s : state_ids())
-    if (s.id == id) return std::string(s.name);
-  return "?";
-}
-
-const std::map<std::string, std::vector<std::string>, std::less<>>& rows_by_state() {
-  static const auto rows = [] {
-    std::map<std::string, std::vector<std::string>, std::less<>> out;
-    for (const auto& s : state_ids()) out[std::string(s.name)];
-    boost::mpl::for_each<Table, Tag<boost::mpl::_1>>([&]<class R>(Tag<R>) {
-      auto& events = out[std::string(R::Source::kName)];
-      const std::string id(R::Evt::kId);
-      if (std::find(events.begin(), events.end(), id) == events.end()) events.push_back(id);
-    });
-    return out;
-  }();
-  return rows;
-}
-
-std::vector<std::string> events_from(std::string_view state) {
-  const auto& rows = rows_by_state();
-  auto it = rows.find(state);
-  return it == rows.end() ? std::vector<std::string>{} : it->second;
-}
-
-// Restore through the public serialize() with an archive that only sets the active state: no
-// entry action runs and start() is not called (as in the member workflow).
-class StateLoader {
- public:
-  explicit StateLoader(int id) : id_(id) {}
-  template <class T>
-  StateLoader& operator&(T& value) {
-    load(value);
-    return *this;
-  }
-
- private:
-  template <std::size_t N>
-  void load(int (&states)[N]) {
-    static_assert(N == 1, "the election machine has one region");
-    states[0] = id_;
-  }
-  template <class T>
-  void load(T&) {}
-  int id_;
-};
-
-bool restore(ElectionFsm& m, std::string_view name) {
-  if (name.empty()) {
-    m.start();
-    return true;
-  }
-  auto id = msm_id(name);
-  if (!id) return false;
-  StateLoader loader(*id);
-  m.serialize(loader, 0);
-  return true;
-}
-
-boost::msm::back::HandledEnum fire(ElectionFsm& m, std::string_view event) {
-  auto handled = boost::msm::back::HANDLED_FALSE;
-  boost::mpl::for_each<fsm::AllEvents, Tag<boost::mpl::_1>>([&]<class E>(Tag<E>) {
-    if (E::kId == event) handled = m.process_event(E{});
-  });
-  return handled;
-}
+using Machine = msm_support::Machine<ElectionFsm, fsm::AllStates, fsm::AllEvents>;
 
 const Catalog& cat() { return election_catalog(); }
 
@@ -137,7 +45,7 @@ Error not_allowed(const Step& s, std::string_view state) {
                                      : "record the secretary (and deputy) the general meeting elected first (officers)");
   }
   const Text st = state.empty() ? Text{"尚未开始（新案件）", "not started (new case)"} : cat().state_text(state);
-  const auto allowed = events_from(state);
+  const auto allowed = Machine::events_from(state);
   std::string list_zh, list_en;
   for (const auto& e : allowed) {
     list_zh += (list_zh.empty() ? "" : "、") + cat().event_text(e).zh + "（" + e + "）";
@@ -176,12 +84,12 @@ engine::Result<engine::StepResult> ElectionWorkflow::apply(const CaseContext& ct
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   ElectionFsm m;
   m.judgement = &j;
-  if (!restore(m, ctx.c.state)) {
+  if (!Machine::restore(m, ctx.c.state)) {
     return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于换届选举流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the election workflow does not know"});
   }
-  const auto handled = fire(m, *event);
+  const auto handled = Machine::fire(m, *event);
   if (j.error) return *j.error;
   if (j.no_transition) return not_allowed(j.step, ctx.c.state);
   if (handled != boost::msm::back::HANDLED_TRUE || j.result.to_state.empty()) {
@@ -209,7 +117,7 @@ std::vector<DeadlineSpec> ElectionWorkflow::deadlines(const CaseContext& ctx) co
 }
 
 std::vector<std::string> ElectionWorkflow::allowed(const CaseContext& ctx) const {
-  return events_from(ctx.c.state);
+  return Machine::events_from(ctx.c.state);
 }
 
 std::string ElectionWorkflow::stage(std::string_view state) const {
@@ -232,10 +140,10 @@ std::unique_ptr<engine::Workflow> make_election_workflow() { return std::make_un
 RestoreProbe test_restore(std::string_view state) {
   RestoreProbe probe;
   ElectionFsm m;
-  probe.restored = restore(m, state);
-  probe.state = stable_name(m.current_state()[0]);
+  probe.restored = Machine::restore(m, state);
+  probe.state = Machine::stable_name(m.current_state()[0]);
   probe.entry_actions = m.entries;
-  probe.allowed = events_from(probe.state);
+  probe.allowed = Machine::events_from(probe.state);
   return probe;
 }
 

@@ -1,7 +1,6 @@
 // The only translation unit that instantiates the member-development machine (member_fsm.hpp).
 #include "workflows/member/member_workflow.hpp"
 
-#include <boost/mpl/for_each.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -9,6 +8,7 @@
 
 #include "workflows/member/member_catalog.hpp"
 #include "workflows/member/member_fsm.hpp"
+#include "workflows/msm_machine.hpp"
 #include "workflows/member/member_rules.hpp"
 
 namespace djflow::workflows::member {
@@ -22,108 +22,8 @@ using engine::Text;
 namespace {
 
 using fsm::MemberFsm;
-using Table = fsm::MemberMachine::transition_table;
 
-// A type carrier for mpl::for_each (no nested ::type, so MPL's lambda leaves it alone; the states
-// and events themselves are never constructed).
-template <class T>
-struct Tag {};
-
-// ---- stable name <-> MSM state id (ids follow the table; names are what we persist) ----
-struct StateId {
-  std::string_view name;
-  int id;
-};
-
-const std::vector<StateId>& state_ids() {
-  static const std::vector<StateId> ids = [] {
-    std::vector<StateId> out;
-    boost::mpl::for_each<fsm::AllStates, Tag<boost::mpl::_1>>([&]<class S>(Tag<S>) {
-      out.push_back({S::kName, boost::msm::back::get_state_id<MemberFsm::stt, S>::value});
-    });
-    return out;
-  }();
-  return ids;
-}
-
-std::optional<int> msm_id(std::string_view name) {
-  for (const auto& s : state_ids())
-    if (s.name == name) return s.id;
-  return std::nullopt;
-}
-
-std::string stable_name(int id) {
-  for (const auto& s : state_ids())
-    if (s.id == id) return std::string(s.name);
-  return "?";
-}
-
-// ---- events with a row out of each state, in the table's order (derived from the table) ----
-const std::map<std::string, std::vector<std::string>, std::less<>>& rows_by_state() {
-  static const auto rows = [] {
-    std::map<std::string, std::vector<std::string>, std::less<>> out;
-    for (const auto& s : state_ids()) out[std::string(s.name)];
-    boost::mpl::for_each<Table, Tag<boost::mpl::_1>>([&]<class R>(Tag<R>) {
-      auto& events = out[std::string(R::Source::kName)];
-      const std::string id(R::Evt::kId);
-      if (std::find(events.begin(), events.end(), id) == events.end()) events.push_back(id);
-    });
-    return out;
-  }();
-  return rows;
-}
-
-std::vector<std::string> events_from(std::string_view state) {
-  const auto& rows = rows_by_state();
-  auto it = rows.find(state);
-  return it == rows.end() ? std::vector<std::string>{} : it->second;
-}
-
-// ---- restore: the public serialize() with a loader that only sets the active state ----
-// state_machine::serialize visits the front-end (nothing to load), m_states (int[regions]),
-// the history policy and two flags; this archive writes the state id into m_states and leaves
-// everything else as constructed. No entry action runs, and start() is not called.
-class StateLoader {
- public:
-  explicit StateLoader(int id) : id_(id) {}
-  template <class T>
-  StateLoader& operator&(T& value) {
-    load(value);
-    return *this;
-  }
-
- private:
-  template <std::size_t N>
-  void load(int (&states)[N]) {
-    static_assert(N == 1, "the member machine has one region");
-    states[0] = id_;
-  }
-  template <class T>
-  void load(T&) {}
-
-  int id_;
-};
-
-// Puts `m` into the state named `name`: start() for a new case (""), the loader otherwise.
-bool restore(MemberFsm& m, std::string_view name) {
-  if (name.empty()) {
-    m.start();
-    return true;
-  }
-  auto id = msm_id(name);
-  if (!id) return false;
-  StateLoader loader(*id);
-  m.serialize(loader, 0);
-  return true;
-}
-
-boost::msm::back::HandledEnum fire(MemberFsm& m, std::string_view event) {
-  auto handled = boost::msm::back::HANDLED_FALSE;
-  boost::mpl::for_each<fsm::AllEvents, Tag<boost::mpl::_1>>([&]<class E>(Tag<E>) {
-    if (E::kId == event) handled = m.process_event(E{});
-  });
-  return handled;
-}
+using Machine = msm_support::Machine<MemberFsm, fsm::AllStates, fsm::AllEvents>;
 
 Text state_text_or_new(std::string_view state) {
   if (state.empty()) return {"尚未开始（新案件）", "not started (new case)"};
@@ -136,7 +36,7 @@ Error not_allowed(const Step& s, std::string_view state) {
     if (auto e = check_extend(s)) return *e;
   }
   const Text st = state_text_or_new(state);
-  const auto allowed = events_from(state);
+  const auto allowed = Machine::events_from(state);
   std::string list_zh, list_en;
   for (const auto& e : allowed) {
     list_zh += (list_zh.empty() ? "" : "、") + event_text(e).zh + "（" + e + "）";
@@ -195,12 +95,12 @@ engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   MemberFsm m;
   m.judgement = &j;
-  if (!restore(m, ctx.c.state)) {
+  if (!Machine::restore(m, ctx.c.state)) {
     return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于发展党员流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the member workflow does not know"});
   }
-  const auto handled = fire(m, *event);
+  const auto handled = Machine::fire(m, *event);
   if (j.no_transition) return not_allowed(j.step, ctx.c.state);
   if (j.error) return *j.error;
   if (handled != boost::msm::back::HANDLED_TRUE || j.result.to_state.empty()) {
@@ -252,7 +152,7 @@ std::vector<DeadlineSpec> MemberWorkflow::deadlines(const CaseContext& ctx) cons
 }
 
 std::vector<std::string> MemberWorkflow::allowed(const CaseContext& ctx) const {
-  auto out = events_from(ctx.c.state);
+  auto out = Machine::events_from(ctx.c.state);
   // Once-only self-steps drop out of the list after they happened (D32 oath, D41 archive).
   for (const char* once : {"archive", "oath"}) {
     const bool done = std::any_of(ctx.history.begin(), ctx.history.end(),
@@ -282,10 +182,10 @@ std::unique_ptr<engine::Workflow> make_member_workflow() { return std::make_uniq
 RestoreProbe test_restore(std::string_view state) {
   RestoreProbe probe;
   MemberFsm m;
-  probe.restored = restore(m, state);
-  probe.state = stable_name(m.current_state()[0]);
+  probe.restored = Machine::restore(m, state);
+  probe.state = Machine::stable_name(m.current_state()[0]);
   probe.entry_actions = m.entries;
-  probe.allowed = events_from(probe.state);
+  probe.allowed = Machine::events_from(probe.state);
   return probe;
 }
 

@@ -1,7 +1,6 @@
 // The only translation unit that instantiates the rectification-item machine (rectify_fsm.hpp).
 #include "workflows/rectify/rectify_workflow.hpp"
 
-#include <boost/mpl/for_each.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -9,6 +8,7 @@
 
 #include "workflows/rectify/rectify_catalog.hpp"
 #include "workflows/rectify/rectify_fsm.hpp"
+#include "workflows/msm_machine.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
 
 namespace djflow::workflows::rectify {
@@ -22,99 +22,8 @@ using engine::Text;
 namespace {
 
 using fsm::ItemFsm;
-using Table = fsm::ItemMachine::transition_table;
 
-template <class T>
-struct Tag {};
-
-struct StateId {
-  std::string_view name;
-  int id;
-};
-
-const std::vector<StateId>& state_ids() {
-  static const std::vector<StateId> ids = [] {
-    std::vector<StateId> out;
-    boost::mpl::for_each<fsm::AllStates, Tag<boost::mpl::_1>>([&]<class S>(Tag<S>) {
-      out.push_back({S::kName, boost::msm::back::get_state_id<ItemFsm::stt, S>::value});
-    });
-    return out;
-  }();
-  return ids;
-}
-
-std::optional<int> msm_id(std::string_view name) {
-  for (const auto& s : state_ids())
-    if (s.name == name) return s.id;
-  return std::nullopt;
-}
-
-std::string stable_name(int id) {
-  for (const auto& s : state_ids())
-    if (s.id == id) return std::string(s.name);
-  return "?";
-}
-
-const std::map<std::string, std::vector<std::string>, std::less<>>& rows_by_state() {
-  static const auto rows = [] {
-    std::map<std::string, std::vector<std::string>, std::less<>> out;
-    for (const auto& s : state_ids()) out[std::string(s.name)];
-    boost::mpl::for_each<Table, Tag<boost::mpl::_1>>([&]<class R>(Tag<R>) {
-      auto& events = out[std::string(R::Source::kName)];
-      const std::string id(R::Evt::kId);
-      if (std::find(events.begin(), events.end(), id) == events.end()) events.push_back(id);
-    });
-    return out;
-  }();
-  return rows;
-}
-
-std::vector<std::string> events_from(std::string_view state) {
-  const auto& rows = rows_by_state();
-  auto it = rows.find(state);
-  return it == rows.end() ? std::vector<std::string>{} : it->second;
-}
-
-// Restore through the public serialize(): only the active state id is loaded; no entry action.
-class StateLoader {
- public:
-  explicit StateLoader(int id) : id_(id) {}
-  template <class T>
-  StateLoader& operator&(T& value) {
-    load(value);
-    return *this;
-  }
-
- private:
-  template <std::size_t N>
-  void load(int (&states)[N]) {
-    static_assert(N == 1, "the item machine has one region");
-    states[0] = id_;
-  }
-  template <class T>
-  void load(T&) {}
-  int id_;
-};
-
-bool restore(ItemFsm& m, std::string_view name) {
-  if (name.empty()) {
-    m.start();
-    return true;
-  }
-  auto id = msm_id(name);
-  if (!id) return false;
-  StateLoader loader(*id);
-  m.serialize(loader, 0);
-  return true;
-}
-
-boost::msm::back::HandledEnum fire(ItemFsm& m, std::string_view event) {
-  auto handled = boost::msm::back::HANDLED_FALSE;
-  boost::mpl::for_each<fsm::AllEvents, Tag<boost::mpl::_1>>([&]<class E>(Tag<E>) {
-    if (E::kId == event) handled = m.process_event(E{});
-  });
-  return handled;
-}
+using Machine = msm_support::Machine<ItemFsm, fsm::AllStates, fsm::AllEvents>;
 
 Text item_state_text(std::string_view state) {
   if (state.empty()) return {"尚未登记（新事项）", "not registered (new item)"};
@@ -124,7 +33,7 @@ Text item_state_text(std::string_view state) {
 // Events with a row out of the state, less those the item's facts rule out (no pending extension
 // to decide, no deadline to extend or pass, a direct submit of a non-immediate item).
 std::vector<std::string> allowed_events(std::string_view state, const Facts& f) {
-  auto out = events_from(state);
+  auto out = Machine::events_from(state);
   auto drop = [&](const char* e) { out.erase(std::remove(out.begin(), out.end(), e), out.end()); };
   if (!f.pending) {
     drop("approve-extension");
@@ -191,12 +100,12 @@ engine::Result<engine::StepResult> RectifyWorkflow::apply(const CaseContext& ctx
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   ItemFsm m;
   m.judgement = &j;
-  if (!restore(m, ctx.c.state)) {
+  if (!Machine::restore(m, ctx.c.state)) {
     return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于整改流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the rectify workflow does not know"});
   }
-  const auto handled = fire(m, *event);
+  const auto handled = Machine::fire(m, *event);
   if (j.no_transition) return not_allowed(j.step, ctx.c.state);
   if (j.error) return *j.error;
   if (handled != boost::msm::back::HANDLED_TRUE || j.result.to_state.empty()) return not_allowed(j.step, ctx.c.state);
@@ -267,10 +176,10 @@ std::unique_ptr<engine::Workflow> make_rectify_workflow() { return std::make_uni
 RestoreProbe test_restore(std::string_view state) {
   RestoreProbe probe;
   ItemFsm m;
-  probe.restored = restore(m, state);
-  probe.state = stable_name(m.current_state()[0]);
+  probe.restored = Machine::restore(m, state);
+  probe.state = Machine::stable_name(m.current_state()[0]);
   probe.entry_actions = m.entries;
-  probe.allowed = events_from(probe.state);
+  probe.allowed = Machine::events_from(probe.state);
   return probe;
 }
 
