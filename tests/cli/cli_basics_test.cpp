@@ -71,6 +71,21 @@ TEST_CASE("the language follows --lang", "[cli]") {
   CHECK(err.err.find("案件不存在") != std::string::npos);
 }
 
+TEST_CASE("the language and the clock come from the environment when not given", "[cli]") {
+  Djflow d;
+  seed(d);
+  auto zh = d.run_env("LANG=zh_CN.UTF-8", {"branch", "list"});
+  CHECK(zh.out.find("名称") != std::string::npos);
+  auto en_override = d.run_env("LANG=zh_CN.UTF-8", {"--lang", "en", "branch", "list"});
+  CHECK(en_override.out.find("name") != std::string::npos);
+  auto lc_all = d.run_env("LANG=en_US.UTF-8 LC_ALL=zh_CN.UTF-8", {"show", "42"});
+  CHECK(lc_all.err.find("案件不存在") != std::string::npos);
+  // $DJFLOW_NOW is the clock: an application dated after it is refused as a future date.
+  auto future = d.run_env("LANG=C.UTF-8 DJFLOW_NOW=2024-01-01", {"member", "apply", "3", "--date", "2024-01-02"});
+  CHECK(future.code == 2);
+  CHECK(d.run_env("LANG=C.UTF-8 DJFLOW_NOW=2024-01-02", {"member", "apply", "3", "--date", "2024-01-02"}).code == 0);
+}
+
 TEST_CASE("a refused step exits 1, names the rule and when it becomes possible, and writes nothing", "[cli]") {
   Djflow d;
   seed(d);

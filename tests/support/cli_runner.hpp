@@ -55,9 +55,12 @@ class Djflow {
   const TempDir& dir() const { return dir_; }
 
   // Runs `djflow --db DB ARGS...` with the environment's locale cleared (LANG=C.UTF-8).
-  RunResult run(const std::vector<std::string>& args) const {
+  RunResult run(const std::vector<std::string>& args) const { return run_env("LANG=C.UTF-8", args); }
+
+  // Same, with the given environment assignments (e.g. "LANG=zh_CN.UTF-8 DJFLOW_NOW=2026-01-01").
+  RunResult run_env(const std::string& assignments, const std::vector<std::string>& args) const {
     const char* bin = std::getenv("DJFLOW_BIN");
-    std::string cmd = "env -u LC_ALL -u LC_MESSAGES -u DJFLOW_NOW -u DJFLOW_DB LANG=C.UTF-8 ";
+    std::string cmd = "env -u LC_ALL -u LC_MESSAGES -u DJFLOW_NOW -u DJFLOW_DB " + assignments + " ";
     cmd += shell_quote(bin ? bin : "djflow") + " --db " + shell_quote(db_);
     for (const auto& a : args) cmd += " " + shell_quote(a);
     const auto out_file = dir_.path() / "stdout";
