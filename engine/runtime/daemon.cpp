@@ -370,6 +370,7 @@ struct Daemon::Impl {
 
   Status start() {
     if (started) return {};
+    DJFLOW_TRY(configure_tls(ssl, opt.ca_file));  // a bad --ca-file refuses before the lease is taken
     auto l = acquire_lease(store, real, owner, opt.lease_ttl);
     if (!l) return l.error();
     lease = l.value();
@@ -377,7 +378,6 @@ struct Daemon::Impl {
     next_heartbeat = real.now() + opt.heartbeat;
     started = true;
     ::signal(SIGPIPE, SIG_IGN);
-    configure_tls(ssl, opt.ca_file);
     if (opt.handle_signals) {
       signals.emplace(ioc, SIGINT, SIGTERM);
       wait_signal();
@@ -439,11 +439,7 @@ Status deliver_now(const Channel& c, const Message& m, const Clock& real, std::o
   asio::io_context ioc{1};
   asio::ssl::context ssl{asio::ssl::context::tls_client};
   ::signal(SIGPIPE, SIG_IGN);
-  try {
-    configure_tls(ssl, ca_file);
-  } catch (const std::exception& e) {
-    return Error::invalid({std::string("TLS 配置错误：") + e.what(), std::string("TLS set-up failed: ") + e.what()});
-  }
+  DJFLOW_TRY(configure_tls(ssl, ca_file));
   Status out = Error::storage("not sent");
   SendContext ctx{&ssl, &console, &real};
   asio::co_spawn(ioc, send_messages(ctx, c, {m}), [&](std::exception_ptr e, Status s) {

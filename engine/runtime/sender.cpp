@@ -172,12 +172,44 @@ awaitable<Result<HttpAnswer>> exchange(Stream& stream, beast::tcp_stream& lowest
   co_return HttpAnswer{static_cast<int>(res.result_int()), res.body()};
 }
 
+// The peer must be `host`: OpenSSL checks the certificate's subjectAltName against it during
+// verification (IP addresses against IP entries, names against DNS entries, wildcards in the
+// leftmost label), so a mismatch fails the handshake with a verify result that names it. SNI is
+// sent for names only: RFC 6066 forbids IP literals in server_name.
+Status expect_peer(SSL* ssl, const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  if (!ec) {
+    if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) != 1)
+      return io_error("TLS: cannot check IP address " + host);
+    return {};
+  }
+  if (SSL_set1_host(ssl, host.c_str()) != 1) return io_error("TLS: cannot check host name " + host);
+  if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) return io_error("TLS: cannot set SNI host name " + host);
+  return {};
+}
+
+// "certificate verify failed" alone does not say what to fix: add OpenSSL's verify result.
+std::string handshake_error(SSL* ssl, const boost::system::error_code& ec) {
+  std::string out = ec.message();
+  const long v = SSL_get_verify_result(ssl);
+  if (v != X509_V_OK) out += std::string(" (") + X509_verify_cert_error_string(v) + ")";
+  return out;
+}
+
 }  // namespace
 
-void configure_tls(asio::ssl::context& ctx, const std::string& ca_file) {
-  ctx.set_default_verify_paths();
-  if (!ca_file.empty()) ctx.load_verify_file(ca_file);
+Status configure_tls(asio::ssl::context& ctx, const std::string& ca_file) {
+  boost::system::error_code ec;
+  ctx.set_default_verify_paths(ec);  // an empty or missing system store only means fewer CAs
+  if (!ca_file.empty()) {
+    ctx.load_verify_file(ca_file, ec);
+    if (ec)
+      return Error::invalid({"无法读取 CA 证书文件 " + ca_file + "：" + ec.message(),
+                             "cannot load the CA file " + ca_file + ": " + ec.message()});
+  }
   ctx.set_verify_mode(asio::ssl::verify_peer);
+  return {};
 }
 
 awaitable<Result<HttpAnswer>> http_post(asio::ssl::context& ssl, HttpRequestSpec spec,
@@ -203,16 +235,14 @@ awaitable<Result<HttpAnswer>> http_post(asio::ssl::context& ssl, HttpRequestSpec
 
   if (u->scheme == "https") {
     beast::ssl_stream<beast::tcp_stream> stream(ex, ssl);
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), u->host.c_str()))
-      co_return io_error("TLS: cannot set SNI host name");
-    stream.set_verify_callback(asio::ssl::host_name_verification(u->host));
+    if (auto s = expect_peer(stream.native_handle(), u->host); !s) co_return s.error();
     auto& lowest = beast::get_lowest_layer(stream);
     lowest.expires_after(timeout);
     auto [ce, ep] = co_await lowest.async_connect(endpoints, tuple_awaitable);
     if (ce) co_return io_error("connect " + u->host + ":" + u->port + ": " + ce.message());
     lowest.expires_after(timeout);
     auto [he] = co_await stream.async_handshake(asio::ssl::stream_base::client, tuple_awaitable);
-    if (he) co_return io_error("TLS handshake with " + u->host + ": " + he.message());
+    if (he) co_return io_error("TLS handshake with " + u->host + ": " + handshake_error(stream.native_handle(), he));
     auto answer = co_await exchange(stream, lowest, req, timeout);
     lowest.expires_after(std::chrono::seconds(1));
     co_await stream.async_shutdown(tuple_awaitable);  // errors here do not matter

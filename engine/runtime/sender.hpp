@@ -40,7 +40,9 @@ struct HttpAnswer {
 boost::asio::awaitable<Result<HttpAnswer>> http_post(boost::asio::ssl::context& ssl, HttpRequestSpec spec,
                                                      std::chrono::milliseconds timeout);
 
-// Makes a TLS client context that verifies peers against the system store (and `ca_file`).
-void configure_tls(boost::asio::ssl::context& ctx, const std::string& ca_file);
+// Makes a TLS client context that verifies peers against the system store and, if not empty,
+// the PEM certificates in `ca_file` (InvalidInput naming the file if it cannot be loaded).
+// Each connection also checks the URL's host against the certificate (http_post).
+Status configure_tls(boost::asio::ssl::context& ctx, const std::string& ca_file);
 
 }  // namespace djflow::engine::runtime

@@ -1,131 +1,18 @@
 // Webhook delivery against a local HTTP server (Boost.Beast, 127.0.0.1, started by the test):
 // the body of each preset, the DingTalk signature, robot error codes, retry after a 500 and after
 // a timeout, and dead-letter after the last attempt.
-#include <sys/socket.h>
-
-#include <deque>
-#include <mutex>
-#include <thread>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "engine/runtime/signing.hpp"
 #include "runtime/daemon_fixture.hpp"
+#include "runtime/webhook_server.hpp"
 
 using namespace djflow::testing;
 using namespace std::chrono_literals;
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 namespace {
-
-struct Reply {
-  int status = 200;
-  std::string body = R"({"errcode":0,"errmsg":"ok"})";
-  std::chrono::milliseconds delay{0};
-};
-
-struct Received {
-  std::string target;
-  std::string body;
-  std::map<std::string, std::string> headers;
-};
-
-// A blocking one-connection-at-a-time HTTP server on its own thread.
-class TestServer {
- public:
-  TestServer() : acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~TestServer() {
-    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
-    thread_.join();
-  }
-  std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + path;
-  }
-  void push(Reply r) {
-    std::lock_guard<std::mutex> g(m_);
-    replies_.push_back(std::move(r));
-  }
-  std::vector<Received> received() {
-    std::lock_guard<std::mutex> g(m_);
-    return got_;
-  }
-
- private:
-  void serve() {
-    for (;;) {
-      asio::ip::tcp::socket s(ioc_);
-      boost::system::error_code ec;
-      acceptor_.accept(s, ec);
-      if (ec) return;
-      beast::flat_buffer buf;
-      http::request<http::string_body> req;
-      http::read(s, buf, req, ec);
-      if (ec) continue;
-      Reply r;
-      {
-        std::lock_guard<std::mutex> g(m_);
-        Received rec{std::string(req.target()), req.body(), {}};
-        for (const auto& h : req) rec.headers[std::string(h.name_string())] = std::string(h.value());
-        got_.push_back(std::move(rec));
-        if (!replies_.empty()) {
-          r = replies_.front();
-          replies_.pop_front();
-        }
-      }
-      if (r.delay.count() > 0) std::this_thread::sleep_for(r.delay);  // the server is slow, not the test
-      http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-      res.set(http::field::content_type, "application/json");
-      res.body() = r.body;
-      res.prepare_payload();
-      http::write(s, res, ec);
-      s.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    }
-  }
-
-  asio::io_context ioc_;
-  asio::ip::tcp::acceptor acceptor_;
-  std::thread thread_;
-  std::mutex m_;
-  std::deque<Reply> replies_;
-  std::vector<Received> got_;
-};
-
-rt::Message one(const std::string& lang = "zh") {
-  Notification n;
-  n.id = 7;
-  n.key = "3:talk:2026-12-01:-7";
-  n.case_id = 3;
-  n.workflow = "member";
-  n.branch = "B01";
-  n.kind = "talk";
-  n.due = *Date::parse("2026-12-01");
-  n.days_left = 7;
-  n.text = {"【发展党员】张三：派人谈话，还有 7 天", "[member] 张三: talk, 7 days left"};
-  rt::Message m;
-  m.items.push_back(n);
-  m.lang = lang;
-  m.channel = "robot";
-  return m;
-}
-
-Channel hook(const std::string& url, const std::string& preset) {
-  Channel c;
-  c.type = "webhook";
-  c.name = "robot";
-  c.target = url;
-  c.preset = preset;
-  c.timeout_seconds = 2;
-  return c;
-}
 
 std::string query_param(const std::string& target, const std::string& name) {
   const auto p = target.find(name + "=");
