@@ -133,8 +133,11 @@ void append_escaped(std::string& buf, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
-      if (n == 0) (void)Json(std::string(s)).dump();  // throws type_error 316, as dump() would
+      std::size_t n = utf8_sequence(s, i);
+      if (n == 0) {
+        (void)Json(std::string(s)).dump();  // throws type_error 316, as dump() would
+        n = 1;                              // (never reached: both decoders are strict UTF-8)
+      }
       i += n;
       continue;
     }
