@@ -2,6 +2,7 @@
 // rectify export. Items and batches are cases (workflows "rectify", "rectify-batch"); their steps
 // go through `djflow record`. The ledger rows are written with the case's first event, in its
 // transaction (Engine::start with an AlsoWrite).
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -322,20 +323,39 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
         if (!rows) return cli.fail(rows.error());
         const Lang l = cli.lang;
         const auto* wf = cli.workflows->find("rectify");
+        // Tens of thousands of rows: JSON is streamed, labels and day texts are memoised
+        // (docs/performance.md, "Large listings").
+        ListingTexts texts(l);
         if (cli.json) {
-          Json arr = Json::array();
+          JsonArrayWriter w(*cli.out);
           for (const auto& r : rows.value()) {
             const auto st = status_of(r, today);
-            arr.push_back({{"id", r.c.id}, {"batch", r.item.batch}, {"seq", r.item.seq}, {"org", r.item.org},
-                           {"title", r.c.title}, {"problem", r.item.problem}, {"type", r.item.type},
-                           {"owner", r.item.owner}, {"leader", r.item.leader}, {"department", r.item.department},
-                           {"state", r.c.state}, {"deadline", r.due ? Json(r.due->iso()) : Json(nullptr)},
-                           {"days_left", st.days_left ? Json(*st.days_left) : Json(nullptr)},
-                           {"overdue", st.overdue}, {"days_overdue", st.overdue ? -*st.days_left : 0},
-                           {"colour", st.colour.empty() ? Json(nullptr) : Json(st.colour)}, {"escalate", st.escalate},
-                           {"next_milestone", r.next_milestone ? Json(r.next_milestone->iso()) : Json(nullptr)}});
+            w.begin_object();
+            w.integer("id", r.c.id);
+            w.integer("batch", r.item.batch);
+            w.integer("seq", r.item.seq);
+            w.string("org", r.item.org);
+            w.string("title", r.c.title);
+            w.string("problem", r.item.problem);
+            w.string("type", r.item.type);
+            w.string("owner", r.item.owner);
+            w.string("leader", r.item.leader);
+            w.string("department", r.item.department);
+            w.string("state", r.c.state);
+            if (r.due) w.string("deadline", texts.iso(*r.due));
+            else w.null("deadline");
+            if (st.days_left) w.integer("days_left", *st.days_left);
+            else w.null("days_left");
+            w.boolean("overdue", st.overdue);
+            w.integer("days_overdue", st.overdue ? -*st.days_left : 0);
+            if (st.colour.empty()) w.null("colour");
+            else w.string("colour", st.colour);
+            w.boolean("escalate", st.escalate);
+            if (r.next_milestone) w.string("next_milestone", texts.iso(*r.next_milestone));
+            else w.null("next_milestone");
+            w.end_object();
           }
-          cli.print_json(arr);
+          w.finish();
           return 0;
         }
         if (rows.value().empty()) {
@@ -345,22 +365,32 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
         Table t({"#", tr(l, "批次-序号", "batch-no"), tr(l, "问题", "problem"), tr(l, "责任人", "owner"),
                  tr(l, "类型", "type"), tr(l, "状态", "state"), tr(l, "时限", "deadline"), tr(l, "情况", "status"),
                  tr(l, "预警", "warning")});
+        t.reserve(rows.value().size(), 160);
+        TextMemo types, states, warnings;
+        const std::string closed = tr(l, "已销号", "closed"), submitted = tr(l, "待验收", "awaiting verification"),
+                          milestone = tr(l, "阶段目标：", "milestone: "), escalated = tr(l, "，督办：", ", escalated: ");
+        std::string status, colour, batch_no;  // reused for every row
+        char id[24];
         for (const auto& r : rows.value()) {
           const auto st = status_of(r, today);
-          std::string due = r.due ? r.due->iso() : "-";
-          std::string status;
-          if (st.days_left) status = days_left_text(l, *st.days_left, false);
-          else if (r.c.state == "closed") status = tr(l, "已销号", "closed");
-          else if (r.c.state == "submitted") status = tr(l, "待验收", "awaiting verification");
+          std::string_view due = r.due ? std::string_view(texts.iso(*r.due)) : std::string_view("-");
+          status.clear();
+          if (st.days_left) status = texts.days_left(*st.days_left, false);
+          else if (r.c.state == "closed") status = closed;
+          else if (r.c.state == "submitted") status = submitted;
           else if (r.next_milestone) {
-            due = r.next_milestone->iso();
-            status = tr(l, "阶段目标：", "milestone: ") + days_left_text(l, today.days_until(*r.next_milestone), false);
+            due = texts.iso(*r.next_milestone);
+            status.append(milestone).append(texts.days_left(today.days_until(*r.next_milestone), false));
           }
-          std::string colour = st.colour.empty() ? "-" : tr(l, rect::warning_label(st.colour));
-          if (st.escalate) colour += tr(l, "，督办：", ", escalated: ") + r.item.leader;
-          t.add({std::to_string(r.c.id), std::to_string(r.item.batch) + "-" + std::to_string(r.item.seq), r.c.title,
-                 r.item.owner, tr(l, rect::label(rect::item_types(), r.item.type)), tr(l, wf->state_label(r.c.state)), due,
-                 status, colour});
+          if (st.colour.empty()) colour = "-";
+          else colour = warnings.get(st.colour, [&] { return tr(l, rect::warning_label(st.colour)); });
+          if (st.escalate) colour.append(escalated).append(r.item.leader);
+          batch_no.assign(std::to_string(r.item.batch)).append(1, '-').append(std::to_string(r.item.seq));
+          const auto end = std::to_chars(id, id + sizeof id, r.c.id).ptr;
+          t.add_cells({std::string_view(id, static_cast<std::size_t>(end - id)), batch_no, r.c.title, r.item.owner,
+                       types.get(r.item.type, [&] { return tr(l, rect::label(rect::item_types(), r.item.type)); }),
+                       states.get(r.c.state, [&] { return tr(l, wf->state_label(r.c.state)); }), due, status,
+                       colour});
         }
         t.print(*cli.out);
         return 0;

@@ -1,4 +1,6 @@
 // Deadline and reminder commands: due, tick, verify.
+#include <charconv>
+
 #include "cli/app.hpp"
 
 namespace djflow::cli {
@@ -41,22 +43,35 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
         auto items = cli.engine->due(a->within >= 0 ? std::optional<int>(a->within) : std::nullopt, a->overdue, f);
         if (!items) return cli.fail(items.error());
         const Lang l = cli.lang;
-        if (cli.json) {
-          Json arr = Json::array();
-          for (const auto& it : items.value()) {
+        // Tens of thousands of rows: labels and day texts are memoised, JSON is streamed, and the
+        // table keeps each cell once (measured in docs/performance.md, "Large listings").
+        TextMemo labels;
+        std::string key;
+        auto label_of = [&](const engine::DueItem& it) -> const std::string& {
+          key.assign(it.c.workflow).append(1, '\0').append(it.deadline.kind);
+          return labels.get(key, [&] {
             const auto* wf = cli.workflows->find(it.c.workflow);
-            arr.push_back({{"id", it.c.id},
-                           {"kind", it.deadline.kind},
-                           {"due", it.deadline.due.iso()},
-                           {"days_left", it.days_left},
-                           {"overdue", it.days_left < 0 && !it.deadline.milestone},
-                           {"milestone", it.deadline.milestone},
-                           {"workflow", it.c.workflow},
-                           {"subject", it.c.title},
-                           {"branch", it.c.branch},
-                           {"label", wf ? tr(l, wf->deadline_label(it.deadline.kind)) : it.deadline.kind}});
+            return wf ? tr(l, wf->deadline_label(it.deadline.kind)) : it.deadline.kind;
+          });
+        };
+        ListingTexts texts(l);
+        if (cli.json) {
+          JsonArrayWriter w(*cli.out);
+          for (const auto& it : items.value()) {
+            w.begin_object();
+            w.integer("id", it.c.id);
+            w.string("kind", it.deadline.kind);
+            w.string("due", texts.iso(it.deadline.due));
+            w.integer("days_left", it.days_left);
+            w.boolean("overdue", it.days_left < 0 && !it.deadline.milestone);
+            w.boolean("milestone", it.deadline.milestone);
+            w.string("workflow", it.c.workflow);
+            w.string("subject", it.c.title);
+            w.string("branch", it.c.branch);
+            w.string("label", label_of(it));
+            w.end_object();
           }
-          cli.print_json(arr);
+          w.finish();
           return 0;
         }
         if (items.value().empty()) {
@@ -65,11 +80,12 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
         }
         Table t({"#", tr(l, "对象", "subject"), tr(l, "组织", "branch"), tr(l, "事项", "deadline"),
                  tr(l, "到期日", "due"), tr(l, "情况", "status")});
+        t.reserve(items.value().size());
+        char id[24];
         for (const auto& it : items.value()) {
-          const auto* wf = cli.workflows->find(it.c.workflow);
-          t.add({std::to_string(it.c.id), it.c.title, it.c.branch,
-                 wf ? tr(l, wf->deadline_label(it.deadline.kind)) : it.deadline.kind, it.deadline.due.iso(),
-                 days_left_text(l, it.days_left, it.deadline.milestone)});
+          const auto end = std::to_chars(id, id + sizeof id, it.c.id).ptr;
+          t.add_cells({std::string_view(id, static_cast<std::size_t>(end - id)), it.c.title, it.c.branch,
+                       label_of(it), texts.iso(it.deadline.due), texts.days_left(it.days_left, it.deadline.milestone)});
         }
         t.print(*cli.out);
         return 0;

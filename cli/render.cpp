@@ -1,6 +1,7 @@
 #include "cli/render.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace djflow::cli {
 
@@ -36,35 +37,188 @@ bool is_zero_width(char32_t c) {
 std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII: one column, no decoding
+      ++w;
+      ++i;
+      continue;
+    }
     const char32_t c = next_code_point(s, i);
     w += is_zero_width(c) ? 0 : is_wide(c) ? 2 : 1;
   }
   return w;
 }
 
+Table::Table(const std::vector<std::string>& header) : columns_(header.size()) {
+  for (const auto& h : header) cell(h);
+}
+
+void Table::cell(std::string_view s) {
+  cells_.push_back({arena_.size(), static_cast<std::uint32_t>(s.size()), static_cast<std::uint32_t>(display_width(s))});
+  arena_.append(s);
+}
+
+void Table::add(const std::vector<std::string>& row) {
+  for (std::size_t i = 0; i < columns_; ++i) cell(i < row.size() ? std::string_view(row[i]) : std::string_view());
+  ++rows_;
+}
+
+void Table::add_cells(std::initializer_list<std::string_view> row) {
+  auto it = row.begin();
+  for (std::size_t i = 0; i < columns_; ++i) cell(i < row.size() ? *it++ : std::string_view());
+  ++rows_;
+}
+
+void Table::reserve(std::size_t rows, std::size_t bytes_per_row) {
+  cells_.reserve((rows + 1) * columns_);
+  arena_.reserve((rows + 1) * bytes_per_row);
+}
+
 void Table::print(std::ostream& out, const std::string& indent) const {
-  std::vector<std::size_t> widths(header_.size(), 0);
-  auto measure = [&](const std::vector<std::string>& row) {
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-      widths[i] = std::max(widths[i], display_width(row[i]));
-  };
-  measure(header_);
-  for (const auto& r : rows_) measure(r);
-  auto line = [&](const std::vector<std::string>& row) {
-    std::string s = indent;
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-      const std::string cell = i < row.size() ? row[i] : "";
-      s += cell;
-      if (i + 1 < widths.size()) s += std::string(widths[i] - display_width(cell) + 2, ' ');
+  std::vector<std::size_t> widths(columns_, 0);
+  for (std::size_t k = 0; k < cells_.size(); ++k)
+    widths[k % columns_] = std::max<std::size_t>(widths[k % columns_], cells_[k].width);
+  constexpr std::size_t kFlushAt = 1 << 16;
+  std::string buf;
+  buf.reserve(kFlushAt + 4096);
+  auto line = [&](std::size_t row) {  // row 0 is the header
+    const std::size_t start = buf.size();
+    buf += indent;
+    for (std::size_t i = 0; i < columns_; ++i) {
+      const Cell& c = cells_[row * columns_ + i];
+      buf.append(arena_, c.offset, c.size);
+      if (i + 1 < columns_) buf.append(widths[i] - c.width + 2, ' ');
     }
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    out << s << '\n';
+    while (buf.size() > start && buf.back() == ' ') buf.pop_back();
+    buf += '\n';
+    if (buf.size() >= kFlushAt) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
   };
-  line(header_);
+  line(0);
   std::size_t total = 0;
-  for (std::size_t i = 0; i < widths.size(); ++i) total += widths[i] + (i + 1 < widths.size() ? 2 : 0);
-  out << indent << std::string(total, '-') << '\n';
-  for (const auto& r : rows_) line(r);
+  for (std::size_t i = 0; i < columns_; ++i) total += widths[i] + (i + 1 < columns_ ? 2 : 0);
+  buf += indent;
+  buf.append(total, '-');
+  buf += '\n';
+  for (std::size_t r = 1; r <= rows_; ++r) line(r);
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+// --- JsonArrayWriter ---------------------------------------------------------------------------
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (as nlohmann's decoder accepts it), 0 when invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    if (i + k >= s.size()) return false;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    return b >= lo && b <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+void append_escaped(std::string& buf, std::string_view s) {
+  buf += '"';
+  std::size_t run = 0;  // start of the pending run of bytes copied as they are
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t n = utf8_sequence(s, i);
+      if (n == 0) {
+        (void)Json(std::string(s)).dump();  // throws type_error 316, as dump() would
+        n = 1;                              // (never reached: both decoders are strict UTF-8)
+      }
+      i += n;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    buf.append(s.data() + run, i - run);
+    switch (c) {
+      case '"': buf += "\\\""; break;
+      case '\\': buf += "\\\\"; break;
+      case '\b': buf += "\\b"; break;
+      case '\f': buf += "\\f"; break;
+      case '\n': buf += "\\n"; break;
+      case '\r': buf += "\\r"; break;
+      case '\t': buf += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        buf += "\\u00";
+        buf += kHex[c >> 4];
+        buf += kHex[c & 0xF];
+      }
+    }
+    run = ++i;
+  }
+  buf.append(s.data() + run, s.size() - run);
+  buf += '"';
+}
+
+}  // namespace
+
+void JsonArrayWriter::begin_object() {
+  buf_ += any_object_ ? ",\n  {" : "[\n  {";
+  any_object_ = true;
+  any_field_ = false;
+}
+
+void JsonArrayWriter::end_object() {
+  buf_ += any_field_ ? "\n  }" : "}";
+  flush_if_full();
+}
+
+void JsonArrayWriter::key(std::string_view k) {
+  buf_ += any_field_ ? ",\n    \"" : "\n    \"";
+  any_field_ = true;
+  buf_ += k;
+  buf_ += "\": ";
+}
+
+void JsonArrayWriter::string(std::string_view k, std::string_view value) {
+  key(k);
+  append_escaped(buf_, value);
+}
+
+void JsonArrayWriter::integer(std::string_view k, std::int64_t value) {
+  key(k);
+  char tmp[24];
+  const auto r = std::to_chars(tmp, tmp + sizeof tmp, value);
+  buf_.append(tmp, r.ptr);
+}
+
+void JsonArrayWriter::boolean(std::string_view k, bool value) {
+  key(k);
+  buf_ += value ? "true" : "false";
+}
+
+void JsonArrayWriter::null(std::string_view k) {
+  key(k);
+  buf_ += "null";
+}
+
+void JsonArrayWriter::finish() {
+  buf_ += any_object_ ? "\n]\n" : "[]\n";
+  out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  buf_.clear();
+}
+
+void JsonArrayWriter::flush_if_full() {
+  if (buf_.size() < kFlushAt) return;
+  out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  buf_.clear();
 }
 
 std::string days_left_text(Lang lang, int left, bool milestone) {
@@ -76,6 +230,19 @@ std::string days_left_text(Lang lang, int left, bool milestone) {
   if (left > 0) return zh ? "还有 " + std::to_string(left) + " 天" : std::to_string(left) + (left == 1 ? " day left" : " days left");
   if (left == 0) return zh ? "今天到期" : "due today";
   return zh ? "逾期 " + std::to_string(-left) + " 天" : "overdue by " + std::to_string(-left) + (left == -1 ? " day" : " days");
+}
+
+const std::string& ListingTexts::days_left(int left, bool milestone) {
+  const std::int64_t key = static_cast<std::int64_t>(left) * 2 + (milestone ? 1 : 0);
+  auto it = days_.find(key);
+  if (it == days_.end()) it = days_.emplace(key, days_left_text(lang_, left, milestone)).first;
+  return it->second;
+}
+
+const std::string& ListingTexts::iso(engine::Date d) {
+  auto it = dates_.find(d.days_since_epoch());
+  if (it == dates_.end()) it = dates_.emplace(d.days_since_epoch(), d.iso()).first;
+  return it->second;
 }
 
 int report_error(std::ostream& err, const engine::Error& e, Lang lang, bool json) {

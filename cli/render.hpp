@@ -4,13 +4,19 @@
 // stderr, as text or as {"error": {...}} with --json.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <ostream>
 #include <string>
+#include <memory>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/date.hpp"
 #include "engine/error.hpp"
 #include "engine/text.hpp"
 
@@ -23,16 +29,94 @@ using Json = nlohmann::ordered_json;
 std::size_t display_width(std::string_view utf8);
 
 // A left-aligned table: a header row, a rule, and the rows. Columns are padded to the widest cell.
+// The cells' bytes are copied into one arena with their display widths (measured once, when
+// added); print() formats into a buffer written to the stream in large blocks, so tables of
+// 100,000 rows cost no allocation per cell. Extra cells of a row are ignored, missing ones empty.
 class Table {
  public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  bool empty() const { return rows_.empty(); }
+  explicit Table(const std::vector<std::string>& header);
+  void add(const std::vector<std::string>& row);
+  // As add(), from views (copied at once: the viewed strings may change afterwards).
+  void add_cells(std::initializer_list<std::string_view> row);
+  bool empty() const { return rows_ == 0; }
+  std::size_t size() const { return rows_; }
+  void reserve(std::size_t rows, std::size_t bytes_per_row = 64);
   void print(std::ostream& out, const std::string& indent = "") const;
 
  private:
-  std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
+  struct Cell {
+    std::size_t offset;   // in arena_
+    std::uint32_t size;   // bytes
+    std::uint32_t width;  // display columns
+  };
+  void cell(std::string_view s);
+
+  std::size_t columns_;
+  std::size_t rows_ = 0;     // not counting the header
+  std::string arena_;        // every cell's bytes, back to back
+  std::vector<Cell> cells_;  // header, then the rows; columns_ cells each
+};
+
+// Writes a JSON array of flat objects (string, integer, boolean and null values) byte for byte as
+// nlohmann::json's dump(2) would, followed by a newline, without building a document: objects are
+// formatted into a buffer that is written to `out` in large blocks. Keys are written as given (in
+// call order) and must be plain ASCII. Strings are escaped as dump() escapes them (", \, control
+// characters; UTF-8 as is); invalid UTF-8 throws nlohmann's type_error 316, as dump() does.
+// Not thread-safe; one writer per stream at a time.
+class JsonArrayWriter {
+ public:
+  explicit JsonArrayWriter(std::ostream& out) : out_(out) { buf_.reserve(kFlushAt + 4096); }
+  JsonArrayWriter(const JsonArrayWriter&) = delete;
+  JsonArrayWriter& operator=(const JsonArrayWriter&) = delete;
+
+  void begin_object();
+  void end_object();
+  void string(std::string_view key, std::string_view value);
+  void integer(std::string_view key, std::int64_t value);
+  void boolean(std::string_view key, bool value);
+  void null(std::string_view key);
+  // Closes the array ("[]" when no object was written), adds the newline and flushes.
+  void finish();
+
+ private:
+  static constexpr std::size_t kFlushAt = 1 << 16;
+  void key(std::string_view k);
+  void flush_if_full();
+
+  std::ostream& out_;
+  std::string buf_;
+  bool any_object_ = false;
+  bool any_field_ = false;
+};
+
+// Memo of display texts by key for listings: a handful of distinct keys (workflow+kind, state, ...)
+// over tens of thousands of rows, so a linear search beats hashing. References stay valid for the
+// memo's lifetime.
+class TextMemo {
+ public:
+  template <class Make>
+  const std::string& get(std::string_view key, Make&& make) {
+    for (const auto& e : entries_)
+      if (e.first == key) return *e.second;
+    entries_.emplace_back(std::string(key), std::make_unique<std::string>(make()));
+    return *entries_.back().second;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::unique_ptr<std::string>>> entries_;
+};
+
+// days_left_text() and Date::iso() memoised for listings (rows repeat the same few hundred values).
+class ListingTexts {
+ public:
+  explicit ListingTexts(Lang lang) : lang_(lang) {}
+  const std::string& days_left(int days_left, bool milestone);
+  const std::string& iso(engine::Date d);
+
+ private:
+  Lang lang_;
+  std::unordered_map<std::int64_t, std::string> days_;
+  std::unordered_map<std::int32_t, std::string> dates_;
 };
 
 // Picks the language's variant.

@@ -444,20 +444,32 @@ Result<std::vector<DueItem>> Engine::due(std::optional<int> within_days, bool ov
   else if (within_days) f.due_on_or_before = t.add_days(*within_days);
   auto rows = store_.list_open_deadlines(f);
   DJFLOW_TRY(rows);
-  std::vector<DueItem> out;
-  out.reserve(rows.value().size());
-  for (auto& r : rows.value()) {
-    const int left = t.days_until(r.deadline.due);
-    if (overdue_only && r.deadline.milestone) continue;  // a milestone is never overdue
-    out.push_back({std::move(r.deadline), std::move(r.c), left});
+  auto& v = rows.value();
+  // Sorts small keys rather than the rows (each a Deadline and a Case with their strings), then
+  // moves every row once into place: overdue first, then by due date and case id, stable.
+  struct Key {
+    bool overdue;
+    Date due;
+    CaseId case_id;
+    int days_left;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& d = v[i].deadline;
+    if (overdue_only && d.milestone) continue;  // a milestone is never overdue
+    const int left = t.days_until(d.due);
+    keys.push_back({left < 0 && !d.milestone, d.due, v[i].c.id, left, i});
   }
-  std::stable_sort(out.begin(), out.end(), [](const DueItem& a, const DueItem& b) {
-    const bool ao = a.days_left < 0 && !a.deadline.milestone;
-    const bool bo = b.days_left < 0 && !b.deadline.milestone;
-    if (ao != bo) return ao;
-    if (a.deadline.due != b.deadline.due) return a.deadline.due < b.deadline.due;
-    return a.c.id < b.c.id;
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.overdue != b.overdue) return a.overdue;
+    if (a.due != b.due) return a.due < b.due;
+    return a.case_id < b.case_id;
   });
+  std::vector<DueItem> out;
+  out.reserve(keys.size());
+  for (const auto& k : keys) out.push_back({std::move(v[k.index].deadline), std::move(v[k.index].c), k.days_left});
   return out;
 }
 
