@@ -34,6 +34,9 @@ struct Channel {
   std::string lang = "zh";             // language of the text sent: zh | en
   bool active = true;                  // false once removed (rows are kept for the outbox)
   TimePoint created_at{};
+  // The newest notification when the channel was added (set by the store): the channel receives
+  // only later ones, so adding a channel never replays the outbox's past.
+  std::int64_t after_notification = 0;
 };
 
 // Stable status strings: "pending", "delivered", "dead".

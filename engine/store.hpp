@@ -143,7 +143,8 @@ class Store {
                                    TimePoint expires) = 0;
   virtual Status release_lease(const std::string& owner) = 0;
 
-  // Channels. insert: Conflict when an active channel has the name; returns the new id.
+  // Channels. insert: Conflict when an active channel has the name; returns the new id. The
+  // store sets after_notification to the newest notification id (the channel gets later ones).
   virtual Result<std::int64_t> insert_channel(const Channel& c) = 0;
   virtual Result<std::vector<Channel>> list_channels(bool include_removed) = 0;
   // By id (digits) or name; active channels only.

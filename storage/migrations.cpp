@@ -218,7 +218,8 @@ CREATE TABLE channels (
   timeout_seconds INTEGER NOT NULL CHECK (timeout_seconds >= 1),
   lang            TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
   active          INTEGER NOT NULL CHECK (active IN (0, 1)),
-  created_at      INTEGER NOT NULL
+  created_at      INTEGER NOT NULL,
+  after_notification INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE UNIQUE INDEX channels_active_name ON channels (name) WHERE active = 1;
 

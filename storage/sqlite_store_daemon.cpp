@@ -49,7 +49,7 @@ Status decode_list(std::string_view text, const char* what, std::vector<std::str
 #define DJFLOW_CHANNEL_COLS                                                                   \
   "ch.id, ch.name, ch.type, ch.target, ch.args, ch.preset, ch.secret, ch.branch, ch.workflows, " \
   "ch.kinds, ch.digest, ch.rate_per_minute, ch.max_attempts, ch.timeout_seconds, ch.lang, "    \
-  "ch.active, ch.created_at"
+  "ch.active, ch.created_at, ch.after_notification"
 #define DJFLOW_DELIVERY_COLS                                                                   \
   "dv.id, dv.notification_id, dv.channel_id, dv.status, dv.attempts, dv.next_attempt_at, "     \
   "dv.last_error, dv.delivered_at, dv.created_at"
@@ -74,6 +74,7 @@ Status decode_channel(const Statement& s, int col, Channel& c) {
   c.lang = s.string(col + 14);
   c.active = s.int64(col + 15) != 0;
   c.created_at = from_unix(s.int64(col + 16));
+  c.after_notification = s.int64(col + 17);
   return {};
 }
 
@@ -182,8 +183,10 @@ Status SqliteStore::release_lease(const std::string& owner) {
 Result<std::int64_t> SqliteStore::insert_channel(const Channel& c) {
   static const std::string sql =
       "INSERT INTO channels (name, type, target, args, preset, secret, branch, workflows, kinds, "
-      "digest, rate_per_minute, max_attempts, timeout_seconds, lang, active, created_at) VALUES "
-      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15)";
+      "digest, rate_per_minute, max_attempts, timeout_seconds, lang, active, created_at, "
+      "after_notification) VALUES "
+      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, "
+      "(SELECT COALESCE(MAX(id), 0) FROM notifications))";
   DJFLOW_STATEMENT(s, sql);
   const std::string args = encode_list(c.args), wfs = encode_list(c.workflows),
                     kinds = encode_list(c.kinds);

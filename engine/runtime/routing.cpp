@@ -65,6 +65,7 @@ Result<std::size_t> Router::route_batch(std::size_t batch) {
   const TimePoint now = clock_.now();
   for (const auto& n : fresh.value()) {
     for (const auto& c : channels.value()) {
+      if (n.id <= c.after_notification) continue;  // fired before the channel existed
       if (!channel_matches(c, n, parents)) continue;
       Delivery d;
       d.notification_id = n.id;

@@ -196,3 +196,22 @@ TEST_CASE("a failing command retries with backoff, goes dead, and outbox retry r
   REQUIRE(f.store->retry_dead({}, f.clock.now()).value() == 1);
   REQUIRE(DaemonFixture::run_until(*d, [&] { return f.counts()["delivered"] == 1; }));
 }
+
+TEST_CASE("a channel added later gets only the notifications fired after it", "[runtime][routing]") {
+  DaemonFixture f;
+  const CaseId id = f.open_case("2024-01-01");  // "finish" due 2024-01-11, reminder on 01-04
+  f.clock.set(local_at("2024-01-04", 9));
+  auto before = f.engine->tick();  // fired by `djflow tick` before any channel existed
+  REQUIRE(before);
+  REQUIRE(before->size() == 1);
+  const std::string file = f.file_channel("late");
+  f.clock.set(local_at("2024-01-11", 9));  // the on-the-day reminder falls due
+  auto d = f.daemon();
+  REQUIRE(d->start().ok());
+  REQUIRE(DaemonFixture::run_until(*d, [&] { return DaemonFixture::lines(file).size() == 1; }));
+  d->run_for(20ms);
+  const auto l = DaemonFixture::lines(file);
+  REQUIRE(l.size() == 1);
+  CHECK(l[0]["key"] == std::to_string(id) + ":finish:2024-01-11:0");
+  CHECK(f.counts()["delivered"] == 1);
+}
