@@ -5,11 +5,24 @@
 // system store, that the host name (or IP address) of the URL is checked against the certificate,
 // that SNI carries DNS names only, and that a verification failure is a failed, retried attempt
 // whose last_error says why, never a delivered row.
+#include <netdb.h>
+
 #include <catch2/catch.hpp>
 
 #include "runtime/daemon_fixture.hpp"
 #include "runtime/test_pki.hpp"
 #include "runtime/webhook_server.hpp"
+
+namespace {
+// Minimal roots (a debootstrap chroot) may have no /etc/hosts, so "localhost" may not resolve;
+// the by-name checks need the resolver, the by-IP ones do not.
+bool localhost_resolves() {
+  addrinfo* res = nullptr;
+  const int rc = ::getaddrinfo("localhost", nullptr, nullptr, &res);
+  if (res != nullptr) ::freeaddrinfo(res);
+  return rc == 0;
+}
+}  // namespace
 
 using namespace djflow::testing;
 using namespace std::chrono_literals;
@@ -66,6 +79,10 @@ TEST_CASE("https webhooks: the receiver is verified against the CA file", "[runt
     CHECK(hs[0].server_name.empty());  // no SNI for an IP address (RFC 6066 §3)
   }
   SECTION("by host name: SNI carries the name and the certificate's DNS name is matched") {
+    if (!localhost_resolves()) {
+      WARN("'localhost' does not resolve on this machine (no /etc/hosts entry): by-name check skipped");
+      return;
+    }
     const auto s = rt::deliver_now(hook(server.url("/hook", "localhost"), "generic"), one(), real, console,
                                    p.ca.ca_file());
     INFO(why(s));
@@ -134,6 +151,10 @@ TEST_CASE("https webhooks: a certificate for another host fails even when its CA
     CHECK(contains(s.error().message.en, "IP address mismatch"));
   }
   SECTION("by host name") {
+    if (!localhost_resolves()) {
+      WARN("'localhost' does not resolve on this machine (no /etc/hosts entry): by-name check skipped");
+      return;
+    }
     const auto s = rt::deliver_now(hook(server.url("/hook", "localhost"), "generic"), one(), real, console,
                                    p.ca.ca_file());
     REQUIRE_FALSE(s.ok());
