@@ -9,6 +9,8 @@
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+
+#include "workflows/msm_judging.hpp"
 #include <boost/mpl/vector/vector50.hpp>
 
 #include <exception>
@@ -166,45 +168,11 @@ struct RecordApproval {
 };
 
 // ---- The machine ----
-struct ElectionMachine : msmf::state_machine_def<ElectionMachine> {
+struct ElectionMachine : msm_support::JudgingMachineDef<ElectionMachine, Judgement> {
   using no_message_queue = int;
   using initial_state = New;
 
-  Judgement* judgement = nullptr;
-  int entries = 0;
-
-  void entered(std::string_view name) {
-    ++entries;
-    if (judgement != nullptr) judgement->result.to_state = std::string(name);
-  }
-
-  bool judge(RuleFn fn) {
-    if (judgement == nullptr) return false;
-    auto& j = *judgement;
-    if (!j.inputs_checked) {
-      if (auto e = normalize_inputs(j.step)) {
-        j.error = std::move(e);
-        return false;
-      }
-      j.inputs_checked = true;
-    }
-    if (fn != nullptr) {
-      if (auto e = fn(j.step)) {
-        j.error = std::move(e);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  template <class Fsm, class Event>
-  void no_transition(const Event&, Fsm&, int) {
-    if (judgement != nullptr) judgement->no_transition = true;
-  }
-  template <class Fsm, class Event>
-  void exception_caught(const Event&, Fsm&, std::exception& e) {
-    if (judgement != nullptr) judgement->error = engine::Error::storage(std::string("election workflow: ") + e.what());
-  }
+  static constexpr const char* kWorkflowName = "election";
 
   template <class S, class E, class T, class A, class G>
   using Row = msmf::Row<S, E, T, A, G>;

@@ -10,6 +10,8 @@
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
+
+#include "workflows/msm_judging.hpp"
 #include <boost/mpl/vector/vector50.hpp>
 
 #include <exception>
@@ -152,49 +154,12 @@ struct RecordFull {
 };
 
 // ---- The machine ----
-struct MemberMachine : msmf::state_machine_def<MemberMachine> {
+struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> {
   using no_message_queue = int;  // an event is fully handled (or refused) before process_event returns
   using initial_state = New;
 
-  Judgement* judgement = nullptr;  // the step being judged; null when only probing
-  int entries = 0;                 // entry actions run (restore must not run any)
-
-  void entered(std::string_view name) {
-    ++entries;
-    if (judgement != nullptr) judgement->result.to_state = std::string(name);
-  }
+  static constexpr const char* kWorkflowName = "member";
   std::string_view version() const { return judgement != nullptr ? judgement->step.version : ""; }
-
-  // Runs the input check once, then `fn`; a refusal is kept in the judgement.
-  bool judge(RuleFn fn) {
-    if (judgement == nullptr) return false;
-    auto& j = *judgement;
-    if (!j.inputs_checked) {
-      if (auto e = normalize_inputs(j.step)) {
-        j.error = std::move(e);
-        return false;
-      }
-      j.inputs_checked = true;
-    }
-    if (fn != nullptr) {
-      if (auto e = fn(j.step)) {
-        j.error = std::move(e);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  template <class Fsm, class Event>
-  void no_transition(const Event&, Fsm&, int) {
-    if (judgement != nullptr) judgement->no_transition = true;
-  }
-  template <class Fsm, class Event>
-  void exception_caught(const Event&, Fsm&, std::exception& e) {
-    if (judgement != nullptr) {
-      judgement->error = engine::Error::storage(std::string("member workflow: ") + e.what());
-    }
-  }
 
   template <class S, class E, class T, class A, class G>
   using Row = msmf::Row<S, E, T, A, G>;
