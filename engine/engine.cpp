@@ -681,9 +681,10 @@ Result<VerifyReport> Engine::verify() {
     return true;
   });
   DJFLOW_TRY(st);
-  auto integrity = store_.integrity_check();
+  auto integrity = store_.integrity_problems();
   DJFLOW_TRY(integrity);
-  report.integrity = integrity.value();
+  report.integrity = integrity->empty() ? "ok" : "";
+  for (const auto& p : *integrity) report.integrity += (report.integrity.empty() ? "" : "\n") + p;
   return report;
 }
 
