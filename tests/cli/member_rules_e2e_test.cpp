@@ -10,6 +10,7 @@
 
 using djflow::testing::Djflow;
 using djflow::testing::RunResult;
+using V = std::vector<std::string>;
 
 namespace {
 
@@ -98,18 +99,18 @@ TEST_CASE("end of probation: a cancellation is decided, approved, and the person
   seed(d);
   to_probation_end(d);
   // A quorate meeting votes no on full membership: recorded; the branch must decide what follows.
-  auto no = rec(d, {"convert", "--date", "2024-05-20"} + vote(4, 4, 2));
+  auto no = rec(d, V{"convert", "--date", "2024-05-20"} + vote(4, 4, 2));
   REQUIRE(no.code == 0);
   CHECK(no.json()["state"] == "conversion-failed");
   CHECK(no.json()["event"]["flags"] == std::vector<std::string>{"vote-failed"});
-  CHECK(rec(d, {"convert", "--date", "2024-05-21"} + vote(4, 4, 4)).code == 1);
+  CHECK(rec(d, V{"convert", "--date", "2024-05-21"} + vote(4, 4, 4)).code == 1);
   auto shown = d.run({kNow, "--lang", "zh", "show", "1"});
   CHECK_THAT(shown.out, Catch::Contains("表决未通过") && Catch::Contains("延长预备期") && Catch::Contains("cancel"));
 
-  ok(d, {"取消预备党员资格", "--date", "2024-06-01"} + vote(4, 3, 3), "cancellation-pending");
+  ok(d, V{"取消预备党员资格", "--date", "2024-06-01"} + vote(4, 3, 3), "cancellation-pending");
   CHECK(d.run({"--json", "person", "show", "5"}).json()["status"] == "probationary");  // not yet
   ok(d, {"reject", "--date", "2024-06-10", "--note", "上级党委：请支部重新研究"}, "probationary");
-  ok(d, {"cancel", "--date", "2024-06-20"} + vote(4, 3, 3), "cancellation-pending");
+  ok(d, V{"cancel", "--date", "2024-06-20"} + vote(4, 3, 3), "cancellation-pending");
   ok(d, {"审批取消预备党员资格", "--date", "2024-07-01", "--ref", "党委批复"}, "cancelled");
   auto person = d.run({"--json", "person", "show", "5"}).json();
   CHECK(person["status"] == "none");
@@ -136,7 +137,7 @@ TEST_CASE("end of probation: an extension moves the probation end only on approv
   seed(d);
   to_probation_end(d);
   CHECK(rec(d, {"extend", "--date", "2024-05-25", "--with", "months=6"}).code == 2);  // the vote is required
-  ok(d, {"extend", "--date", "2024-05-25", "--with", "months=6"} + vote(4, 3, 3), "extension-pending");
+  ok(d, V{"extend", "--date", "2024-05-25", "--with", "months=6"} + vote(4, 3, 3), "extension-pending");
   auto pending = d.run({kNow, "--json", "show", "1"}).json();
   REQUIRE(pending["deadlines"].size() == 1);
   CHECK(pending["deadlines"][0]["kind"] == "extension-approval");
@@ -146,8 +147,8 @@ TEST_CASE("end of probation: an extension moves the probation end only on approv
   CHECK(extended["deadlines"][0]["kind"] == "probation-end");
   CHECK(extended["deadlines"][0]["due"] == "2024-11-20");
   ok(d, {"oath", "--date", "2024-06-10"}, "extended");
-  CHECK(rec(d, {"convert", "--date", "2024-11-19"} + vote(4, 3, 3)).code == 1);
-  ok(d, {"convert", "--date", "2024-11-20"} + vote(4, 3, 3), "conversion-pending");
+  CHECK(rec(d, V{"convert", "--date", "2024-11-19"} + vote(4, 3, 3)).code == 1);
+  ok(d, V{"convert", "--date", "2024-11-20"} + vote(4, 3, 3), "conversion-pending");
   ok(d, {"approve-full", "--date", "2024-12-01"}, "full");
   CHECK(d.run({"--json", "person", "show", "5"}).json()["joined"] == "2024-11-20");
 }
@@ -167,16 +168,16 @@ TEST_CASE("admission: eligible voters against the register, a no vote, and a lat
                     {"pre-review", "--date", "2023-05-01"}})
     REQUIRE(rec(d, step).code == 0);
   // Five eligible against four registered full members: a reason is required.
-  auto differs = d.run({kNow, "--lang", "zh", "record", "1", "admit", "--date", "2023-05-20"} + vote(5, 3, 3));
+  auto differs = d.run(V{kNow, "--lang", "zh", "record", "1", "admit", "--date", "2023-05-20"} + vote(5, 3, 3));
   CHECK(differs.code == 1);
   CHECK_THAT(differs.err, Catch::Contains("--note") && Catch::Contains("登记的正式党员为4人"));
   // A quorate meeting that votes no: recorded, back to candidate.
-  auto no = d.run({kNow, "--lang", "en", "record", "1", "admit", "--date", "2023-05-20"} + vote(4, 3, 2));
+  auto no = d.run(V{kNow, "--lang", "en", "record", "1", "admit", "--date", "2023-05-20"} + vote(4, 3, 2));
   CHECK(no.code == 0);
   CHECK_THAT(no.err, Catch::Contains("warning") && Catch::Contains("vote-failed"));
   CHECK(d.run({"--json", "show", "1"}).json()["state"] == "candidate");
   ok(d, {"pre-review", "--date", "2023-06-01"}, "pre-reviewed");
-  auto noted = d.run({kNow, "--lang", "en", "record", "1", "admit", "--date", "2023-06-20", "--note",
+  auto noted = d.run(V{kNow, "--lang", "en", "record", "1", "admit", "--date", "2023-06-20", "--note",
                       "one member abroad since 2022"} + vote(5, 3, 3));
   REQUIRE(noted.code == 0);
   CHECK_THAT(noted.err, Catch::Contains("eligible-differs"));
@@ -217,11 +218,11 @@ TEST_CASE("a branch with fewer than 3 full members: eligible under 3 refused, ot
                     {"training", "--date", "2023-04-15", "--with", "days=3"},
                     {"pre-review", "--date", "2023-05-01"}})
     REQUIRE(rec(d, step).code == 0);
-  auto two = d.run({kNow, "--lang", "zh", "--json", "record", "1", "admit", "--date", "2023-05-20"} + vote(2, 2, 2));
+  auto two = d.run(V{kNow, "--lang", "zh", "--json", "record", "1", "admit", "--date", "2023-05-20"} + vote(2, 2, 2));
   CHECK(two.code == 1);
   CHECK(two.error_json()["error"]["rule"] == "D29");
   CHECK_THAT(two.error_json()["error"]["message"].get<std::string>(), Catch::Contains("不足3人"));
-  auto three = d.run({kNow, "--lang", "zh", "record", "1", "admit", "--date", "2023-05-20", "--note",
+  auto three = d.run(V{kNow, "--lang", "zh", "record", "1", "admit", "--date", "2023-05-20", "--note",
                       "丁的组织关系正在转入"} + vote(3, 2, 2));
   REQUIRE(three.code == 0);
   CHECK_THAT(three.err, Catch::Contains("警告") && Catch::Contains("small-branch"));

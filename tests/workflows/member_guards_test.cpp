@@ -268,7 +268,7 @@ TEST_CASE("approve: interview recorded, at most six months after admit (D25, D27
     CHECK_THAT(e.message.en, Catch::Contains("until 2022-02-28"));
   }
   SECTION("admit + 6 months is accepted; the person becomes a probationary member") {
-    auto r = h.ok("approve", "2022-02-28");
+    auto r = h.ok("approve", "2022-02-28", {}, "特殊情况");  // beyond 3 months: a reason (D27)
     CHECK(r.to_state == "probationary");
     REQUIRE(r.subject_status.has_value());
     CHECK(*r.subject_status == MemberStatus::Probationary);

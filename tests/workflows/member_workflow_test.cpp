@@ -218,7 +218,7 @@ TEST_CASE("deadlines: candidate steps under 2014 and 2026", "[workflows][member]
     CHECK(ds[0].fulfilled_by == std::vector<std::string>{"admit"});
     h.ok("admit", "2027-08-31", Harness::vote(10, 6, 6));
     h.ok("interview", "2027-09-10");
-    h.ok("approve", "2028-01-31");
+    h.ok("approve", "2028-01-31", {}, "特殊情况：党委换届");  // after 3 months: a reason (D27)
     ds = h.deadlines();
     REQUIRE(kinds(ds) == std::vector<std::string>{"oath", "probation-end"});
     CHECK(ds[0].due == D("2028-02-29"));

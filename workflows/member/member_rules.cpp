@@ -346,7 +346,7 @@ std::optional<std::vector<PersonId>> parse_ids(std::string_view text) {
 }
 
 Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std::string event) {
-  return Step{ctx, in, std::move(event), rule_version_on(in.date), derive_facts(ctx.history), {}};
+  return Step{ctx, in, std::move(event), rule_version_on(in.date), derive_facts(ctx.history), {}, std::nullopt};
 }
 
 Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en,
@@ -631,8 +631,8 @@ Verdict check_admit(const Step& s) {
     const Date due = f.pre_reviewed->add_months(1);
     if (s.in.date > due && !has_note(s)) {
       return refusal(s, "D20",
-                     "发展对象于" + f.pre_reviewed->iso() + "预审合格，应在一个月内（" + due.iso() +
-                         "前）提交党支部党员大会讨论；逾期讨论须用 --note 说明理由",
+                     "发展对象于" + f.pre_reviewed->iso() + "预审合格，应在一个月内（至" + due.iso() +
+                         "止）提交党支部党员大会讨论；逾期讨论须用 --note 说明理由",
                      "the candidate passed the pre-review on " + f.pre_reviewed->iso() +
                          "; the branch meeting is due within one month (by " + due.iso() +
                          "); a later meeting needs the reason in --note");
@@ -660,8 +660,8 @@ Verdict check_approve(const Step& s) {
   const Date soft = admit.add_months(3);
   if (s.in.date > soft && !has_note(s)) {
     return refusal(s, "D27",
-                   "支部党员大会于" + admit.iso() + "通过接收，上级党委应在三个月内（" + soft.iso() +
-                       "前）审批；特殊情况延长审批（最长六个月）须用 --note 说明理由",
+                   "支部党员大会于" + admit.iso() + "通过接收，上级党委应在三个月内（至" + soft.iso() +
+                       "止）审批；特殊情况延长审批（最长六个月）须用 --note 说明理由",
                    "the branch meeting admitted " + name + " on " + admit.iso() +
                        "; approval is due within 3 months (by " + soft.iso() +
                        "); a later approval (at most 6 months) needs the special circumstances in --note");
