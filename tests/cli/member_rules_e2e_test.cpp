@@ -131,7 +131,7 @@ TEST_CASE("end of probation: a cancellation is decided, approved, and the person
   CHECK(d.run({"verify"}).code == 0);
 }
 
-TEST_CASE("end of probation: an extension moves the probation end only on approval; oath while extended",
+TEST_CASE("end of probation: an extension moves the probation end only on approval — oath while extended",
           "[cli][member][issue8]") {
   Djflow d;
   seed(d);

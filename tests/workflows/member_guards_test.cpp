@@ -35,7 +35,7 @@ TEST_CASE("apply: the applicant must be 18 on the date (D1)", "[workflows][membe
   }
 }
 
-TEST_CASE("a new case accepts only apply; an existing case never apply", "[workflows][member][guards]") {
+TEST_CASE("a new case accepts only apply — an existing case never apply", "[workflows][member][guards]") {
   Harness h;
   CHECK(h.allowed() == std::vector<std::string>{"apply"});
   auto e = h.fails("talk", "2020-03-01");
@@ -422,7 +422,7 @@ TEST_CASE("withdraw: any open state before probation, with a reason", "[workflow
   }
 }
 
-TEST_CASE("inputs: steps without inputs reject any --with key; unknown events are invalid",
+TEST_CASE("inputs: steps without inputs reject any --with key — unknown events are invalid",
           "[workflows][member][guards]") {
   Harness h;
   h.ok("apply", "2020-03-01");

@@ -64,7 +64,7 @@ TEST_CASE("apply: only a non-member without a development case may apply (D1)", 
   }
 }
 
-TEST_CASE("end of probation: full membership on approval; a refusal goes back to probation (D35)",
+TEST_CASE("end of probation: full membership on approval — a refusal goes back to probation (D35)",
           "[workflows][member][issue8]") {
   Harness h;
   to_probation_end(h);
@@ -100,7 +100,7 @@ TEST_CASE("end of probation: an extension takes effect on approval (D34)", "[wor
   }
 }
 
-TEST_CASE("end of probation: a cancellation takes effect on approval; the person is no longer a member",
+TEST_CASE("end of probation: a cancellation takes effect on approval — the person is no longer a member",
           "[workflows][member][issue8]") {
   Harness h;
   to_probation_end(h);
@@ -217,7 +217,7 @@ TEST_CASE("eligible voters are checked against the register on the meeting date"
   }
 }
 
-TEST_CASE("a branch with fewer than 3 full members: warned and flagged; eligible under 3 refused (D29)",
+TEST_CASE("a branch with fewer than 3 full members: warned and flagged — eligible under 3 refused (D29)",
           "[workflows][member][issue8]") {
   Harness h;
   h.to_pre_reviewed_2014();

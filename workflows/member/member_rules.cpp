@@ -244,7 +244,7 @@ std::string rule_version_on(Date d) {
 
 std::string article(std::string_view rule, std::string_view version) {
   // D29 is practice (《发展党员工作手册》), not an article of the 细则.
-  if (rule == "D29") return "发展党员工作实践（《发展党员工作手册》）";
+  if (rule == "D29") return "《发展党员工作手册》";
   const auto* a = find_article(rule);
   if (a == nullptr) return "细则";
   // Where both texts use the same number the citation is the same; otherwise name the 2014 text.
@@ -486,7 +486,7 @@ Verdict check_apply(const Step& s) {
     const bool full = p.status == engine::MemberStatus::Full;
     const std::string since = p.joined ? p.joined->iso() : std::string("?");
     return refusal(s, "D1",
-                   p.name + "已是" + (full ? "正式党员（" + since + "转正或入党）" : "预备党员（预备期自" + since + "起）") +
+                   p.name + "已是" + (full ? "正式党员（党龄自" + since + "起算）" : "预备党员（预备期自" + since + "起）") +
                        "，只有非党员才能申请入党",
                    p.name + " is already a " + (full ? "full member (since " : "probationary member (probation from ") +
                        since + "); only a non-member can apply to join the Party");
