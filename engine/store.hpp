@@ -41,6 +41,14 @@ struct DeadlineFilter {
   std::size_t limit = 0;
 };
 
+// A stored text value that is not valid UTF-8 or holds a NUL byte (written behind djflow's back or
+// by an older version: invariant I13). `row` is the SQLite rowid (the id of tables with one).
+struct InvalidText {
+  std::string table;
+  std::int64_t row = 0;
+  std::string column;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -162,14 +170,22 @@ class Store {
   virtual Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) = 0;
   // The earliest next_attempt_at of a pending delivery of an active channel.
   virtual Result<std::optional<TimePoint>> next_delivery_at() = 0;
-  // Writes status, attempts, next_attempt_at, last_error and delivered_at of d.id.
-  virtual Status update_delivery(const Delivery& d) = 0;
+  // Writes status, attempts, next_attempt_at, last_error and delivered_at of d.id, only if the
+  // row is still as `as_read` (status, attempts, next_attempt_at): Conflict when another command
+  // (`notify remove`, `outbox retry`) changed it since it was read, NotFound when it is gone.
+  virtual Status update_delivery(const Delivery& d, const Delivery& as_read) = 0;
   virtual Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) = 0;
   // Dead deliveries (all, or those with the given ids) back to pending, due at `now`, attempts 0.
   // Returns how many changed.
   virtual Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) = 0;
   // Number of deliveries per status ("pending", "delivered", "dead").
   virtual Result<std::map<std::string, std::int64_t>> delivery_counts() = 0;
+
+  // --- health (verify, serve) -----------------------------------------------------------------
+  // Every stored text value that is not valid UTF-8 text (a full scan: verify only).
+  virtual Result<std::vector<InvalidText>> invalid_text() { return std::vector<InvalidText>{}; }
+  // A cheap check of the database's pages ("ok" when sound; SQLite: PRAGMA quick_check).
+  virtual Result<std::string> quick_check() { return integrity_check(); }
 };
 
 // Rolls back on scope exit unless commit() succeeded. Use one per command.

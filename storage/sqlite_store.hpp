@@ -136,12 +136,16 @@ class SqliteStore final : public engine::Store {
   engine::Result<std::vector<engine::DeliveryRow>> due_deliveries(engine::TimePoint now,
                                                                   std::size_t limit) override;
   engine::Result<std::optional<engine::TimePoint>> next_delivery_at() override;
-  engine::Status update_delivery(const engine::Delivery& d) override;
+  engine::Status update_delivery(const engine::Delivery& d, const engine::Delivery& as_read) override;
   engine::Result<std::vector<engine::DeliveryRow>> list_deliveries(
       const engine::DeliveryFilter& f) override;
   engine::Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids,
                                           engine::TimePoint now) override;
   engine::Result<std::map<std::string, std::int64_t>> delivery_counts() override;
+
+  // --- health (sqlite_store_health.cpp) ----------------------------------------------------------
+  engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
+  engine::Result<std::string> quick_check() override;
 
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).

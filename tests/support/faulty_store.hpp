@@ -121,7 +121,7 @@ class FaultyStore final : public Store {
     return s_.due_deliveries(now, limit);
   }
   Result<std::optional<TimePoint>> next_delivery_at() override { return s_.next_delivery_at(); }
-  Status update_delivery(const Delivery& d) override { return gate() ? s_.update_delivery(d) : fault(); }
+  Status update_delivery(const Delivery& d, const Delivery& r) override { return gate() ? s_.update_delivery(d, r) : fault(); }
   Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) override { return s_.list_deliveries(f); }
   Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) override {
     if (!gate()) return fault();
