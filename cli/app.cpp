@@ -51,7 +51,7 @@ engine::Status check_arguments(int argc, char** argv) {
                       "argument " + n + (is_value ? " (the value of " + prev + ")" : std::string())};
     DJFLOW_TRY(engine::utf8::check_text(argv[i], what));
   }
-  for (const char* var : {"DJFLOW_DB", "DJFLOW_NOW", "USER"}) {
+  for (const char* var : {"DJFLOW_DB", "DJFLOW_NOW"}) {
     DJFLOW_TRY(engine::utf8::check_text(env(var), engine::Text{std::string("环境变量 ") + var,
                                                                std::string("environment variable ") + var}));
   }
@@ -216,6 +216,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return report_error(err, Error::invalid({"--actor 不能为空（记录步骤的人）", "--actor must not be empty (who records the step)"}),
                         cli.lang, cli.json);
   }
+  // The default actor comes from $USER or the password database: text too (I13).
+  if (auto s = engine::utf8::check_text(cli.actor, engine::Text{"记录人（--actor 或 $USER）", "the actor (--actor or $USER)"}, 200); !s)
+    return report_error(err, s.error(), cli.lang, cli.json);
   if (!cli.action) {
     out << app.help();
     return 2;

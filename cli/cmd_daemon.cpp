@@ -58,7 +58,6 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        if (auto s = check_pages(cli); !s) return cli.fail(s.error());  // damaged pages: refuse (exit 4)
         std::shared_ptr<spdlog::logger> log;
         // The log names members and cases: 0600 before spdlog opens it for appending.
         if (!a->log_file.empty())
@@ -68,6 +67,10 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         } catch (const spdlog::spdlog_ex& e) {
           return cli.fail(Error::invalid({std::string("无法打开日志文件：") + e.what(),
                                           std::string("cannot open the log file: ") + e.what()}));
+        }
+        if (auto s = check_pages(cli); !s) {  // damaged pages: refuse (exit 4), and say so in the log
+          log->error("{}", s.error().message.en);
+          return cli.fail(s.error());
         }
         engine::SystemClock real;
         std::unique_ptr<engine::Clock> clock;

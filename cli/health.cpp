@@ -17,8 +17,18 @@ engine::Status check_pages(Cli& cli) {
   auto r = cli.store->quick_check();
   DJFLOW_TRY(r);
   if (r.value() == "ok") return {};
-  return engine::Error::corruption({"数据库页面已损坏（PRAGMA quick_check）：" + r.value(),
-                                    "the database's pages are damaged (PRAGMA quick_check): " + r.value()});
+  // SQLite lists every damaged cell: the first lines say enough (djflow verify shows them all).
+  std::string first;
+  std::size_t lines = 0, at = 0;
+  for (; at < r.value().size() && lines < 5; ++lines) {
+    const auto nl = r.value().find('\n', at);
+    first += (first.empty() ? "" : "; ") + r.value().substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    at = nl == std::string::npos ? r.value().size() : nl + 1;
+  }
+  if (at < r.value().size()) first += "; ...";
+  return engine::Error::corruption({"数据库页面已损坏（PRAGMA quick_check）：" + first + "；请用 djflow verify 查看，并从备份恢复",
+                                    "the database's pages are damaged (PRAGMA quick_check): " + first +
+                                        "; see djflow verify, and restore from a backup"});
 }
 
 }  // namespace djflow::cli

@@ -114,7 +114,8 @@ void append_escaped(std::string& buf, std::string_view s) {
       // Not UTF-8 (stored behind djflow's back): U+FFFD, as dump() with error_handler_t::replace.
       buf.append(s.data() + run, i - run);
       buf += "\xEF\xBF\xBD";
-      run = ++i;
+      i += engine::utf8::invalid_length(s, i);
+      run = i;
       continue;
     }
     if (c >= 0x20 && c != '"' && c != '\\') {

@@ -22,6 +22,24 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+std::size_t invalid_length(std::string_view s, std::size_t i) {
+  // Unicode's "maximal subpart" (§3.9, U+FFFD substitution): the lead byte and as many following
+  // bytes as could still begin a valid sequence. nlohmann::json's error_handler_t::replace does
+  // the same, so the listings' writer and dump() agree byte for byte.
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  unsigned char lo = 0x80, hi = 0xBF;
+  std::size_t need = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) need = 1;
+  else if (b0 >= 0xE0 && b0 <= 0xEF) need = 2, lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
+  else if (b0 >= 0xF0 && b0 <= 0xF4) need = 3, lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
+  std::size_t n = 1;
+  for (; n <= need && i + n < s.size(); ++n) {
+    const auto b = static_cast<unsigned char>(s[i + n]);
+    if (b < (n == 1 ? lo : 0x80) || b > (n == 1 ? hi : 0xBF)) break;
+  }
+  return n;
+}
+
 std::optional<std::size_t> first_invalid(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
@@ -39,7 +57,7 @@ char32_t next(std::string_view s, std::size_t& i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   const std::size_t n = sequence_length(s, i);
   if (n == 0) {
-    ++i;
+    i += invalid_length(s, i);
     return U'\uFFFD';
   }
   char32_t cp = n == 1 ? b0 : n == 2 ? (b0 & 0x1f) : n == 3 ? (b0 & 0x0f) : (b0 & 0x07);
@@ -56,7 +74,7 @@ std::string replace_invalid(std::string_view s) {
     const std::size_t n = sequence_length(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD
-      ++i;
+      i += invalid_length(s, i);
     } else {
       out.append(s, i, n);
       i += n;

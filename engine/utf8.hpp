@@ -22,15 +22,19 @@ inline constexpr std::size_t kMaxTextBytes = 64 * 1024;
 // valid UTF-8. REQUIRES: i < s.size().
 std::size_t sequence_length(std::string_view s, std::size_t i);
 
+// When sequence_length(s, i) == 0: how many bytes one U+FFFD replaces (at least 1; Unicode's
+// maximal subpart, as nlohmann::json's error_handler_t::replace counts them).
+std::size_t invalid_length(std::string_view s, std::size_t i);
+
 // Offset of the first byte that does not start a valid UTF-8 sequence; nullopt when s is valid.
 std::optional<std::size_t> first_invalid(std::string_view s);
 inline bool valid(std::string_view s) { return !first_invalid(s); }
 
-// Decodes the code point at s[i] and advances i; an invalid byte decodes as U+FFFD and advances
-// by one (so a caller walking a string never stalls and never reads past its end).
+// Decodes the code point at s[i] and advances i; bytes that are not UTF-8 decode as one U+FFFD
+// per invalid_length() (so a caller walking a string never stalls and never reads past its end).
 char32_t next(std::string_view s, std::size_t& i);
 
-// s with every invalid byte replaced by U+FFFD (valid UTF-8 comes back unchanged). For output of
+// s with every invalid sequence (see invalid_length) replaced by U+FFFD (valid UTF-8 comes back unchanged). For output of
 // text stored behind djflow's back (the database may hold anything).
 std::string replace_invalid(std::string_view s);
 

@@ -82,7 +82,7 @@ TEST_CASE("a database that already holds invalid bytes still works, and verify n
   REQUIRE(d.run({"--now=2024-01-20", "record", "1", "talk", "--date", "2024-01-20", "--note", "ok"}).code == 0);
   raw_sql(d,
           "UPDATE persons SET name = CAST(X'FFFE' AS TEXT) WHERE id = 2;"
-          "UPDATE events SET note = CAST(X'6261 64C3 28' AS TEXT) WHERE case_id = 1 AND seq = 2;"
+          "UPDATE events SET note = CAST(X'626164C328' AS TEXT) WHERE case_id = 1 AND seq = 2;"
           "UPDATE cases SET title = CAST(X'E4B8' AS TEXT) WHERE id = 1;");
 
   auto show = d.run({"--json", "show", "1"});
@@ -153,7 +153,7 @@ TEST_CASE("a bad setting already stored warns and uses the default; config set f
   CHECK(d.run({"config", "set", "reminder.time", "08:00"}).code == 0);
   auto fixed = d.run({"config", "set", "member.archive_days", "30"});
   CHECK(fixed.code == 0);
-  CHECK(fixed.err.find("reminder.time") == std::string::npos);  // fixed by the previous command
+  CHECK(fixed.err.find("24:61") == std::string::npos);  // fixed by the previous command
 }
 
 TEST_CASE("odd inputs are a clear exit 2", "[cli][input]") {
@@ -179,6 +179,16 @@ TEST_CASE("odd inputs are a clear exit 2", "[cli][input]") {
   CHECK(cal[1]["name"] == "说 \"上班\"");
 
   CHECK(d.run({"notify", "add", "file", ""}).code == 2);
+  CHECK(d.run({"notify", "add", "webhook", "http://127.0.0.1:9/x\r\nX-Injected: yes", "--preset", "generic"}).code == 2);
+  CHECK(d.run({"notify", "add", "webhook", "http://127.0.0.1:70000/x", "--preset", "generic"}).code == 2);
+  CHECK(d.run({"notify", "add", "webhook", "http://169.254.169.254/latest", "--preset", "generic"}).code == 2);
+  CHECK(d.run({"notify", "add", "webhook", "http://169.254.169.254/latest", "--preset", "generic", "--name", "meta",
+               "--allow-private"}).code == 0);
+  REQUIRE(d.run({"notify", "add", "webhook", "https://example.com/hook/Ab3dE?Tok3n#fr4g", "--preset", "generic",
+                 "--name", "robot"}).code == 0);
+  auto channels = d.run({"notify", "list"});
+  CHECK(channels.out.find("https://example.com/hook/***?***#***") != std::string::npos);
+  for (const char* secret : {"Ab3dE", "Tok3n", "fr4g"}) CHECK(channels.out.find(secret) == std::string::npos);
   CHECK(d.run({"notify", "add", "console", "--kind", "nope"}).code == 2);
   CHECK(d.run({"notify", "add", "console", "--kind", "talk"}).code == 0);
   CHECK(d.run({"--now", "2024-01-01T10:00-99:99", "list"}).code == 2);
@@ -213,4 +223,35 @@ TEST_CASE("files djflow creates are 0600 whatever the umask", "[cli][files]") {
   REQUIRE(d.run({"rectify", "export", "--batch", "1", "--csv", "--output", out}).code == 0);
   CHECK(mode(out) == 0600);
   ::umask(old);
+}
+
+TEST_CASE("serve refuses a database whose pages are damaged; verify reports them", "[cli][pages]") {
+  Djflow d;
+  REQUIRE(d.run({"init"}).code == 0);
+  REQUIRE(d.run({"branch", "add", "B01", "--name", "第一党支部"}).code == 0);
+  for (int i = 0; i < 30; ++i)
+    REQUIRE(d.run({"person", "add", "人员" + std::to_string(i), "--branch", "B01", "--born", "2000-01-01"}).code == 0);
+  // Overwrite the cell pointers of the persons table's root page (checkpointed first).
+  const std::string py =
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); "
+      "root=c.execute(\"SELECT rootpage FROM sqlite_master WHERE name='persons'\").fetchone()[0]; "
+      "size=c.execute('PRAGMA page_size').fetchone()[0]; c.close(); "
+      "f=open(sys.argv[1],'r+b'); f.seek((root-1)*size+8); f.write(b'\\xff'*64); f.close()";
+  REQUIRE(Djflow::sh("python3 -c " + shell_quote(py) + " " + shell_quote(d.db())) == 0);
+  // Refuses at once (bounded by timeout(1): a daemon that started would run until killed).
+  // The log file is made 0600 whatever the umask, and the reason is in it.
+  const mode_t old = ::umask(022);
+  const auto log = (d.dir().path() / "serve.log").string();
+  CHECK(Djflow::sh("timeout 20 " + shell_quote(std::getenv("DJFLOW_BIN")) + " --db " + shell_quote(d.db()) +
+                   " serve --log-file " + shell_quote(log) + " 2>/dev/null </dev/null >/dev/null") == 4);
+  ::umask(old);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("quick_check") != std::string::npos);
+  struct stat st {};
+  REQUIRE(::stat(log.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto verify = d.run({"--json", "verify"});
+  CHECK(verify.code == 4);
+  CHECK(verify.json()["integrity"] != "ok");
 }

@@ -23,11 +23,14 @@ TEST_CASE("strict UTF-8: overlongs, surrogates, out-of-range and truncated seque
 TEST_CASE("replace_invalid and next never stall and keep valid text", "[engine][utf8]") {
   CHECK(utf8::replace_invalid("中文") == "中文");
   CHECK(utf8::replace_invalid("a\xff\xfe" "b") == "a\xef\xbf\xbd\xef\xbf\xbd" "b");
-  CHECK(utf8::replace_invalid("\xe4\xb8") == "\xef\xbf\xbd\xef\xbf\xbd");
+  // One U+FFFD per maximal subpart (Unicode §3.9), as nlohmann's replace mode writes them.
+  CHECK(utf8::replace_invalid("\xe4\xb8z") == "\xef\xbf\xbdz");
+  CHECK(utf8::replace_invalid("\xed\xa0\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // ED A0: no prefix
+  CHECK(utf8::replace_invalid("a\xc3\x28") == "a\xef\xbf\xbd(");
   std::size_t i = 0;
   const std::string s = "\xe4\xb8";
   CHECK(utf8::next(s, i) == U'\uFFFD');
-  CHECK(i == 1);
+  CHECK(i == 2);
   i = 0;
   CHECK(utf8::next("中", i) == U'中');
   CHECK(i == 3);
