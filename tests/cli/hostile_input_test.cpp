@@ -109,7 +109,7 @@ TEST_CASE("a database that already holds invalid bytes still works, and verify n
   CHECK(problems.find("column note") != std::string::npos);
 }
 
-TEST_CASE("settings are checked by type and range when set; nothing bad is stored", "[cli][settings]") {
+TEST_CASE("settings are checked by type and range when set, and nothing bad is stored", "[cli][settings]") {
   Djflow d;
   auto init = d.run({"init", "--reminder-time", "24:61"});
   CHECK(init.code == 2);
@@ -139,7 +139,7 @@ TEST_CASE("settings are checked by type and range when set; nothing bad is store
   CHECK(d.run({"config", "set", "reminder.time", "08:30"}).code == 0);
 }
 
-TEST_CASE("a bad setting already stored warns and uses the default; config set fixes it", "[cli][settings]") {
+TEST_CASE("a bad setting already stored warns and uses the default, and config set fixes it", "[cli][settings]") {
   Djflow d;
   seed(d);
   raw_sql(d, "INSERT INTO settings (key, value) VALUES ('reminder.time', '24:61'), ('member.archive_days', '-5'), "
@@ -225,7 +225,7 @@ TEST_CASE("files djflow creates are 0600 whatever the umask", "[cli][files]") {
   ::umask(old);
 }
 
-TEST_CASE("serve refuses a database whose pages are damaged; verify reports them", "[cli][pages]") {
+TEST_CASE("serve refuses a database whose pages are damaged, and verify reports them", "[cli][pages]") {
   Djflow d;
   REQUIRE(d.run({"init"}).code == 0);
   REQUIRE(d.run({"branch", "add", "B01", "--name", "第一党支部"}).code == 0);

@@ -27,7 +27,7 @@ Notification note_for(CaseId id, const std::string& key, const std::string& text
 
 }  // namespace
 
-TEST_CASE("a notification that cannot be rendered is dead-lettered; the others are delivered", "[runtime][failure]") {
+TEST_CASE("a notification that cannot be rendered is dead-lettered, and the others are delivered", "[runtime][failure]") {
   DaemonFixture f;
   const auto file = f.file_channel();
   const CaseId id = f.open_case("2024-01-01");
@@ -103,7 +103,7 @@ TEST_CASE("webhook URLs are parsed strictly", "[runtime][webhook][url]") {
   CHECK(rt::check_webhook_url("http://169.254.169.254/latest/meta-data", true));
 }
 
-TEST_CASE("CR/LF in a URL never reaches the request; Host carries the port", "[runtime][webhook][url]") {
+TEST_CASE("CR/LF in a URL never reaches the request, and Host carries the port", "[runtime][webhook][url]") {
   TestServer server;
   DaemonFixture f;
   f.add_channel(hook(server.url("/hook\r\nX-Injected: yes"), "generic"));  // stored behind the CLI's back
