@@ -3,10 +3,13 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 
+#include "engine/settings.hpp"
 #include "engine/timezone.hpp"
+#include "engine/utf8.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflows/registry.hpp"
 
@@ -35,6 +38,65 @@ Lang locale_lang() {
   return Lang::En;
 }
 
+// Invariant I13: every argument and every environment value djflow reads is text (valid UTF-8,
+// no NUL, at most utf8::kMaxTextBytes), checked once here before CLI11 sees it, so that no
+// command, no --with value, note, name or setting can carry other bytes into the database.
+engine::Status check_arguments(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string prev = i > 1 ? std::string(argv[i - 1]) : std::string();
+    const bool is_value = prev.rfind("-", 0) == 0 && prev != "--json" && std::string_view(argv[i]).rfind("-", 0) != 0 &&
+                          engine::utf8::valid(prev);
+    engine::Text what{"第 " + n + " 个命令行参数" + (is_value ? "（" + prev + " 的值）" : std::string()),
+                      "argument " + n + (is_value ? " (the value of " + prev + ")" : std::string())};
+    DJFLOW_TRY(engine::utf8::check_text(argv[i], what));
+  }
+  for (const char* var : {"DJFLOW_DB", "DJFLOW_NOW"}) {
+    DJFLOW_TRY(engine::utf8::check_text(env(var), engine::Text{std::string("环境变量 ") + var,
+                                                               std::string("environment variable ") + var}));
+  }
+  return {};
+}
+
+// CLI11 2.1 reads integers with strtoll(…, 0): "010" is octal, "0x10" hex, and a number beyond
+// the type's range is silently clamped (case 99999999999999999999 became #9223372036854775807).
+// Every integer option and argument is checked as plain decimal that fits a 64-bit integer
+// first; CLI11 then refuses values that do not fit a narrower type.
+CLI::Validator decimal_integer(bool allow_sign) {
+  return CLI::Validator(
+      [allow_sign](std::string& v) -> std::string {
+        std::string_view t = v;
+        if (allow_sign && !t.empty() && (t.front() == '-' || t.front() == '+')) t.remove_prefix(1);
+        if (t.empty() || t.find_first_not_of("0123456789") != std::string_view::npos)
+          return (allow_sign ? "not a decimal whole number: " : "not a decimal number without sign: ") + v;
+        std::int64_t out = 0;
+        const char* b = v.data() + (v.front() == '+' ? 1 : 0);
+        const auto [p, ec] = std::from_chars(b, v.data() + v.size(), out);
+        if (ec != std::errc{} || p != v.data() + v.size()) return "out of range: " + v;
+        return {};
+      },
+      "");
+}
+
+void check_integer_options(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    const std::string type = opt->get_type_name();
+    if (type == "INT") opt->check(decimal_integer(true));
+    if (type == "UINT") opt->check(decimal_integer(false));
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_integer_options(*sub);
+}
+
+// --json and --lang as given, read before parsing (for reporting an argument CLI11 cannot read).
+void early_output_options(int argc, char** argv, bool& json, Lang& lang) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--json") json = true;
+    if (a == "--lang" && i + 1 < argc) lang = engine::lang_from_locale(argv[i + 1], lang);
+    if (a.rfind("--lang=", 0) == 0) lang = engine::lang_from_locale(a.substr(7), lang);
+  }
+}
+
 }  // namespace
 
 engine::Status Cli::open(bool create) {
@@ -50,6 +112,7 @@ engine::Status Cli::open(bool create) {
   }
   engine = std::make_unique<engine::Engine>(*store, *clock, *workflows);
   DJFLOW_TRY(engine->load());
+  for (const auto& w : engine->setting_warnings()) *err << tr(lang, "警告：", "warning: ") << w.in(lang) << '\n';
   if (!now_text.empty()) {
     // --now is read in the organisation's zone, which the database knows: parse it after load().
     auto t = engine::parse_instant(now_text, engine->zone());
@@ -90,13 +153,20 @@ engine::Result<engine::Inputs> Cli::with_args(const std::vector<std::string>& pa
   return in;
 }
 
-void Cli::print_json(const Json& j) const { *out << j.dump(2) << '\n'; }
+// Text stored behind djflow's back may be invalid UTF-8: shown as U+FFFD, never an abort (I13).
+void Cli::print_json(const Json& j) const { *out << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n'; }
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Cli cli;
   cli.out = &out;
   cli.err = &err;
   cli.lang = locale_lang();
+  {
+    bool json = false;
+    Lang lang = cli.lang;
+    early_output_options(argc, argv, json, lang);
+    if (auto s = check_arguments(argc, argv); !s) return report_error(err, s.error(), lang, json);
+  }
 
   CLI::App app{"djflow: statutory workflows and reminders for grassroots Party organisations\n"
                "(发展党员、换届选举、整改台账的流程、期限与提醒)",
@@ -122,6 +192,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_election_commands(app, cli);
   register_daemon_commands(app, cli);
   register_notify_commands(app, cli);
+  check_integer_options(app);
 
   try {
     app.parse(argc, argv);
@@ -141,6 +212,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                         cli.lang, cli.json);
   }
   if (!cli.lang_text.empty()) cli.lang = engine::lang_from_locale(cli.lang_text);
+  if (cli.actor.find_first_not_of(" \t") == std::string::npos) {
+    return report_error(err, Error::invalid({"--actor 不能为空（记录步骤的人）", "--actor must not be empty (who records the step)"}),
+                        cli.lang, cli.json);
+  }
+  // The default actor comes from $USER or the password database: text too (I13).
+  if (auto s = engine::utf8::check_text(cli.actor, engine::Text{"记录人（--actor 或 $USER）", "the actor (--actor or $USER)"}, 200); !s)
+    return report_error(err, s.error(), cli.lang, cli.json);
   if (!cli.action) {
     out << app.help();
     return 2;

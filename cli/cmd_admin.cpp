@@ -1,10 +1,12 @@
 // Set-up commands: init, branch, person, config, calendar.
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "cli/app.hpp"
 #include "cli/org_status.hpp"
+#include "engine/settings.hpp"
 
 namespace djflow::cli {
 
@@ -51,6 +53,11 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     cmd->add_option("--reminder-time", *rt, "local time reminders fall due, HH:MM (default 09:00)");
     cmd->callback([&cli, tz, rt] {
       cli.action = [&cli, tz, rt]() -> int {
+        // Checked before the database is created or touched: a bad value stores nothing.
+        if (!tz->empty())
+          if (auto s = engine::validate_setting(engine::kSettingTimeZone, *tz); !s) return cli.fail(s.error());
+        if (!rt->empty())
+          if (auto s = engine::validate_setting(engine::kSettingReminderTime, *rt); !s) return cli.fail(s.error());
         if (auto s = cli.open(true); !s) return cli.fail(s.error());
         auto& store = *cli.store;
         engine::WriteTransaction tx(store);
@@ -265,6 +272,8 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     set->add_option("value", kv->second, "new value")->required();
     set->callback([&cli, kv] {
       cli.action = [&cli, kv]() -> int {
+        // Type and range first (engine/settings.hpp): a bad value or an unknown key stores nothing.
+        if (auto s = engine::validate_setting(kv->first, kv->second); !s) return cli.fail(s.error());
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         engine::WriteTransaction tx(*cli.store);
         if (auto s = tx.begin(); !s) return cli.fail(s.error());
@@ -312,7 +321,10 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     import->callback([&cli, file] {
       cli.action = [&cli, file]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        std::ifstream in(*file);
+        std::error_code ec;
+        if (std::filesystem::is_directory(*file, ec))
+          return cli.fail(Error::invalid({"日历文件是一个目录：" + *file, "the calendar file is a directory: " + *file}));
+        std::ifstream in(*file, std::ios::binary);
         if (!in)
           return cli.fail(Error::not_found({"无法读取文件：" + *file, "cannot read " + *file}));
         std::stringstream ss;

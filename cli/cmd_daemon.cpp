@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/app.hpp"
+#include "cli/health.hpp"
+#include "cli/private_file.hpp"
 #include "engine/runtime/daemon.hpp"
 #include "engine/runtime/lease.hpp"
 
@@ -57,11 +59,18 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         std::shared_ptr<spdlog::logger> log;
+        // The log names members and cases: 0600 before spdlog opens it for appending.
+        if (!a->log_file.empty())
+          if (auto s = make_private_file(a->log_file); !s) return cli.fail(s.error());
         try {
           log = make_logger(a->log_file, a->verbose);
         } catch (const spdlog::spdlog_ex& e) {
           return cli.fail(Error::invalid({std::string("无法打开日志文件：") + e.what(),
                                           std::string("cannot open the log file: ") + e.what()}));
+        }
+        if (auto s = check_pages(cli); !s) {  // damaged pages: refuse (exit 4), and say so in the log
+          log->error("{}", s.error().message.en);
+          return cli.fail(s.error());
         }
         engine::SystemClock real;
         std::unique_ptr<engine::Clock> clock;

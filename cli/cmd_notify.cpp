@@ -55,6 +55,7 @@ struct AddArgs {
   std::string name, branch, digest, lang = "zh", preset, secret, secret_env, target;
   std::vector<std::string> workflows, kinds, command;
   int rate = -1, max_attempts = 8, timeout = 10;
+  bool allow_private = false;
 };
 
 void add_common(CLI::App* cmd, AddArgs& a) {
@@ -89,14 +90,27 @@ int add_channel(Cli& cli, const std::string& type, AddArgs& a) {
   for (const auto& w : c.workflows) {
     if (!cli.workflows->find(w)) return cli.fail(Error::invalid({"未知流程：" + w, "unknown workflow " + w}));
   }
+  for (const auto& k : c.kinds) {
+    // A deadline kind some workflow knows (its label is not the bare id), else the channel would
+    // silently never receive anything.
+    const auto all = cli.workflows->all();
+    const bool known = std::any_of(all.begin(), all.end(), [&](const engine::Workflow* w) {
+      return w->deadline_label(k).zh != k;
+    });
+    if (!known)
+      return cli.fail(Error::invalid({"--kind 未知的期限类型：" + k, "--kind: unknown deadline kind " + k}));
+  }
   if (type == "file") {
+    if (c.target.empty())
+      return cli.fail(Error::invalid({"文件渠道的路径不能为空", "the file channel's path must not be empty"}));
     std::error_code ec;
     c.target = std::filesystem::absolute(c.target, ec).string();
   } else if (type == "command") {
     c.target = a.command.front();
     c.args.assign(a.command.begin() + 1, a.command.end());
   } else if (type == "webhook") {
-    if (auto u = rt::parse_url(c.target); !u) return cli.fail(u.error());
+    if (auto u = rt::check_webhook_url(c.target, a.allow_private); !u) return cli.fail(u.error());
+    if (a.allow_private) c.args = {"allow-private"};  // read by rt::allows_private
     c.preset = a.preset;
     c.secret = a.secret;
     if (!a.secret_env.empty()) {
@@ -181,6 +195,8 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
         ->check(CLI::IsMember({"wecom", "dingtalk", "feishu", "generic"}));
     wc->add_option("--secret", hook->secret, "signing secret (dingtalk/feishu signed mode)");
     wc->add_option("--secret-env", hook->secret_env, "read the signing secret from this environment variable");
+    wc->add_flag("--allow-private", hook->allow_private,
+                 "allow a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)");
     add_common(wc, *hook);
     wc->callback([&cli, hook] { cli.action = [&cli, hook] { return add_channel(cli, "webhook", *hook); }; });
   }
@@ -263,7 +279,11 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
         m.channel = c->name;
         m.at = cli.clock->now();
         auto s = rt::deliver_now(*c, m, real, *cli.out, *ca);
-        if (!s) return cli.fail(s.error());
+        if (!s) {
+          engine::Error e = s.error();  // a server may echo the URL or the key: never shown
+          e.message = {rt::redact_secrets(e.message.zh, *c), rt::redact_secrets(e.message.en, *c)};
+          return cli.fail(e);
+        }
         if (cli.json) cli.print_json({{"delivered", true}, {"channel", c->name}, {"key", n.key}});
         else *cli.out << tr(cli.lang, "测试消息已送达 ", "test message delivered to ") << c->name << "\n";
         return 0;
@@ -318,6 +338,13 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
       f.limit = a->limit;
       auto rows = cli.store->list_deliveries(f);
       if (!rows) return cli.fail(rows.error());
+      // Errors written by older versions may hold a channel's secrets: redacted here as well.
+      auto channels = cli.store->list_channels(true);
+      if (!channels) return cli.fail(channels.error());
+      for (auto& r : rows.value()) {
+        for (const auto& c : channels.value())
+          if (c.id == r.d.channel_id) r.d.last_error = rt::redact_secrets(r.d.last_error, c);
+      }
       const Lang l = cli.lang;
       const auto& z = cli.engine->zone();
       if (cli.json) {

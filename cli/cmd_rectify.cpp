@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "cli/app.hpp"
+#include "cli/private_file.hpp"
+#include "engine/utf8.hpp"
 #include "workflows/rectify/rectify_catalog.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
 
@@ -21,8 +23,7 @@ namespace {
 std::string short_form(const std::string& s, std::size_t n) {
   std::size_t i = 0, count = 0;
   while (i < s.size() && count < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    engine::utf8::next(s, i);  // never past the end, even on bytes that are not UTF-8
     ++count;
   }
   if (i >= s.size()) return s;
@@ -434,11 +435,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
         line(ledger_columns());
         for (const auto& row : table) line(row);
         if (!a->output.empty()) {
-          std::ofstream file(a->output, std::ios::binary | std::ios::trunc);
-          file << csv.str();
-          file.close();
-          if (!file)
-            return cli.fail(Error::invalid({"无法写入文件：" + a->output, "cannot write " + a->output}));
+          if (auto s = write_private_file(a->output, csv.str()); !s) return cli.fail(s.error());  // 0600
           if (cli.json) cli.print_json({{"file", a->output}, {"batch", a->batch}, {"rows", table.size()}});
           else *cli.out << tr(cli.lang, "已导出 ", "exported ") << table.size() << tr(cli.lang, " 项到 ", " items to ") << a->output << "\n";
           return 0;

@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "cli/app.hpp"
+#include "cli/health.hpp"
 
 namespace djflow::cli {
 
@@ -129,7 +130,11 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto r = cli.engine->verify();
         if (!r) return cli.fail(r.error());
-        const auto& rep = r.value();
+        auto& rep = r.value();
+        // Stored text that is not valid UTF-8 (I13; cli/health.hpp).
+        auto bad_text = invalid_text_problems(cli);
+        if (!bad_text) return cli.fail(bad_text.error());
+        rep.problems.insert(rep.problems.end(), bad_text.value().begin(), bad_text.value().end());
         if (cli.json) {
           cli.print_json({{"ok", rep.ok()}, {"cases", rep.cases}, {"events", rep.events},
                           {"integrity", rep.integrity}, {"problems", rep.problems}});

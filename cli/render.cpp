@@ -3,20 +3,11 @@
 #include <algorithm>
 #include <charconv>
 
+#include "engine/utf8.hpp"
+
 namespace djflow::cli {
 
 namespace {
-
-// Decodes one UTF-8 code point at s[i], advancing i. Invalid bytes count as one column each.
-char32_t next_code_point(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  int len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xe ? 3 : (b0 >> 3) == 0x1e ? 4 : 1;
-  if (i + static_cast<std::size_t>(len) > s.size()) len = 1;
-  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1f) : len == 3 ? (b0 & 0x0f) : (b0 & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-  i += static_cast<std::size_t>(len);
-  return cp;
-}
 
 bool is_wide(char32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
@@ -42,7 +33,7 @@ std::size_t display_width(std::string_view s) {
       ++i;
       continue;
     }
-    const char32_t c = next_code_point(s, i);
+    const char32_t c = engine::utf8::next(s, i);  // an invalid byte: U+FFFD, one column
     w += is_zero_width(c) ? 0 : is_wide(c) ? 2 : 1;
   }
   return w;
@@ -109,36 +100,22 @@ void Table::print(std::ostream& out, const std::string& indent) const {
 
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i] (as nlohmann's decoder accepts it), 0 when invalid.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    if (i + k >= s.size()) return false;
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    return b >= lo && b <= hi;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
 void append_escaped(std::string& buf, std::string_view s) {
   buf += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied as they are
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      std::size_t n = utf8_sequence(s, i);
-      if (n == 0) {
-        (void)Json(std::string(s)).dump();  // throws type_error 316, as dump() would
-        n = 1;                              // (never reached: both decoders are strict UTF-8)
+      const std::size_t n = engine::utf8::sequence_length(s, i);
+      if (n > 0) {
+        i += n;
+        continue;
       }
-      i += n;
+      // Not UTF-8 (stored behind djflow's back): U+FFFD, as dump() with error_handler_t::replace.
+      buf.append(s.data() + run, i - run);
+      buf += "\xEF\xBF\xBD";
+      i += engine::utf8::invalid_length(s, i);
+      run = i;
       continue;
     }
     if (c >= 0x20 && c != '"' && c != '\\') {
@@ -252,7 +229,7 @@ int report_error(std::ostream& err, const engine::Error& e, Lang lang, bool json
     if (!e.rule.empty()) j["rule"] = e.rule;
     if (!e.article.empty()) j["article"] = e.article;
     if (e.possible_from) j["possible_from"] = e.possible_from->iso();
-    err << Json{{"error", j}}.dump() << '\n';
+    err << Json{{"error", j}}.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
   } else {
     err << (lang == Lang::Zh ? "错误：" : "error: ") << e.message.in(lang) << '\n';
   }

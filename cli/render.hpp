@@ -61,7 +61,8 @@ class Table {
 // nlohmann::json's dump(2) would, followed by a newline, without building a document: objects are
 // formatted into a buffer that is written to `out` in large blocks. Keys are written as given (in
 // call order) and must be plain ASCII. Strings are escaped as dump() escapes them (", \, control
-// characters; UTF-8 as is); invalid UTF-8 throws nlohmann's type_error 316, as dump() does.
+// characters; UTF-8 as is); bytes that are not UTF-8 become U+FFFD, as dump() with
+// error_handler_t::replace writes them (the database may hold anything: invariant I13).
 // Not thread-safe; one writer per stream at a time.
 class JsonArrayWriter {
  public:

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/history_hash.hpp"
+#include "engine/settings.hpp"
 
 namespace djflow::engine {
 
@@ -58,20 +59,22 @@ Engine::Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflo
 Status Engine::load() {
   auto settings = store_.all_settings();
   DJFLOW_TRY(settings);
-  config_ = Config(settings.value());
+  // A stored value that does not fit its setting is ignored with a warning (the default applies),
+  // so that a bad value never locks the user out of `config set` (engine/settings.hpp).
+  auto checked = check_stored_settings(settings.value());
+  setting_warnings_ = std::move(checked.warnings);
+  config_ = Config(std::move(checked.usable));
+  zone_ = TimeZone::locate(kDefaultTimeZone).value();
   if (auto tz = config_.get(kSettingTimeZone)) {
     auto z = TimeZone::locate(*tz);
     DJFLOW_TRY(z);
     zone_ = z.value();
   }
-  if (auto t = config_.get(kSettingReminderTime)) {
-    int h = -1, m = -1;
-    if (std::sscanf(t->c_str(), "%d:%d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59) {
-      return Error::invalid({"设置 reminder.time 应为 HH:MM：" + *t,
-                             "setting reminder.time must be HH:MM, got " + *t});
-    }
-    reminder_hour_ = h;
-    reminder_minute_ = m;
+  reminder_hour_ = 9;
+  reminder_minute_ = 0;
+  if (auto t = config_.get(kSettingReminderTime)) {  // validated: HH:MM
+    reminder_hour_ = std::stoi(t->substr(0, 2));
+    reminder_minute_ = std::stoi(t->substr(3, 2));
   }
   auto rows = store_.holidays();
   DJFLOW_TRY(rows);

@@ -68,6 +68,9 @@ class Engine {
   // Reads settings (time zone, reminder time, workflow config) and the calendar from the store.
   // Call once after the database exists, and again after changing them.
   Status load();
+  // Stored settings load() ignored (unknown keys, bad values: the defaults apply), for the CLI to
+  // show as warnings.
+  const std::vector<Text>& setting_warnings() const { return setting_warnings_; }
 
   const Clock& clock() const { return clock_; }
   const TimeZone& zone() const { return zone_; }
@@ -130,6 +133,7 @@ class Engine {
   Config config_;
   int reminder_hour_ = 9;
   int reminder_minute_ = 0;
+  std::vector<Text> setting_warnings_;
 };
 
 }  // namespace djflow::engine

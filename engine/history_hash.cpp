@@ -4,7 +4,53 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/utf8.hpp"
+
 namespace djflow::engine {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// A string's place in the canonical form. Valid UTF-8 is the JSON string itself, exactly as it
+// always was (so every hash in an existing database stays the same). A byte string that is not
+// valid UTF-8 (only a database written behind djflow's back holds one) becomes an object
+// {"invalid_utf8_hex": "<every byte in hex>"}: no valid string dumps as an object, and the hex
+// keeps every byte, so "\xff" and "\xfe" hash differently.
+Json canonical_string(const std::string& s) {
+  if (utf8::valid(s)) return s;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(s.size() * 2);
+  for (unsigned char c : s) {
+    hex += kHex[c >> 4];
+    hex += kHex[c & 0xF];
+  }
+  return Json{{"invalid_utf8_hex", hex}};
+}
+
+// The inputs map: an object as always when every key is valid UTF-8; otherwise an array of
+// [key, value] pairs (an array is never what valid inputs dump as).
+Json canonical_inputs(const Inputs& in) {
+  bool keys_valid = true;
+  for (const auto& kv : in) keys_valid = keys_valid && utf8::valid(kv.first);
+  if (keys_valid) {
+    Json j = Json::object();
+    for (const auto& [k, v] : in) j[k] = canonical_string(v);
+    return j;
+  }
+  Json a = Json::array();
+  for (const auto& [k, v] : in) a.push_back(Json::array({canonical_string(k), canonical_string(v)}));
+  return a;
+}
+
+Json canonical_list(const std::vector<std::string>& v) {
+  Json a = Json::array();
+  for (const auto& s : v) a.push_back(canonical_string(s));
+  return a;
+}
+
+}  // namespace
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -22,22 +68,23 @@ std::string sha256_hex(std::string_view data) {
 
 std::string canonical_event(const EventRecord& e) {
   // nlohmann::json objects are std::map-backed: keys come out sorted, so dump() is canonical.
-  nlohmann::json j = {
+  // Every string goes through canonical_string, so dump() below never meets invalid UTF-8.
+  Json j = {
       {"case", e.case_id},
       {"seq", e.seq},
-      {"event", e.event},
+      {"event", canonical_string(e.event)},
       {"date", e.date.iso()},
       {"recorded_at", e.recorded_at.time_since_epoch().count()},
-      {"actor", e.actor},
-      {"inputs", e.inputs},
-      {"note", e.note},
-      {"ref", e.ref},
-      {"rule_version", e.rule_version},
-      {"from", e.from_state},
-      {"to", e.to_state},
-      {"flags", e.flags},
+      {"actor", canonical_string(e.actor)},
+      {"inputs", canonical_inputs(e.inputs)},
+      {"note", canonical_string(e.note)},
+      {"ref", canonical_string(e.ref)},
+      {"rule_version", canonical_string(e.rule_version)},
+      {"from", canonical_string(e.from_state)},
+      {"to", canonical_string(e.to_state)},
+      {"flags", canonical_list(e.flags)},
   };
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j.dump();
 }
 
 std::string event_hash(const EventRecord& e) {

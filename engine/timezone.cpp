@@ -66,6 +66,7 @@ std::optional<TimePoint> parse_instant(const std::string& text, const TimeZone& 
     const std::string digits = off.substr(1);
     const int oh = std::stoi(digits.substr(0, 2));
     const int om = std::stoi(digits.substr(digits.size() - 2));
+    if (oh > 14 || om > 59) return std::nullopt;  // UTC offsets run from -12:00 to +14:00
     offset = sign * (oh * 3600 + om * 60);
   }
   return TimePoint{d->sys_days().time_since_epoch() + hours{h} + minutes{mi} + seconds{s} -

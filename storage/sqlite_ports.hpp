@@ -147,7 +147,7 @@ class SqliteDelivery : public virtual engine::DeliveryStore,
   engine::Result<std::vector<engine::DeliveryRow>> due_deliveries(engine::TimePoint now,
                                                                   std::size_t limit) override;
   engine::Result<std::optional<engine::TimePoint>> next_delivery_at() override;
-  engine::Status update_delivery(const engine::Delivery& d) override;
+  engine::Status update_delivery(const engine::Delivery& d, const engine::Delivery& as_read) override;
   engine::Result<std::vector<engine::DeliveryRow>> list_deliveries(
       const engine::DeliveryFilter& f) override;
   engine::Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids,
@@ -166,7 +166,8 @@ class SqliteLease : public virtual engine::LeaseStore,
   engine::Status release_lease(const std::string& owner) override;
 };
 
-// sqlite_store_schedule.cpp (integrity) and sqlite_store_daemon.cpp (change token)
+// sqlite_store_schedule.cpp (integrity), sqlite_store_daemon.cpp (change token) and
+// sqlite_store_health.cpp (quick check, invalid text)
 class SqliteHealth : public virtual engine::HealthStore,
                      protected virtual detail::SqliteConnection {
  public:
@@ -174,6 +175,9 @@ class SqliteHealth : public virtual engine::HealthStore,
   engine::Result<std::vector<std::string>> integrity_problems() override;
   // PRAGMA data_version: changes when another connection commits.
   engine::Result<std::int64_t> change_token() override;
+  // sqlite_store_health.cpp: PRAGMA quick_check, and the scan for invalid stored text.
+  engine::Result<std::vector<std::string>> quick_problems() override;
+  engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
 };
 
 }  // namespace djflow::storage

@@ -105,14 +105,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   // The store owns the handle from here on, so that every error path closes it.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + path);
-  if (!memory && !existed) {
-    // Belt and braces: the umask already gave 0600, but a file must never be readable by
-    // others even if SQLite's default mode changes.
-    std::filesystem::permissions(path,
-                                 std::filesystem::perms::owner_read |
-                                     std::filesystem::perms::owner_write,
-                                 std::filesystem::perm_options::replace, ec);
-    if (ec) return Error::storage("chmod 0600 " + path + ": " + ec.message());
+  if (!memory && (!existed || mode == OpenMode::Create)) {
+    // Belt and braces: the umask already gave a new file 0600, but a file must never be
+    // readable by others even if SQLite's default mode changes. `init` also narrows a file that
+    // existed (e.g. an empty 0644 file made by `touch`) and its -wal and -shm: SQLite gives
+    // those the database file's mode.
+    for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
+      if (p != path && !std::filesystem::exists(p, ec)) continue;
+      std::filesystem::permissions(p,
+                                   std::filesystem::perms::owner_read |
+                                       std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace, ec);
+      if (ec) return Error::storage("chmod 0600 " + p + ": " + ec.message());
+    }
   }
   DJFLOW_TRY(store->set_up(mode, memory));
   return store;

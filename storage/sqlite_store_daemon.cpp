@@ -326,10 +326,12 @@ Result<std::optional<TimePoint>> SqliteDelivery::next_delivery_at() {
   return std::optional<TimePoint>(from_unix(s.int64(0)));
 }
 
-Status SqliteDelivery::update_delivery(const Delivery& d) {
+Status SqliteDelivery::update_delivery(const Delivery& d, const Delivery& as_read) {
+  // Conditional: the daemon reads a row, sends (seconds, over the network), then writes the
+  // outcome; a `notify remove` or `outbox retry` committed in between must not be overwritten.
   static const std::string sql =
       "UPDATE deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, "
-      "delivered_at = ?6 WHERE id = ?1";
+      "delivered_at = ?6 WHERE id = ?1 AND status = ?7 AND attempts = ?8 AND next_attempt_at = ?9";
   DJFLOW_STATEMENT(s, sql);
   s.bind(1, d.id);
   s.bind(2, std::string_view(engine::to_string(d.status)));
@@ -341,12 +343,20 @@ Status SqliteDelivery::update_delivery(const Delivery& d) {
   } else {
     s.bind_null(6);
   }
+  s.bind(7, std::string_view(engine::to_string(as_read.status)));
+  s.bind(8, as_read.attempts);
+  s.bind(9, to_unix(as_read.next_attempt_at));
   DJFLOW_TRY(run(db_, s, "update_delivery"));
-  if (sqlite3_changes(db_) != 1) {
+  if (sqlite3_changes(db_) == 1) return {};
+  static const std::string exists_sql = "SELECT 1 FROM deliveries WHERE id = ?1";
+  DJFLOW_STATEMENT(e, exists_sql);
+  e.bind(1, d.id);
+  if (e.step() != SQLITE_ROW) {
     return Error::not_found(Text{"投递 " + std::to_string(d.id) + " 不存在",
                                  "no delivery " + std::to_string(d.id)});
   }
-  return {};
+  return Error::conflict(Text{"投递 " + std::to_string(d.id) + " 在读取后已被修改",
+                              "delivery " + std::to_string(d.id) + " changed since it was read"});
 }
 
 Result<std::vector<DeliveryRow>> SqliteDelivery::list_deliveries(const engine::DeliveryFilter& f) {

@@ -38,8 +38,10 @@ class DeliveryStore {
   virtual Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) = 0;
   // The earliest next_attempt_at of a pending delivery of an active channel.
   virtual Result<std::optional<TimePoint>> next_delivery_at() = 0;
-  // Writes status, attempts, next_attempt_at, last_error and delivered_at of d.id.
-  virtual Status update_delivery(const Delivery& d) = 0;
+  // Writes status, attempts, next_attempt_at, last_error and delivered_at of d.id, only if the
+  // row is still as `as_read` (status, attempts, next_attempt_at): Conflict when another command
+  // (`notify remove`, `outbox retry`) changed it since it was read, NotFound when it is gone.
+  virtual Status update_delivery(const Delivery& d, const Delivery& as_read) = 0;
   virtual Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) = 0;
   // Dead deliveries (all, or those with the given ids) back to pending, due at `now`, attempts 0.
   // Returns how many changed.

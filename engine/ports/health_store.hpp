@@ -10,6 +10,14 @@
 
 namespace djflow::engine {
 
+// A stored text value that is not valid UTF-8 or holds a NUL byte (written behind djflow's back or
+// by an older version: invariant I13). `row` is the row's id (SQLite: its rowid).
+struct InvalidText {
+  std::string table;
+  std::int64_t row = 0;
+  std::string column;
+};
+
 class HealthStore {
  public:
   virtual ~HealthStore() = default;
@@ -17,6 +25,11 @@ class HealthStore {
   // The backend's own consistency check, as a list of problems in its own words; empty when
   // sound (SQLite: PRAGMA integrity_check).
   virtual Result<std::vector<std::string>> integrity_problems() = 0;
+  // A cheaper check of the stored pages, for start-up (`serve`); empty when sound (SQLite:
+  // PRAGMA quick_check).
+  virtual Result<std::vector<std::string>> quick_problems() = 0;
+  // Every stored text value that is not valid UTF-8 text (a full scan: verify only).
+  virtual Result<std::vector<InvalidText>> invalid_text() = 0;
 
   // A token that changes when another process (or connection) has committed since the last call
   // could have seen it; cheap enough to poll every second. A daemon compares it with the last

@@ -15,6 +15,7 @@
 
 #include "engine/runtime/lease.hpp"
 #include "engine/runtime/sender.hpp"
+#include "engine/utf8.hpp"
 
 namespace djflow::engine::runtime {
 
@@ -63,6 +64,7 @@ struct Daemon::Impl {
   asio::steady_timer sched_timer{ioc};
   asio::steady_timer disp_timer{ioc};
   std::optional<asio::signal_set> signals;
+  std::optional<asio::steady_timer> force_timer;  // armed when a loop threw
 
   std::string owner;
   Lease lease;
@@ -101,6 +103,17 @@ struct Daemon::Impl {
     disp_timer.cancel();
   }
 
+  // The io_context stops after `grace` unless both loops have finished by then.
+  void force_stop_after(std::chrono::milliseconds grace) {
+    if (force_timer) return;
+    force_timer.emplace(ioc, grace);
+    force_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || done) return;
+      log->error("the loops did not finish within the grace period: stopping now");
+      ioc.stop();
+    });
+  }
+
   void loop_exited() {
     if (--loops > 0) return;
     if (holds_lease) {
@@ -111,6 +124,7 @@ struct Daemon::Impl {
       boost::system::error_code ec;
       signals->cancel(ec);
     }
+    if (force_timer) force_timer->cancel();
     done = true;
     log->info("stopped: {} fired, {} delivered, {} failed attempts, {} dead", stats.fired, stats.delivered,
               stats.failed, stats.dead);
@@ -203,7 +217,6 @@ struct Daemon::Impl {
       sched_timer.expires_after(wait);
       co_await sched_timer.async_wait(tuple_awaitable);
     }
-    loop_exited();
   }
 
   // --- dispatcher --------------------------------------------------------------------------------
@@ -219,8 +232,56 @@ struct Daemon::Impl {
     return false;
   }
 
+  // Writes each row's outcome (set by `update` on a copy of the row as read) in one transaction.
+  // The update is conditional: a row that changed meanwhile (`notify remove`, `outbox retry`) is
+  // left as the other command wrote it.
+  template <class Update>
+  Status record_outcomes(const std::vector<DeliveryRow>& rows, Update&& update) {
+    WriteTransaction tx(store);
+    DJFLOW_TRY(tx.begin());
+    for (const auto& r : rows) {
+      Delivery d = r.d;
+      update(d);
+      if (auto s = store.update_delivery(d, r.d); !s) {
+        if (s.error().code != ErrorCode::Conflict) return s;
+        log->info("delivery {} changed while it was being sent: its new state is kept", r.d.id);
+      }
+    }
+    return tx.commit();
+  }
+
+  // Dead-letters the rows whose notification cannot be rendered (text that is not UTF-8, stored
+  // behind djflow's back), so that they never stop delivery for the others; returns the rest.
+  std::vector<DeliveryRow> drop_unrenderable(const Channel& c, std::vector<DeliveryRow> rows) {
+    std::vector<DeliveryRow> ok, bad;
+    for (auto& r : rows) {
+      const Notification& n = r.n;
+      const bool renders = utf8::valid(n.key) && utf8::valid(n.kind) && utf8::valid(n.workflow) &&
+                           utf8::valid(n.branch) && utf8::valid(n.text.zh) && utf8::valid(n.text.en);
+      (renders ? ok : bad).push_back(std::move(r));
+    }
+    if (bad.empty()) return ok;
+    const std::string reason = "cannot render: the notification's text is not valid UTF-8";
+    const Status s = record_outcomes(bad, [&](Delivery& d) {
+      d.attempts += 1;
+      d.status = DeliveryStatus::Dead;
+      d.last_error = reason;
+    });
+    if (!s) {
+      log->error("could not dead-letter {} unrenderable deliveries on channel={}: {}", bad.size(), c.name,
+                 s.error().message.en);
+      return ok;  // they stay pending and are tried (and dropped) again on the next pass
+    }
+    stats.dead += bad.size();
+    for (const auto& r : bad)
+      log->error("delivery dead channel={} notification={} delivery={}: {}", c.name, r.n.id, r.d.id, reason);
+    return ok;
+  }
+
   awaitable<void> deliver(const Channel& c, std::vector<DeliveryRow> rows,
                           const std::map<std::string, std::string>& branch_names) {
+    rows = drop_unrenderable(c, std::move(rows));
+    if (rows.empty()) co_return;
     const TimePoint now = clock.now();
     std::vector<Message> batch;
     if (!c.digest.empty()) {
@@ -249,34 +310,40 @@ struct Daemon::Impl {
     for (const auto& r : rows) keys += (keys.empty() ? "" : ",") + r.n.key;
     if (rows.size() > 3) keys = rows.front().n.key + ",... (" + std::to_string(rows.size()) + " keys)";
     SendContext ctx{&ssl, opt.console, &real};
-    const Status st = co_await send_messages(ctx, c, std::move(batch));
+    // A message that cannot be rendered or sent (an exception, not a refusal by the receiver) is
+    // dead-lettered at once with the reason: retrying would fail the same way (docs/daemon.md).
+    Status st;
+    bool permanent = false;
+    try {
+      st = co_await send_messages(ctx, c, std::move(batch));
+    } catch (const std::exception& e) {
+      st = Error::storage(std::string("cannot render or send: ") + e.what());
+      permanent = true;
+    }
+    // The reason is stored and logged: never with the channel's secrets (a server may echo them).
+    const std::string reason = st.ok() ? std::string() : redact_secrets(st.error().message.en, c);
     if (c.rate_per_minute > 0) sent[c.id].push_back(real.now());
     const TimePoint after = clock.now();
 
-    WriteTransaction tx(store);
-    Status rs = tx.begin();
     int went_dead = 0;
     std::chrono::seconds delay{0};
-    for (std::size_t i = 0; rs.ok() && i < rows.size(); ++i) {
-      Delivery d = rows[i].d;
+    if (!st.ok() && !permanent) delay = backoff_delay(opt.backoff, attempt, opt.random());
+    const Status rs = record_outcomes(rows, [&](Delivery& d) {
       d.attempts += 1;
       if (st.ok()) {
         d.status = DeliveryStatus::Delivered;
         d.delivered_at = after;
         d.last_error.clear();
       } else {
-        d.last_error = st.error().message.en;
-        if (d.attempts >= c.max_attempts) {
+        d.last_error = reason;
+        if (permanent || d.attempts >= c.max_attempts) {
           d.status = DeliveryStatus::Dead;
           ++went_dead;
         } else {
-          if (i == 0) delay = backoff_delay(opt.backoff, d.attempts, opt.random());
           d.next_attempt_at = after + delay;
         }
       }
-      rs = store.update_delivery(d);
-    }
-    if (rs.ok()) rs = tx.commit();
+    });
     if (!rs) {
       // Sent but not recorded: it will be sent again (at least once; receivers drop it by key).
       log->error("delivery outcome not recorded channel={} keys={}: {}", c.name, keys, rs.error().message.en);
@@ -289,11 +356,10 @@ struct Daemon::Impl {
       stats.failed += 1;
       stats.dead += static_cast<std::size_t>(went_dead);
       if (went_dead > 0) {
-        log->error("delivery dead channel={} keys={} attempt={}/{}: {}", c.name, keys, attempt, c.max_attempts,
-                   st.error().message.en);
+        log->error("delivery dead channel={} keys={} attempt={}/{}: {}", c.name, keys, attempt, c.max_attempts, reason);
       } else {
         log->warn("delivery failed channel={} keys={} attempt={}/{} retry_in={}s: {}", c.name, keys, attempt,
-                  c.max_attempts, delay.count(), st.error().message.en);
+                  c.max_attempts, delay.count(), reason);
       }
     }
   }
@@ -365,7 +431,6 @@ struct Daemon::Impl {
       disp_timer.expires_after(wait);
       co_await disp_timer.async_wait(tuple_awaitable);
     }
-    loop_exited();
   }
 
   Status start() {
@@ -385,15 +450,25 @@ struct Daemon::Impl {
     log->info("serving (pid {}, owner {}); clock {}{}", lease.pid, owner, format_utc(clock.now()),
               opt.speed != 1.0 ? fmt::format(" x{}", opt.speed) : std::string());
     loops = 2;
+    // Runs when a loop ends, normally or by an exception. An exception stops the whole daemon:
+    // the other loop is told to stop, and if it has not finished within a second the io_context
+    // is stopped, so that run() returns an error (serve exits non-zero and systemd restarts it)
+    // instead of waiting for a signal forever.
     auto on_exit = [this](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        log->error("internal error: {}", ex.what());
-        result = Error::storage(std::string("internal error: ") + ex.what());
+      if (e) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {
+        }
+        log->error("internal error: {}", what);
+        if (result.ok()) result = Error::storage(std::string("internal error: ") + what);
+        begin_stop("internal error");
+        force_stop_after(1s);
       }
-      begin_stop("internal error");
+      loop_exited();
     };
     asio::co_spawn(ioc, scheduler_loop(), on_exit);
     asio::co_spawn(ioc, dispatcher_loop(), on_exit);

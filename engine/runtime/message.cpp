@@ -98,6 +98,7 @@ std::string message_keys(const Message& m) {
 Result<HttpRequestSpec> webhook_request(const Channel& c, const Message& m, std::int64_t timestamp_ms) {
   HttpRequestSpec r;
   r.url = c.target;
+  r.allow_private = allows_private(c);
   r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   r.headers.emplace_back("X-Djflow-Key", message_keys(m));
   const std::string text = message_text(m);
@@ -144,71 +145,6 @@ Status check_webhook_response(const std::string& preset, int status, const std::
     }
   }
   return Error::storage("HTTP " + std::to_string(status) + " without errcode/code: " + snippet);
-}
-
-Result<Url> parse_url(const std::string& url) {
-  Url u;
-  const auto sep = url.find("://");
-  if (sep == std::string::npos) return Error::invalid({"URL 缺少 http:// 或 https://", "the URL needs http:// or https://"});
-  u.scheme = url.substr(0, sep);
-  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  if (u.scheme != "http" && u.scheme != "https")
-    return Error::invalid({"URL 只支持 http 和 https", "only http and https URLs are supported"});
-  const std::string rest = url.substr(sep + 3);
-  const auto slash = rest.find_first_of("/?");
-  std::string authority = rest.substr(0, slash);
-  u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (u.target.front() == '?') u.target = "/" + u.target;
-  if (authority.find('@') != std::string::npos)
-    return Error::invalid({"URL 不支持用户名密码", "user:password@ in URLs is not supported"});
-  if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
-    const auto close = authority.find(']');
-    if (close == std::string::npos) return Error::invalid({"URL 主机无效", "invalid host in URL"});
-    u.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') u.port = authority.substr(close + 2);
-  } else if (const auto colon = authority.rfind(':'); colon != std::string::npos) {
-    u.host = authority.substr(0, colon);
-    u.port = authority.substr(colon + 1);
-  } else {
-    u.host = authority;
-  }
-  if (u.host.empty()) return Error::invalid({"URL 缺少主机名", "the URL has no host"});
-  if (u.port.empty()) u.port = u.scheme == "https" ? "443" : "80";
-  if (u.port.find_first_not_of("0123456789") != std::string::npos)
-    return Error::invalid({"URL 端口无效", "invalid port in URL"});
-  return u;
-}
-
-std::string redact_url(const std::string& url) {
-  auto u = parse_url(url);
-  if (!u) return "***";
-  const std::string& t = u->target;
-  const auto q = t.find('?');
-  std::string path = t.substr(0, q), out_path;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    const auto next = path.find('/', i + 1);
-    std::string seg = path.substr(i, next == std::string::npos ? std::string::npos : next - i);
-    if (seg.size() > 17) seg = "/***";  // "/" + a token of 16+ characters
-    out_path += seg;
-    if (next == std::string::npos) break;
-    i = next;
-  }
-  std::string query;
-  if (q != std::string::npos) {
-    std::string rest = t.substr(q + 1);
-    std::size_t p = 0;
-    while (p <= rest.size()) {
-      const auto amp = rest.find('&', p);
-      std::string kv = rest.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
-      const auto eq = kv.find('=');
-      query += (query.empty() ? "?" : "&") + (eq == std::string::npos ? kv : kv.substr(0, eq) + "=***");
-      if (amp == std::string::npos) break;
-      p = amp + 1;
-    }
-  }
-  const bool default_port = (u->scheme == "https" && u->port == "443") || (u->scheme == "http" && u->port == "80");
-  return u->scheme + "://" + u->host + (default_port ? "" : ":" + u->port) + out_path + query;
 }
 
 }  // namespace djflow::engine::runtime

@@ -46,6 +46,7 @@ struct HttpRequestSpec {
   std::string url;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  bool allow_private = false;  // may connect to link-local / metadata addresses
 };
 
 // The POST a webhook channel sends. `timestamp_ms` is real (wall-clock) time, used for signing.
@@ -56,15 +57,36 @@ Result<HttpRequestSpec> webhook_request(const Channel& c, const Message& m, std:
 // contains the URL.
 Status check_webhook_response(const std::string& preset, int status, const std::string& body);
 
+// A webhook URL, parsed with Boost.URL (url.cpp). Refused: anything but http/https, control
+// characters and spaces anywhere (no CR/LF can reach a request header), user:password@, a host
+// that is not a plain name or IP literal, a port outside 1-65535.
 struct Url {
   std::string scheme;  // http | https
-  std::string host;
+  std::string host;    // a name (lower case) or an IP literal (IPv6 without brackets)
   std::string port;    // default 80 / 443
-  std::string target;  // path + query, at least "/"
+  std::string target;  // path + query, at least "/" (the fragment is never sent)
+  bool ipv6 = false;
+  // The Host header: the host, with ":port" when the port is not the scheme's default.
+  std::string host_header() const;
 };
 Result<Url> parse_url(const std::string& url);
 
-// The URL with secrets hidden: query values and long path segments (tokens) become "***".
+// Whether an IP literal is link-local or a cloud metadata address (169.254.0.0/16, fe80::/10,
+// fd00:ec2::254, and IPv4-mapped forms): a webhook may reach them only with --allow-private.
+bool is_link_local_or_metadata(std::string_view ip);
+// parse_url, and for an IP literal host the check above unless `allow_private`.
+Status check_webhook_url(const std::string& url, bool allow_private);
+// A webhook channel added with --allow-private (stored as "allow-private" in its args).
+bool allows_private(const Channel& c);
+
+// The URL with secrets hidden: every query value (a bare query entirely), the fragment, and
+// every path segment that is not a plain lower-case word (a token: digits, capitals, long) become
+// "***". An unparsable URL is "***".
 std::string redact_url(const std::string& url);
+
+// `text` with every secret the channel was configured with replaced by "***": its signing secret,
+// its URL's path segments, query and fragment (raw and percent-decoded), wherever they appear
+// (a server that echoes the URL in its reply, an error message, a log line).
+std::string redact_secrets(std::string_view text, const Channel& c);
 
 }  // namespace djflow::engine::runtime

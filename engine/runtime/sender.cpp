@@ -225,9 +225,18 @@ awaitable<Result<HttpAnswer>> http_post(asio::ssl::context& ssl, HttpRequestSpec
   if (resolved.index() == 1) co_return io_error("timeout resolving " + u->host);
   auto [rec, endpoints] = std::get<0>(resolved);
   if (rec) co_return io_error("resolve " + u->host + ": " + rec.message());
+  if (!spec.allow_private) {
+    // A name may resolve to a metadata address (or be made to): checked on every send.
+    for (const auto& e : endpoints) {
+      const std::string ip = e.endpoint().address().to_string();
+      if (is_link_local_or_metadata(ip))
+        co_return io_error(u->host + " resolves to the link-local or metadata address " + ip +
+                           " (refused; add the channel with --allow-private to allow it)");
+    }
+  }
 
   http::request<http::string_body> req{http::verb::post, u->target, 11};
-  req.set(http::field::host, u->host);
+  req.set(http::field::host, u->host_header());  // with the port when it is not the default
   req.set(http::field::user_agent, "djflow/0.1");
   for (const auto& [k, v] : spec.headers) req.set(k, v);
   req.body() = spec.body;

@@ -36,3 +36,60 @@ TEST_CASE("an event's hash covers every field and the previous hash", "[engine][
   CHECK(changed([](EventRecord& x) { x.note = "n"; }));
   CHECK_FALSE(changed([](EventRecord& x) { x.hash = "whatever"; }));
 }
+
+namespace {
+
+// An event with every kind of character the canonical form escapes or keeps as is.
+EventRecord fixed_event() {
+  EventRecord e;
+  e.case_id = 7;
+  e.seq = 2;
+  e.event = "talk";
+  e.date = *Date::parse("2024-02-01");
+  e.recorded_at = TimePoint{std::chrono::seconds{1706745600}};
+  e.actor = "王书记";
+  e.inputs = {{"a", "1"}, {"b", "引号\"与\\反斜杠\n\t\x01"}};
+  e.note = "谈话 é ÿ 😀 \x7f";
+  e.ref = "会议记录";
+  e.rule_version = "2014";
+  e.from_state = "applied";
+  e.to_state = "applicant";
+  e.flags = {"late:talk"};
+  e.prev_hash = "abc";
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("the canonical form of valid text is unchanged (existing hashes stay valid)", "[engine][hash]") {
+  // Computed independently (Python json.dumps, sorted keys, compact, ensure_ascii=False) and
+  // equal to what djflow wrote before invalid bytes got their own encoding.
+  const EventRecord e = fixed_event();
+  CHECK(canonical_event(e) ==
+        "{\"actor\":\"王书记\",\"case\":7,\"date\":\"2024-02-01\",\"event\":\"talk\",\"flags\":[\"late:talk\"],"
+        "\"from\":\"applied\",\"inputs\":{\"a\":\"1\",\"b\":\"引号\\\"与\\\\反斜杠\\n\\t\\u0001\"},"
+        "\"note\":\"谈话 é ÿ 😀 \x7f\",\"recorded_at\":1706745600,\"ref\":\"会议记录\",\"rule_version\":\"2014\","
+        "\"seq\":2,\"to\":\"applicant\"}");
+  CHECK(event_hash(e) == "d056d9b86b10fe8ddf3f79f5c037945bc86a36aca9623da5f58d999ae82acf57");
+}
+
+TEST_CASE("the hash distinguishes byte strings that are not valid UTF-8", "[engine][hash]") {
+  auto hash_with = [](auto mutate) {
+    EventRecord e = fixed_event();
+    mutate(e);
+    return event_hash(e);
+  };
+  const auto ff = hash_with([](EventRecord& e) { e.note = "\xff"; });
+  const auto fe = hash_with([](EventRecord& e) { e.note = "\xfe"; });
+  const auto replacement = hash_with([](EventRecord& e) { e.note = "\xef\xbf\xbd"; });  // U+FFFD itself
+  const auto escaped_lookalike = hash_with([](EventRecord& e) { e.note = "ÿ"; });       // U+00FF
+  CHECK(ff != fe);
+  CHECK(ff != replacement);
+  CHECK(ff != escaped_lookalike);
+  CHECK(hash_with([](EventRecord& e) { e.actor = "\xc3\x28"; }) != hash_with([](EventRecord& e) { e.actor = "\xc3\x29"; }));
+  CHECK(hash_with([](EventRecord& e) { e.inputs["\xff"] = "1"; }) != hash_with([](EventRecord& e) { e.inputs["\xfe"] = "1"; }));
+  CHECK(hash_with([](EventRecord& e) { e.flags = {"\xff"}; }) != hash_with([](EventRecord& e) { e.flags = {"\xfe"}; }));
+  // An invalid string never dumps as the object a valid one could be mistaken for.
+  CHECK(hash_with([](EventRecord& e) { e.note = "\xff"; }) !=
+        hash_with([](EventRecord& e) { e.note = "{\"invalid_utf8_hex\":\"ff\"}"; }));
+}

@@ -37,3 +37,12 @@ TEST_CASE("the clock option accepts a date (noon local), a local date-time, or a
   CHECK_FALSE(parse_instant("2026-01-01T25:00", z));
   CHECK_FALSE(parse_instant("yesterday", z));
 }
+
+TEST_CASE("an offset beyond -12:00..+14:00 or with minutes over 59 is refused", "[engine][timezone]") {
+  auto z = *TimeZone::locate("Asia/Shanghai");
+  CHECK_FALSE(parse_instant("2026-01-01T09:30-99:99", z));
+  CHECK_FALSE(parse_instant("2026-01-01T09:30+08:60", z));
+  CHECK_FALSE(parse_instant("2026-01-01T09:30+15:00", z));
+  CHECK(parse_instant("2026-01-01T09:30-12:00", z) == utc(2026, 1, 1, 21, 30));
+  CHECK(parse_instant("2026-01-01T09:30+1400", z) == utc(2025, 12, 31, 19, 30));
+}

@@ -136,7 +136,7 @@ class FaultyDelivery : public virtual DeliveryStore, protected virtual FaultGate
     return s().due_deliveries(now, limit);
   }
   Result<std::optional<TimePoint>> next_delivery_at() override { return s().next_delivery_at(); }
-  Status update_delivery(const Delivery& d) override { DJFLOW_FAULTY_WRITE(update_delivery(d)); }
+  Status update_delivery(const Delivery& d, const Delivery& r) override { DJFLOW_FAULTY_WRITE(update_delivery(d, r)); }
   Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) override { return s().list_deliveries(f); }
   Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) override {
     DJFLOW_FAULTY_WRITE(retry_dead(ids, now));
@@ -158,6 +158,8 @@ class FaultyHealth : public virtual HealthStore, protected virtual FaultGate {
  public:
   Result<std::vector<std::string>> integrity_problems() override { return s().integrity_problems(); }
   Result<std::int64_t> change_token() override { return s().change_token(); }
+  Result<std::vector<std::string>> quick_problems() override { return s().quick_problems(); }
+  Result<std::vector<InvalidText>> invalid_text() override { return s().invalid_text(); }
 };
 
 #undef DJFLOW_FAULTY_WRITE
