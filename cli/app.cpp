@@ -48,6 +48,8 @@ engine::Status Cli::open(bool create) {
   } else {
     clock = std::make_unique<engine::ManualClock>(engine::TimePoint{});
   }
+  // Entity events (settings, persons, channels, ...) record who and when (issue 7).
+  store->set_change_context(clock.get(), actor);
   engine = std::make_unique<engine::Engine>(*store, *clock, *workflows);
   DJFLOW_TRY(engine->load());
   if (!now_text.empty()) {
@@ -122,6 +124,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_election_commands(app, cli);
   register_daemon_commands(app, cli);
   register_notify_commands(app, cli);
+  register_verify_commands(app, cli);
 
   try {
     app.parse(argc, argv);

@@ -110,6 +110,15 @@ class SqliteStore final : public engine::Store {
 
   engine::Result<std::string> integrity_check() override;
 
+  // --- verification (sqlite_store_verify.cpp) -------------------------------------------------
+  void set_change_context(const engine::Clock* clock, std::string actor) override;
+  engine::Status for_each_case_record(
+      const std::function<bool(const engine::CaseRecord&)>& fn) override;
+  engine::Status for_each_entity_event(
+      const std::function<bool(const engine::EntityEvent&)>& fn) override;
+  engine::Result<engine::EntityCheck> check_entities() override;
+  engine::Result<std::vector<std::string>> schema_problems() override;
+
   // --- rectification ledger (sqlite_store_rectify.cpp) -----------------------------------------
   engine::Status insert_rectify_batch(const engine::RectifyBatch& b) override;
   engine::Result<std::optional<engine::RectifyBatch>> find_rectify_batch(engine::CaseId id) override;
@@ -151,9 +160,14 @@ class SqliteStore final : public engine::Store {
   SqliteStore(sqlite3* db, std::string path);
   engine::Status set_up(OpenMode mode, bool is_memory);
 
+  // Appends the entity event of a tracked row's change (storage/entity_log.hpp).
+  engine::Status log_change(const char* entity, const std::string& key, const char* action);
+
   sqlite3* db_;
   std::string path_;
   std::unique_ptr<detail::StatementCache> cache_;
+  const engine::Clock* change_clock_ = nullptr;
+  std::string change_actor_;
 };
 
 }  // namespace djflow::storage

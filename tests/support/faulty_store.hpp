@@ -55,6 +55,16 @@ class FaultyStore final : public Store {
     return s_.for_each_history(fn);
   }
 
+  void set_change_context(const Clock* c, std::string a) override { s_.set_change_context(c, std::move(a)); }
+  Status for_each_case_record(const std::function<bool(const CaseRecord&)>& fn) override {
+    return s_.for_each_case_record(fn);
+  }
+  Status for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) override {
+    return s_.for_each_entity_event(fn);
+  }
+  Result<EntityCheck> check_entities() override { return s_.check_entities(); }
+  Result<std::vector<std::string>> schema_problems() override { return s_.schema_problems(); }
+
   Result<std::int64_t> insert_deadline(const Deadline& d) override {
     if (!gate()) return fault();
     return s_.insert_deadline(d);
