@@ -275,7 +275,7 @@ const std::vector<Edit>& edits() {
       // channels
       {"webhook URL redirected", "UPDATE channels SET target = 'https://evil.example.net/collect' WHERE name = 'robot'", "channel 2 changed behind djflow's back: target"},
       {"channel secret changed", "UPDATE channels SET secret = 'stolen' WHERE name = 'robot'", "secret: history"},
-      {"channel routing widened", "UPDATE channels SET branch = '', kinds = '[]' WHERE name = 'log'", "channel 1 changed behind djflow's back: branch"},
+      {"channel routing changed", "UPDATE channels SET branch = 'B01', kinds = '[\"talk\"]' WHERE name = 'log'", "channel 1 changed behind djflow's back: branch"},
       {"channel deleted", "DELETE FROM deliveries WHERE channel_id = 1; DELETE FROM channels WHERE id = 1", "channel 1: deleted behind djflow's back"},
       // settings and calendar
       {"time zone changed", "UPDATE settings SET value = 'Asia/Tokyo' WHERE key = 'timezone'; "
