@@ -162,6 +162,7 @@ struct Daemon::Impl {
     while (!stopping) {
       heartbeat_if_due();
       if (stopping) break;
+      co_await anchor_if_due();  // cheap unless the business day changed
       if (auto v = store.data_version(); v.ok() && version != v.value()) {
         if (version) log->debug("another process committed (data_version {}): re-arming", v.value());
         version = v.value();
@@ -189,7 +190,6 @@ struct Daemon::Impl {
           heartbeat_if_due();
           co_await asio::post(ioc, use_awaitable);  // let the dispatcher and the CLI in
         }
-        co_await anchor_if_due();
         auto nx = store.next_timer_at();
         if (!nx) {
           log->warn("next_timer_at failed (will retry): {}", nx.error().message.en);
@@ -215,9 +215,9 @@ struct Daemon::Impl {
   awaitable<void> anchor_if_due() {
     const Date today = engine.today();
     if (anchored_on == today) co_return;
+    anchored_on = today;  // the setting is read once a day: set it, and tomorrow's anchor is posted
     auto name = store.setting(kSettingAnchorChannel);
     if (!name.ok() || !name.value() || name.value()->empty()) co_return;
-    anchored_on = today;
     auto a = engine.anchor();
     if (!a) {
       log->warn("anchor failed: {}", a.error().message.en);
