@@ -110,6 +110,8 @@ engine::Status Cli::open(bool create) {
   } else {
     clock = std::make_unique<engine::ManualClock>(engine::TimePoint{});
   }
+  // Entity events (settings, persons, channels, ...) record who and when (issue 7).
+  store->set_change_context(clock.get(), actor);
   engine = std::make_unique<engine::Engine>(*store, *clock, *workflows);
   DJFLOW_TRY(engine->load());
   for (const auto& w : engine->setting_warnings()) *err << tr(lang, "警告：", "warning: ") << w.in(lang) << '\n';
@@ -192,6 +194,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_election_commands(app, cli);
   register_daemon_commands(app, cli);
   register_notify_commands(app, cli);
+  register_verify_commands(app, cli);
   check_integer_options(app);
 
   try {

@@ -80,6 +80,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
           clock = std::make_unique<engine::SimulatedClock>(real.now(), a->speed);
         }
         const engine::Clock& use = clock ? *clock : static_cast<const engine::Clock&>(real);
+        cli.store->set_change_context(&use, cli.actor);  // entity events on the daemon's clock
         engine::Engine eng(*cli.store, use, *cli.workflows);
         if (auto s = eng.load(); !s) return cli.fail(s.error());
         engine::runtime::DaemonOptions o;
@@ -87,6 +88,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         o.batch = a->batch;
         o.console = cli.out;
         o.ca_file = a->ca_file;
+        o.anchor_file = cli.db + ".anchors";  // daily anchors (anchor.channel), as `djflow anchor`
         engine::runtime::Daemon daemon(eng, real, o, log);
         auto s = daemon.run();
         if (!s) return cli.fail(s.error());

@@ -1,4 +1,4 @@
-// Deadline and reminder commands: due, tick, verify.
+// Deadline and reminder commands: due, tick.
 #include <charconv>
 
 #include "cli/app.hpp"
@@ -118,36 +118,6 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
         if (all.empty()) *cli.out << tr(cli.lang, "没有到期的提醒。\n", "no reminders due.\n");
         for (const auto& n : all) *cli.out << n.text.in(cli.lang) << "\n";
         return 0;
-      };
-    });
-  }
-
-  // --- verify -------------------------------------------------------------------------------
-  {
-    auto* verify = app.add_subcommand("verify", "check every case's hash chain and the database's integrity");
-    verify->callback([&cli] {
-      cli.action = [&cli]() -> int {
-        if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto r = cli.engine->verify();
-        if (!r) return cli.fail(r.error());
-        auto& rep = r.value();
-        // Stored text that is not valid UTF-8 (I13; cli/health.hpp).
-        auto bad_text = invalid_text_problems(cli);
-        if (!bad_text) return cli.fail(bad_text.error());
-        rep.problems.insert(rep.problems.end(), bad_text.value().begin(), bad_text.value().end());
-        if (cli.json) {
-          cli.print_json({{"ok", rep.ok()}, {"cases", rep.cases}, {"events", rep.events},
-                          {"integrity", rep.integrity}, {"problems", rep.problems}});
-        } else {
-          for (const auto& p : rep.problems) *cli.out << tr(cli.lang, "问题：", "problem: ") << p << "\n";
-          if (rep.integrity != "ok") *cli.out << "integrity_check: " << rep.integrity << "\n";
-          if (rep.ok())
-            *cli.out << tr(cli.lang, "校验通过：", "verified: ") << rep.cases << tr(cli.lang, " 个案件，", " cases, ")
-                     << rep.events << tr(cli.lang, " 条记录，哈希链完整，数据库完好\n", " events; hash chains intact, database sound\n");
-          else
-            *cli.out << tr(cli.lang, "校验失败：历史记录或数据库已被改动\n", "verification FAILED: the history or the database was altered\n");
-        }
-        return rep.ok() ? 0 : 4;
       };
     });
   }

@@ -4,41 +4,14 @@
 #include <map>
 #include <set>
 
+#include "engine/deadline_plan.hpp"
 #include "engine/history_hash.hpp"
 #include "engine/settings.hpp"
+#include "engine/store_directory.hpp"
 
 namespace djflow::engine {
 
 namespace {
-
-// The Directory a workflow sees: read-only lookups through the store, inside the command's
-// transaction.
-class StoreDirectory final : public Directory {
- public:
-  explicit StoreDirectory(Store& s) : store_(s) {}
-  Result<std::optional<Person>> person(PersonId id) const override { return store_.find_person(id); }
-  Result<std::optional<Branch>> branch(const std::string& code) const override {
-    return store_.find_branch(code);
-  }
-  Result<int> full_members(const std::string& code) const override {
-    return store_.count_full_members(code);
-  }
-  Result<std::vector<Person>> people(const std::string& code) const override {
-    return store_.list_persons(code);
-  }
-  Result<std::vector<Case>> cases_of(PersonId id) const override {
-    CaseFilter f;
-    f.person = id;
-    return store_.list_cases(f);
-  }
-
- private:
-  Store& store_;
-};
-
-std::string timer_key(CaseId id, const std::string& kind, Date due, int offset) {
-  return std::to_string(id) + ":" + kind + ":" + due.iso() + ":" + std::to_string(offset);
-}
 
 bool valid_kind(const std::string& k) { return k == "branch" || k == "general" || k == "committee"; }
 
@@ -54,7 +27,7 @@ Engine::Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflo
     : store_(store),
       clock_(clock),
       workflows_(workflows),
-      zone_(TimeZone::locate(kDefaultTimeZone).value()) {}
+      env_(RuleEnv::from({}, {}).value()) {}
 
 Status Engine::load() {
   auto settings = store_.all_settings();
@@ -63,30 +36,15 @@ Status Engine::load() {
   // so that a bad value never locks the user out of `config set` (engine/settings.hpp).
   auto checked = check_stored_settings(settings.value());
   setting_warnings_ = std::move(checked.warnings);
-  config_ = Config(std::move(checked.usable));
-  zone_ = TimeZone::locate(kDefaultTimeZone).value();
-  if (auto tz = config_.get(kSettingTimeZone)) {
-    auto z = TimeZone::locate(*tz);
-    DJFLOW_TRY(z);
-    zone_ = z.value();
-  }
-  reminder_hour_ = 9;
-  reminder_minute_ = 0;
-  if (auto t = config_.get(kSettingReminderTime)) {  // validated: HH:MM
-    reminder_hour_ = std::stoi(t->substr(0, 2));
-    reminder_minute_ = std::stoi(t->substr(3, 2));
-  }
   auto rows = store_.holidays();
   DJFLOW_TRY(rows);
-  calendar_ = WorkCalendar(rows.value());
+  auto env = RuleEnv::from(checked.usable, rows.value());
+  DJFLOW_TRY(env);
+  env_ = std::move(env.value());
   return {};
 }
 
-Date Engine::today() const { return zone_.local_date(clock_.now()); }
-
-TimePoint Engine::reminder_instant(Date d) const {
-  return zone_.at(d, reminder_hour_, reminder_minute_);
-}
+Date Engine::today() const { return env_.zone.local_date(clock_.now()); }
 
 // --- organisations and people -----------------------------------------------------------------
 
@@ -254,73 +212,82 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
              " on " + history.back().date.iso() + ")"});
   }
   // 3. The workflow judges the step.
-  StoreDirectory directory(store_);
-  const Person* subject_ptr = subject ? &*subject : nullptr;
-  std::vector<DeadlineSpec> before;
-  {
-    CaseContext ctx{c, history, subject_ptr, directory, calendar_, config_};
-    auto verdict = wf.apply(ctx, in);
-    DJFLOW_TRY(verdict);
-    if (!is_new) before = wf.deadlines(ctx);
+  auto derived = derive_step(c, history, subject ? &*subject : nullptr, wf, in, env_, is_new);
+  DJFLOW_TRY(derived);
+  const StepResult& verdict = derived->verdict;
+  EventRecord e = std::move(derived->event);
+  e.recorded_at = clock_.now();
 
-    EventRecord e;
-    e.seq = c.version + 1;
-    e.event = in.event;
-    e.date = in.date;
-    e.recorded_at = clock_.now();
-    e.actor = in.actor;
-    e.inputs = verdict->inputs;
-    e.note = in.note;
-    e.ref = in.ref;
-    e.rule_version = verdict->rule_version;
-    e.from_state = c.state;
-    e.to_state = verdict->to_state;
-    e.flags = verdict->flags;
-    // Soft deadlines: fulfilling one after its due date marks the step late.
-    for (const auto& spec : before) {
-      const bool fulfils = std::find(spec.fulfilled_by.begin(), spec.fulfilled_by.end(),
-                                     in.event) != spec.fulfilled_by.end();
-      if (fulfils && in.date > spec.due) e.flags.push_back("late:" + spec.kind);
-    }
-    e.prev_hash = c.head_hash;
-
-    // 4. Persist: case, event, subject, deadlines and timers in the caller's transaction.
-    if (is_new) {
-      c.state = e.to_state;
-      c.created_at = c.updated_at = e.recorded_at;
-      auto id = store_.insert_case(c);
-      DJFLOW_TRY(id);
-      c.id = id.value();
-    }
-    e.case_id = c.id;
-    e.hash = event_hash(e);
-    DJFLOW_TRY(store_.append_event(e));
-    DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
-    c.version += 1;
+  // 4. Persist: case, event, subject, deadlines and timers in the caller's transaction.
+  if (is_new) {
     c.state = e.to_state;
-    c.head_hash = e.hash;
-    c.updated_at = e.recorded_at;
-    if (subject && verdict->subject_status) {
-      DJFLOW_TRY(store_.update_person_status(subject->id, *verdict->subject_status,
-                                             verdict->subject_joined));
-      subject->status = *verdict->subject_status;
-      subject->joined = verdict->subject_joined;
-    }
-    history.push_back(e);
-
-    StepOutcome out;
-    CaseContext after{c, history, subject_ptr, directory, calendar_, config_};
-    DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed));
-    out.c = c;
-    out.event = e;
-    // 5. Steps on other cases this step entails, in the same transaction.
-    for (const auto& f : verdict->follow_ups) {
-      auto linked = apply_follow_up(f, in.actor, depth + 1);
-      DJFLOW_TRY(linked);
-      out.follow_ups.push_back(std::move(linked.value()));
-    }
-    return out;
+    c.created_at = c.updated_at = e.recorded_at;
+    auto id = store_.insert_case(c);
+    DJFLOW_TRY(id);
+    c.id = id.value();
   }
+  e.case_id = c.id;
+  e.hash = event_hash(e);
+  DJFLOW_TRY(store_.append_event(e));
+  DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
+  c.version += 1;
+  c.state = e.to_state;
+  c.head_hash = e.hash;
+  c.updated_at = e.recorded_at;
+  if (subject && verdict.subject_status) {
+    DJFLOW_TRY(store_.update_person_status(subject->id, *verdict.subject_status,
+                                           verdict.subject_joined));
+    subject->status = *verdict.subject_status;
+    subject->joined = verdict.subject_joined;
+  }
+  history.push_back(e);
+
+  StepOutcome out;
+  StoreDirectory directory(store_);
+  CaseContext after{c, history, subject ? &*subject : nullptr, directory, env_.calendar, env_.config};
+  DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed));
+  out.c = c;
+  out.event = e;
+  // 5. Steps on other cases this step entails, in the same transaction.
+  for (const auto& f : verdict.follow_ups) {
+    auto linked = apply_follow_up(f, in.actor, depth + 1);
+    DJFLOW_TRY(linked);
+    out.follow_ups.push_back(std::move(linked.value()));
+  }
+  return out;
+}
+
+Result<DerivedStep> Engine::derive_step(const Case& c, const std::vector<EventRecord>& history,
+                                        const Person* subject, const Workflow& wf,
+                                        const StepInput& in, const RuleEnv& env, bool is_new) {
+  StoreDirectory directory(store_);
+  CaseContext ctx{c, history, subject, directory, env.calendar, env.config};
+  auto verdict = wf.apply(ctx, in);
+  DJFLOW_TRY(verdict);
+  DerivedStep out;
+  if (!is_new) out.before = wf.deadlines(ctx);
+  EventRecord& e = out.event;
+  e.case_id = c.id;
+  e.seq = c.version + 1;
+  e.event = in.event;
+  e.date = in.date;
+  e.actor = in.actor;
+  e.inputs = verdict->inputs;
+  e.note = in.note;
+  e.ref = in.ref;
+  e.rule_version = verdict->rule_version;
+  e.from_state = c.state;
+  e.to_state = verdict->to_state;
+  e.flags = verdict->flags;
+  // Soft deadlines: fulfilling one after its due date marks the step late.
+  for (const auto& spec : out.before) {
+    const bool fulfils = std::find(spec.fulfilled_by.begin(), spec.fulfilled_by.end(), in.event) !=
+                         spec.fulfilled_by.end();
+    if (fulfils && in.date > spec.due) e.flags.push_back("late:" + spec.kind);
+  }
+  e.prev_hash = c.head_hash;
+  out.verdict = std::move(verdict.value());
+  return out;
 }
 
 Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string& actor, int depth) {
@@ -366,59 +333,26 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
                               std::vector<Deadline>& opened, std::vector<Deadline>& closed) {
   auto stored = store_.open_deadlines(c.id);
   DJFLOW_TRY(stored);
-  for (auto& d : stored.value()) {
-    const bool still = std::any_of(specs.begin(), specs.end(), [&](const DeadlineSpec& s) {
-      return s.kind == d.kind && s.due == d.due;
-    });
-    if (still) continue;
+  const DeadlinePlan plan = plan_deadlines(stored.value(), specs);
+  for (const auto i : plan.close) {
+    Deadline d = stored.value()[i];
     DJFLOW_TRY(store_.close_deadline(d.id, step_date));
     DJFLOW_TRY(store_.drop_pending_timers(d.id));
     d.open = false;
     d.closed_on = step_date;
     closed.push_back(d);
   }
-  for (const auto& s : specs) {
-    const bool exists = std::any_of(stored.value().begin(), stored.value().end(),
-                                    [&](const Deadline& d) { return s.kind == d.kind && s.due == d.due; });
-    if (exists) continue;
-    Deadline d;
-    d.case_id = c.id;
-    d.kind = s.kind;
-    d.due = s.due;
-    d.opened_on = s.opened_on;
-    d.milestone = s.milestone;
-    d.overdue_every_days = s.overdue_every_days;
-    d.on_due_event = s.on_due_event;
+  for (const auto i : plan.open) {
+    Deadline d = deadline_from(specs[i], c.id);
     auto id = store_.insert_deadline(d);
     DJFLOW_TRY(id);
     d.id = id.value();
-    DJFLOW_TRY(schedule_timers(d, s));
+    for (const auto& t : planned_timers(d, specs[i], env_)) {
+      auto r = store_.insert_timer(t);
+      DJFLOW_TRY(r);
+    }
     opened.push_back(d);
   }
-  return {};
-}
-
-Status Engine::schedule_timers(const Deadline& d, const DeadlineSpec& spec) {
-  auto add = [&](int offset) -> Status {
-    Timer t;
-    t.key = timer_key(d.case_id, d.kind, d.due, offset);
-    t.case_id = d.case_id;
-    t.deadline_id = d.id;
-    t.kind = d.kind;
-    t.due = d.due;
-    t.offset_days = offset;
-    t.fire_at = reminder_instant(d.due.add_days(offset));
-    auto r = store_.insert_timer(t);
-    DJFLOW_TRY(r);
-    return {};
-  };
-  for (int off : spec.offsets) {
-    if (off != 0 && d.due.add_days(off) <= d.opened_on) continue;  // the span does not allow it
-    DJFLOW_TRY(add(off));
-  }
-  if (d.overdue_every_days > 0) DJFLOW_TRY(add(d.overdue_every_days));
-  // The tick that records on_due_event: the day after the due date, at the reminder time.
-  if (!d.on_due_event.empty() && d.overdue_every_days != 1) DJFLOW_TRY(add(1));
   return {};
 }
 
@@ -446,7 +380,7 @@ Result<CaseView> Engine::show(CaseId id) {
   std::sort(v.deadlines.begin(), v.deadlines.end(),
             [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
   StoreDirectory directory(store_);
-  CaseContext ctx{v.c, v.history, v.subject ? &*v.subject : nullptr, directory, calendar_, config_};
+  CaseContext ctx{v.c, v.history, v.subject ? &*v.subject : nullptr, directory, env_.calendar, env_.config};
   v.allowed = v.workflow->allowed(ctx);
   return v;
 }
@@ -504,7 +438,7 @@ Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
     }
     if (history.ok()) {
       StoreDirectory directory(store_);
-      CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, calendar_, config_};
+      CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, env_.calendar, env_.config};
       detail = wf->reminder_detail(ctx, d, on);
     }
   }
@@ -545,7 +479,7 @@ Result<Case> Engine::record_on_due(const Case& c, const Deadline& d) {
   }
   {
     StoreDirectory directory(store_);
-    CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, calendar_, config_};
+    CaseContext ctx{c, history.value(), subject ? &*subject : nullptr, directory, env_.calendar, env_.config};
     const auto allowed = wf->allowed(ctx);
     if (std::find(allowed.begin(), allowed.end(), d.on_due_event) == allowed.end()) return c;
   }
@@ -566,7 +500,7 @@ Result<Case> Engine::record_on_due(const Case& c, const Deadline& d) {
 
 Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
   const TimePoint now = clock_.now();
-  const Date on = zone_.local_date(now);
+  const Date on = env_.zone.local_date(now);
   WriteTransaction tx(store_);
   DJFLOW_TRY(tx.begin());
   // Which deadlines have reminders due, in order of their earliest due reminder.
@@ -659,48 +593,6 @@ Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
   }
   DJFLOW_TRY(tx.commit());
   return out;
-}
-
-Result<VerifyReport> Engine::verify() {
-  VerifyReport report;
-  auto st = store_.for_each_history([&](const Case& c, const std::vector<EventRecord>& events) {
-    ++report.cases;
-    report.events += events.size();
-    const std::string where = "case #" + std::to_string(c.id);
-    std::string prev;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      const auto& e = events[i];
-      if (e.seq != static_cast<std::int64_t>(i + 1)) {
-        report.problems.push_back(where + ": event " + std::to_string(i + 1) + " is missing or out of order (found seq " +
-                                  std::to_string(e.seq) + ")");
-        break;
-      }
-      if (e.prev_hash != prev) {
-        report.problems.push_back(where + " event " + std::to_string(e.seq) +
-                                  ": chain broken (prev_hash does not match the previous event)");
-      }
-      if (event_hash(e) != e.hash) {
-        report.problems.push_back(where + " event " + std::to_string(e.seq) + " (" + e.event +
-                                  "): content does not match its hash (edited)");
-      }
-      prev = e.hash;
-    }
-    if (c.version != static_cast<std::int64_t>(events.size()))
-      report.problems.push_back(where + ": version " + std::to_string(c.version) + " but " +
-                                std::to_string(events.size()) + " events (events deleted or added)");
-    if (c.head_hash != prev)
-      report.problems.push_back(where + ": chain head does not match the last event");
-    if (!events.empty() && c.state != events.back().to_state)
-      report.problems.push_back(where + ": state '" + c.state + "' differs from the last event's '" +
-                                events.back().to_state + "'");
-    return true;
-  });
-  DJFLOW_TRY(st);
-  auto integrity = store_.integrity_problems();
-  DJFLOW_TRY(integrity);
-  report.integrity = integrity->empty() ? "ok" : "";
-  for (const auto& p : *integrity) report.integrity += (report.integrity.empty() ? "" : "\n") + p;
-  return report;
 }
 
 }  // namespace djflow::engine

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/anchor.hpp"
 #include "engine/calendar.hpp"
 #include "engine/clock.hpp"
 #include "engine/error.hpp"
 #include "engine/model.hpp"
+#include "engine/rule_env.hpp"
 #include "engine/store.hpp"
 #include "engine/timezone.hpp"
 #include "engine/workflow.hpp"
@@ -49,9 +51,34 @@ struct DueItem {
   int days_left = 0;                    // negative: overdue by that many days
 };
 
+// What one step derives before anything is written: the workflow's verdict and the event as it
+// is recorded (late flags included; case_id, recorded_at and hash are the caller's). Recording
+// (Engine::record, start, tick) and replay (Engine::replay, verify) both come from here.
+struct DerivedStep {
+  StepResult verdict;
+  EventRecord event;
+  std::vector<DeadlineSpec> before;  // the deadlines open before the step
+};
+
+// A case as its history derives it (Engine::replay): what the case row, its deadlines, their
+// reminder timers and its subject's membership must be if nothing was changed behind djflow's
+// back. Timer fire times and firings depend on when ticks ran; they are not derived here.
+struct ReplayedCase {
+  Case c;                                 // state, version, head, created/updated from the events
+  std::vector<Deadline> deadlines;        // every deadline the steps opened, in order (id 0)
+  std::vector<std::vector<Timer>> timers; // per deadline: the reminders scheduled when it opened
+  std::vector<DeadlineSpec> specs;        // per deadline: the spec that opened it
+  // The subject's membership after the last step that changed it, if one did.
+  std::optional<MemberStatus> subject_status;
+  std::optional<Date> subject_joined;
+  std::vector<std::string> problems;      // steps the workflow judges differently on replay
+};
+
 struct VerifyReport {
   std::size_t cases = 0;
   std::size_t events = 0;
+  std::int64_t entity_events = 0;
+  bool anchor_checked = false;          // --anchor given and the history extends it
   std::vector<std::string> problems;    // empty when the history and the database are sound
   std::string integrity;                // the backend's integrity check result
   bool ok() const { return problems.empty() && integrity == "ok"; }
@@ -60,6 +87,7 @@ struct VerifyReport {
 // Settings keys the engine reads from the store.
 inline constexpr const char* kSettingTimeZone = "timezone";          // default Asia/Shanghai
 inline constexpr const char* kSettingReminderTime = "reminder.time"; // "HH:MM", default 09:00
+inline constexpr const char* kSettingAnchorChannel = "anchor.channel"; // channel for daily anchors
 
 class Engine {
  public:
@@ -73,8 +101,8 @@ class Engine {
   const std::vector<Text>& setting_warnings() const { return setting_warnings_; }
 
   const Clock& clock() const { return clock_; }
-  const TimeZone& zone() const { return zone_; }
-  const WorkCalendar& calendar() const { return calendar_; }
+  const TimeZone& zone() const { return env_.zone; }
+  const WorkCalendar& calendar() const { return env_.calendar; }
   const WorkflowRegistry& workflows() const { return workflows_; }
   Store& store() { return store_; }
   // Today's business date per the engine clock in the organisation's zone.
@@ -107,8 +135,25 @@ class Engine {
   // notifications written. `max_deadlines` bounds one batch (0: no bound).
   Result<std::vector<Notification>> tick(std::size_t max_deadlines = 0);
 
-  // Checks every case's hash chain, sequence and head, and the backend's integrity.
-  Result<VerifyReport> verify();
+  // Checks every case's hash chain, sequence and head; replays every case through its workflow
+  // and compares the case row, deadlines, timers, notifications and subjects with the store;
+  // replays the entity history against its rows; checks the schema's triggers and the
+  // backend's integrity. With `anchor`: also that today's history extends the anchored one.
+  Result<VerifyReport> verify(const std::optional<Anchor>& anchor = std::nullopt);
+  // The case as its stored history derives it (settings and holidays as they were when each
+  // step was recorded).
+  Result<ReplayedCase> replay(CaseId id);
+  Result<ReplayedCase> replay(const Case& stored, const std::vector<EventRecord>& history,
+                              const RuleTimeline& rules);
+  // The settings and calendar of the past, from the entity history.
+  Result<RuleTimeline> rule_timeline();
+  // The anchor of today's history (every chain head and the entity chain) at the clock's now.
+  Result<Anchor> anchor();
+
+  // Judges `in` on `c` (history `history`, subject `subject`) as recording does, writing nothing.
+  Result<DerivedStep> derive_step(const Case& c, const std::vector<EventRecord>& history,
+                                  const Person* subject, const Workflow& wf, const StepInput& in,
+                                  const RuleEnv& env, bool is_new);
 
   // Reminder text for a deadline as of `today` (used by tick; exposed for tests and the daemon).
   Text reminder_text(const Case& c, const Deadline& d, Date today) const;
@@ -120,19 +165,14 @@ class Engine {
   Result<StepOutcome> apply_follow_up(const FollowUp& f, const std::string& actor, int depth);
   Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
                         std::vector<Deadline>& opened, std::vector<Deadline>& closed);
-  Status schedule_timers(const Deadline& d, const DeadlineSpec& spec);
-  TimePoint reminder_instant(Date d) const;
+  TimePoint reminder_instant(Date d) const { return env_.reminder_instant(d); }
   // Records d.on_due_event on `c` (tick); returns the case after it, or `c` when not allowed.
   Result<Case> record_on_due(const Case& c, const Deadline& d);
 
   Store& store_;
   const Clock& clock_;
   const WorkflowRegistry& workflows_;
-  TimeZone zone_;
-  WorkCalendar calendar_;
-  Config config_;
-  int reminder_hour_ = 9;
-  int reminder_minute_ = 0;
+  RuleEnv env_;
   std::vector<Text> setting_warnings_;
 };
 

@@ -48,6 +48,8 @@ bool fits(const SettingSpec& spec, const std::string& value) {
       return h && m && *h >= 0 && *h <= 23 && *m >= 0 && *m <= 59;
     }
     case Type::TimeZone: return TimeZone::locate(value).ok();
+    case Type::Name:
+      return value.size() >= static_cast<std::size_t>(spec.min) && value.size() <= static_cast<std::size_t>(spec.max);
     case Type::Choice: {
       const std::string_view all = spec.choices;
       std::size_t from = 0;
@@ -72,6 +74,7 @@ Text expectation(const SettingSpec& spec) {
     case Type::Time: return {"HH:MM 格式的时刻（00:00 至 23:59）", "a time of day HH:MM (00:00 to 23:59)"};
     case Type::TimeZone: return {"IANA 时区名（如 Asia/Shanghai）", "an IANA time zone name (e.g. Asia/Shanghai)"};
     case Type::Choice: return {std::string("以下之一：") + spec.choices, std::string("one of ") + spec.choices};
+    case Type::Name: return {lo + " 至 " + hi + " 字节的名称", "a name of " + lo + " to " + hi + " bytes"};
   }
   return {};
 }
@@ -102,6 +105,7 @@ const SettingSpec* find_spec(const std::string& key) {
 const std::vector<SettingSpec>& setting_specs() {
   // Ranges: day counts up to ten years, month counts up to two years (rules.md marks these [L]/[M]).
   static const std::vector<SettingSpec> specs = {
+      {"anchor.channel", Type::Name, 1, 200, "", ""},
       {"election.lead_months", Type::MonthList, 1, 24, "4,2,1", ""},
       {"election.majority", Type::Choice, 0, 0, "should-attend", "should-attend|present"},
       {"election.overdue_every_days", Type::Integer, 0, 3650, "30", ""},

@@ -14,7 +14,7 @@
 namespace djflow::engine {
 
 struct SettingSpec {
-  enum class Type { Integer, MonthList, Time, TimeZone, Choice };
+  enum class Type { Integer, MonthList, Time, TimeZone, Choice, Name };  // Name: min..max bytes of text
   const char* key;
   Type type;
   int min = 0;                 // Integer, MonthList: inclusive range of each number

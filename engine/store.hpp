@@ -1,8 +1,8 @@
 // The persistence ports. The engine owns these interfaces; storage/ implements them on SQLite.
 // Each port is one concern (engine/ports/): the unit of work, settings and calendar, the
 // directory of organisations and people, case histories, deadlines and timers, the notification
-// outbox, the rectification ledger, delivery to channels, the daemon lease, and the backend's
-// health. A backend implements each port in a class of its own over a shared connection, and
+// outbox, the rectification ledger, delivery to channels, the daemon lease, the backend's
+// health, and what verify audits (the entity history). A backend implements each port in a class of its own over a shared connection, and
 // `Store` is only their sum, so that code which needs everything (the engine facade, the CLI)
 // takes a Store&, and code which needs one concern takes that port.
 //
@@ -13,6 +13,7 @@
 // case state, deadlines, timers and notifications commit together or not at all (I1).
 #pragma once
 
+#include "engine/ports/audit_store.hpp"
 #include "engine/ports/delivery_store.hpp"
 #include "engine/ports/directory_store.hpp"
 #include "engine/ports/health_store.hpp"
@@ -35,7 +36,8 @@ class Store : public virtual Transactions,
               public virtual LedgerStore,
               public virtual DeliveryStore,
               public virtual LeaseStore,
-              public virtual HealthStore {
+              public virtual HealthStore,
+              public virtual AuditStore {
  public:
   ~Store() override = default;
 };

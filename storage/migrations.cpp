@@ -3,6 +3,7 @@
 #include <iterator>
 #include <string>
 
+#include "storage/entity_log.hpp"
 #include "storage/statement.hpp"
 
 namespace djflow::storage::detail {
@@ -255,9 +256,47 @@ CREATE TABLE daemon_lease (
 ) STRICT;
 )sql";
 
+// Issue 7: the entity history. Every change to a row that decides but is not a case step
+// (settings, holidays, organisations, persons, case bindings, channels, notifications, ledger
+// rows) appends a hash-chained event with the row's image; the migration's C++ step
+// (entity_log.cpp: genesis) appends one "genesis" event per existing row in this transaction.
+// timers_case / notifications_case let verify stream each table in case order.
+constexpr const char* kMigrationEntityEvents = R"sql(
+CREATE TABLE entity_events (
+  seq         INTEGER PRIMARY KEY CHECK (seq >= 1),
+  entity      TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER entity_events_no_update BEFORE UPDATE ON entity_events
+BEGIN
+  SELECT RAISE(ABORT, 'entity_events are append-only: UPDATE is not allowed');
+END;
+CREATE TRIGGER entity_events_no_delete BEFORE DELETE ON entity_events
+BEGIN
+  SELECT RAISE(ABORT, 'entity_events are append-only: DELETE is not allowed');
+END;
+CREATE INDEX timers_case ON timers (case_id, id);
+CREATE INDEX notifications_case ON notifications (case_id, id);
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
 constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify,
-                                        kMigrationElections, kMigrationDaemon};
+                                        kMigrationElections, kMigrationDaemon,
+                                        kMigrationEntityEvents};
+
+// A migration's step that SQL cannot do (hashing), run in the migration's transaction after its
+// SQL. Keyed by the migration's text, not its number, so that it follows the migration wherever
+// it sits in kMigrations.
+Status after_migration(sqlite3* db, const char* migration) {
+  if (migration == kMigrationEntityEvents) return genesis(db);
+  return {};
+}
 
 Result<int> pragma_int(sqlite3* db, const char* sql) {
   auto st = Statement::prepare(db, sql);
@@ -309,6 +348,10 @@ Status migrate(sqlite3* db, int target) {
     sql += "\nPRAGMA user_version = " + std::to_string(next) + ";";
     if (next == 1) sql += "\nPRAGMA application_id = " + std::to_string(kApplicationId) + ";";
     if (auto s = exec(db, sql.c_str(), "migration " + std::to_string(next)); !s) {
+      static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
+      return s.error();
+    }
+    if (auto s = after_migration(db, kMigrations[next - 1]); !s) {
       static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
       return s.error();
     }

@@ -32,8 +32,14 @@ class SqliteConnection {
   explicit SqliteConnection(sqlite3* db);
   ~SqliteConnection();
 
+  // Appends the entity event of a tracked row's change (storage/entity_log.hpp), in the
+  // transaction of the write; sqlite_store_verify.cpp.
+  engine::Status log_change(const char* entity, const std::string& key, const char* action);
+
   sqlite3* db_ = nullptr;
   std::unique_ptr<StatementCache> cache_;
+  const engine::Clock* change_clock_ = nullptr;  // who and when, for log_change
+  std::string change_actor_;
 };
 
 }  // namespace detail
@@ -178,6 +184,18 @@ class SqliteHealth : public virtual engine::HealthStore,
   // sqlite_store_health.cpp: PRAGMA quick_check, and the scan for invalid stored text.
   engine::Result<std::vector<std::string>> quick_problems() override;
   engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
+};
+
+// sqlite_store_verify.cpp
+class SqliteAudit : public virtual engine::AuditStore, protected virtual detail::SqliteConnection {
+ public:
+  void set_change_context(const engine::Clock* clock, std::string actor) override;
+  engine::Status for_each_case_record(
+      const std::function<bool(const engine::CaseRecord&)>& fn) override;
+  engine::Status for_each_entity_event(
+      const std::function<bool(const engine::EntityEvent&)>& fn) override;
+  engine::Result<engine::EntityCheck> check_entities() override;
+  engine::Result<std::vector<std::string>> schema_problems() override;
 };
 
 }  // namespace djflow::storage

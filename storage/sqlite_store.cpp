@@ -201,7 +201,8 @@ Status SqliteSettings::set_setting(const std::string& key, const std::string& va
   DJFLOW_STATEMENT(s, Q::SetSetting);
   s.bind(1, key);
   s.bind(2, value);
-  return run(db_, s, "set_setting " + key);
+  DJFLOW_TRY(run(db_, s, "set_setting " + key));
+  return log_change("setting", key, "set");
 }
 
 Result<std::map<std::string, std::string>> SqliteSettings::all_settings() {
@@ -236,7 +237,8 @@ Status SqliteSettings::upsert_holiday(const HolidayRow& row) {
   s.bind(1, date.view());
   s.bind(2, std::string_view(row.day_off ? "off" : "work"));
   s.bind(3, row.name);
-  return run(db_, s, "upsert_holiday");
+  DJFLOW_TRY(run(db_, s, "upsert_holiday"));
+  return log_change("holiday", std::string(date.view()), "set");
 }
 
 // --- branches and persons ------------------------------------------------------------------------
@@ -253,7 +255,7 @@ Status SqliteDirectory::insert_branch(const Branch& b) {
   }
   s.bind(5, to_unix(b.created_at));
   const int rc = s.step();
-  if (rc == SQLITE_DONE) return {};
+  if (rc == SQLITE_DONE) return log_change("branch", b.code, "insert");
   if (detail::is_unique_violation(rc)) {
     return Error::conflict(Text{"组织代码 " + b.code + " 已存在", "branch " + b.code + " already exists"});
   }
@@ -295,7 +297,9 @@ Result<PersonId> SqliteDirectory::insert_person(const Person& p) {
     return Error::not_found(Text{"组织 " + p.branch + " 不存在", "branch " + p.branch + " does not exist"});
   }
   if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_person");
-  return static_cast<PersonId>(sqlite3_last_insert_rowid(db_));
+  const auto id = static_cast<PersonId>(sqlite3_last_insert_rowid(db_));
+  DJFLOW_TRY(log_change("person", std::to_string(id), "insert"));
+  return id;
 }
 
 Result<std::optional<Person>> SqliteDirectory::find_person(PersonId id) {
@@ -331,7 +335,7 @@ Status SqliteDirectory::update_person_status(PersonId id, engine::MemberStatus s
     return Error::not_found(Text{"人员 " + std::to_string(id) + " 不存在",
                                  "person " + std::to_string(id) + " does not exist"});
   }
-  return {};
+  return log_change("person", std::to_string(id), "status");
 }
 
 // --- cases and history -----------------------------------------------------------------------------
@@ -352,7 +356,9 @@ Result<CaseId> SqliteHistory::insert_case(const Case& c) {
   s.bind(8, to_unix(c.updated_at));
   const int rc = s.step();
   if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_case");
-  return static_cast<CaseId>(sqlite3_last_insert_rowid(db_));
+  const auto id = static_cast<CaseId>(sqlite3_last_insert_rowid(db_));
+  DJFLOW_TRY(log_change("case", std::to_string(id), "insert"));
+  return id;
 }
 
 Result<std::optional<Case>> SqliteHistory::find_case(CaseId id) {

@@ -32,7 +32,8 @@ class SqliteStore final : public engine::Store,
                           public SqliteLedger,
                           public SqliteDelivery,
                           public SqliteLease,
-                          public SqliteHealth {
+                          public SqliteHealth,
+                          public SqliteAudit {
  public:
   // Opens `path` (":memory:" for a private in-memory database, always created and migrated).
   // New files get mode 0600, and so do their -wal and -shm files.

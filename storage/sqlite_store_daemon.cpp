@@ -210,7 +210,9 @@ Result<std::int64_t> SqliteDelivery::insert_channel(const Channel& c) {
     return Error::conflict(Text{"通知渠道 " + c.name + " 已存在", "channel " + c.name + " already exists"});
   }
   if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_channel " + c.name);
-  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  const auto id = static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  DJFLOW_TRY(log_change("channel", std::to_string(id), "insert"));
+  return id;
 }
 
 Result<std::vector<Channel>> SqliteDelivery::list_channels(bool include_removed) {
@@ -254,6 +256,7 @@ Status SqliteDelivery::remove_channel(std::int64_t id) {
                                    "no channel " + std::to_string(id)});
     }
   }
+  DJFLOW_TRY(log_change("channel", std::to_string(id), "remove"));
   static const std::string sql =
       "UPDATE deliveries SET status = 'dead', last_error = 'channel removed' "
       "WHERE channel_id = ?1 AND status = 'pending'";

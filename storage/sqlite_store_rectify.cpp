@@ -103,7 +103,7 @@ Status SqliteLedger::insert_rectify_batch(const RectifyBatch& b) {
   s.bind(5, feedback.view());
   bind_opt_date(s, 6, due);
   const int rc = s.step();
-  if (rc == SQLITE_DONE) return {};
+  if (rc == SQLITE_DONE) return log_change("rectify-batch", std::to_string(b.id), "insert");
   const std::string id = std::to_string(b.id);
   if (detail::is_unique_violation(rc))
     return Error::conflict(Text{"整改批次 " + id + " 已存在", "rectification batch " + id + " already exists"});
@@ -168,6 +168,7 @@ Result<std::int64_t> SqliteLedger::insert_rectify_item(const RectifyItem& it) {
                                    "no rectification batch " + std::to_string(it.batch)});
     if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_rectify_item");
   }
+  DJFLOW_TRY(log_change("rectify-item", std::to_string(it.id), "insert"));
   DJFLOW_STATEMENT(q, std::string("SELECT seq FROM rectify_items WHERE case_id = ?1"));
   q.bind(1, it.id);
   const int rc = q.step();

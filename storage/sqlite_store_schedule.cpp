@@ -198,7 +198,9 @@ Result<std::optional<std::int64_t>> SqliteOutbox::insert_notification(const Noti
   const int rc = s.step();
   if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "insert_notification " + n.key);
   if (sqlite3_changes(db_) == 0) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  DJFLOW_TRY(log_change("notification", std::to_string(id), "insert"));
+  return std::optional<std::int64_t>(id);
 }
 
 Result<std::vector<Notification>> SqliteOutbox::notifications_since(std::int64_t after_id,

@@ -77,6 +77,7 @@ struct Daemon::Impl {
   DaemonStats stats;
   TimePoint next_heartbeat{};
   std::map<std::int64_t, std::deque<TimePoint>> sent;  // rate limiter: real send times
+  std::optional<Date> anchored_on;                      // business day of the last daily anchor
 
   // --- time ------------------------------------------------------------------------------------
 
@@ -175,6 +176,7 @@ struct Daemon::Impl {
     while (!stopping) {
       heartbeat_if_due();
       if (stopping) break;
+      co_await anchor_if_due();  // cheap unless the business day changed
       if (auto v = store.change_token(); v.ok() && version != v.value()) {
         if (version) log->debug("another process committed (change token {}): re-arming", v.value());
         version = v.value();
@@ -217,6 +219,52 @@ struct Daemon::Impl {
       sched_timer.expires_after(wait);
       co_await sched_timer.async_wait(tuple_awaitable);
     }
+  }
+
+  // --- daily anchor (issue 7) -------------------------------------------------------------------
+
+  // Once per business day the daemon serves, when the setting anchor.channel names an active
+  // channel: the anchor of today's history is appended to the anchors file and posted there.
+  awaitable<void> anchor_if_due() {
+    const Date today = engine.today();
+    if (anchored_on == today) co_return;
+    anchored_on = today;  // the setting is read once a day: set it, and tomorrow's anchor is posted
+    auto name = store.setting(kSettingAnchorChannel);
+    if (!name.ok() || !name.value() || name.value()->empty()) co_return;
+    auto a = engine.anchor();
+    if (!a) {
+      log->warn("anchor failed: {}", a.error().message.en);
+      co_return;
+    }
+    if (!opt.anchor_file.empty())
+      if (auto s = append_anchor(opt.anchor_file, a.value()); !s) log->warn("{}", s.error().message.en);
+    auto ch = store.find_channel(*name.value());
+    if (!ch.ok() || !ch.value()) {
+      log->warn("anchor.channel {} is not an active channel: anchor {} not posted", *name.value(), a->root);
+      co_return;
+    }
+    Notification n;
+    n.key = "anchor:" + today.iso();
+    n.workflow = n.kind = "anchor";
+    n.due = today;
+    n.created_at = clock.now();
+    const std::string counts = std::to_string(a->cases) + " / " + std::to_string(a->events) + " / " +
+                               std::to_string(a->entity_events);
+    n.text = {"【历史锚定】" + today.iso() + " 根摘要 " + a->root + "（案件/记录/实体记录 " + counts + "）",
+              "[history anchor] " + today.iso() + " root " + a->root + " (cases/events/entity events " + counts + ")"};
+    Message m;
+    m.items.push_back(std::move(n));
+    m.lang = ch.value()->lang;
+    m.channel = ch.value()->name;
+    m.at = clock.now();
+    const Channel c = *ch.value();
+    const std::string root = a->root;
+    std::vector<Message> batch;
+    batch.push_back(std::move(m));
+    SendContext ctx{&ssl, opt.console, &real};
+    const Status st = co_await send_messages(ctx, c, std::move(batch));
+    if (st.ok()) log->info("anchor posted channel={} root={}", c.name, root);
+    else log->warn("anchor not posted channel={}: {}", c.name, st.error().message.en);
   }
 
   // --- dispatcher --------------------------------------------------------------------------------

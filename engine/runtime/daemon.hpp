@@ -46,6 +46,7 @@ struct DaemonOptions {
   std::ostream* console = nullptr;             // console channel output (default std::cout)
   std::string owner;                           // lease owner id (default random)
   std::string ca_file;                         // extra CA bundle for https webhooks
+  std::string anchor_file;                     // daily anchors are appended here ("" = not kept)
 };
 
 struct DaemonStats {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 
 #include "engine/history_hash.hpp"
 #include "support/engine_fixture.hpp"
@@ -151,4 +152,38 @@ TEST_CASE("a stale version is a conflict", "[engine][cases]") {
   f.store->rollback();
   REQUIRE_FALSE(st);
   CHECK(st.error().code == ErrorCode::Conflict);
+}
+
+TEST_CASE("replay derives what recording stored: case row, deadlines, reminders", "[engine][verify][replay]") {
+  EngineFixture f;
+  f.at("2024-01-05");
+  auto o = f.open_case("2024-01-02");
+  REQUIRE(f.engine->record(o.c.id, f.step("note", "2024-01-03")));
+  auto r = f.engine->replay(o.c.id);
+  REQUIRE(r);
+  CHECK(r->problems.empty());
+  const Case stored = f.store->find_case(o.c.id).value().value();
+  CHECK(r->c.state == stored.state);
+  CHECK(r->c.version == stored.version);
+  CHECK(r->c.head_hash == stored.head_hash);
+  CHECK(r->c.created_at == stored.created_at);
+  CHECK(r->c.updated_at == stored.updated_at);
+  // The open deadlines and their pending reminders are exactly the derived ones.
+  const auto open = f.store->open_deadlines(o.c.id).value();
+  std::vector<std::string> derived_open, stored_open, derived_keys, stored_keys;
+  for (std::size_t i = 0; i < r->deadlines.size(); ++i) {
+    if (!r->deadlines[i].open) continue;
+    derived_open.push_back(r->deadlines[i].kind + "@" + r->deadlines[i].due.iso());
+    for (const auto& t : r->timers[i]) derived_keys.push_back(t.key);
+  }
+  for (const auto& d : open) {
+    stored_open.push_back(d.kind + "@" + d.due.iso());
+    for (const auto& t : f.store->pending_timers(d.id).value()) stored_keys.push_back(t.key);
+  }
+  std::sort(derived_keys.begin(), derived_keys.end());
+  std::sort(stored_keys.begin(), stored_keys.end());
+  CHECK_FALSE(derived_open.empty());
+  CHECK(derived_open == stored_open);
+  CHECK(derived_keys == stored_keys);
+  CHECK(f.engine->replay(999).error().code == ErrorCode::NotFound);
 }

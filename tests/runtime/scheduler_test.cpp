@@ -171,3 +171,27 @@ TEST_CASE("one daemon per database: the lease", "[runtime][lease]") {
     CHECK(rt::acquire_lease(*f.store, f.real, "me", 15s).ok());
   }
 }
+
+TEST_CASE("the daemon posts the day's anchor to anchor.channel once a day and keeps it", "[runtime][anchor]") {
+  DaemonFixture f;
+  const auto path = f.file_channel("superior");
+  f.open_case("2024-01-01");
+  REQUIRE(f.store->set_setting(kSettingAnchorChannel, "superior").ok());
+  auto o = f.options();
+  o.anchor_file = f.db + ".anchors";
+  auto d = f.daemon(o);
+  REQUIRE(d->start().ok());
+  REQUIRE(DaemonFixture::run_until(*d, [&] { return DaemonFixture::lines(path).size() == 1; }));
+  const std::string root = f.engine->anchor().value().root;
+  const auto posted = DaemonFixture::lines(path)[0];
+  CHECK(posted["key"] == "anchor:2024-01-01");
+  CHECK(posted["text"].get<std::string>().find(root) != std::string::npos);
+  const auto kept = DaemonFixture::lines(o.anchor_file);
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0]["root"] == root);
+  d->run_for(30ms);
+  CHECK(DaemonFixture::lines(path).size() == 1);  // once per business day
+  f.clock.set(local_at("2024-01-02", 12));
+  REQUIRE(DaemonFixture::run_until(*d, [&] { return DaemonFixture::lines(o.anchor_file).size() == 2; }));
+  CHECK(DaemonFixture::lines(path).back()["key"] == "anchor:2024-01-02");
+}

@@ -162,6 +162,21 @@ class FaultyHealth : public virtual HealthStore, protected virtual FaultGate {
   Result<std::vector<InvalidText>> invalid_text() override { return s().invalid_text(); }
 };
 
+class FaultyAudit : public virtual AuditStore, protected virtual FaultGate {
+ public:
+  void set_change_context(const Clock* clock, std::string actor) override {
+    s().set_change_context(clock, std::move(actor));
+  }
+  Status for_each_case_record(const std::function<bool(const CaseRecord&)>& fn) override {
+    return s().for_each_case_record(fn);
+  }
+  Status for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) override {
+    return s().for_each_entity_event(fn);
+  }
+  Result<EntityCheck> check_entities() override { return s().check_entities(); }
+  Result<std::vector<std::string>> schema_problems() override { return s().schema_problems(); }
+};
+
 #undef DJFLOW_FAULTY_WRITE
 
 }  // namespace detail
@@ -176,7 +191,8 @@ class FaultyStore final : public Store,
                           public detail::FaultyLedger,
                           public detail::FaultyDelivery,
                           public detail::FaultyLease,
-                          public detail::FaultyHealth {
+                          public detail::FaultyHealth,
+                          public detail::FaultyAudit {
  public:
   // fail_at: 1-based index of the mutating call that fails; 0 never fails.
   FaultyStore(Store& inner, int fail_at) : detail::FaultGate(inner, fail_at) {}

@@ -124,6 +124,16 @@ const InputSpec* find_spec(std::string_view event) {
   return nullptr;
 }
 
+// Inputs a step computes and stores itself (the full-member snapshot, the count's results). Given
+// again (replaying a stored step, `djflow verify`) they are ignored and computed anew, so that a
+// step's stored inputs judge the same step again.
+bool computed_input(std::string_view event, std::string_view key) {
+  if (event == "start") return key == "full-members";
+  if (event == "meeting" || event == "supplementary" || event == "invalid-meeting")
+    return key == "elected" || key == "tied" || key == "missing" || key == "majority" || key == "seats";
+  return false;
+}
+
 bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -343,6 +353,7 @@ Verdict normalize_inputs(Step& s) {
   const std::string expected = spec ? std::string(spec->expected) : std::string();
   for (const auto& [key, value] : s.in.with) {
     const bool known = spec && std::find(spec->keys.begin(), spec->keys.end(), key) != spec->keys.end();
+    if (!known && computed_input(s.event, key)) continue;
     if (!known) {
       if (!spec)
         return invalid(s, "未知输入项“" + key + "”；此步骤不接受 --with 输入",

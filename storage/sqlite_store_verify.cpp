@@ -1,0 +1,159 @@
+// SqliteStore, part 5: what `djflow verify` reads (issue 7): every case with all of its rows in
+// one streamed merge, the entity history and its check, and the schema's triggers. Also the
+// change context of the entity events the store appends to its own writes.
+#include <optional>
+
+#include "storage/codec.hpp"
+#include "storage/entity_log.hpp"
+#include "storage/sqlite_store.hpp"
+#include "storage/statement.hpp"
+#include "storage/statement_cache.hpp"
+
+namespace djflow::storage {
+
+using engine::CaseId;
+using engine::CaseRecord;
+using engine::EntityEvent;
+using engine::Result;
+using engine::Status;
+using detail::Statement;
+using detail::decode;
+using detail::sqlite_error;
+
+namespace {
+
+// One query ordered by case id, read ahead one row: the merge in for_each_case_record.
+class Cursor {
+ public:
+  Cursor(sqlite3* db, const char* what, int case_col) : db_(db), what_(what), case_col_(case_col) {}
+  Status open(const std::string& sql) {
+    auto st = Statement::prepare(db_, sql);
+    if (!st) return st.error();
+    s_ = std::move(st.value());
+    return advance();
+  }
+  Status advance() {
+    const int rc = s_.step();
+    if (rc == SQLITE_ROW) {
+      current_ = s_.int64(case_col_);
+      return {};
+    }
+    current_.reset();
+    if (rc != SQLITE_DONE) return sqlite_error(db_, rc, what_);
+    return {};
+  }
+  const std::optional<CaseId>& current() const { return current_; }
+  // Decodes every row of case `id` into `out`.
+  template <class T>
+  Status drain(CaseId id, std::vector<T>& out) {
+    while (current_ && *current_ == id) {
+      T v;
+      DJFLOW_TRY(decode(s_, 0, v));
+      out.push_back(std::move(v));
+      DJFLOW_TRY(advance());
+    }
+    return {};
+  }
+
+ private:
+  sqlite3* db_;
+  const char* what_;
+  int case_col_;
+  Statement s_;
+  std::optional<CaseId> current_;
+};
+
+}  // namespace
+
+void SqliteAudit::set_change_context(const engine::Clock* clock, std::string actor) {
+  change_clock_ = clock;
+  change_actor_ = std::move(actor);
+}
+
+Status detail::SqliteConnection::log_change(const char* entity, const std::string& key, const char* action) {
+  return detail::log_row(db_, *cache_, detail::ChangeContext{change_clock_, change_actor_}, entity, key, action);
+}
+
+Status SqliteAudit::for_each_case_record(const std::function<bool(const CaseRecord&)>& fn) {
+  Cursor cases(db_, "verify cases", 0), events(db_, "verify events", 0), deadlines(db_, "verify deadlines", 1),
+      timers(db_, "verify timers", 2), notes(db_, "verify notifications", 2);
+  DJFLOW_TRY(cases.open("SELECT " DJFLOW_CASE_COLS " FROM cases c ORDER BY c.id"));
+  DJFLOW_TRY(events.open("SELECT " DJFLOW_EVENT_COLS " FROM events e ORDER BY e.case_id, e.seq"));
+  DJFLOW_TRY(deadlines.open("SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d ORDER BY d.case_id, d.id"));
+  DJFLOW_TRY(timers.open("SELECT " DJFLOW_TIMER_COLS " FROM timers t ORDER BY t.case_id, t.id"));
+  DJFLOW_TRY(notes.open("SELECT " DJFLOW_NOTIFICATION_COLS " FROM notifications n ORDER BY n.case_id, n.id"));
+  for (;;) {
+    std::optional<CaseId> next;
+    for (const Cursor* c : {&cases, &events, &deadlines, &timers, &notes})
+      if (c->current() && (!next || *c->current() < *next)) next = c->current();
+    if (!next) return {};
+    CaseRecord rec;
+    rec.case_id = *next;
+    std::vector<engine::Case> row;
+    DJFLOW_TRY(cases.drain(*next, row));
+    if (!row.empty()) rec.c = std::move(row.front());
+    DJFLOW_TRY(events.drain(*next, rec.events));
+    DJFLOW_TRY(deadlines.drain(*next, rec.deadlines));
+    DJFLOW_TRY(timers.drain(*next, rec.timers));
+    DJFLOW_TRY(notes.drain(*next, rec.notifications));
+    if (!fn(rec)) return {};
+  }
+}
+
+Status SqliteAudit::for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) {
+  auto st = Statement::prepare(
+      db_, "SELECT seq, entity, key, action, data, actor, recorded_at, prev_hash, hash FROM entity_events ORDER BY seq");
+  if (!st) return st.error();
+  for (;;) {
+    const int rc = st->step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "entity_events");
+    EntityEvent e;
+    e.seq = st->int64(0);
+    e.entity = st->string(1);
+    e.key = st->string(2);
+    e.action = st->string(3);
+    e.data = st->string(4);
+    e.actor = st->string(5);
+    e.recorded_at = detail::from_unix(st->int64(6));
+    e.prev_hash = st->string(7);
+    e.hash = st->string(8);
+    if (!fn(e)) return {};
+  }
+}
+
+Result<engine::EntityCheck> SqliteAudit::check_entities() { return detail::check(db_); }
+
+Result<std::vector<std::string>> SqliteAudit::schema_problems() {
+  struct Expected {
+    const char* name;
+    const char* table;
+    const char* when;  // "UPDATE" or "DELETE"
+  };
+  static const Expected expected[] = {
+      {"events_no_update", "events", "UPDATE"},
+      {"events_no_delete", "events", "DELETE"},
+      {"entity_events_no_update", "entity_events", "UPDATE"},
+      {"entity_events_no_delete", "entity_events", "DELETE"},
+  };
+  std::vector<std::string> out;
+  auto st = Statement::prepare(db_, "SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1");
+  if (!st) return st.error();
+  for (const auto& e : expected) {
+    detail::Use use(*st);
+    st->bind(1, std::string_view(e.name));
+    const int rc = st->step();
+    if (rc == SQLITE_DONE) {
+      out.push_back(std::string("schema: trigger ") + e.name + " is missing: " + e.table + " are no longer append-only");
+      continue;
+    }
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "schema_problems");
+    const std::string sql = st->string(1);
+    const bool sound = st->string(0) == e.table && sql.find(std::string("BEFORE ") + e.when) != std::string::npos &&
+                       sql.find("RAISE(ABORT") != std::string::npos;
+    if (!sound) out.push_back(std::string("schema: trigger ") + e.name + " was altered: " + sql);
+  }
+  return out;
+}
+
+}  // namespace djflow::storage
