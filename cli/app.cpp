@@ -122,6 +122,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_election_commands(app, cli);
   register_daemon_commands(app, cli);
   register_notify_commands(app, cli);
+  register_backup_commands(app, cli);
 
   try {
     app.parse(argc, argv);
