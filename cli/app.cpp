@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/cmd_backup.hpp"
 #include "engine/timezone.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflows/registry.hpp"

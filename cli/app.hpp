@@ -62,7 +62,6 @@ void register_rectify_commands(CLI::App& app, Cli& cli);   // rectify batch|add|
 void register_election_commands(CLI::App& app, Cli& cli);
 void register_daemon_commands(CLI::App& app, Cli& cli);    // serve, status
 void register_notify_commands(CLI::App& app, Cli& cli);    // notify, outbox
-void register_backup_commands(CLI::App& app, Cli& cli);    // backup
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

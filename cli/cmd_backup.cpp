@@ -1,5 +1,7 @@
 // djflow backup FILE: a consistent copy of the database while it is in use (docs/cli.md,
 // docs/operations.md "Backup and restore").
+#include "cli/cmd_backup.hpp"
+
 #include "cli/app.hpp"
 #include "storage/backup.hpp"
 

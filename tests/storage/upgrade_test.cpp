@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -193,15 +194,19 @@ TEST_CASE("every populated schema ever on main upgrades with init, keeps its row
 
       auto list = ok(d, {"--json", "list"}).json();
       CHECK(static_cast<long long>(list.size()) == cases);
+      std::string applicant;  // a member case still waiting for its talk
       for (const auto& c : list) {
-        auto show = ok(d, {"--json", "show", std::to_string(c["id"].get<int>())}).json();
+        const std::string id = std::to_string(c["id"].get<int>());
+        auto show = ok(d, {"--json", "show", id}).json();
         CHECK(!show["history"].empty());
+        if (show["workflow"] == "member" && show["state"] == "applicant") applicant = id;
       }
+      REQUIRE(!applicant.empty());
       ok(d, {"--json", "--now", "2026-03-03", "due"});
       ok(d, {"--json", "person", "list"});
       ok(d, {"--json", "notify", "list"});
       // The next step of a case opened under the old schema, then a tick and routing.
-      ok(d, {"--now", "2026-03-03T10:00", "record", "2", "talk", "--date", "2026-03-03"});
+      ok(d, {"--now", "2026-03-03T10:00", "record", applicant, "talk", "--date", "2026-03-03"});
       ok(d, {"--now", "2026-03-03T10:00", "notify", "add", "file", (d.dir().path() / "out.jsonl").string()});
       ok(d, {"--now", "2026-04-20T09:00", "tick"});
       ok(d, {"verify"});
@@ -270,7 +275,7 @@ TEST_CASE("the repaired channels.after_notification routes what fired after each
                      "WHERE dv.channel_id = 2 AND n.created_at < " + std::to_string(ch2)) == 0);
     CHECK(db.integer("SELECT count(*) FROM deliveries WHERE channel_id = 2") ==
           db.integer("SELECT count(*) FROM notifications WHERE id > " + std::to_string(cursor) +
-                     " AND created_at >= " + std::to_string(ch2) + " AND kind IN ('talk', 'finish', 'report')"));
+                     " AND created_at >= " + std::to_string(ch2) + " AND kind IN ('talk', 'review', 'report')"));
     // Channel 1 (branch B01 and below) got every notification the router had not reached yet.
     CHECK(db.integer("SELECT count(*) FROM deliveries dv JOIN notifications n ON n.id = dv.notification_id "
                      "WHERE dv.channel_id = 1 AND n.id > " + std::to_string(cursor)) ==
