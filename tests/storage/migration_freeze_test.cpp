@@ -28,7 +28,7 @@ const std::vector<std::string> kFrozen = {
     "fd440306559040acfdccba926a5af8bca3adf7ef7ac96f830bda84cf95ce6873",  // 3 rectification ledger
     "5a13387503a40a153585b2341fae12f8b4b356a497342bf1e9c728766808c554",  // 4 elections index
     "d0d507f7a5f9995e90804d318eb4fe2c58a0a5a10499d1743f4ae8f5e3509e45",  // 5 daemon (as since 8847dd8)
-    "a3a4acd1bd1ebcfe19ed79734c75ba3ba758b1f55810e13c7e7d2db08fd0d8a1",  // 6 channels.after_notification repair
+    "88be62eb8fed2e2f52041bbc56d2737852515360cf19c6fbf61ee95efce66b68",  // 6 channels.after_notification repair
 };
 
 // What is frozen: the SQL, and the skip_if query when the migration has one.
