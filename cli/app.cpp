@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "engine/settings.hpp"
+#include "cli/cmd_backup.hpp"
 #include "engine/timezone.hpp"
 #include "engine/utf8.hpp"
 #include "storage/sqlite_store.hpp"
@@ -195,6 +196,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_daemon_commands(app, cli);
   register_notify_commands(app, cli);
   register_verify_commands(app, cli);
+  register_backup_commands(app, cli);
   check_integer_options(app);
 
   try {

@@ -9,6 +9,7 @@ DJFLOW_PACKAGES=(
   g++ cmake ninja-build pkg-config git
   libboost1.81-dev libsqlite3-dev libspdlog-dev libfmt-dev catch2 libcli11-dev
   nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata ca-certificates python3
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 
 djflow_install_deps() {
@@ -29,7 +30,9 @@ djflow_install_deps() {
 djflow_build() {
   local type=${DJFLOW_BUILD_TYPE:-RelWithDebInfo}
   if [ ! -f "$DJFLOW_BUILD/build.ninja" ]; then
-    cmake -S "$DJFLOW_ROOT" -B "$DJFLOW_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+    # DJFLOW_CMAKE_ARGS: extra options of a separate build folder (.ci/run: -DDJFLOW_SANITIZE=ON).
+    # shellcheck disable=SC2086
+    cmake -S "$DJFLOW_ROOT" -B "$DJFLOW_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" ${DJFLOW_CMAKE_ARGS:-} >/dev/null
   fi
   # MSM translation units take ~500 MB each; two jobs fit any machine we target.
   cmake --build "$DJFLOW_BUILD" -j "${DJFLOW_JOBS:-2}" -- --quiet

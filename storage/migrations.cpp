@@ -1,6 +1,7 @@
 #include "storage/migrations.hpp"
 
 #include <iterator>
+#include <span>
 #include <string>
 
 #include "storage/entity_log.hpp"
@@ -256,6 +257,22 @@ CREATE TABLE daemon_lease (
 ) STRICT;
 )sql";
 
+// Issue 7 §3: migration 5 was edited after it was on main (channels.after_notification was added
+// to its text), so a database made by the build of 22034c2 has version 5 without that column.
+// This migration repairs those databases and does nothing (but move the version on) on the
+// others. An old channel's value: the newest notification fired strictly before the channel was
+// created, which is what insert_channel would have stored at that time; so the channel keeps
+// receiving everything fired after its creation (notifications already routed are never routed
+// again whatever the value) and, like every channel today, not the outbox's past. A notification
+// fired in the same second as the channel counts as after it: a duplicate beats a lost reminder.
+constexpr const char* kMigrationChannelsAfterNotification = R"sql(
+ALTER TABLE channels ADD COLUMN after_notification INTEGER NOT NULL DEFAULT 0;
+UPDATE channels SET after_notification =
+  (SELECT COALESCE(MAX(n.id), 0) FROM notifications n WHERE n.created_at < channels.created_at);
+)sql";
+constexpr const char* kHasChannelsAfterNotification =
+    "SELECT 1 FROM pragma_table_info('channels') WHERE name = 'after_notification'";
+
 // Issue 7: the entity history. Every change to a row that decides but is not a case step
 // (settings, holidays, organisations, persons, case bindings, channels, notifications, ledger
 // rows) appends a hash-chained event with the row's image; the migration's C++ step
@@ -285,10 +302,17 @@ CREATE INDEX timers_case ON timers (case_id, id);
 CREATE INDEX notifications_case ON notifications (case_id, id);
 )sql";
 
-// Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a shipped migration.
-constexpr const char* kMigrations[] = {kMigration1, kMigrationOnDueEvent, kMigrationRectify,
-                                        kMigrationElections, kMigrationDaemon,
-                                        kMigrationEntityEvents};
+// Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a migration that is on
+// main (tests/storage/migration_freeze_test.cpp keeps the checksum of every one).
+constexpr Migration kMigrations[] = {
+    {kMigration1},
+    {kMigrationOnDueEvent},
+    {kMigrationRectify},
+    {kMigrationElections},
+    {kMigrationDaemon},
+    {kMigrationChannelsAfterNotification, kHasChannelsAfterNotification},
+    {kMigrationEntityEvents},
+};
 
 // A migration's step that SQL cannot do (hashing), run in the migration's transaction after its
 // SQL. Keyed by the migration's text, not its number, so that it follows the migration wherever
@@ -310,6 +334,8 @@ Result<int> pragma_int(sqlite3* db, const char* sql) {
 }  // namespace
 
 int current_schema_version() { return static_cast<int>(std::size(kMigrations)); }
+
+std::span<const Migration> migrations() { return kMigrations; }
 
 Result<SchemaInfo> read_schema_info(sqlite3* db) {
   SchemaInfo info;
@@ -344,14 +370,20 @@ Status migrate(sqlite3* db, int target) {
     }
     if (*ver >= target) return exec(db, "COMMIT", "end migration");
     const int next = *ver + 1;
-    std::string sql = kMigrations[next - 1];
+    const Migration& m = kMigrations[next - 1];
+    auto skip = m.skip_if == nullptr ? Result<int>(0) : pragma_int(db, m.skip_if);
+    if (!skip) {
+      static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
+      return skip.error();
+    }
+    std::string sql = *skip != 0 ? "" : m.sql;
     sql += "\nPRAGMA user_version = " + std::to_string(next) + ";";
     if (next == 1) sql += "\nPRAGMA application_id = " + std::to_string(kApplicationId) + ";";
     if (auto s = exec(db, sql.c_str(), "migration " + std::to_string(next)); !s) {
       static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
       return s.error();
     }
-    if (auto s = after_migration(db, kMigrations[next - 1]); !s) {
+    if (auto s = after_migration(db, m.sql); !s) {
       static_cast<void>(exec(db, "ROLLBACK", "rollback migration"));
       return s.error();
     }

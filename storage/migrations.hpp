@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "engine/error.hpp"
 
@@ -16,6 +17,18 @@ inline constexpr std::int32_t kApplicationId = 0x444A464C;
 
 // The schema version this binary writes and understands.
 int current_schema_version();
+
+// One migration: SQL run in the migration's transaction, unless `skip_if` (a query) returns a
+// non-zero first column, which makes the step a no-op that only moves the version on. SQLite has
+// no ADD COLUMN IF NOT EXISTS; skip_if is how a repair applies only where it is needed. Both
+// texts are frozen once on main (docs/storage_format.md, "Migrations").
+struct Migration {
+  const char* sql = nullptr;
+  const char* skip_if = nullptr;
+};
+
+// Every migration, in order: migration N is migrations()[N - 1] (for the freeze test).
+std::span<const Migration> migrations();
 
 struct SchemaInfo {
   std::int32_t application_id = 0;

@@ -1,0 +1,11 @@
+// `djflow backup FILE` (separate from app.hpp's list so that adding it rebuilt nothing else).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace djflow::cli {
+
+struct Cli;
+void register_backup_commands(CLI::App& app, Cli& cli);  // backup
+
+}  // namespace djflow::cli

@@ -1,0 +1,80 @@
+// Migrations are frozen once they are on main (issue 7 §3, docs/storage_format.md "Migrations").
+// A database in the wild records only its version number: if migration N's text changes after
+// some database reached version N, that database never gets the change and djflow then fails on
+// it (this happened: channels.after_notification was added to migration 5 after 22034c2, and
+// databases made by that build failed every `notify` command with "no such column").
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/history_hash.hpp"
+#include "storage/migrations.hpp"
+
+using djflow::engine::sha256_hex;
+using djflow::storage::detail::Migration;
+using djflow::storage::detail::migrations;
+
+namespace {
+
+// SHA-256 of each migration (migration N is line N). Append the checksum of a new migration in
+// the same commit that adds it; NEVER change a line: a migration on main never changes, a schema
+// change is a new migration (and a repair of a bad one is a new migration too, see 6).
+const std::vector<std::string> kFrozen = {
+    "b2570f265d0ed5af139bdd86bf517754716011263a02efab2df1f5e1cdc4623a",  // 1 base schema
+    "ea29f80ec05c1a773b063d0e1c7b8c39f4db9308de2dc586d40c3d9e22ed977b",  // 2 deadlines.on_due_event
+    "fd440306559040acfdccba926a5af8bca3adf7ef7ac96f830bda84cf95ce6873",  // 3 rectification ledger
+    "5a13387503a40a153585b2341fae12f8b4b356a497342bf1e9c728766808c554",  // 4 elections index
+    "d0d507f7a5f9995e90804d318eb4fe2c58a0a5a10499d1743f4ae8f5e3509e45",  // 5 daemon (as since 8847dd8)
+    "88be62eb8fed2e2f52041bbc56d2737852515360cf19c6fbf61ee95efce66b68",  // 6 channels.after_notification repair
+    "2019d8c695abad7daaf829f4573e809317a953fc3a8b69d70e97ed247ba91bf0",  // 7 entity history (issue 7 §2)
+};
+
+// What is frozen: the SQL, and the skip_if query when the migration has one.
+std::string checksum(const Migration& m) {
+  std::string text = m.sql;
+  if (m.skip_if != nullptr) text += std::string("\n-- skip_if\n") + m.skip_if;
+  return sha256_hex(text);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("no migration on main has changed: every migration matches its frozen checksum",
+          "[storage][migrate][freeze]") {
+  const auto all = migrations();
+  REQUIRE(all.size() >= kFrozen.size());  // a migration was removed: never remove one either
+  for (std::size_t i = 0; i < kFrozen.size(); ++i) {
+    INFO("migration " << i + 1 << " changed (its SHA-256 is now " << checksum(all[i])
+                      << "). A migration that is on main never changes: databases that already "
+                         "ran it would never see the edit. Revert it and add a new migration "
+                         "(append to kMigrations) instead; docs/storage_format.md, Migrations.");
+    CHECK(checksum(all[i]) == kFrozen[i]);
+  }
+  INFO("a new migration: append its checksum " << checksum(all.back())
+                                               << " to kFrozen in the same commit");
+  CHECK(all.size() == kFrozen.size());
+}
+
+TEST_CASE("the historical migration texts of the upgrade fixtures are the frozen ones",
+          "[storage][migrate][freeze]") {
+  // tests/storage/fixtures/migration_N.sql are what upgrade_test.cpp builds old databases from;
+  // they must be the texts main shipped, byte for byte.
+  for (std::size_t n = 1; n <= 5; ++n) {
+    const auto text = slurp(std::string(DJFLOW_FIXTURES_DIR) + "/migration_" + std::to_string(n) + ".sql");
+    INFO("fixtures/migration_" << n << ".sql");
+    REQUIRE(!text.empty());
+    CHECK(sha256_hex(text) == kFrozen[n - 1]);
+  }
+  // Migration 5 as it was on main at 22034c2 (before after_notification): what migration 6 repairs.
+  CHECK(sha256_hex(slurp(std::string(DJFLOW_FIXTURES_DIR) + "/migration_5_22034c2.sql")) ==
+        "d0174f889611f1da0d1c7719754993834ace7652ad384b2a82d42a763cc3ce1d");
+}
