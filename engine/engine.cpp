@@ -22,6 +22,14 @@ class StoreDirectory final : public Directory {
   Result<int> full_members(const std::string& code) const override {
     return store_.count_full_members(code);
   }
+  Result<std::vector<Person>> people(const std::string& code) const override {
+    return store_.list_persons(code);
+  }
+  Result<std::vector<Case>> cases_of(PersonId id) const override {
+    CaseFilter f;
+    f.person = id;
+    return store_.list_cases(f);
+  }
 
  private:
   Store& store_;

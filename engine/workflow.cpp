@@ -25,6 +25,14 @@ Result<int> Directory::full_members(const std::string& branch) const {
   return Error::storage("this directory cannot count the members of " + branch);
 }
 
+Result<std::vector<Person>> Directory::people(const std::string&) const {
+  return std::vector<Person>{};
+}
+
+Result<std::vector<Case>> Directory::cases_of(PersonId) const { return std::vector<Case>{}; }
+
+Text Workflow::flag_label(std::string_view flag) const { return {std::string(flag), std::string(flag)}; }
+
 void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }
 
 const Workflow* WorkflowRegistry::find(std::string_view name) const {

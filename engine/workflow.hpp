@@ -26,6 +26,11 @@ class Directory {
   // Full members (正式党员) of an organisation and of the organisations under it (E1-E4). The
   // default refuses (a fake directory need not count); the engine's directory counts in the store.
   virtual Result<int> full_members(const std::string& branch) const;
+  // The people registered in the organisation itself (not in those under it). The default has
+  // none (a fake directory need not list); the engine's directory reads the store.
+  virtual Result<std::vector<Person>> people(const std::string& branch) const;
+  // Every case about a person, of any workflow, by id. The default has none.
+  virtual Result<std::vector<Case>> cases_of(PersonId person) const;
 };
 
 // Configurable defaults for rules marked [L] or [M] in rules.md (key -> value, from the store's
@@ -133,6 +138,9 @@ class Workflow {
   virtual Text stage_label(std::string_view stage) const = 0;
   virtual Text event_label(std::string_view event) const = 0;
   virtual Text deadline_label(std::string_view kind) const = 0;
+  // Label of a flag a step carries other than "late:<kind>" (e.g. "calendar-unknown"), shown by
+  // `show`, `history` and as a warning when the step is recorded. Default: the flag itself.
+  virtual Text flag_label(std::string_view flag) const;
 
   // --- optional reminder details (defaults: none) -------------------------------------------
   // Whether reminder_detail() has something to add; the engine loads the case's history for it
