@@ -63,6 +63,17 @@ void print_history(const Cli& cli, const engine::Workflow* wf, const std::vector
   t.print(*cli.out, "  ");
 }
 
+// Flags other than late:<kind> call for attention (calendar-unknown, small-branch, ...): one
+// warning line each on stderr (text output; --json carries them in event.flags).
+void warn_flags(const Cli& cli, const engine::EventRecord& e, const engine::Workflow* wf) {
+  for (const auto& f : e.flags) {
+    if (f.rfind("late:", 0) == 0) continue;
+    *cli.err << tr(cli.lang, "警告：", "warning: ") << "#" << e.case_id << " "
+             << (wf ? tr(cli.lang, wf->event_label(e.event)) : e.event) << " " << e.date.iso() << ": "
+             << (wf ? tr(cli.lang, wf->flag_label(f)) : f) << " [" << f << "]\n";
+  }
+}
+
 Json outcome_json(const Cli& cli, const engine::StepOutcome& o) {
   const auto* wf = cli.workflows->find(o.c.workflow);
   Json opened = Json::array();
@@ -92,6 +103,7 @@ void print_outcome(const Cli& cli, const engine::StepOutcome& o, const std::stri
       << (wf ? tr(l, wf->state_label(o.c.state)) : o.c.state);
   if (is_late(o.event)) out << "  [" << flags_text(l, o.event, wf) << "]";
   out << "\n";
+  warn_flags(cli, o.event, wf);
   for (const auto& d : o.opened) {
     out << indent << "  " << tr(l, "新期限：", "new deadline: ") << (wf ? tr(l, wf->deadline_label(d.kind)) : d.kind) << " "
         << d.due.iso() << "\n";

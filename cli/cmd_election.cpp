@@ -4,6 +4,7 @@
 
 #include "cli/app.hpp"
 #include "cli/org_status.hpp"
+#include "cli/step_checks.hpp"
 #include "workflows/election/election_rules.hpp"
 
 namespace djflow::cli {
@@ -303,7 +304,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
   // --- check --------------------------------------------------------------------------------
   {
     auto notify = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("check", "organisation size alerts (E1-E4): fewer than 3, 7 or more without a committee, over 50, 100 or more");
+    auto* cmd = app.add_subcommand("check", "organisation size alerts (E1-E4: fewer than 3, 7 or more without a committee, over 50, 100 or more) and recorded steps to recheck (calendar-unknown, small-branch, eligible-differs)");
     cmd->add_flag("--notify", *notify,
                   "also write each alert once per term to the notification outbox (on the organisation's term case)");
     cmd->callback([&cli, notify] {
@@ -337,6 +338,8 @@ void register_election_commands(CLI::App& app, Cli& cli) {
           }
           if (auto s = tx.commit(); !s) return cli.fail(s.error());
         }
+        auto steps = flagged_steps(cli);  // steps recorded with a flag to recheck (calendar-unknown, ...)
+        if (!steps) return cli.fail(steps.error());
         if (cli.json) {
           Json arr = Json::array();
           for (const auto& s : orgs.value()) {
@@ -344,7 +347,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
             arr.push_back({{"code", s.branch.code}, {"name", s.branch.name}, {"full_members", s.full_members},
                            {"alerts", alerts_json(s, cli.lang)}});
           }
-          cli.print_json({{"alerts", arr}, {"notified", written}});
+          cli.print_json({{"alerts", arr}, {"notified", written}, {"steps", flagged_steps_json(cli, steps.value())}});
           return 0;
         }
         std::size_t count = 0;
@@ -352,6 +355,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         if (count == 0) *cli.out << tr(cli.lang, "没有需要提示的组织设置问题\n", "no organisation size alerts\n");
         print_alerts(cli, orgs.value(), *cli.out);
         if (*notify) *cli.out << tr(cli.lang, "已写入通知：", "notifications written: ") << written << "\n";
+        print_flagged_steps(cli, steps.value(), *cli.out);
         return 0;
       };
     });

@@ -166,20 +166,6 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
     c.person = person->id;
     if (c.branch.empty()) c.branch = person->branch;
     if (c.title.empty()) c.title = person->name;
-    // One open case of a workflow per person.
-    CaseFilter f;
-    f.workflow = workflow;
-    f.person = person->id;
-    auto open = store_.list_cases(f);
-    DJFLOW_TRY(open);
-    for (const auto& other : open.value()) {
-      if (!wf->closed(other.state)) {
-        return Error::refused({person->name + "已有进行中的" + wf->title().zh + "案件 #" +
-                                   std::to_string(other.id),
-                               person->name + " already has an open " + wf->title().en +
-                                   " case #" + std::to_string(other.id)});
-      }
-    }
   } else {
     auto b = store_.find_branch(c.branch);
     DJFLOW_TRY(b);
@@ -187,8 +173,26 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
       return Error::not_found({"组织不存在：" + c.branch, "no organisation " + c.branch});
   }
   if (first.event.empty()) first.event = std::string(wf->initial_event());
+  const std::optional<Person> subject_person = person;
   auto outcome = apply_step(std::move(c), {}, std::move(person), *wf, std::move(first), true);
   DJFLOW_TRY(outcome);
+  // One open case of a workflow per person. Checked after the workflow judged the first step, so
+  // that a workflow's own refusal (which names its rule) comes first; the transaction rolls back.
+  if (subject_person) {
+    CaseFilter f;
+    f.workflow = workflow;
+    f.person = subject_person->id;
+    auto open = store_.list_cases(f);
+    DJFLOW_TRY(open);
+    for (const auto& other : open.value()) {
+      if (other.id != outcome->c.id && !wf->closed(other.state)) {
+        return Error::refused({subject_person->name + "已有进行中的" + wf->title().zh + "案件 #" +
+                                   std::to_string(other.id),
+                               subject_person->name + " already has an open " + wf->title().en +
+                                   " case #" + std::to_string(other.id)});
+      }
+    }
+  }
   if (also) DJFLOW_TRY(also(store_, outcome.value()));
   DJFLOW_TRY(tx.commit());
   return outcome;
@@ -689,9 +693,10 @@ Result<VerifyReport> Engine::verify() {
     return true;
   });
   DJFLOW_TRY(st);
-  auto integrity = store_.integrity_check();
+  auto integrity = store_.integrity_problems();
   DJFLOW_TRY(integrity);
-  report.integrity = integrity.value();
+  report.integrity = integrity->empty() ? "ok" : "";
+  for (const auto& p : *integrity) report.integrity += (report.integrity.empty() ? "" : "\n") + p;
   return report;
 }
 

@@ -63,14 +63,26 @@ Error run_init_error(const std::string& path, const std::string& why_zh, const s
 
 // --- opening -------------------------------------------------------------------------------------
 
-SqliteStore::SqliteStore(sqlite3* db, std::string path)
-    : db_(db), path_(std::move(path)), cache_(std::make_unique<detail::StatementCache>(db)) {}
+namespace detail {
 
-SqliteStore::~SqliteStore() {
-  rollback();
+SqliteConnection::SqliteConnection() = default;
+
+SqliteConnection::SqliteConnection(sqlite3* db)
+    : db_(db), cache_(std::make_unique<StatementCache>(db)) {}
+
+SqliteConnection::~SqliteConnection() {
   cache_.reset();  // finalize every statement before closing
-  sqlite3_close_v2(db_);
+  if (db_ != nullptr) sqlite3_close_v2(db_);
 }
+
+}  // namespace detail
+
+SqliteStore::SqliteStore(sqlite3* db, std::string path)
+    : detail::SqliteConnection(db), path_(std::move(path)) {}
+
+// The connection closes in ~SqliteConnection, after every port class is gone; an open
+// transaction is rolled back first.
+SqliteStore::~SqliteStore() { rollback(); }
 
 int SqliteStore::schema_version() { return detail::current_schema_version(); }
 
@@ -144,19 +156,19 @@ Status SqliteStore::test_exec(const std::string& sql) {
 
 // --- transactions --------------------------------------------------------------------------------
 
-Status SqliteStore::begin_write() {
+Status SqliteTransactions::begin_write() {
   if (in_transaction()) return Error::storage("begin_write: a transaction is already open");
   DJFLOW_STATEMENT(s, Q::Begin);
   return run(db_, s, "BEGIN IMMEDIATE");
 }
 
-Status SqliteStore::commit() {
+Status SqliteTransactions::commit() {
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
   DJFLOW_STATEMENT(s, Q::Commit);
   return run(db_, s, "COMMIT");
 }
 
-void SqliteStore::rollback() noexcept {
+void SqliteTransactions::rollback() noexcept {
   if (db_ == nullptr || !in_transaction()) return;
   auto s = cache_->get(Q::Rollback);
   if (s.ok()) {
@@ -167,11 +179,11 @@ void SqliteStore::rollback() noexcept {
   if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-bool SqliteStore::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool SqliteTransactions::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 // --- settings and calendar -------------------------------------------------------------------------
 
-Result<std::optional<std::string>> SqliteStore::setting(const std::string& key) {
+Result<std::optional<std::string>> SqliteSettings::setting(const std::string& key) {
   DJFLOW_STATEMENT(s, Q::GetSetting);
   s.bind(1, key);
   const int rc = s.step();
@@ -180,14 +192,14 @@ Result<std::optional<std::string>> SqliteStore::setting(const std::string& key) 
   return std::optional<std::string>(s.string(0));
 }
 
-Status SqliteStore::set_setting(const std::string& key, const std::string& value) {
+Status SqliteSettings::set_setting(const std::string& key, const std::string& value) {
   DJFLOW_STATEMENT(s, Q::SetSetting);
   s.bind(1, key);
   s.bind(2, value);
   return run(db_, s, "set_setting " + key);
 }
 
-Result<std::map<std::string, std::string>> SqliteStore::all_settings() {
+Result<std::map<std::string, std::string>> SqliteSettings::all_settings() {
   DJFLOW_STATEMENT(s, Q::AllSettings);
   std::map<std::string, std::string> out;
   for (;;) {
@@ -198,7 +210,7 @@ Result<std::map<std::string, std::string>> SqliteStore::all_settings() {
   }
 }
 
-Result<std::vector<HolidayRow>> SqliteStore::holidays() {
+Result<std::vector<HolidayRow>> SqliteSettings::holidays() {
   DJFLOW_STATEMENT(s, Q::ListHolidays);
   std::vector<HolidayRow> out;
   for (;;) {
@@ -213,7 +225,7 @@ Result<std::vector<HolidayRow>> SqliteStore::holidays() {
   }
 }
 
-Status SqliteStore::upsert_holiday(const HolidayRow& row) {
+Status SqliteSettings::upsert_holiday(const HolidayRow& row) {
   DJFLOW_STATEMENT(s, Q::UpsertHoliday);
   const IsoDate date(row.date);
   s.bind(1, date.view());
@@ -224,7 +236,7 @@ Status SqliteStore::upsert_holiday(const HolidayRow& row) {
 
 // --- branches and persons ------------------------------------------------------------------------
 
-Status SqliteStore::insert_branch(const Branch& b) {
+Status SqliteDirectory::insert_branch(const Branch& b) {
   DJFLOW_STATEMENT(s, Q::InsertBranch);
   s.bind(1, b.code);
   s.bind(2, b.name);
@@ -247,18 +259,18 @@ Status SqliteStore::insert_branch(const Branch& b) {
   return sqlite_error(db_, rc, "insert_branch " + b.code);
 }
 
-Result<std::optional<Branch>> SqliteStore::find_branch(const std::string& code) {
+Result<std::optional<Branch>> SqliteDirectory::find_branch(const std::string& code) {
   DJFLOW_STATEMENT(s, Q::FindBranch);
   s.bind(1, code);
   return first<Branch>(db_, s, "find_branch");
 }
 
-Result<std::vector<Branch>> SqliteStore::list_branches() {
+Result<std::vector<Branch>> SqliteDirectory::list_branches() {
   DJFLOW_STATEMENT(s, Q::ListBranches);
   return collect<Branch>(db_, s, "list_branches");
 }
 
-Result<PersonId> SqliteStore::insert_person(const Person& p) {
+Result<PersonId> SqliteDirectory::insert_person(const Person& p) {
   DJFLOW_STATEMENT(s, Q::InsertPerson);
   const IsoDate born(p.born);
   std::optional<IsoDate> joined;
@@ -281,13 +293,13 @@ Result<PersonId> SqliteStore::insert_person(const Person& p) {
   return static_cast<PersonId>(sqlite3_last_insert_rowid(db_));
 }
 
-Result<std::optional<Person>> SqliteStore::find_person(PersonId id) {
+Result<std::optional<Person>> SqliteDirectory::find_person(PersonId id) {
   DJFLOW_STATEMENT(s, Q::FindPerson);
   s.bind(1, id);
   return first<Person>(db_, s, "find_person");
 }
 
-Result<std::vector<Person>> SqliteStore::list_persons(const std::optional<std::string>& branch) {
+Result<std::vector<Person>> SqliteDirectory::list_persons(const std::optional<std::string>& branch) {
   if (!branch) {
     DJFLOW_STATEMENT(s, Q::ListPersons);
     return collect<Person>(db_, s, "list_persons");
@@ -297,7 +309,7 @@ Result<std::vector<Person>> SqliteStore::list_persons(const std::optional<std::s
   return collect<Person>(db_, s, "list_persons");
 }
 
-Status SqliteStore::update_person_status(PersonId id, engine::MemberStatus status,
+Status SqliteDirectory::update_person_status(PersonId id, engine::MemberStatus status,
                                          std::optional<Date> joined) {
   DJFLOW_STATEMENT(s, Q::UpdatePersonStatus);
   std::optional<IsoDate> joined_text;
@@ -319,7 +331,7 @@ Status SqliteStore::update_person_status(PersonId id, engine::MemberStatus statu
 
 // --- cases and history -----------------------------------------------------------------------------
 
-Result<CaseId> SqliteStore::insert_case(const Case& c) {
+Result<CaseId> SqliteHistory::insert_case(const Case& c) {
   DJFLOW_STATEMENT(s, Q::InsertCase);
   s.bind(1, c.workflow);
   if (c.person) {
@@ -338,13 +350,13 @@ Result<CaseId> SqliteStore::insert_case(const Case& c) {
   return static_cast<CaseId>(sqlite3_last_insert_rowid(db_));
 }
 
-Result<std::optional<Case>> SqliteStore::find_case(CaseId id) {
+Result<std::optional<Case>> SqliteHistory::find_case(CaseId id) {
   DJFLOW_STATEMENT(s, Q::FindCase);
   s.bind(1, id);
   return first<Case>(db_, s, "find_case");
 }
 
-Result<std::vector<Case>> SqliteStore::list_cases(const engine::CaseFilter& f) {
+Result<std::vector<Case>> SqliteHistory::list_cases(const engine::CaseFilter& f) {
   if (f.states && f.states->empty()) return std::vector<Case>();
   std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE 1 = 1";
   if (f.workflow) sql += " AND c.workflow = ?";
@@ -368,7 +380,7 @@ Result<std::vector<Case>> SqliteStore::list_cases(const engine::CaseFilter& f) {
   return collect<Case>(db_, s, "list_cases");
 }
 
-Status SqliteStore::update_case(CaseId id, std::int64_t expected_version, const std::string& state,
+Status SqliteHistory::update_case(CaseId id, std::int64_t expected_version, const std::string& state,
                                 const std::string& head_hash, TimePoint updated_at) {
   {
     DJFLOW_STATEMENT(s, Q::UpdateCase);
@@ -397,7 +409,7 @@ Status SqliteStore::update_case(CaseId id, std::int64_t expected_version, const 
                expected + "); try again"});
 }
 
-Status SqliteStore::append_event(const EventRecord& e) {
+Status SqliteHistory::append_event(const EventRecord& e) {
   auto inputs = detail::encode_inputs(e.inputs);
   if (!inputs) return inputs.error();
   auto flags = detail::encode_flags(e.flags);
@@ -433,37 +445,38 @@ Status SqliteStore::append_event(const EventRecord& e) {
   return sqlite_error(db_, rc, "append_event " + where);
 }
 
-Result<std::vector<EventRecord>> SqliteStore::events(CaseId id) {
+Result<std::vector<EventRecord>> SqliteHistory::events(CaseId id) {
   DJFLOW_STATEMENT(s, Q::Events);
   s.bind(1, id);
   return collect<EventRecord>(db_, s, "events");
 }
 
-Status SqliteStore::for_each_history(
-    const std::function<bool(const Case&, const std::vector<EventRecord>&)>& fn) {
-  DJFLOW_STATEMENT(s, Q::History);
-  Case current;
-  bool have_case = false;
-  std::vector<EventRecord> events;
+Result<std::vector<engine::CaseHistory>> SqliteHistory::history_page(CaseId after,
+                                                                   std::size_t limit) {
+  std::vector<engine::CaseHistory> page;
+  {
+    DJFLOW_STATEMENT(s, Q::HistoryCases);
+    s.bind(1, after);
+    s.bind(2, sql_limit(limit));
+    auto cases = collect<Case>(db_, s, "history_page");
+    if (!cases) return cases.error();
+    page.reserve(cases->size());
+    for (auto& c : *cases) page.push_back(engine::CaseHistory{std::move(c), {}});
+  }
+  if (page.empty()) return page;
+  DJFLOW_STATEMENT(s, Q::HistoryEvents);
+  s.bind(1, page.front().c.id);
+  s.bind(2, page.back().c.id);
+  std::size_t at = 0;  // cases and events both come in case order: one merge pass
   for (;;) {
     const int rc = s.step();
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_history");
-    const CaseId id = s.int64(0);
-    if (!have_case || id != current.id) {
-      if (have_case && !fn(current, events)) return {};
-      DJFLOW_TRY(decode(s, 0, current));
-      have_case = true;
-      events.clear();
-    }
-    if (!s.is_null(detail::kCaseColumns)) {  // LEFT JOIN: NULL when the case has no events
-      EventRecord e;
-      DJFLOW_TRY(decode(s, detail::kCaseColumns, e));
-      events.push_back(std::move(e));
-    }
+    if (rc == SQLITE_DONE) return page;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "history_page");
+    EventRecord e;
+    DJFLOW_TRY(decode(s, 0, e));
+    while (at < page.size() && page[at].c.id < e.case_id) ++at;
+    if (at < page.size() && page[at].c.id == e.case_id) page[at].events.push_back(std::move(e));
   }
-  if (have_case) fn(current, events);
-  return {};
 }
 
 }  // namespace djflow::storage

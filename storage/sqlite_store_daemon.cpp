@@ -117,7 +117,7 @@ const std::string kRowSelect = "SELECT " DJFLOW_DELIVERY_COLS ", " DJFLOW_NOTIFI
 
 }  // namespace
 
-Result<std::int64_t> SqliteStore::data_version() {
+Result<std::int64_t> SqliteHealth::change_token() {
   static const std::string sql = "PRAGMA data_version";
   DJFLOW_STATEMENT(s, sql);
   const int rc = s.step();
@@ -127,7 +127,7 @@ Result<std::int64_t> SqliteStore::data_version() {
 
 // --- lease -----------------------------------------------------------------------------------------
 
-Result<std::optional<Lease>> SqliteStore::find_lease() {
+Result<std::optional<Lease>> SqliteLease::find_lease() {
   static const std::string sql =
       "SELECT owner, pid, host, started_at, heartbeat_at, expires_at FROM daemon_lease WHERE id = 1";
   DJFLOW_STATEMENT(s, sql);
@@ -144,7 +144,7 @@ Result<std::optional<Lease>> SqliteStore::find_lease() {
   return std::optional<Lease>(std::move(l));
 }
 
-Status SqliteStore::put_lease(const Lease& l) {
+Status SqliteLease::put_lease(const Lease& l) {
   static const std::string sql =
       "INSERT INTO daemon_lease (id, owner, pid, host, started_at, heartbeat_at, expires_at) "
       "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, "
@@ -160,7 +160,7 @@ Status SqliteStore::put_lease(const Lease& l) {
   return run(db_, s, "put_lease");
 }
 
-Result<bool> SqliteStore::renew_lease(const std::string& owner, TimePoint heartbeat, TimePoint expires) {
+Result<bool> SqliteLease::renew_lease(const std::string& owner, TimePoint heartbeat, TimePoint expires) {
   static const std::string sql =
       "UPDATE daemon_lease SET heartbeat_at = ?2, expires_at = ?3 WHERE id = 1 AND owner = ?1";
   DJFLOW_STATEMENT(s, sql);
@@ -171,7 +171,7 @@ Result<bool> SqliteStore::renew_lease(const std::string& owner, TimePoint heartb
   return sqlite3_changes(db_) == 1;
 }
 
-Status SqliteStore::release_lease(const std::string& owner) {
+Status SqliteLease::release_lease(const std::string& owner) {
   static const std::string sql = "DELETE FROM daemon_lease WHERE id = 1 AND owner = ?1";
   DJFLOW_STATEMENT(s, sql);
   s.bind(1, owner);
@@ -180,7 +180,7 @@ Status SqliteStore::release_lease(const std::string& owner) {
 
 // --- channels --------------------------------------------------------------------------------------
 
-Result<std::int64_t> SqliteStore::insert_channel(const Channel& c) {
+Result<std::int64_t> SqliteDelivery::insert_channel(const Channel& c) {
   static const std::string sql =
       "INSERT INTO channels (name, type, target, args, preset, secret, branch, workflows, kinds, "
       "digest, rate_per_minute, max_attempts, timeout_seconds, lang, active, created_at, "
@@ -213,7 +213,7 @@ Result<std::int64_t> SqliteStore::insert_channel(const Channel& c) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
-Result<std::vector<Channel>> SqliteStore::list_channels(bool include_removed) {
+Result<std::vector<Channel>> SqliteDelivery::list_channels(bool include_removed) {
   static const std::string all = "SELECT " DJFLOW_CHANNEL_COLS " FROM channels ch ORDER BY ch.id";
   static const std::string active =
       "SELECT " DJFLOW_CHANNEL_COLS " FROM channels ch WHERE ch.active = 1 ORDER BY ch.id";
@@ -229,7 +229,7 @@ Result<std::vector<Channel>> SqliteStore::list_channels(bool include_removed) {
   }
 }
 
-Result<std::optional<Channel>> SqliteStore::find_channel(const std::string& id_or_name) {
+Result<std::optional<Channel>> SqliteDelivery::find_channel(const std::string& id_or_name) {
   static const std::string sql = "SELECT " DJFLOW_CHANNEL_COLS
                                  " FROM channels ch WHERE ch.active = 1 AND "
                                  "(ch.name = ?1 OR CAST(ch.id AS TEXT) = ?1) ORDER BY ch.name = ?1 DESC LIMIT 1";
@@ -243,7 +243,7 @@ Result<std::optional<Channel>> SqliteStore::find_channel(const std::string& id_o
   return std::optional<Channel>(std::move(c));
 }
 
-Status SqliteStore::remove_channel(std::int64_t id) {
+Status SqliteDelivery::remove_channel(std::int64_t id) {
   {
     static const std::string sql = "UPDATE channels SET active = 0 WHERE id = ?1 AND active = 1";
     DJFLOW_STATEMENT(s, sql);
@@ -264,7 +264,7 @@ Status SqliteStore::remove_channel(std::int64_t id) {
 
 // --- routing cursor -------------------------------------------------------------------------------
 
-Result<std::int64_t> SqliteStore::routed_through() {
+Result<std::int64_t> SqliteDelivery::routed_through() {
   static const std::string sql = "SELECT routed_up_to FROM outbox_cursor WHERE id = 1";
   DJFLOW_STATEMENT(s, sql);
   const int rc = s.step();
@@ -273,7 +273,7 @@ Result<std::int64_t> SqliteStore::routed_through() {
   return s.int64(0);
 }
 
-Status SqliteStore::set_routed_through(std::int64_t notification_id) {
+Status SqliteDelivery::set_routed_through(std::int64_t notification_id) {
   static const std::string sql = "UPDATE outbox_cursor SET routed_up_to = ?1 WHERE id = 1";
   DJFLOW_STATEMENT(s, sql);
   s.bind(1, notification_id);
@@ -282,7 +282,7 @@ Status SqliteStore::set_routed_through(std::int64_t notification_id) {
 
 // --- deliveries ----------------------------------------------------------------------------------
 
-Result<bool> SqliteStore::insert_delivery(const Delivery& d) {
+Result<bool> SqliteDelivery::insert_delivery(const Delivery& d) {
   static const std::string sql =
       "INSERT INTO deliveries (notification_id, channel_id, status, attempts, next_attempt_at, "
       "last_error, delivered_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
@@ -305,7 +305,7 @@ Result<bool> SqliteStore::insert_delivery(const Delivery& d) {
   return sqlite3_changes(db_) == 1;
 }
 
-Result<std::vector<DeliveryRow>> SqliteStore::due_deliveries(TimePoint now, std::size_t limit) {
+Result<std::vector<DeliveryRow>> SqliteDelivery::due_deliveries(TimePoint now, std::size_t limit) {
   static const std::string sql =
       kRowSelect + " WHERE dv.status = 'pending' AND dv.next_attempt_at <= ?1 AND ch.active = 1 "
                    "ORDER BY dv.next_attempt_at, dv.id LIMIT ?2";
@@ -315,7 +315,7 @@ Result<std::vector<DeliveryRow>> SqliteStore::due_deliveries(TimePoint now, std:
   return collect_rows(db_, s, "due_deliveries");
 }
 
-Result<std::optional<TimePoint>> SqliteStore::next_delivery_at() {
+Result<std::optional<TimePoint>> SqliteDelivery::next_delivery_at() {
   static const std::string sql =
       "SELECT dv.next_attempt_at FROM deliveries dv JOIN channels ch ON ch.id = dv.channel_id "
       "WHERE dv.status = 'pending' AND ch.active = 1 ORDER BY dv.next_attempt_at LIMIT 1";
@@ -326,7 +326,7 @@ Result<std::optional<TimePoint>> SqliteStore::next_delivery_at() {
   return std::optional<TimePoint>(from_unix(s.int64(0)));
 }
 
-Status SqliteStore::update_delivery(const Delivery& d) {
+Status SqliteDelivery::update_delivery(const Delivery& d) {
   static const std::string sql =
       "UPDATE deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, "
       "delivered_at = ?6 WHERE id = ?1";
@@ -349,7 +349,7 @@ Status SqliteStore::update_delivery(const Delivery& d) {
   return {};
 }
 
-Result<std::vector<DeliveryRow>> SqliteStore::list_deliveries(const engine::DeliveryFilter& f) {
+Result<std::vector<DeliveryRow>> SqliteDelivery::list_deliveries(const engine::DeliveryFilter& f) {
   std::string sql = kRowSelect + " WHERE 1 = 1";
   if (f.status) sql += " AND dv.status = ?";
   if (f.channel_id) sql += " AND dv.channel_id = ?";
@@ -362,7 +362,7 @@ Result<std::vector<DeliveryRow>> SqliteStore::list_deliveries(const engine::Deli
   return collect_rows(db_, s, "list_deliveries");
 }
 
-Result<std::int64_t> SqliteStore::retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) {
+Result<std::int64_t> SqliteDelivery::retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) {
   static const std::string sql =
       "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?1 "
       "WHERE status = 'dead' AND (?2 = 0 OR id = ?3) AND channel_id IN "
@@ -385,7 +385,7 @@ Result<std::int64_t> SqliteStore::retry_dead(const std::vector<std::int64_t>& id
   return changed;
 }
 
-Result<std::map<std::string, std::int64_t>> SqliteStore::delivery_counts() {
+Result<std::map<std::string, std::int64_t>> SqliteDelivery::delivery_counts() {
   static const std::string sql = "SELECT status, count(*) FROM deliveries GROUP BY status";
   DJFLOW_STATEMENT(s, sql);
   std::map<std::string, std::int64_t> out{{"pending", 0}, {"delivered", 0}, {"dead", 0}};

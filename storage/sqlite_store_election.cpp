@@ -19,7 +19,7 @@ constexpr const char* kCountFullMembers =
 
 }  // namespace
 
-Result<int> SqliteStore::count_full_members(const std::string& branch) {
+Result<int> SqliteDirectory::count_full_members(const std::string& branch) {
   DJFLOW_STATEMENT(s, std::string(kCountFullMembers));
   s.bind(1, branch);
   const int rc = s.step();

@@ -93,7 +93,7 @@ Status decode_item(const detail::Statement& s, int col, RectifyItem& it) {
 
 }  // namespace
 
-Status SqliteStore::insert_rectify_batch(const RectifyBatch& b) {
+Status SqliteLedger::insert_rectify_batch(const RectifyBatch& b) {
   DJFLOW_STATEMENT(s, std::string(kInsertBatch));
   const IsoDate feedback(b.feedback);
   std::optional<IsoDate> due;
@@ -114,7 +114,7 @@ Status SqliteStore::insert_rectify_batch(const RectifyBatch& b) {
   return sqlite_error(db_, rc, "insert_rectify_batch");
 }
 
-Result<std::optional<RectifyBatch>> SqliteStore::find_rectify_batch(CaseId id) {
+Result<std::optional<RectifyBatch>> SqliteLedger::find_rectify_batch(CaseId id) {
   DJFLOW_STATEMENT(s, std::string("SELECT ") + kBatchCols + " FROM rectify_batches b WHERE b.case_id = ?1");
   s.bind(1, id);
   const int rc = s.step();
@@ -125,7 +125,7 @@ Result<std::optional<RectifyBatch>> SqliteStore::find_rectify_batch(CaseId id) {
   return std::optional<RectifyBatch>(std::move(b));
 }
 
-Result<std::vector<RectifyBatch>> SqliteStore::list_rectify_batches() {
+Result<std::vector<RectifyBatch>> SqliteLedger::list_rectify_batches() {
   DJFLOW_STATEMENT(s, std::string("SELECT ") + kBatchCols + " FROM rectify_batches b ORDER BY b.case_id");
   std::vector<RectifyBatch> out;
   for (;;) {
@@ -138,7 +138,7 @@ Result<std::vector<RectifyBatch>> SqliteStore::list_rectify_batches() {
   }
 }
 
-Result<std::int64_t> SqliteStore::insert_rectify_item(const RectifyItem& it) {
+Result<std::int64_t> SqliteLedger::insert_rectify_item(const RectifyItem& it) {
   {
     DJFLOW_STATEMENT(s, std::string(kInsertItem));
     const IsoDate registered(it.registered);
@@ -177,7 +177,7 @@ Result<std::int64_t> SqliteStore::insert_rectify_item(const RectifyItem& it) {
   return q.int64(0);
 }
 
-Result<std::vector<RectifyItemRow>> SqliteStore::list_rectify_items(const RectifyItemFilter& f) {
+Result<std::vector<RectifyItemRow>> SqliteLedger::list_rectify_items(const RectifyItemFilter& f) {
   std::string sql = "SELECT " DJFLOW_ITEM_COLS ", " DJFLOW_CASE_COLS ", " DJFLOW_ITEM_DUE_COLS;
   if (f.overdue_on) {
     // Driven by the partial index of open deadlines (due_date first): only the overdue rows.

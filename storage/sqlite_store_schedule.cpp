@@ -31,7 +31,7 @@ using detail::to_unix;
 
 // --- deadlines -----------------------------------------------------------------------------------
 
-Result<std::int64_t> SqliteStore::insert_deadline(const Deadline& d) {
+Result<std::int64_t> SqliteSchedule::insert_deadline(const Deadline& d) {
   DJFLOW_STATEMENT(s, Q::InsertDeadline);
   const IsoDate due(d.due), opened(d.opened_on);
   std::optional<IsoDate> closed;
@@ -54,13 +54,13 @@ Result<std::int64_t> SqliteStore::insert_deadline(const Deadline& d) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
-Result<std::vector<Deadline>> SqliteStore::open_deadlines(CaseId id) {
+Result<std::vector<Deadline>> SqliteSchedule::open_deadlines(CaseId id) {
   DJFLOW_STATEMENT(s, Q::OpenDeadlines);
   s.bind(1, id);
   return collect<Deadline>(db_, s, "open_deadlines");
 }
 
-Status SqliteStore::close_deadline(std::int64_t deadline_id, Date closed_on) {
+Status SqliteSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) {
   {
     DJFLOW_STATEMENT(s, Q::CloseDeadline);
     const IsoDate closed(closed_on);
@@ -80,7 +80,7 @@ Status SqliteStore::close_deadline(std::int64_t deadline_id, Date closed_on) {
   return Error::conflict(Text{"期限 " + sid + " 已关闭", "deadline " + sid + " is already closed"});
 }
 
-Result<std::vector<DeadlineRow>> SqliteStore::list_open_deadlines(const engine::DeadlineFilter& f) {
+Result<std::vector<DeadlineRow>> SqliteSchedule::list_open_deadlines(const engine::DeadlineFilter& f) {
   std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
                     " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
   if (f.due_on_or_before) sql += " AND d.due_date <= ?";
@@ -114,7 +114,7 @@ Result<std::vector<DeadlineRow>> SqliteStore::list_open_deadlines(const engine::
 
 // --- timers ----------------------------------------------------------------------------------------
 
-Result<bool> SqliteStore::insert_timer(const Timer& t) {
+Result<bool> SqliteSchedule::insert_timer(const Timer& t) {
   DJFLOW_STATEMENT(s, Q::InsertTimer);
   const IsoDate due(t.due);
   s.bind(1, t.key);
@@ -134,20 +134,20 @@ Result<bool> SqliteStore::insert_timer(const Timer& t) {
   return sqlite3_changes(db_) == 1;
 }
 
-Result<std::vector<Timer>> SqliteStore::due_timers(TimePoint now, std::size_t limit) {
+Result<std::vector<Timer>> SqliteSchedule::due_timers(TimePoint now, std::size_t limit) {
   DJFLOW_STATEMENT(s, Q::DueTimers);
   s.bind(1, to_unix(now));
   s.bind(2, sql_limit(limit));
   return collect<Timer>(db_, s, "due_timers");
 }
 
-Result<std::vector<Timer>> SqliteStore::pending_timers(std::int64_t deadline_id) {
+Result<std::vector<Timer>> SqliteSchedule::pending_timers(std::int64_t deadline_id) {
   DJFLOW_STATEMENT(s, Q::PendingTimers);
   s.bind(1, deadline_id);
   return collect<Timer>(db_, s, "pending_timers");
 }
 
-Status SqliteStore::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
+Status SqliteSchedule::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
   {
     DJFLOW_STATEMENT(s, Q::MarkTimerFired);
     s.bind(1, timer_id);
@@ -166,13 +166,13 @@ Status SqliteStore::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
   return Error::conflict(Text{"提醒 " + sid + " 已触发过", "timer " + sid + " has already fired"});
 }
 
-Status SqliteStore::drop_pending_timers(std::int64_t deadline_id) {
+Status SqliteSchedule::drop_pending_timers(std::int64_t deadline_id) {
   DJFLOW_STATEMENT(s, Q::DropPendingTimers);
   s.bind(1, deadline_id);
   return run(db_, s, "drop_pending_timers");
 }
 
-Result<std::optional<TimePoint>> SqliteStore::next_timer_at() {
+Result<std::optional<TimePoint>> SqliteSchedule::next_timer_at() {
   DJFLOW_STATEMENT(s, Q::NextTimerAt);
   const int rc = s.step();
   if (rc == SQLITE_DONE) return std::optional<TimePoint>();
@@ -182,7 +182,7 @@ Result<std::optional<TimePoint>> SqliteStore::next_timer_at() {
 
 // --- notifications ---------------------------------------------------------------------------------
 
-Result<std::optional<std::int64_t>> SqliteStore::insert_notification(const Notification& n) {
+Result<std::optional<std::int64_t>> SqliteOutbox::insert_notification(const Notification& n) {
   DJFLOW_STATEMENT(s, Q::InsertNotification);
   const IsoDate due(n.due);
   s.bind(1, n.key);
@@ -201,7 +201,7 @@ Result<std::optional<std::int64_t>> SqliteStore::insert_notification(const Notif
   return std::optional<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
-Result<std::vector<Notification>> SqliteStore::notifications_since(std::int64_t after_id,
+Result<std::vector<Notification>> SqliteOutbox::notifications_since(std::int64_t after_id,
                                                                     std::size_t limit) {
   DJFLOW_STATEMENT(s, Q::NotificationsSince);
   s.bind(1, after_id);
@@ -211,16 +211,17 @@ Result<std::vector<Notification>> SqliteStore::notifications_since(std::int64_t 
 
 // --- integrity -------------------------------------------------------------------------------------
 
-Result<std::string> SqliteStore::integrity_check() {
+Result<std::vector<std::string>> SqliteHealth::integrity_problems() {
   DJFLOW_STATEMENT(s, Q::IntegrityCheck);
-  std::string out;
+  std::vector<std::string> rows;
   for (;;) {
     const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
+    if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "integrity_check");
-    if (!out.empty()) out += '\n';
-    out += s.text(0);
+    rows.emplace_back(s.text(0));
   }
+  if (rows.size() == 1 && rows.front() == "ok") rows.clear();
+  return rows;
 }
 
 }  // namespace djflow::storage

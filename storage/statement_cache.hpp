@@ -25,7 +25,7 @@ enum class Q {
   InsertBranch, FindBranch, ListBranches,
   InsertPerson, FindPerson, ListPersons, ListPersonsOfBranch, UpdatePersonStatus,
   InsertCase, FindCase, CaseVersion, UpdateCase,
-  AppendEvent, Events, History,
+  AppendEvent, Events, HistoryCases, HistoryEvents,
   InsertDeadline, OpenDeadlines, CloseDeadline, DeadlineOpen,
   InsertTimer, DueTimers, PendingTimers, MarkTimerFired, TimerFired, DropPendingTimers,
   NextTimerAt,

@@ -161,8 +161,8 @@ struct Daemon::Impl {
     while (!stopping) {
       heartbeat_if_due();
       if (stopping) break;
-      if (auto v = store.data_version(); v.ok() && version != v.value()) {
-        if (version) log->debug("another process committed (data_version {}): re-arming", v.value());
+      if (auto v = store.change_token(); v.ok() && version != v.value()) {
+        if (version) log->debug("another process committed (change token {}): re-arming", v.value());
         version = v.value();
         check = true;
       }

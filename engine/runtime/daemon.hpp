@@ -2,7 +2,7 @@
 // thread runs two loops that share the engine's Store (no transaction spans an await):
 //   scheduler:  one timer armed for Store::next_timer_at(), each wait capped (max_wait, real time,
 //               so clock jumps and suspends are caught) and cut to `poll` to watch
-//               Store::data_version() for other processes' commits; on wake Engine::tick in
+//               HealthStore::change_token() for other processes' commits; on wake Engine::tick in
 //               bounded batches (collapse rule, one transaction each), yielding between batches.
 //   dispatcher: routes new notifications to matching channels (delivery rows), delivers due rows
 //               (digests bundled, per-channel rate limits wait, failures back off with jitter and

@@ -61,12 +61,12 @@ TEST_CASE("a whole development under the 2026 rules, apply to archive", "[cli][m
       {"political-review", "2027-06-15", {"result=pass"}, "candidate"},
       {"training", "2027-06-20", {"days=3"}, "candidate"},
       {"pre-review", "2027-07-01", {}, "pre-reviewed"},
-      {"admit", "2027-07-15", {"eligible=10", "present=8", "yes=7"}, "admitted"},
+      {"admit", "2027-07-15", {"eligible=4", "present=4", "yes=4"}, "admitted"},
       {"interview", "2027-07-20", {}, "admitted"},
       {"approve", "2027-08-01", {}, "probationary"},
       {"oath", "2027-08-10", {}, "probationary"},
       {"apply-full", "2028-06-15", {}, "probationary"},
-      {"convert", "2028-07-15", {"eligible=10", "present=9", "yes=9"}, "conversion-pending"},
+      {"convert", "2028-07-15", {"eligible=4", "present=3", "yes=3"}, "conversion-pending"},
       {"approve-full", "2028-08-01", {}, "full"},
       {"archive", "2028-08-10", {}, "full"},
   });
@@ -78,6 +78,9 @@ TEST_CASE("a whole development under the 2026 rules, apply to archive", "[cli][m
   for (const auto& h : show["history"]) {
     CHECK(h["late"] == false);
     CHECK(h["rule_version"] == "2026");
+    // The publicity fell in 2027, a year without holiday data (D13): accepted, flagged.
+    const bool flagged = h["event"] == "publicize";
+    CHECK((h["flags"] == std::vector<std::string>{"calendar-unknown"}) == flagged);
   }
   // 党龄 counts from the end of probation (admit + 1 year), not from the approval (D37).
   auto person = d.run({"--json", "person", "show", "5"}).json();
@@ -98,12 +101,12 @@ TEST_CASE("a whole development under the 2014 rules skips consent and publicity"
       {"political-review", "2023-04-10", {"result=pass"}, "candidate"},
       {"training", "2023-04-15", {"hours=24"}, "candidate"},
       {"pre-review", "2023-05-01", {}, "pre-reviewed"},
-      {"admit", "2023-05-20", {"eligible=9", "present=5", "yes=5"}, "admitted"},
+      {"admit", "2023-05-20", {"eligible=4", "present=3", "yes=3"}, "admitted"},
       {"interview", "2023-05-25", {}, "admitted"},
       {"approve", "2023-06-01", {}, "probationary"},
       {"oath", "2023-07-01", {}, "probationary"},
       {"apply-full", "2024-05-01", {}, "probationary"},
-      {"convert", "2024-05-20", {"eligible=9", "present=7", "yes=6"}, "conversion-pending"},
+      {"convert", "2024-05-20", {"eligible=4", "present=4", "yes=3"}, "conversion-pending"},
       {"approve-full", "2024-06-01", {}, "full"},
       {"archive", "2024-06-15", {}, "full"},
   });

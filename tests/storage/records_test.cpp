@@ -377,3 +377,42 @@ TEST_CASE("for_each_history streams every case with its events in order", "[stor
                      }).ok());
   CHECK(none == 0);
 }
+
+TEST_CASE("history pages hold whole cases across page boundaries, and the callback may write",
+          "[storage][records]") {
+  Fixture fx(true);
+  SqliteStore& s = *fx.store;
+  REQUIRE(s.insert_branch(make_branch("B1")).ok());
+  // 600 cases: more than two pages of for_each_history (256 cases each), every third without
+  // events, each other one with (id % 4) + 1 events.
+  std::vector<CaseId> ids;
+  for (int i = 0; i < 600; ++i) {
+    const CaseId id = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
+    ids.push_back(id);
+    if (i % 3 == 0) continue;
+    for (int seq = 1; seq <= id % 4 + 1; ++seq) REQUIRE(s.append_event(make_event(id, seq)).ok());
+  }
+
+  const auto page = s.history_page(ids[255], 10).value();
+  REQUIRE(page.size() == 10);
+  CHECK(page.front().c.id == ids[256]);
+  CHECK(page.back().c.id == ids[265]);
+  CHECK(s.history_page(ids.back(), 10).value().empty());
+
+  std::size_t seen = 0;
+  REQUIRE(s.for_each_history([&](const Case& c, const std::vector<EventRecord>& evs) {
+             const auto i = seen++;
+             REQUIRE(c.id == ids[i]);
+             const std::size_t expected = i % 3 == 0 ? 0 : static_cast<std::size_t>(c.id % 4 + 1);
+             CHECK(evs.size() == expected);
+             for (std::size_t k = 0; k < evs.size(); ++k) {
+               CHECK(evs[k].case_id == c.id);
+               CHECK(evs[k].seq == static_cast<std::int64_t>(k + 1));
+             }
+             // No cursor is open while the callback runs: it may even write.
+             CHECK(s.set_setting("test.seen", std::to_string(seen)).ok());
+             return true;
+           }).ok());
+  CHECK(seen == ids.size());
+  CHECK(s.setting("test.seen").value() == std::optional<std::string>("600"));
+}

@@ -1,6 +1,9 @@
 // A Store decorator that fails the Nth mutating call (writes and commit) with a Storage error, to
 // show that a failure at any point of a command leaves nothing behind (invariant I1). Beast's
 // test::fail_count, leveldb's FaultInjectionTestEnv. Reads always pass through.
+//
+// One decorator per port (engine/ports/), over one shared gate, summed as the ports are in a
+// backend's store: a port added to engine::Store gets its decorator here, and nothing else changes.
 #pragma once
 
 #include "engine/store.hpp"
@@ -9,127 +12,15 @@ namespace djflow::testing {
 
 using namespace djflow::engine;
 
-class FaultyStore final : public Store {
- public:
-  // fail_at: 1-based index of the mutating call that fails; 0 never fails.
-  FaultyStore(Store& inner, int fail_at) : s_(inner), fail_at_(fail_at) {}
-  int writes() const { return writes_; }
-  bool failed() const { return failed_; }
+namespace detail {
 
-  Status begin_write() override { return s_.begin_write(); }
-  Status commit() override { return gate() ? s_.commit() : fault(); }
-  void rollback() noexcept override { s_.rollback(); }
-  bool in_transaction() const override { return s_.in_transaction(); }
+// The inner store and the write counter, shared by every port decorator of one FaultyStore.
+class FaultGate {
+ protected:
+  FaultGate() = default;  // the most derived class (FaultyStore) initialises this base
+  FaultGate(Store& inner, int fail_at) : s_(&inner), fail_at_(fail_at) {}
 
-  Result<std::optional<std::string>> setting(const std::string& k) override { return s_.setting(k); }
-  Status set_setting(const std::string& k, const std::string& v) override { return gate() ? s_.set_setting(k, v) : fault(); }
-  Result<std::map<std::string, std::string>> all_settings() override { return s_.all_settings(); }
-  Result<std::vector<HolidayRow>> holidays() override { return s_.holidays(); }
-  Status upsert_holiday(const HolidayRow& r) override { return gate() ? s_.upsert_holiday(r) : fault(); }
-
-  Status insert_branch(const Branch& b) override { return gate() ? s_.insert_branch(b) : fault(); }
-  Result<std::optional<Branch>> find_branch(const std::string& c) override { return s_.find_branch(c); }
-  Result<std::vector<Branch>> list_branches() override { return s_.list_branches(); }
-  Result<PersonId> insert_person(const Person& p) override {
-    if (!gate()) return fault();
-    return s_.insert_person(p);
-  }
-  Result<std::optional<Person>> find_person(PersonId id) override { return s_.find_person(id); }
-  Result<std::vector<Person>> list_persons(const std::optional<std::string>& b) override { return s_.list_persons(b); }
-  Status update_person_status(PersonId id, MemberStatus st, std::optional<Date> j) override {
-    return gate() ? s_.update_person_status(id, st, j) : fault();
-  }
-
-  Result<CaseId> insert_case(const Case& c) override {
-    if (!gate()) return fault();
-    return s_.insert_case(c);
-  }
-  Result<std::optional<Case>> find_case(CaseId id) override { return s_.find_case(id); }
-  Result<std::vector<Case>> list_cases(const CaseFilter& f) override { return s_.list_cases(f); }
-  Status update_case(CaseId id, std::int64_t v, const std::string& st, const std::string& h, TimePoint t) override {
-    return gate() ? s_.update_case(id, v, st, h, t) : fault();
-  }
-  Status append_event(const EventRecord& e) override { return gate() ? s_.append_event(e) : fault(); }
-  Result<std::vector<EventRecord>> events(CaseId id) override { return s_.events(id); }
-  Status for_each_history(const std::function<bool(const Case&, const std::vector<EventRecord>&)>& fn) override {
-    return s_.for_each_history(fn);
-  }
-
-  Result<std::int64_t> insert_deadline(const Deadline& d) override {
-    if (!gate()) return fault();
-    return s_.insert_deadline(d);
-  }
-  Result<std::vector<Deadline>> open_deadlines(CaseId id) override { return s_.open_deadlines(id); }
-  Status close_deadline(std::int64_t id, Date on) override { return gate() ? s_.close_deadline(id, on) : fault(); }
-  Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) override { return s_.list_open_deadlines(f); }
-
-  Result<bool> insert_timer(const Timer& t) override {
-    if (!gate()) return fault();
-    return s_.insert_timer(t);
-  }
-  Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) override { return s_.due_timers(now, limit); }
-  Result<std::vector<Timer>> pending_timers(std::int64_t id) override { return s_.pending_timers(id); }
-  Status mark_timer_fired(std::int64_t id, TimePoint at) override { return gate() ? s_.mark_timer_fired(id, at) : fault(); }
-  Status drop_pending_timers(std::int64_t id) override { return gate() ? s_.drop_pending_timers(id) : fault(); }
-  Result<std::optional<TimePoint>> next_timer_at() override { return s_.next_timer_at(); }
-
-  Result<std::optional<std::int64_t>> insert_notification(const Notification& n) override {
-    if (!gate()) return fault();
-    return s_.insert_notification(n);
-  }
-  Result<std::vector<Notification>> notifications_since(std::int64_t after, std::size_t limit) override {
-    return s_.notifications_since(after, limit);
-  }
-  Result<std::string> integrity_check() override { return s_.integrity_check(); }
-
-  // --- rectification ledger ---
-  Status insert_rectify_batch(const RectifyBatch& b) override { return gate() ? s_.insert_rectify_batch(b) : fault(); }
-  Result<std::optional<RectifyBatch>> find_rectify_batch(CaseId id) override { return s_.find_rectify_batch(id); }
-  Result<std::vector<RectifyBatch>> list_rectify_batches() override { return s_.list_rectify_batches(); }
-  Result<std::int64_t> insert_rectify_item(const RectifyItem& item) override {
-    if (!gate()) return fault();
-    return s_.insert_rectify_item(item);
-  }
-  Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) override {
-    return s_.list_rectify_items(f);
-  }
-  // --- elections ---
-  Result<int> count_full_members(const std::string& b) override { return s_.count_full_members(b); }
-  // --- daemon and delivery (issue 3) ----------------------------------------------------------
-  Result<std::int64_t> data_version() override { return s_.data_version(); }
-  Result<std::optional<Lease>> find_lease() override { return s_.find_lease(); }
-  Status put_lease(const Lease& l) override { return gate() ? s_.put_lease(l) : fault(); }
-  Result<bool> renew_lease(const std::string& o, TimePoint h, TimePoint e) override {
-    if (!gate()) return fault();
-    return s_.renew_lease(o, h, e);
-  }
-  Status release_lease(const std::string& o) override { return gate() ? s_.release_lease(o) : fault(); }
-  Result<std::int64_t> insert_channel(const Channel& c) override {
-    if (!gate()) return fault();
-    return s_.insert_channel(c);
-  }
-  Result<std::vector<Channel>> list_channels(bool removed) override { return s_.list_channels(removed); }
-  Result<std::optional<Channel>> find_channel(const std::string& n) override { return s_.find_channel(n); }
-  Status remove_channel(std::int64_t id) override { return gate() ? s_.remove_channel(id) : fault(); }
-  Result<std::int64_t> routed_through() override { return s_.routed_through(); }
-  Status set_routed_through(std::int64_t id) override { return gate() ? s_.set_routed_through(id) : fault(); }
-  Result<bool> insert_delivery(const Delivery& d) override {
-    if (!gate()) return fault();
-    return s_.insert_delivery(d);
-  }
-  Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) override {
-    return s_.due_deliveries(now, limit);
-  }
-  Result<std::optional<TimePoint>> next_delivery_at() override { return s_.next_delivery_at(); }
-  Status update_delivery(const Delivery& d) override { return gate() ? s_.update_delivery(d) : fault(); }
-  Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) override { return s_.list_deliveries(f); }
-  Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) override {
-    if (!gate()) return fault();
-    return s_.retry_dead(ids, now);
-  }
-  Result<std::map<std::string, std::int64_t>> delivery_counts() override { return s_.delivery_counts(); }
-
- private:
+  Store& s() { return *s_; }
   bool gate() {
     ++writes_;
     if (fail_at_ != 0 && writes_ == fail_at_) {
@@ -140,10 +31,155 @@ class FaultyStore final : public Store {
   }
   static Error fault() { return Error::storage("injected fault"); }
 
-  Store& s_;
-  int fail_at_;
+  Store* s_ = nullptr;
+  int fail_at_ = 0;
   int writes_ = 0;
   bool failed_ = false;
+};
+
+// `return WRITE(call)`: counts the call, fails it when its turn has come.
+#define DJFLOW_FAULTY_WRITE(call) \
+  if (!gate()) return fault();    \
+  return s().call
+
+class FaultyTransactions : public virtual Transactions, protected virtual FaultGate {
+ public:
+  Status begin_write() override { return s().begin_write(); }
+  Status commit() override { DJFLOW_FAULTY_WRITE(commit()); }
+  void rollback() noexcept override { s().rollback(); }
+  bool in_transaction() const override { return s_->in_transaction(); }
+};
+
+class FaultySettings : public virtual SettingsStore, protected virtual FaultGate {
+ public:
+  Result<std::optional<std::string>> setting(const std::string& k) override { return s().setting(k); }
+  Status set_setting(const std::string& k, const std::string& v) override { DJFLOW_FAULTY_WRITE(set_setting(k, v)); }
+  Result<std::map<std::string, std::string>> all_settings() override { return s().all_settings(); }
+  Result<std::vector<HolidayRow>> holidays() override { return s().holidays(); }
+  Status upsert_holiday(const HolidayRow& r) override { DJFLOW_FAULTY_WRITE(upsert_holiday(r)); }
+};
+
+class FaultyDirectory : public virtual DirectoryStore, protected virtual FaultGate {
+ public:
+  Status insert_branch(const Branch& b) override { DJFLOW_FAULTY_WRITE(insert_branch(b)); }
+  Result<std::optional<Branch>> find_branch(const std::string& c) override { return s().find_branch(c); }
+  Result<std::vector<Branch>> list_branches() override { return s().list_branches(); }
+  Result<PersonId> insert_person(const Person& p) override { DJFLOW_FAULTY_WRITE(insert_person(p)); }
+  Result<std::optional<Person>> find_person(PersonId id) override { return s().find_person(id); }
+  Result<std::vector<Person>> list_persons(const std::optional<std::string>& b) override { return s().list_persons(b); }
+  Status update_person_status(PersonId id, MemberStatus st, std::optional<Date> j) override {
+    DJFLOW_FAULTY_WRITE(update_person_status(id, st, j));
+  }
+  Result<int> count_full_members(const std::string& b) override { return s().count_full_members(b); }
+};
+
+class FaultyHistory : public virtual HistoryStore, protected virtual FaultGate {
+ public:
+  Result<CaseId> insert_case(const Case& c) override { DJFLOW_FAULTY_WRITE(insert_case(c)); }
+  Result<std::optional<Case>> find_case(CaseId id) override { return s().find_case(id); }
+  Result<std::vector<Case>> list_cases(const CaseFilter& f) override { return s().list_cases(f); }
+  Status update_case(CaseId id, std::int64_t v, const std::string& st, const std::string& h, TimePoint t) override {
+    DJFLOW_FAULTY_WRITE(update_case(id, v, st, h, t));
+  }
+  Status append_event(const EventRecord& e) override { DJFLOW_FAULTY_WRITE(append_event(e)); }
+  Result<std::vector<EventRecord>> events(CaseId id) override { return s().events(id); }
+  Result<std::vector<CaseHistory>> history_page(CaseId after, std::size_t limit) override {
+    return s().history_page(after, limit);
+  }
+};
+
+class FaultySchedule : public virtual ScheduleStore, protected virtual FaultGate {
+ public:
+  Result<std::int64_t> insert_deadline(const Deadline& d) override { DJFLOW_FAULTY_WRITE(insert_deadline(d)); }
+  Result<std::vector<Deadline>> open_deadlines(CaseId id) override { return s().open_deadlines(id); }
+  Status close_deadline(std::int64_t id, Date on) override { DJFLOW_FAULTY_WRITE(close_deadline(id, on)); }
+  Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) override { return s().list_open_deadlines(f); }
+  Result<bool> insert_timer(const Timer& t) override { DJFLOW_FAULTY_WRITE(insert_timer(t)); }
+  Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) override { return s().due_timers(now, limit); }
+  Result<std::vector<Timer>> pending_timers(std::int64_t id) override { return s().pending_timers(id); }
+  Status mark_timer_fired(std::int64_t id, TimePoint at) override { DJFLOW_FAULTY_WRITE(mark_timer_fired(id, at)); }
+  Status drop_pending_timers(std::int64_t id) override { DJFLOW_FAULTY_WRITE(drop_pending_timers(id)); }
+  Result<std::optional<TimePoint>> next_timer_at() override { return s().next_timer_at(); }
+};
+
+class FaultyOutbox : public virtual OutboxStore, protected virtual FaultGate {
+ public:
+  Result<std::optional<std::int64_t>> insert_notification(const Notification& n) override {
+    DJFLOW_FAULTY_WRITE(insert_notification(n));
+  }
+  Result<std::vector<Notification>> notifications_since(std::int64_t after, std::size_t limit) override {
+    return s().notifications_since(after, limit);
+  }
+};
+
+class FaultyLedger : public virtual LedgerStore, protected virtual FaultGate {
+ public:
+  Status insert_rectify_batch(const RectifyBatch& b) override { DJFLOW_FAULTY_WRITE(insert_rectify_batch(b)); }
+  Result<std::optional<RectifyBatch>> find_rectify_batch(CaseId id) override { return s().find_rectify_batch(id); }
+  Result<std::vector<RectifyBatch>> list_rectify_batches() override { return s().list_rectify_batches(); }
+  Result<std::int64_t> insert_rectify_item(const RectifyItem& item) override { DJFLOW_FAULTY_WRITE(insert_rectify_item(item)); }
+  Result<std::vector<RectifyItemRow>> list_rectify_items(const RectifyItemFilter& f) override {
+    return s().list_rectify_items(f);
+  }
+};
+
+class FaultyDelivery : public virtual DeliveryStore, protected virtual FaultGate {
+ public:
+  Result<std::int64_t> insert_channel(const Channel& c) override { DJFLOW_FAULTY_WRITE(insert_channel(c)); }
+  Result<std::vector<Channel>> list_channels(bool removed) override { return s().list_channels(removed); }
+  Result<std::optional<Channel>> find_channel(const std::string& n) override { return s().find_channel(n); }
+  Status remove_channel(std::int64_t id) override { DJFLOW_FAULTY_WRITE(remove_channel(id)); }
+  Result<std::int64_t> routed_through() override { return s().routed_through(); }
+  Status set_routed_through(std::int64_t id) override { DJFLOW_FAULTY_WRITE(set_routed_through(id)); }
+  Result<bool> insert_delivery(const Delivery& d) override { DJFLOW_FAULTY_WRITE(insert_delivery(d)); }
+  Result<std::vector<DeliveryRow>> due_deliveries(TimePoint now, std::size_t limit) override {
+    return s().due_deliveries(now, limit);
+  }
+  Result<std::optional<TimePoint>> next_delivery_at() override { return s().next_delivery_at(); }
+  Status update_delivery(const Delivery& d) override { DJFLOW_FAULTY_WRITE(update_delivery(d)); }
+  Result<std::vector<DeliveryRow>> list_deliveries(const DeliveryFilter& f) override { return s().list_deliveries(f); }
+  Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids, TimePoint now) override {
+    DJFLOW_FAULTY_WRITE(retry_dead(ids, now));
+  }
+  Result<std::map<std::string, std::int64_t>> delivery_counts() override { return s().delivery_counts(); }
+};
+
+class FaultyLease : public virtual LeaseStore, protected virtual FaultGate {
+ public:
+  Result<std::optional<Lease>> find_lease() override { return s().find_lease(); }
+  Status put_lease(const Lease& l) override { DJFLOW_FAULTY_WRITE(put_lease(l)); }
+  Result<bool> renew_lease(const std::string& o, TimePoint h, TimePoint e) override {
+    DJFLOW_FAULTY_WRITE(renew_lease(o, h, e));
+  }
+  Status release_lease(const std::string& o) override { DJFLOW_FAULTY_WRITE(release_lease(o)); }
+};
+
+class FaultyHealth : public virtual HealthStore, protected virtual FaultGate {
+ public:
+  Result<std::vector<std::string>> integrity_problems() override { return s().integrity_problems(); }
+  Result<std::int64_t> change_token() override { return s().change_token(); }
+};
+
+#undef DJFLOW_FAULTY_WRITE
+
+}  // namespace detail
+
+class FaultyStore final : public Store,
+                          public detail::FaultyTransactions,
+                          public detail::FaultySettings,
+                          public detail::FaultyDirectory,
+                          public detail::FaultyHistory,
+                          public detail::FaultySchedule,
+                          public detail::FaultyOutbox,
+                          public detail::FaultyLedger,
+                          public detail::FaultyDelivery,
+                          public detail::FaultyLease,
+                          public detail::FaultyHealth {
+ public:
+  // fail_at: 1-based index of the mutating call that fails; 0 never fails.
+  FaultyStore(Store& inner, int fail_at) : detail::FaultGate(inner, fail_at) {}
+  int writes() const { return writes_; }
+  bool failed() const { return failed_; }
 };
 
 }  // namespace djflow::testing

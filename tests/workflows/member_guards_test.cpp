@@ -35,7 +35,7 @@ TEST_CASE("apply: the applicant must be 18 on the date (D1)", "[workflows][membe
   }
 }
 
-TEST_CASE("a new case accepts only apply; an existing case never apply", "[workflows][member][guards]") {
+TEST_CASE("a new case accepts only apply — an existing case never apply", "[workflows][member][guards]") {
   Harness h;
   CHECK(h.allowed() == std::vector<std::string>{"apply"});
   auto e = h.fails("talk", "2020-03-01");
@@ -238,8 +238,6 @@ TEST_CASE("admit: quorum and majority of the eligible voting members (D21, D22)"
   auto quorum = h.fails("admit", "2021-08-31", Harness::vote(10, 5, 5));
   CHECK(quorum.rule == "D21");
   CHECK(quorum.article == "2014年细则第二十条");
-  auto majority = h.fails("admit", "2021-08-31", Harness::vote(10, 6, 5));
-  CHECK(majority.rule == "D22");
   h.fails("admit", "2021-08-31", Harness::vote(10, 11, 6), ErrorCode::InvalidInput);  // present > eligible
   h.fails("admit", "2021-08-31", Harness::vote(10, 6, 11), ErrorCode::InvalidInput);  // yes > eligible
   h.fails("admit", "2021-08-31", Harness::vote(0, 0, 0), ErrorCode::InvalidInput);
@@ -270,7 +268,7 @@ TEST_CASE("approve: interview recorded, at most six months after admit (D25, D27
     CHECK_THAT(e.message.en, Catch::Contains("until 2022-02-28"));
   }
   SECTION("admit + 6 months is accepted; the person becomes a probationary member") {
-    auto r = h.ok("approve", "2022-02-28");
+    auto r = h.ok("approve", "2022-02-28", {}, "特殊情况");  // beyond 3 months: a reason (D27)
     CHECK(r.to_state == "probationary");
     REQUIRE(r.subject_status.has_value());
     CHECK(*r.subject_status == MemberStatus::Probationary);
@@ -308,7 +306,6 @@ TEST_CASE("convert: application, probation end, quorum and majority (D33, D35)",
   CHECK(early.rule == "D33");
   CHECK(*early.possible_from == D("2022-08-31"));
   CHECK(h.fails("convert", "2022-08-31", Harness::vote(10, 5, 5)).rule == "D21");
-  CHECK(h.fails("convert", "2022-08-31", Harness::vote(10, 6, 5)).rule == "D22");
   CHECK(h.ok("转正", "2022-08-31", Harness::vote(10, 6, 6)).to_state == "conversion-pending");
   auto full = h.ok("approve-full", "2022-10-10");
   CHECK(full.to_state == "full");
@@ -316,22 +313,26 @@ TEST_CASE("convert: application, probation end, quorum and majority (D33, D35)",
   CHECK(full.subject_joined == D("2022-08-31"));  // 党龄 from the end of probation (D37)
 }
 
-TEST_CASE("extend: 6 to 12 months, once, from probationary only (D34)", "[workflows][member][guards]") {
+TEST_CASE("extend: 6 to 12 months, decided by the meeting, approved, once (D34)", "[workflows][member][guards]") {
   Harness h;
   h.to_probationary_2014();
-  CHECK(h.fails("extend", "2022-09-01", {{"months", "5"}}).rule == "D34");
-  CHECK(h.fails("extend", "2022-09-01", {{"months", "13"}}).rule == "D34");
-  h.fails("extend", "2022-09-01", {{"months", "six"}}, ErrorCode::InvalidInput);
+  CHECK(h.fails("extend", "2022-09-01", Harness::vote10(6, 6, {{"months", "5"}})).rule == "D34");
+  CHECK(h.fails("extend", "2022-09-01", Harness::vote10(6, 6, {{"months", "13"}})).rule == "D34");
+  h.fails("extend", "2022-09-01", Harness::vote10(6, 6, {{"months", "six"}}), ErrorCode::InvalidInput);
+  h.fails("extend", "2022-09-01", {{"months", "6"}}, ErrorCode::InvalidInput);  // the vote is required
   h.fails("extend", "2022-09-01", {}, ErrorCode::InvalidInput);
-  SECTION("12 months is accepted") {
-    CHECK(h.ok("extend", "2022-09-01", {{"months", "12"}}).to_state == "extended");
+  CHECK(h.fails("extend", "2022-09-01", Harness::vote10(5, 5, {{"months", "6"}})).rule == "D21");
+  CHECK(h.fails("extend", "2022-09-01", Harness::vote10(6, 5, {{"months", "6"}})).rule == "D22");
+  SECTION("12 months is decided; nothing moves until the approval") {
+    CHECK(h.ok("extend", "2022-09-01", Harness::vote10(6, 6, {{"months", "12"}})).to_state == "extension-pending");
+    CHECK(h.ok("approve-extension", "2022-09-20").to_state == "extended");
   }
-  SECTION("6 months is accepted, moves the probation end, and cannot be repeated") {
-    CHECK(h.ok("延长预备期", "2022-09-01", {{"months", "6"}}).to_state == "extended");
-    auto twice = h.fails("extend", "2022-10-01", {{"months", "6"}});
+  SECTION("6 months moves the probation end on approval, and cannot be repeated") {
+    CHECK(h.ok("延长预备期", "2022-09-01", Harness::vote10(6, 6, {{"months", "6"}})).to_state == "extension-pending");
+    CHECK(h.ok("审批延长预备期", "2022-09-15").to_state == "extended");
+    auto twice = h.fails("extend", "2022-10-01", Harness::vote10(6, 6, {{"months", "6"}}));
     CHECK(twice.rule == "D34");
     CHECK_THAT(twice.message.en, Catch::Contains("only once"));
-    CHECK(h.fails("oath", "2022-10-01").rule.empty());  // oath only while probationary
     h.ok("apply-full", "2023-01-10");
     auto early = h.fails("convert", "2023-02-27", Harness::vote(10, 6, 6));
     CHECK(early.rule == "D34");
@@ -339,24 +340,28 @@ TEST_CASE("extend: 6 to 12 months, once, from probationary only (D34)", "[workfl
     h.ok("convert", "2023-02-28", Harness::vote(10, 6, 6));
     CHECK(h.ok("approve-full", "2023-03-10").subject_joined == D("2023-02-28"));
   }
-  SECTION("cancel from extended") {
-    h.ok("extend", "2022-09-01", {{"months", "6"}});
-    CHECK(h.ok("取消预备党员资格", "2022-12-01").to_state == "cancelled");
+  SECTION("cancel from extended, on approval") {
+    h.ok("extend", "2022-09-01", Harness::vote10(6, 6, {{"months", "6"}}));
+    h.ok("approve-extension", "2022-09-15");
+    CHECK(h.ok("取消预备党员资格", "2022-12-01", Harness::vote10(6, 6)).to_state == "cancellation-pending");
+    CHECK(h.ok("approve-cancel", "2022-12-20").to_state == "cancelled");
     CHECK(h.wf.closed("cancelled"));
   }
 }
 
-TEST_CASE("cancel: from probationary and conversion-pending only", "[workflows][member][guards]") {
+TEST_CASE("cancel: from probation only, by a passed meeting vote", "[workflows][member][guards]") {
   Harness h;
   h.to_admitted_2014();
-  h.fails("cancel", "2021-09-05");
+  h.fails("cancel", "2021-09-05", Harness::vote10(6, 6));
   h.ok("interview", "2021-09-10");
   h.ok("approve", "2021-10-01");
-  SECTION("probationary") { CHECK(h.ok("cancel", "2022-01-01").to_state == "cancelled"); }
-  SECTION("conversion-pending") {
+  h.fails("cancel", "2022-01-01", {}, ErrorCode::InvalidInput);  // the vote is required
+  CHECK(h.fails("cancel", "2022-01-01", Harness::vote10(6, 5)).rule == "D22");
+  SECTION("probationary") { CHECK(h.ok("cancel", "2022-01-01", Harness::vote10(6, 6)).to_state == "cancellation-pending"); }
+  SECTION("not while full membership awaits approval") {
     h.ok("apply-full", "2022-08-01");
     h.ok("convert", "2022-09-01", Harness::vote(10, 6, 6));
-    CHECK(h.ok("cancel", "2022-09-20").to_state == "cancelled");
+    CHECK(h.fails("cancel", "2022-09-20", Harness::vote10(6, 6)).rule.empty());
   }
 }
 
@@ -404,7 +409,7 @@ TEST_CASE("withdraw: any open state before probation, with a reason", "[workflow
         h.ok("training", "2027-07-01", {{"hours", "32"}});
         h.ok("pre-review", "2027-07-05");
       }
-      if (stop >= 6) h.ok("admit", "2027-07-20", Harness::vote(3, 2, 2));
+      if (stop >= 6) h.ok("admit", "2027-07-20", Harness::vote(10, 6, 6));
       INFO("state " << h.c.state);
       CHECK(h.ok("withdraw", "2027-08-01", {}, "reason").to_state == "withdrawn");
     }
@@ -417,7 +422,7 @@ TEST_CASE("withdraw: any open state before probation, with a reason", "[workflow
   }
 }
 
-TEST_CASE("inputs: steps without inputs reject any --with key; unknown events are invalid",
+TEST_CASE("inputs: steps without inputs reject any --with key — unknown events are invalid",
           "[workflows][member][guards]") {
   Harness h;
   h.ok("apply", "2020-03-01");

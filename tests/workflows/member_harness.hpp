@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,14 +32,29 @@ inline Date D(const char* iso) {
 
 class FakeDirectory final : public engine::Directory {
  public:
-  void add(PersonId id, std::string name, MemberStatus status) {
+  void add(PersonId id, std::string name, MemberStatus status, std::optional<Date> joined = std::nullopt) {
     Person p;
     p.id = id;
     p.name = std::move(name);
     p.branch = "B1";
     p.born = Date(1980, 1, 1);
     p.status = status;
+    p.joined = joined;
     people_[id] = p;
+  }
+  void remove(PersonId id) { people_.erase(id); }
+  void add_case(engine::Case c) { cases_.push_back(std::move(c)); }
+  engine::Result<std::vector<Person>> people(const std::string& branch) const override {
+    std::vector<Person> out;
+    for (const auto& [id, p] : people_)
+      if (p.branch == branch) out.push_back(p);
+    return out;
+  }
+  engine::Result<std::vector<engine::Case>> cases_of(PersonId id) const override {
+    std::vector<engine::Case> out;
+    for (const auto& c : cases_)
+      if (c.person == id) out.push_back(c);
+    return out;
   }
   engine::Result<std::optional<Person>> person(PersonId id) const override {
     auto it = people_.find(id);
@@ -50,10 +67,11 @@ class FakeDirectory final : public engine::Directory {
 
  private:
   std::map<PersonId, Person> people_;
+  std::vector<engine::Case> cases_;
 };
 
-// The subject is person 1 (张三). Full members: 3 (李四), 5 (王五), 7 (赵六); 8 is probationary,
-// 9 is not a member.
+// The subject is person 1 (张三). Full members: 3 (李四), 5 (王五), 7 (赵六) and 101-107 (ten
+// in branch B1, so that eligible=10 matches the register); 8 is probationary, 9 is not a member.
 class Harness {
  public:
   explicit Harness(Date born = Date(1990, 5, 10), std::vector<engine::HolidayRow> holidays = {},
@@ -69,6 +87,7 @@ class Harness {
     directory.add(7, "赵六", MemberStatus::Full);
     directory.add(8, "钱七", MemberStatus::Probationary);
     directory.add(9, "孙八", MemberStatus::None);
+    for (PersonId id = 101; id <= 107; ++id) directory.add(id, "党员" + std::to_string(id), MemberStatus::Full);
     c.id = 42;
     c.workflow = "member";
     c.person = 1;
@@ -80,6 +99,7 @@ class Harness {
 
   engine::Result<engine::StepResult> step(const std::string& event, Date date, Inputs with = {},
                                           std::string note = {}) {
+    last_flags.clear();
     engine::StepInput in{event, date, std::move(with), std::move(note), "", "tester"};
     auto r = wf.apply(ctx(), in);
     if (r.ok()) {
@@ -93,6 +113,8 @@ class Harness {
       e.rule_version = r->rule_version;
       e.from_state = c.state;
       e.to_state = r->to_state;
+      e.flags = r->flags;
+      last_flags = r->flags;
       history.push_back(e);
       c.state = r->to_state;
       ++c.version;
@@ -152,6 +174,15 @@ class Harness {
   static Inputs vote(int eligible, int present, int yes) {
     return {{"eligible", std::to_string(eligible)}, {"present", std::to_string(present)}, {"yes", std::to_string(yes)}};
   }
+  // A vote of the ten registered full members plus `extra` inputs (extend: months).
+  static Inputs vote10(int present, int yes, Inputs extra = {}) {
+    Inputs v = vote(10, present, yes);
+    v.insert(extra.begin(), extra.end());
+    return v;
+  }
+  bool flagged(const std::string& flag) const {
+    return std::find(last_flags.begin(), last_flags.end(), flag) != last_flags.end();
+  }
 
   FakeDirectory directory;
   engine::WorkCalendar calendar;
@@ -159,6 +190,7 @@ class Harness {
   Person subject;
   engine::Case c;
   std::vector<engine::EventRecord> history;
+  std::vector<std::string> last_flags;  // flags of the last accepted step
   workflows::member::MemberWorkflow wf;
 };
 

@@ -9,9 +9,12 @@ using djflow::workflows::member::test_restore;
 
 namespace {
 
-const std::vector<std::string> kStates{"applicant",    "activist", "proposed",           "publicity", "candidate",
-                                       "pre-reviewed", "admitted", "probationary",       "extended",  "conversion-pending",
-                                       "full",         "rejected", "cancelled",          "withdrawn"};
+const std::vector<std::string> kStates{"applicant",         "activist",           "proposed",
+                                       "publicity",         "candidate",          "pre-reviewed",
+                                       "admitted",          "probationary",       "extended",
+                                       "conversion-failed", "conversion-pending", "extension-pending",
+                                       "cancellation-pending", "full",            "rejected",
+                                       "cancelled",         "withdrawn"};
 
 }  // namespace
 
@@ -25,13 +28,16 @@ TEST_CASE("member workflow: names, stages and labels", "[workflows][member]") {
   CHECK(wf.events() == std::vector<std::string>{"apply", "talk", "activist", "mentors", "review", "propose",
                                                 "consent", "publicize", "sponsors", "political-review", "training",
                                                 "pre-review", "admit", "interview", "approve", "reject", "oath",
-                                                "apply-full", "convert", "approve-full", "extend", "cancel",
-                                                "archive", "withdraw"});
+                                                "apply-full", "convert", "approve-full", "extend",
+                                                "approve-extension", "cancel", "approve-cancel", "archive",
+                                                "withdraw"});
   const std::map<std::string, std::string> stages{
       {"applicant", "applicant"},        {"activist", "activist"},         {"proposed", "candidate"},
       {"publicity", "candidate"},        {"candidate", "candidate"},       {"pre-reviewed", "candidate"},
       {"admitted", "candidate"},         {"probationary", "probationary"}, {"extended", "probationary"},
       {"conversion-pending", "probationary"}, {"full", "full"},           {"rejected", "closed"},
+      {"conversion-failed", "probationary"}, {"extension-pending", "probationary"},
+      {"cancellation-pending", "probationary"},
       {"cancelled", "closed"},           {"withdrawn", "closed"}};
   for (const auto& [state, stage] : stages) {
     INFO(state);
@@ -50,7 +56,7 @@ TEST_CASE("member workflow: names, stages and labels", "[workflows][member]") {
   CHECK(wf.event_label("approve-full").zh == "上级党委审批转正");
   for (const auto& e : wf.events()) CHECK(wf.resolve_event(wf.event_label(e).zh) == e);
   for (const char* kind : {"talk", "review", "eligible", "admit-meeting", "approval", "oath", "probation-end",
-                           "full-approval", "archive"}) {
+                           "full-approval", "extension-approval", "cancel-approval", "archive"}) {
     CHECK(wf.deadline_label(kind).zh != kind);
   }
 }
@@ -112,8 +118,11 @@ TEST_CASE("restore: the allowed events of each state follow the table", "[workfl
   CHECK(allowed_in("pre-reviewed") == V{"admit", "withdraw"});
   CHECK(allowed_in("admitted") == V{"interview", "approve", "reject", "withdraw"});
   CHECK(allowed_in("probationary") == V{"oath", "apply-full", "convert", "extend", "cancel"});
-  CHECK(allowed_in("extended") == V{"apply-full", "convert", "cancel"});
-  CHECK(allowed_in("conversion-pending") == V{"approve-full", "cancel"});
+  CHECK(allowed_in("extended") == V{"oath", "apply-full", "convert", "cancel"});
+  CHECK(allowed_in("conversion-failed") == V{"extend", "cancel"});
+  CHECK(allowed_in("conversion-pending") == V{"approve-full", "reject"});
+  CHECK(allowed_in("extension-pending") == V{"approve-extension", "reject"});
+  CHECK(allowed_in("cancellation-pending") == V{"approve-cancel", "reject"});
   CHECK(allowed_in("full") == V{"archive"});
 }
 
@@ -209,7 +218,7 @@ TEST_CASE("deadlines: candidate steps under 2014 and 2026", "[workflows][member]
     CHECK(ds[0].fulfilled_by == std::vector<std::string>{"admit"});
     h.ok("admit", "2027-08-31", Harness::vote(10, 6, 6));
     h.ok("interview", "2027-09-10");
-    h.ok("approve", "2028-01-31");
+    h.ok("approve", "2028-01-31", {}, "特殊情况：党委换届");  // after 3 months: a reason (D27)
     ds = h.deadlines();
     REQUIRE(kinds(ds) == std::vector<std::string>{"oath", "probation-end"});
     CHECK(ds[0].due == D("2028-02-29"));
@@ -224,17 +233,22 @@ TEST_CASE("deadlines: probation, extension, approval of full membership, archive
   SECTION("extension moves the probation end; conversion and archive follow") {
     Harness h;
     h.to_probationary_2014();  // admitted 2021-08-31
-    h.ok("extend", "2022-09-05", {{"months", "6"}});
-    auto ds = h.deadlines();
+    h.ok("extend", "2022-09-05", Harness::vote10(6, 6, {{"months", "6"}}));
+    auto ds = h.deadlines();  // decided, not yet approved: the approval is due within 3 months
+    REQUIRE(kinds(ds) == std::vector<std::string>{"extension-approval"});
+    CHECK(ds[0].due == D("2022-12-05"));
+    CHECK(ds[0].fulfilled_by == std::vector<std::string>{"approve-extension", "reject"});
+    h.ok("approve-extension", "2022-09-20");
+    ds = h.deadlines();
     REQUIRE(kinds(ds) == std::vector<std::string>{"probation-end"});
     CHECK(ds[0].due == D("2023-02-28"));
-    CHECK(ds[0].opened_on == D("2022-09-05"));
+    CHECK(ds[0].opened_on == D("2022-09-20"));
     h.ok("apply-full", "2023-02-01");
     h.ok("convert", "2023-02-28", Harness::vote(10, 6, 6));
     ds = h.deadlines();
     REQUIRE(kinds(ds) == std::vector<std::string>{"full-approval"});
     CHECK(ds[0].due == D("2023-05-28"));
-    CHECK(ds[0].fulfilled_by == std::vector<std::string>{"approve-full"});
+    CHECK(ds[0].fulfilled_by == std::vector<std::string>{"approve-full", "reject"});
     h.ok("approve-full", "2023-03-31");
     ds = h.deadlines();
     REQUIRE(kinds(ds) == std::vector<std::string>{"archive"});
@@ -254,7 +268,10 @@ TEST_CASE("deadlines: probation, extension, approval of full membership, archive
   SECTION("closed states have no deadlines") {
     Harness h;
     h.to_probationary_2014();
-    h.ok("cancel", "2022-01-01");
+    h.ok("cancel", "2022-01-01", Harness::vote10(6, 6));
+    REQUIRE(kinds(h.deadlines()) == std::vector<std::string>{"cancel-approval"});
+    CHECK(h.deadlines()[0].due == D("2022-04-01"));
+    h.ok("approve-cancel", "2022-01-20");
     CHECK(h.deadlines().empty());
   }
 }
@@ -319,12 +336,12 @@ TEST_CASE("happy path apply -> archive under the 2026 rules", "[workflows][membe
       {"political-review", "2027-07-21", {{"result", "pass"}}, "candidate"},
       {"training", "2027-07-22", {{"hours", "24"}}, "candidate"},
       {"pre-review", "2027-08-01", {}, "pre-reviewed"},
-      {"admit", "2027-08-20", Harness::vote(9, 5, 5), "admitted"},
+      {"admit", "2027-08-20", Harness::vote(10, 6, 6), "admitted"},
       {"interview", "2027-09-01", {}, "admitted"},
       {"approve", "2027-10-01", {}, "probationary"},
       {"oath", "2027-10-15", {}, "probationary"},
       {"apply-full", "2028-07-20", {}, "probationary"},
-      {"convert", "2028-08-21", Harness::vote(9, 9, 9), "conversion-pending"},
+      {"convert", "2028-08-21", Harness::vote(10, 10, 10), "conversion-pending"},
       {"approve-full", "2028-09-10", {}, "full"},
       {"archive", "2028-09-20", {}, "full"},
   };

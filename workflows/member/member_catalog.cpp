@@ -6,7 +6,7 @@
 namespace djflow::workflows::member {
 namespace {
 
-const std::array<StateInfo, 14> kStates{{
+const std::array<StateInfo, 17> kStates{{
     {"applicant", "applicant", "入党申请人", "applicant"},
     {"activist", "activist", "入党积极分子", "activist"},
     {"proposed", "candidate", "拟确定为发展对象（待上级党委同意）", "proposed as candidate (awaiting consent)"},
@@ -16,7 +16,11 @@ const std::array<StateInfo, 14> kStates{{
     {"admitted", "candidate", "支部党员大会已通过接收", "admitted by the branch meeting"},
     {"probationary", "probationary", "预备党员", "probationary member"},
     {"extended", "probationary", "预备党员（延长预备期）", "probationary member (probation extended)"},
+    {"conversion-failed", "probationary", "转正未获支部党员大会通过（待决定延长预备期或取消资格）",
+     "full membership not passed by the branch meeting (extension or cancellation to decide)"},
     {"conversion-pending", "probationary", "转正待批", "full membership pending approval"},
+    {"extension-pending", "probationary", "延长预备期待批", "extension of probation pending approval"},
+    {"cancellation-pending", "probationary", "取消预备党员资格待批", "cancellation pending approval"},
     {"full", "full", "正式党员", "full member"},
     {"rejected", "closed", "上级党委未批准", "rejected by the superior committee"},
     {"cancelled", "closed", "已取消预备党员资格", "probationary membership cancelled"},
@@ -43,14 +47,21 @@ const std::vector<EventInfo>& events_table() {
        {"支部大会讨论接收", "接收预备党员", "接收"}},
       {"interview", "上级党委派人谈话", "interview by the superior committee", {"上级谈话", "派人谈话（上级）"}},
       {"approve", "上级党委审批", "approval by the superior committee", {"审批", "上级审批", "批准"}},
-      {"reject", "审批未通过", "rejection by the superior committee", {"未通过", "不予批准", "未批准"}},
+      {"reject", "审批未通过", "rejection by the superior committee",
+       {"未通过", "不予批准", "未批准", "上级党委不批准", "不同意"}},
       {"oath", "入党宣誓", "oath", {"宣誓"}},
       {"apply-full", "提出转正申请", "apply for full membership", {"转正申请", "递交转正申请"}},
       {"convert", "支部党员大会讨论转正", "branch meeting on full membership",
        {"转正", "支部大会讨论转正", "讨论转正"}},
       {"approve-full", "上级党委审批转正", "approval of full membership", {"审批转正", "转正审批"}},
-      {"extend", "延长预备期", "extend probation", {"延期"}},
-      {"cancel", "取消预备党员资格", "cancel probationary membership", {"取消资格"}},
+      {"extend", "支部党员大会讨论延长预备期", "branch meeting extends probation",
+       {"延长预备期", "延期", "讨论延长预备期"}},
+      {"approve-extension", "上级党委审批延长预备期", "approval of the extension",
+       {"审批延长预备期", "批准延长预备期", "延长预备期审批"}},
+      {"cancel", "支部党员大会讨论取消预备党员资格", "branch meeting cancels probationary membership",
+       {"取消预备党员资格", "取消资格", "讨论取消预备党员资格"}},
+      {"approve-cancel", "上级党委审批取消预备党员资格", "approval of the cancellation",
+       {"审批取消预备党员资格", "批准取消预备党员资格", "审批取消资格", "取消资格审批"}},
       {"archive", "材料归档", "archive the materials", {"归档"}},
       {"withdraw", "终止", "withdraw", {"撤回", "终止发展"}},
   };
@@ -66,7 +77,7 @@ const std::array<LabelInfo, 6> kStages{{
     {"closed", "已终止", "closed"},
 }};
 
-const std::array<LabelInfo, 9> kDeadlines{{
+const std::array<LabelInfo, 11> kDeadlines{{
     {"talk", "派人谈话", "talk with the applicant"},
     {"review", "半年考察", "half-year review"},
     {"eligible", "可确定为发展对象", "eligible to be proposed as candidate"},
@@ -75,7 +86,20 @@ const std::array<LabelInfo, 9> kDeadlines{{
     {"oath", "入党宣誓", "oath"},
     {"probation-end", "预备期满", "end of probation"},
     {"full-approval", "上级党委审批转正", "approval of full membership"},
+    {"extension-approval", "上级党委审批延长预备期", "approval of the extension"},
+    {"cancel-approval", "上级党委审批取消预备党员资格", "approval of the cancellation"},
     {"archive", "材料归档", "archiving of the materials"},
+}};
+
+const std::array<LabelInfo, 4> kFlags{{
+    {"calendar-unknown", "节假日数据缺失：该年度工作日仅按周末计算，导入日历后须复核（djflow check）",
+     "no holiday data for that year: working days counted by weekends only; recheck after "
+     "calendar import (djflow check)"},
+    {"small-branch", "支部正式党员不足3人，按实践不能召开党员大会讨论发展（D29），须由上级党组织调整",
+     "the branch has fewer than 3 full members; in practice it cannot hold this meeting (D29)"},
+    {"eligible-differs", "应到会有表决权的党员人数与登记的正式党员人数不一致（原因见备注）",
+     "eligible voters differ from the full members registered (reason in the note)"},
+    {"vote-failed", "表决未通过", "the vote did not pass"},
 }};
 
 engine::Text make_text(std::string_view zh, std::string_view en) {
@@ -144,5 +168,6 @@ engine::Text event_text(std::string_view event) {
 
 engine::Text stage_text(std::string_view stage) { return label_in(kStages, stage); }
 engine::Text deadline_text(std::string_view kind) { return label_in(kDeadlines, kind); }
+engine::Text flag_text(std::string_view flag) { return label_in(kFlags, flag); }
 
 }  // namespace djflow::workflows::member

@@ -52,5 +52,7 @@ engine::Text state_text(std::string_view state);
 engine::Text event_text(std::string_view event);
 engine::Text stage_text(std::string_view stage);
 engine::Text deadline_text(std::string_view kind);
+// Flags on recorded steps: calendar-unknown, small-branch, eligible-differs, vote-failed.
+engine::Text flag_text(std::string_view flag);
 
 }  // namespace djflow::workflows::member

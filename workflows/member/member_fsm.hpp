@@ -57,14 +57,17 @@ struct ApplyFull      { static constexpr std::string_view kId = "apply-full"; };
 struct Convert        { static constexpr std::string_view kId = "convert"; };
 struct ApproveFull    { static constexpr std::string_view kId = "approve-full"; };
 struct Extend         { static constexpr std::string_view kId = "extend"; };
+struct ApproveExtension{ static constexpr std::string_view kId = "approve-extension"; };
 struct Cancel         { static constexpr std::string_view kId = "cancel"; };
+struct ApproveCancel  { static constexpr std::string_view kId = "approve-cancel"; };
 struct Archive        { static constexpr std::string_view kId = "archive"; };
 struct Withdraw       { static constexpr std::string_view kId = "withdraw"; };
 
-using AllEvents = boost::mpl::vector24<Apply, Talk, MakeActivist, Mentors, Review, Propose, Consent,
+using AllEvents = boost::mpl::vector26<Apply, Talk, MakeActivist, Mentors, Review, Propose, Consent,
                                        Publicize, Sponsors, PoliticalReview, Training, PreReview,
                                        Admit, Interview, Approve, Reject, Oath, ApplyFull, Convert,
-                                       ApproveFull, Extend, Cancel, Archive, Withdraw>;
+                                       ApproveFull, Extend, ApproveExtension, Cancel, ApproveCancel,
+                                       Archive, Withdraw>;
 
 // ---- States: each carries its stable name; entering one records it as the step's to_state ----
 template <class Derived>
@@ -86,15 +89,19 @@ struct PreReviewed       : Stable<PreReviewed>       { static constexpr std::str
 struct Admitted          : Stable<Admitted>          { static constexpr std::string_view kName = "admitted"; };
 struct Probationary      : Stable<Probationary>      { static constexpr std::string_view kName = "probationary"; };
 struct Extended          : Stable<Extended>          { static constexpr std::string_view kName = "extended"; };
+struct ConversionFailed  : Stable<ConversionFailed>  { static constexpr std::string_view kName = "conversion-failed"; };
 struct ConversionPending : Stable<ConversionPending> { static constexpr std::string_view kName = "conversion-pending"; };
+struct ExtensionPending  : Stable<ExtensionPending>  { static constexpr std::string_view kName = "extension-pending"; };
+struct CancellationPending : Stable<CancellationPending> { static constexpr std::string_view kName = "cancellation-pending"; };
 struct Full              : Stable<Full>              { static constexpr std::string_view kName = "full"; };
 struct Rejected          : Stable<Rejected>          { static constexpr std::string_view kName = "rejected"; };
 struct Cancelled         : Stable<Cancelled>         { static constexpr std::string_view kName = "cancelled"; };
 struct Withdrawn         : Stable<Withdrawn>         { static constexpr std::string_view kName = "withdrawn"; };
 
-using AllStates = boost::mpl::vector15<New, Applicant, Activist, Proposed, Publicity, Candidate,
+using AllStates = boost::mpl::vector18<New, Applicant, Activist, Proposed, Publicity, Candidate,
                                        PreReviewed, Admitted, Probationary, Extended,
-                                       ConversionPending, Full, Rejected, Cancelled, Withdrawn>;
+                                       ConversionFailed, ConversionPending, ExtensionPending,
+                                       CancellationPending, Full, Rejected, Cancelled, Withdrawn>;
 
 // ---- Guards: input normalisation, then the step's rule (member_rules.hpp) ----
 using RuleFn = Verdict (*)(const Step&);
@@ -125,11 +132,41 @@ struct Under2014 {
   }
 };
 
+// A meeting step (admit, convert): the rule passes (the meeting was valid), then the row is chosen
+// by the vote (D22). A quorate meeting that votes no is a fact: it is recorded, not refused.
+template <RuleFn Fn>
+struct VotePassed {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    return fsm.judge(Fn) && vote_passed(fsm.judgement->step);
+  }
+};
+template <RuleFn Fn>
+struct VoteFailed {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    return fsm.judge(Fn) && !vote_passed(fsm.judgement->step);
+  }
+};
+
+// The superior's refusal sends the case back to probation: extended when an extension is in effect.
+template <bool Extended>
+struct BackTo {
+  template <class Event, class Fsm, class Source, class Target>
+  bool operator()(const Event&, Fsm& fsm, Source&, Target&) const {
+    return fsm.judge(static_cast<RuleFn>(nullptr)) && (fsm.judgement->step.facts.extension_months > 0) == Extended;
+  }
+};
+using BackToProbation = BackTo<false>;
+using BackToExtension = BackTo<true>;
+
 // ---- Actions: record effects into the result buffer ----
 struct Record {
   template <class Event, class Fsm, class Source, class Target>
   void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
-    fsm.judgement->result.inputs = fsm.judgement->step.inputs;
+    auto& j = *fsm.judgement;
+    j.result.inputs = j.step.inputs;
+    j.result.flags = step_flags(j.step);
   }
 };
 // approve: the subject becomes a probationary member; probation started at the admit meeting (D33).
@@ -153,6 +190,19 @@ struct RecordFull {
   }
 };
 
+// approve-cancel: no longer a member (D34); the membership period stays in the history: the
+// approve event and this one, which records when probation had started.
+struct RecordCancellation {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    Record{}(e, fsm, s, t);
+    auto& j = *fsm.judgement;
+    if (j.step.facts.admitted) j.result.inputs["probation-from"] = j.step.facts.admitted->iso();
+    j.result.subject_status = engine::MemberStatus::None;
+    j.result.subject_joined = std::nullopt;
+  }
+};
+
 // ---- The machine ----
 struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> {
   using no_message_queue = int;  // an event is fully handled (or refused) before process_event returns
@@ -165,7 +215,7 @@ struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> 
   using Row = msmf::Row<S, E, T, A, G>;
 
   // clang-format off
-  using transition_table = boost::mpl::vector35<
+  using transition_table = boost::mpl::vector47<
   //    Start               Event             Next                Action             Guard
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
   Row < New               , Apply           , Applicant         , Record           , Rule<check_apply>                  >,
@@ -190,23 +240,37 @@ struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> 
   Row < Candidate         , Training        , Candidate         , Record           , Rule<check_training>               >,
   Row < Candidate         , PreReview       , PreReviewed       , Record           , Rule<check_pre_review>             >,
   Row < Candidate         , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
-  Row < PreReviewed       , Admit           , Admitted          , Record           , Rule<check_admit>                  >,
+  Row < PreReviewed       , Admit           , Admitted          , Record           , VotePassed<check_admit>            >,
+  Row < PreReviewed       , Admit           , Candidate         , Record           , VoteFailed<check_admit>            >,
   Row < PreReviewed       , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
   Row < Admitted          , Interview       , Admitted          , Record           , InputsOk                           >,
   Row < Admitted          , Approve         , Probationary      , RecordProbation  , Rule<check_approve>                >,
   Row < Admitted          , Reject          , Rejected          , Record           , InputsOk                           >,
   Row < Admitted          , Withdraw        , Withdrawn         , Record           , InputsOk                           >,
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
+  //  The end of probation: the branch meeting decides (convert, extend, cancel; D34, D35), the
+  //  superior approves (approve-full, approve-extension, approve-cancel) or rejects (back to probation).
   Row < Probationary      , Oath            , Probationary      , Record           , Rule<check_oath>                   >,
   Row < Probationary      , ApplyFull       , Probationary      , Record           , InputsOk                           >,
-  Row < Probationary      , Convert         , ConversionPending , Record           , Rule<check_convert>                >,
-  Row < Probationary      , Extend          , Extended          , Record           , Rule<check_extend>                 >,
-  Row < Probationary      , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  Row < Probationary      , Convert         , ConversionPending , Record           , VotePassed<check_convert>          >,
+  Row < Probationary      , Convert         , ConversionFailed  , Record           , VoteFailed<check_convert>          >,
+  Row < Probationary      , Extend          , ExtensionPending  , Record           , Rule<check_extend>                 >,
+  Row < Probationary      , Cancel          , CancellationPending, Record          , Rule<check_cancel>                 >,
+  Row < Extended          , Oath            , Extended          , Record           , Rule<check_oath>                   >,
   Row < Extended          , ApplyFull       , Extended          , Record           , InputsOk                           >,
-  Row < Extended          , Convert         , ConversionPending , Record           , Rule<check_convert>                >,
-  Row < Extended          , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  Row < Extended          , Convert         , ConversionPending , Record           , VotePassed<check_convert>          >,
+  Row < Extended          , Convert         , ConversionFailed  , Record           , VoteFailed<check_convert>          >,
+  Row < Extended          , Cancel          , CancellationPending, Record          , Rule<check_cancel>                 >,
+  Row < ConversionFailed  , Extend          , ExtensionPending  , Record           , Rule<check_extend>                 >,
+  Row < ConversionFailed  , Cancel          , CancellationPending, Record          , Rule<check_cancel>                 >,
   Row < ConversionPending , ApproveFull     , Full              , RecordFull       , InputsOk                           >,
-  Row < ConversionPending , Cancel          , Cancelled         , Record           , InputsOk                           >,
+  Row < ConversionPending , Reject          , Probationary      , Record           , BackToProbation                    >,
+  Row < ConversionPending , Reject          , Extended          , Record           , BackToExtension                    >,
+  Row < ExtensionPending  , ApproveExtension, Extended          , Record           , InputsOk                           >,
+  Row < ExtensionPending  , Reject          , Probationary      , Record           , InputsOk                           >,
+  Row < CancellationPending, ApproveCancel  , Cancelled         , RecordCancellation, InputsOk                          >,
+  Row < CancellationPending, Reject         , Probationary      , Record           , BackToProbation                    >,
+  Row < CancellationPending, Reject         , Extended          , Record           , BackToExtension                    >,
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
   Row < Full              , Archive         , Full              , Record           , Rule<check_archive>                >
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+

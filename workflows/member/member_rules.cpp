@@ -107,7 +107,9 @@ const std::vector<InputSpec>& input_specs() {
       {"pre-review", {"leaving"}, {}, "leaving=yes|no (optional)"},
       {"admit", {"eligible", "present", "yes"}, {"eligible", "present", "yes"}, "eligible=N present=N yes=N"},
       {"convert", {"eligible", "present", "yes"}, {"eligible", "present", "yes"}, "eligible=N present=N yes=N"},
-      {"extend", {"months"}, {"months"}, "months=N (6-12)"},
+      {"extend", {"months", "eligible", "present", "yes"}, {"months", "eligible", "present", "yes"},
+       "months=N (6-12) eligible=N present=N yes=N"},
+      {"cancel", {"eligible", "present", "yes"}, {"eligible", "present", "yes"}, "eligible=N present=N yes=N"},
   };
   return kSpecs;
 }
@@ -118,29 +120,66 @@ const InputSpec* find_spec(std::string_view event) {
   return nullptr;
 }
 
-// Shared by the meeting steps (admit, convert): quorum D21 and majority D22, in integers.
-Verdict check_vote(const Step& s) {
+bool has_note(const Step& s) {
+  return std::any_of(s.in.note.begin(), s.in.note.end(), [](char c) { return c != ' ' && c != '\t'; });
+}
+
+std::string meeting_zh(const Step& s) {
+  if (s.event == "admit") return "讨论接收预备党员";
+  if (s.event == "convert") return "讨论预备党员转正";
+  if (s.event == "extend") return "讨论延长预备期";
+  return "讨论取消预备党员资格";
+}
+
+// Shared by the meeting steps (admit, convert, extend, cancel): the branch's size (D29), the
+// eligible count against the register, and the quorum (D21). The majority (D22) is vote_passed.
+Verdict check_meeting(const Step& s) {
   const int eligible = input_int(s, "eligible");
   const int present = input_int(s, "present");
-  const int yes = input_int(s, "yes");
   const int need = eligible / 2 + 1;
+  if (eligible < 3) {
+    return refusal(s, "D29",
+                   "应到会有表决权的党员仅" + std::to_string(eligible) +
+                       "人；正式党员不足3人的党支部不能召开党员大会" + meeting_zh(s) +
+                       "，也不能从其他支部借人，须由上级党组织先调整组织设置",
+                   "only " + std::to_string(eligible) +
+                       " voting members should attend; a branch with fewer than 3 full members cannot hold "
+                       "this meeting nor borrow members from other branches; the superior must reorganise it first");
+  }
+  if (s.registered_full && *s.registered_full != eligible && !has_note(s)) {
+    const std::string on = s.in.date.iso();
+    return refusal(s, "D21",
+                   "应到会有表决权的党员填报" + std::to_string(eligible) + "人，而" + s.ctx.c.branch + "于" + on +
+                       "登记的正式党员为" + std::to_string(*s.registered_full) +
+                       "人；人数不一致时须用 --note 说明原因（如长期外出、受留党察看处分者没有表决权）",
+                   "eligible=" + std::to_string(eligible) + " but " + s.ctx.c.branch + " has " +
+                       std::to_string(*s.registered_full) + " full members registered on " + on +
+                       "; when they differ, say why with --note (members away for long periods, members "
+                       "under 留党察看 have no vote)");
+  }
   if (2 * present <= eligible) {
     return refusal(s, "D21",
                    "应到会有表决权的党员" + std::to_string(eligible) + "人，实到" + std::to_string(present) +
-                       "人，未超过半数（至少需" + std::to_string(need) + "人）",
+                       "人，未超过半数（至少需" + std::to_string(need) + "人），会议无效",
                    std::to_string(present) + " of " + std::to_string(eligible) +
                        " voting members present; more than half (at least " + std::to_string(need) +
-                       ") must attend");
-  }
-  if (2 * yes <= eligible) {
-    return refusal(s, "D22",
-                   "赞成" + std::to_string(yes) + "票，未超过应到会有表决权的党员" + std::to_string(eligible) +
-                       "人的半数（至少需" + std::to_string(need) + "票）",
-                   std::to_string(yes) + " yes votes; more than half of the " + std::to_string(eligible) +
-                       " voting members who should attend (at least " + std::to_string(need) +
-                       ") are required");
+                       ") must attend, so the meeting cannot decide");
   }
   return std::nullopt;
+}
+
+// A decision that changes nothing unless passed (extend, cancel): a failed vote is refused.
+Verdict check_majority(const Step& s) {
+  if (vote_passed(s)) return std::nullopt;
+  const int eligible = input_int(s, "eligible");
+  const int yes = input_int(s, "yes");
+  const int need = eligible / 2 + 1;
+  return refusal(s, "D22",
+                 "赞成" + std::to_string(yes) + "票，未超过应到会有表决权的党员" + std::to_string(eligible) +
+                     "人的半数（至少需" + std::to_string(need) + "票），未形成决议",
+                 std::to_string(yes) + " yes votes; more than half of the " + std::to_string(eligible) +
+                     " voting members who should attend (at least " + std::to_string(need) +
+                     ") are required; no decision was taken");
 }
 
 // Mentors (D7) and sponsors (D14): distinct existing full members other than the subject.
@@ -204,6 +243,8 @@ std::string rule_version_on(Date d) {
 }
 
 std::string article(std::string_view rule, std::string_view version) {
+  // D29 is practice (《发展党员工作手册》), not an article of the 细则.
+  if (rule == "D29") return "《发展党员工作手册》";
   const auto* a = find_article(rule);
   if (a == nullptr) return "细则";
   // Where both texts use the same number the citation is the same; otherwise name the 2014 text.
@@ -248,7 +289,7 @@ Facts derive_facts(const std::vector<engine::EventRecord>& history) {
       f.pre_reviewed = e.date;
       f.pre_review_version = e.rule_version;
     } else if (ev == "admit") {
-      f.admitted = e.date;
+      if (e.to_state == "admitted") f.admitted = e.date;  // a failed vote goes back to candidate
     } else if (ev == "interview") {
       f.interviewed = e.date;
     } else if (ev == "approve") {
@@ -259,10 +300,18 @@ Facts derive_facts(const std::vector<engine::EventRecord>& history) {
     } else if (ev == "apply-full") {
       f.applied_full = e.date;
     } else if (ev == "extend") {
+      const int months = parse_count(in("months")).value_or(0);
+      if (e.to_state == "extended") {  // before issue 8 an extension took effect at once
+        f.extended = e.date;
+        f.extension_months = months;
+      } else {
+        f.pending_extension_months = months;
+      }
+    } else if (ev == "approve-extension") {
       f.extended = e.date;
-      f.extension_months = parse_count(in("months")).value_or(0);
+      f.extension_months = f.pending_extension_months;
     } else if (ev == "convert") {
-      f.converted = e.date;
+      if (e.to_state == "conversion-pending") f.converted = e.date;
     } else if (ev == "approve-full") {
       f.approved_full = e.date;
     } else if (ev == "archive") {
@@ -297,7 +346,7 @@ std::optional<std::vector<PersonId>> parse_ids(std::string_view text) {
 }
 
 Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std::string event) {
-  return Step{ctx, in, std::move(event), rule_version_on(in.date), derive_facts(ctx.history), {}};
+  return Step{ctx, in, std::move(event), rule_version_on(in.date), derive_facts(ctx.history), {}, std::nullopt};
 }
 
 Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en,
@@ -388,7 +437,8 @@ Verdict normalize_inputs(Step& s) {
       if (*v != "yes" && *v != "no") return bad("leaving", " yes 或 no", "yes or no");
       out["leaving"] = *v;
     }
-  } else if (ev == "admit" || ev == "convert") {
+  }
+  if (is_meeting(ev)) {
     std::map<std::string, int> n;
     for (const char* key : {"eligible", "present", "yes"}) {
       auto v = parse_count(*value_of(key));
@@ -405,7 +455,8 @@ Verdict normalize_inputs(Step& s) {
       return invalid(s, "赞成票" + std::to_string(n["yes"]) + "超过应到人数" + std::to_string(n["eligible"]),
                      "yes=" + std::to_string(n["yes"]) + " exceeds eligible=" + std::to_string(n["eligible"]));
     }
-  } else if (ev == "extend") {
+  }
+  if (ev == "extend") {
     auto m = parse_count(*value_of("months"));
     if (!m) return bad("months", "整数月数（6至12）", "a whole number of months (6-12)");
     out["months"] = std::to_string(*m);
@@ -429,6 +480,30 @@ Verdict check_apply(const Step& s) {
                    p.name + " (born " + p.born.iso() + ") is under 18 on " + s.in.date.iso() +
                        "; an applicant must be at least 18 years old",
                    eighteen);
+  }
+  // Only a non-member applies: not a registered member, no development under way or completed.
+  if (p.status != engine::MemberStatus::None) {
+    const bool full = p.status == engine::MemberStatus::Full;
+    const std::string since = p.joined ? p.joined->iso() : std::string("?");
+    return refusal(s, "D1",
+                   p.name + "已是" + (full ? "正式党员（党龄自" + since + "起算）" : "预备党员（预备期自" + since + "起）") +
+                       "，只有非党员才能申请入党",
+                   p.name + " is already a " + (full ? "full member (since " : "probationary member (probation from ") +
+                       since + "); only a non-member can apply to join the Party");
+  }
+  auto cases = s.ctx.directory.cases_of(p.id);
+  if (!cases.ok()) return cases.error();
+  for (const auto& other : cases.value()) {
+    if (other.workflow != "member" || other.id == s.ctx.c.id) continue;
+    const auto* st = find_state(other.state);
+    const bool finished = other.state == "full";
+    if (st != nullptr && st->stage == "closed") continue;  // rejected, cancelled, withdrawn: may apply again
+    const engine::Text label = state_text(other.state);
+    return refusal(s, "D1",
+                   p.name + "已有" + (finished ? "已完成" : "进行中") + "的发展党员案件 #" + std::to_string(other.id) +
+                       "（" + label.zh + "），不能再次申请入党",
+                   p.name + " already has " + (finished ? "a completed" : "an open") + " development case #" +
+                       std::to_string(other.id) + " (" + label.en + "); only a non-member without one can apply");
   }
   return std::nullopt;
 }
@@ -550,7 +625,21 @@ Verdict check_pre_review(const Step& s) {
   return std::nullopt;
 }
 
-Verdict check_admit(const Step& s) { return check_vote(s); }
+Verdict check_admit(const Step& s) {
+  const auto& f = s.facts;
+  if (f.pre_reviewed && f.pre_review_version == kRules2026) {
+    const Date due = f.pre_reviewed->add_months(1);
+    if (s.in.date > due && !has_note(s)) {
+      return refusal(s, "D20",
+                     "发展对象于" + f.pre_reviewed->iso() + "预审合格，应在一个月内（至" + due.iso() +
+                         "止）提交党支部党员大会讨论；逾期讨论须用 --note 说明理由",
+                     "the candidate passed the pre-review on " + f.pre_reviewed->iso() +
+                         "; the branch meeting is due within one month (by " + due.iso() +
+                         "); a later meeting needs the reason in --note");
+    }
+  }
+  return check_meeting(s);
+}
 
 Verdict check_approve(const Step& s) {
   const std::string name = person_name(s);
@@ -567,6 +656,15 @@ Verdict check_approve(const Step& s) {
                    "the branch meeting admitted " + name + " on " + admit.iso() +
                        "; approval is possible at most 6 months later (until " + last.iso() + "), not on " +
                        s.in.date.iso());
+  }
+  const Date soft = admit.add_months(3);
+  if (s.in.date > soft && !has_note(s)) {
+    return refusal(s, "D27",
+                   "支部党员大会于" + admit.iso() + "通过接收，上级党委应在三个月内（至" + soft.iso() +
+                       "止）审批；特殊情况延长审批（最长六个月）须用 --note 说明理由",
+                   "the branch meeting admitted " + name + " on " + admit.iso() +
+                       "; approval is due within 3 months (by " + soft.iso() +
+                       "); a later approval (at most 6 months) needs the special circumstances in --note");
   }
   return std::nullopt;
 }
@@ -596,7 +694,7 @@ Verdict check_convert(const Step& s) {
                        " ends on " + end->iso() + "; full membership is discussed on or after that day",
                    *end);
   }
-  return check_vote(s);
+  return check_meeting(s);
 }
 
 Verdict check_extend(const Step& s) {
@@ -612,7 +710,49 @@ Verdict check_extend(const Step& s) {
                    "an extension of " + std::to_string(months) +
                        " months; probation is extended by at least 6 and at most 12 months");
   }
-  return std::nullopt;
+  if (auto e = check_meeting(s)) return e;
+  return check_majority(s);
+}
+
+Verdict check_cancel(const Step& s) {
+  if (auto e = check_meeting(s)) return e;
+  return check_majority(s);
+}
+
+bool is_meeting(std::string_view event) {
+  return event == "admit" || event == "convert" || event == "extend" || event == "cancel";
+}
+
+engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch, Date d) {
+  auto people = dir.people(branch);
+  if (!people.ok()) return people.error();
+  int n = 0;
+  for (const auto& p : people.value()) {
+    if (p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d)) ++n;
+  }
+  return n;
+}
+
+bool vote_passed(const Step& s) { return 2 * input_int(s, "yes") > input_int(s, "eligible"); }
+
+std::vector<std::string> step_flags(const Step& s) {
+  std::vector<std::string> flags;
+  if (s.event == "publicize") {
+    const Date from = *Date::parse(s.inputs.at("from"));
+    const Date to = *Date::parse(s.inputs.at("to"));
+    for (int y = from.year(); y <= to.year(); ++y) {
+      if (!s.ctx.calendar.covers(Date(y, 1, 1))) {
+        flags.emplace_back("calendar-unknown");
+        break;
+      }
+    }
+  }
+  if (is_meeting(s.event)) {
+    if (s.registered_full && *s.registered_full < 3) flags.emplace_back("small-branch");
+    if (s.registered_full && *s.registered_full != input_int(s, "eligible")) flags.emplace_back("eligible-differs");
+    if (!vote_passed(s)) flags.emplace_back("vote-failed");
+  }
+  return flags;
 }
 
 Verdict check_archive(const Step& s) {

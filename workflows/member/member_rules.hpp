@@ -51,9 +51,10 @@ struct Facts {
   std::string approve_version;
   std::optional<engine::Date> oath;
   std::optional<engine::Date> applied_full;
-  std::optional<engine::Date> extended;
-  int extension_months = 0;
-  std::optional<engine::Date> converted;
+  std::optional<engine::Date> extended;        // the extension took effect (its approval; D34)
+  int extension_months = 0;                    // of the extension in effect
+  int pending_extension_months = 0;            // decided by the meeting, awaiting approval
+  std::optional<engine::Date> converted;       // the meeting passed full membership
   std::optional<engine::Date> approved_full;
   std::optional<engine::Date> archived;
 };
@@ -74,7 +75,22 @@ struct Step {
   std::string version;  // rule version in force on in.date
   Facts facts;
   engine::Inputs inputs;  // normalised inputs (set by normalize_inputs)
+  // Meeting steps: full members registered in the case's branch on the step date (D21, D29).
+  std::optional<int> registered_full;
 };
+
+// The branch general meetings that vote (D21, D22; D34, D35): admit, convert, extend, cancel.
+bool is_meeting(std::string_view event);
+// Full members registered in `branch` on `d`: status full and joined on or before d.
+engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch,
+                                            engine::Date d);
+// The meeting's vote passed: yes votes > half of the eligible voters (D22). REQUIRES: a meeting
+// step whose inputs were normalised.
+bool vote_passed(const Step& s);
+// Flags an accepted step carries besides the engine's late:<kind>: calendar-unknown (D13, a
+// working-day count touches a year without holiday data), small-branch (D29), eligible-differs
+// (eligible voters differ from the registered full members), vote-failed (D22).
+std::vector<std::string> step_flags(const Step& s);
 
 Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std::string event);
 
@@ -86,7 +102,7 @@ using Verdict = std::optional<engine::Error>;
 Verdict normalize_inputs(Step& step);
 
 // Guards, one per step that has hard rules. REQUIRES: normalize_inputs(step) succeeded.
-Verdict check_apply(const Step& s);             // D1
+Verdict check_apply(const Step& s);             // D1 (age; not a member; no open or finished case)
 Verdict check_activist(const Step& s);          // D5
 Verdict check_mentors(const Step& s);           // D7
 Verdict check_propose(const Step& s);           // D12
@@ -94,11 +110,12 @@ Verdict check_consent(const Step& s);           // D13 (2026 only)
 Verdict check_publicize(const Step& s);         // D13
 Verdict check_sponsors(const Step& s);          // D14
 Verdict check_pre_review(const Step& s);        // D14, D16, D17, D19
-Verdict check_admit(const Step& s);             // D21, D22
-Verdict check_approve(const Step& s);           // D25, D27
+Verdict check_admit(const Step& s);             // D20 (late: --note), D21, D29 (vote: vote_passed)
+Verdict check_approve(const Step& s);           // D25, D27 (after 3 months: --note)
 Verdict check_oath(const Step& s);              // D32 (once)
-Verdict check_convert(const Step& s);           // D33-D35, D21, D22
-Verdict check_extend(const Step& s);            // D34
+Verdict check_convert(const Step& s);           // D33-D35, D21, D29 (vote: vote_passed)
+Verdict check_extend(const Step& s);            // D34, D21, D22, D29
+Verdict check_cancel(const Step& s);            // D34, D21, D22, D29
 Verdict check_archive(const Step& s);           // D41 (once)
 Verdict check_training(const Step& s);          // D17
 

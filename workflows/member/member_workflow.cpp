@@ -93,6 +93,11 @@ engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
                            "unknown event '" + in.event + "' for member development; known: " + known_events()});
   }
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
+  if (is_meeting(*event)) {  // eligible voters are checked against the register (D21, D29)
+    auto registered = registered_full_members(ctx.directory, ctx.c.branch, in.date);
+    if (!registered.ok()) return registered.error();
+    j.step.registered_full = registered.value();
+  }
   MemberFsm m;
   m.judgement = &j;
   if (!Machine::restore(m, ctx.c.state)) {
@@ -137,12 +142,20 @@ std::vector<DeadlineSpec> MemberWorkflow::deadlines(const CaseContext& ctx) cons
     out.push_back(deadline("oath", f.approved->add_months(1), *f.approved, {"oath"}));  // D32
   }
   if ((st == "probationary" || st == "extended") && f.admitted) {
-    const Date opened = st == "extended" && f.extended ? *f.extended : f.approved.value_or(*f.admitted);
+    const Date opened = f.extended ? *f.extended : f.approved.value_or(*f.admitted);
     // Converting is only possible from this date, so `convert` does not make it late (D33-D35).
     out.push_back(deadline("probation-end", *probation_end(f), opened, {}));  // D33, D34
   }
   if (st == "conversion-pending" && f.converted) {
-    out.push_back(deadline("full-approval", f.converted->add_months(3), *f.converted, {"approve-full"}));  // D36
+    out.push_back(deadline("full-approval", f.converted->add_months(3), *f.converted, {"approve-full", "reject"}));  // D36
+  }
+  // Extension and cancellation: approval within 3 months of the meeting, as for full membership
+  // (D34 names no limit; practice follows D36).
+  if ((st == "extension-pending" || st == "cancellation-pending") && !ctx.history.empty()) {
+    const Date met = ctx.history.back().date;
+    const bool ext = st == "extension-pending";
+    out.push_back(deadline(ext ? "extension-approval" : "cancel-approval", met.add_months(3), met,
+                           {ext ? "approve-extension" : "approve-cancel", "reject"}));
   }
   if (st == "full" && f.approved_full && !f.archived) {
     const int days = ctx.config.get_int("member.archive_days", 30);
@@ -176,6 +189,7 @@ Text MemberWorkflow::state_label(std::string_view state) const { return state_te
 Text MemberWorkflow::stage_label(std::string_view stage) const { return stage_text(stage); }
 Text MemberWorkflow::event_label(std::string_view event) const { return event_text(event); }
 Text MemberWorkflow::deadline_label(std::string_view kind) const { return deadline_text(kind); }
+Text MemberWorkflow::flag_label(std::string_view flag) const { return flag_text(flag); }
 
 std::unique_ptr<engine::Workflow> make_member_workflow() { return std::make_unique<MemberWorkflow>(); }
 

@@ -1,0 +1,55 @@
+// Cases (workflow instances) and their append-only, hash-chained history (I2, I3).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+struct CaseFilter {
+  std::optional<std::string> workflow;
+  std::optional<std::string> branch;              // exact branch code
+  std::optional<std::vector<std::string>> states; // any of these states
+  std::optional<PersonId> person;
+  std::size_t limit = 0;                          // 0: no limit
+};
+
+// One case with its whole history, events ordered by seq.
+struct CaseHistory {
+  Case c;
+  std::vector<EventRecord> events;
+};
+
+class HistoryStore {
+ public:
+  virtual ~HistoryStore() = default;
+
+  virtual Result<CaseId> insert_case(const Case& c) = 0;  // returns the new id; version 0
+  virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
+  virtual Result<std::vector<Case>> list_cases(const CaseFilter& f) = 0;
+  // Moves the case to `state`, version `expected_version + 1`, new chain head.
+  // NotFound for an unknown case; Conflict when the stored version is not `expected_version`.
+  virtual Status update_case(CaseId id, std::int64_t expected_version, const std::string& state,
+                             const std::string& head_hash, TimePoint updated_at) = 0;
+
+  virtual Status append_event(const EventRecord& e) = 0;  // Conflict if (case, seq) exists
+  virtual Result<std::vector<EventRecord>> events(CaseId id) = 0;  // ordered by seq
+
+  // At most `limit` cases with id > `after`, by id, each with its events (cases without events
+  // come with an empty vector). A page is read whole before it is returned, so the caller may
+  // use the store while it walks a page (no cursor stays open between calls).
+  virtual Result<std::vector<CaseHistory>> history_page(CaseId after, std::size_t limit) = 0;
+
+  // Calls `fn` for every case and its events in (case, seq) order, page by page; stops early
+  // when `fn` returns false. `fn` may call the store.
+  Status for_each_history(
+      const std::function<bool(const Case&, const std::vector<EventRecord>&)>& fn);
+};
+
+}  // namespace djflow::engine

@@ -1,0 +1,25 @@
+// The notification outbox: fired reminders, written in the transaction that fired their timers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  // Inserts unless the key exists. Returns the new id, or nullopt when the key existed.
+  virtual Result<std::optional<std::int64_t>> insert_notification(const Notification& n) = 0;
+  // Notifications with id > after_id, by id, at most `limit` (0: all).
+  virtual Result<std::vector<Notification>> notifications_since(std::int64_t after_id,
+                                                                std::size_t limit) = 0;
+};
+
+}  // namespace djflow::engine

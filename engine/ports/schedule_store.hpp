@@ -1,0 +1,54 @@
+// Deadlines derived from cases and their durable reminder timers (I4, I6). The table of timers
+// is the only timer store: a daemon only arms a wake-up for next_timer_at().
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+// An open deadline joined with the case it belongs to, for listings.
+struct DeadlineRow {
+  Deadline deadline;
+  Case c;
+};
+
+struct DeadlineFilter {
+  std::optional<Date> due_on_or_before;  // nullopt: all open deadlines
+  std::optional<std::string> branch;
+  std::optional<std::string> workflow;
+  std::optional<CaseId> case_id;
+  std::size_t limit = 0;
+};
+
+class ScheduleStore {
+ public:
+  virtual ~ScheduleStore() = default;
+
+  virtual Result<std::int64_t> insert_deadline(const Deadline& d) = 0;  // ignores d.id
+  virtual Result<std::vector<Deadline>> open_deadlines(CaseId id) = 0;
+  // NotFound for an unknown id, Conflict when the deadline is already closed.
+  virtual Status close_deadline(std::int64_t deadline_id, Date closed_on) = 0;
+  // Open deadlines joined with their cases, ordered by due date then case id.
+  virtual Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) = 0;
+
+  // Inserts unless a timer with the same key exists. Returns true when inserted.
+  virtual Result<bool> insert_timer(const Timer& t) = 0;
+  // Unfired timers with fire_at <= now, ordered by fire_at, at most `limit` (0: all).
+  virtual Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) = 0;
+  // Unfired timers of one deadline.
+  virtual Result<std::vector<Timer>> pending_timers(std::int64_t deadline_id) = 0;
+  // NotFound for an unknown id, Conflict when the timer already fired (I4).
+  virtual Status mark_timer_fired(std::int64_t timer_id, TimePoint at) = 0;
+  // Deletes the unfired timers of a deadline (when it closes).
+  virtual Status drop_pending_timers(std::int64_t deadline_id) = 0;
+  // The earliest unfired fire_at, if any.
+  virtual Result<std::optional<TimePoint>> next_timer_at() = 0;
+};
+
+}  // namespace djflow::engine

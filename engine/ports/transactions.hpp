@@ -1,0 +1,28 @@
+// The unit of work every command runs in. A command's reads and writes happen between
+// begin_write() and commit(); any error before commit() is followed by rollback() (see
+// WriteTransaction in engine/store.hpp), so a command commits all of its rows or none (I1).
+//
+// What the engine relies on, whatever the backend: inside a write transaction, a case read and
+// then updated with update_case(expected_version) either commits or fails with Conflict; and
+// the uniqueness rules of the stores (timer and notification keys, event (case, seq), branch
+// codes) hold under concurrent transactions, reported as Conflict or as "not inserted". How a
+// backend achieves it is its own business: SQLite takes the database's write lock at begin
+// (BEGIN IMMEDIATE), a server backend locks the rows it updates and may retry serialization
+// failures. Used by one thread at a time.
+#pragma once
+
+#include "engine/error.hpp"
+
+namespace djflow::engine {
+
+class Transactions {
+ public:
+  virtual ~Transactions() = default;
+  // REQUIRES: no transaction open.
+  virtual Status begin_write() = 0;
+  virtual Status commit() = 0;
+  virtual void rollback() noexcept = 0;
+  virtual bool in_transaction() const = 0;
+};
+
+}  // namespace djflow::engine
