@@ -3,6 +3,7 @@
 
 #include "cli/app.hpp"
 #include "cli/org_status.hpp"
+#include "workflows/rectify/rectify_rules.hpp"
 
 namespace djflow::cli {
 
@@ -203,6 +204,15 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         const auto* wf = view.workflow;
         const auto today = cli.engine->today();
         const Lang l = cli.lang;
+        // As of today: a rectification item past its deadline is overdue before the tick records
+        // it, by the rule `rectify list` answers from (rectify::state_as_of).
+        std::string state_now = view.c.state;
+        if (view.c.workflow == "rectify") {
+          std::optional<engine::Date> due;
+          for (const auto& d : view.deadlines)
+            if (d.kind == "deadline") due = d.due;
+          state_now = workflows::rectify::state_as_of(view.c.state, due, today);
+        }
         if (cli.json) {
           Json deadlines = Json::array();
           for (const auto& d : view.deadlines) {
@@ -223,6 +233,8 @@ void register_case_commands(CLI::App& app, Cli& cli) {
                     {"branch", view.c.branch},
                     {"state", view.c.state},
                     {"state_label", tr(l, wf->state_label(view.c.state))},
+                    {"state_as_of", state_now},
+                    {"as_of", today.iso()},
                     {"stage", wf->stage(view.c.state)},
                     {"stage_label", tr(l, wf->stage_label(wf->stage(view.c.state)))},
                     {"version", view.c.version},
@@ -235,8 +247,12 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         auto& o = *cli.out;
         o << tr(l, "案件 #", "case #") << view.c.id << "  " << tr(l, wf->title()) << "  " << view.c.title << " ("
           << view.c.branch << ")\n";
-        o << tr(l, "状态：", "state: ") << tr(l, wf->state_label(view.c.state)) << " [" << view.c.state << "]  "
+        o << tr(l, "状态：", "state: ") << tr(l, wf->state_label(state_now)) << " [" << state_now << "]  "
           << tr(l, "阶段：", "stage: ") << tr(l, wf->stage_label(wf->stage(view.c.state))) << "\n";
+        if (state_now != view.c.state)
+          o << "  " << tr(l, engine::Text{"（截至 " + today.iso() + " 已过整改时限；逾期由定时检查记录，当前记录状态：",
+                                          "(as of " + today.iso() + " past the deadline; the tick records it; recorded state: "})
+            << tr(l, wf->state_label(view.c.state)) << tr(l, "）", ")") << "\n";
         o << "\n" << tr(l, "待办期限：", "open deadlines:") << "\n";
         if (view.deadlines.empty()) o << "  " << tr(l, "（无）", "(none)") << "\n";
         else {

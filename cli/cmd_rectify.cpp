@@ -35,22 +35,40 @@ std::string get(const engine::Inputs& in, const char* key) {
   return it == in.end() ? std::string() : it->second;
 }
 
+std::optional<int> parse_int(const std::string& s) {
+  int v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 struct ItemStatus {
   std::optional<int> days_left;  // of the open deadline
   std::string colour;            // green | yellow | red | "" (no open deadline)
   bool overdue = false;
   bool escalate = false;
+  std::string state;             // as of today (rect::state_as_of, as `djflow show` says)
+  std::optional<int> closed_days_overdue;  // closed items with a deadline: 0 = on time
 };
 
 ItemStatus status_of(const engine::RectifyItemRow& r, engine::Date today) {
   ItemStatus s;
+  std::optional<engine::Date> open_due;
   if (r.due && r.due_open) {
+    open_due = r.due;
     s.days_left = today.days_until(*r.due);
     s.colour = std::string(rect::warning_colour(*s.days_left));
-    s.overdue = *s.days_left < 0;
+    s.overdue = rect::overdue_as_of(*r.due, today);
     s.escalate = s.overdue;
   }
+  s.state = rect::state_as_of(r.c.state, open_due, today);
+  if (r.closed_on && r.due) s.closed_days_overdue = rect::days_overdue(*r.due, *r.closed_on);
   return s;
+}
+
+// "按期销号" / "逾期 5 天销号" (the ledger's wording, in Chinese whatever the language).
+std::string closed_text_zh(int days_overdue) {
+  return days_overdue == 0 ? "按期销号" : "逾期" + std::to_string(days_overdue) + "天销号";
 }
 
 // RFC 4180: quote a field holding a comma, a quote, CR or LF; double the quotes.
@@ -109,8 +127,19 @@ std::vector<std::string> ledger_row(const engine::RectifyItemRow& r, const std::
   for (std::size_t i = 0; i < facts.milestones.size(); ++i)
     ms.push_back(facts.milestones[i].date.iso() + " " + facts.milestones[i].text +
                  (i < facts.milestones_done ? "（已检查）" : ""));
-  std::string completion = r.c.state == "closed" ? "已完成整改" : r.c.state == "submitted" ? "已申请销号，待验收" : "整改中";
-  if (r.c.state == "long-term") completion = "长期坚持";
+  std::string completion = r.c.state == "closed"      ? "已完成整改"
+                           : r.c.state == "submitted" ? "已申请销号，待验收"
+                           : r.c.state == "long-term" ? "长期坚持"
+                           : rect::ever_started(history) ? "整改中"
+                                                         : "未启动";
+  if (r.c.state == "closed") {
+    // The closing event keeps how long the item was past its deadline (older ones: from the row).
+    std::optional<int> late;
+    for (const auto& e : history)
+      if (e.event == "accept") late = parse_int(get(e.inputs, "days-overdue"));
+    if (!late && r.closed_on && r.due) late = rect::days_overdue(*r.due, *r.closed_on);
+    if (late) completion += "（" + closed_text_zh(*late) + "）";
+  }
   const std::string state = wf ? wf->state_label(r.c.state).zh : r.c.state;
   return {std::to_string(it.seq), rect::label(rect::sources(), it.source).zh, it.category, it.problem, it.cause,
           it.target, it.measures, it.leader, it.department, it.owner, it.supporting,
@@ -343,6 +372,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
             w.string("leader", r.item.leader);
             w.string("department", r.item.department);
             w.string("state", r.c.state);
+            w.string("state_as_of", st.state);
             if (r.due) w.string("deadline", texts.iso(*r.due));
             else w.null("deadline");
             if (st.days_left) w.integer("days_left", *st.days_left);
@@ -354,6 +384,10 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
             w.boolean("escalate", st.escalate);
             if (r.next_milestone) w.string("next_milestone", texts.iso(*r.next_milestone));
             else w.null("next_milestone");
+            if (r.closed_on) w.string("closed_on", texts.iso(*r.closed_on));
+            else w.null("closed_on");
+            if (st.closed_days_overdue) w.integer("closed_days_overdue", *st.closed_days_overdue);
+            else w.null("closed_days_overdue");
             w.end_object();
           }
           w.finish();
@@ -377,7 +411,14 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           std::string_view due = r.due ? std::string_view(texts.iso(*r.due)) : std::string_view("-");
           status.clear();
           if (st.days_left) status = texts.days_left(*st.days_left, false);
-          else if (r.c.state == "closed") status = closed;
+          else if (r.c.state == "closed") {
+            status = closed;
+            if (st.closed_days_overdue)
+              status.append(tr(l, engine::Text{"（" + closed_text_zh(*st.closed_days_overdue) + "）",
+                                               *st.closed_days_overdue == 0
+                                                   ? std::string(" (on time)")
+                                                   : " (" + std::to_string(*st.closed_days_overdue) + " days late)"}));
+          }
           else if (r.c.state == "submitted") status = submitted;
           else if (r.next_milestone) {
             due = texts.iso(*r.next_milestone);
@@ -390,7 +431,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           const auto end = std::to_chars(id, id + sizeof id, r.c.id).ptr;
           t.add_cells({std::string_view(id, static_cast<std::size_t>(end - id)), batch_no, r.c.title, r.item.owner,
                        types.get(r.item.type, [&] { return tr(l, rect::label(rect::item_types(), r.item.type)); }),
-                       states.get(r.c.state, [&] { return tr(l, wf->state_label(r.c.state)); }), due, status,
+                       states.get(st.state, [&] { return tr(l, wf->state_label(st.state)); }), due, status,
                        colour});
         }
         t.print(*cli.out);

@@ -48,6 +48,7 @@ struct RectifyItemRow {
   std::optional<Date> due;          // latest `deadline` deadline of the case (open or closed)
   bool due_open = false;            // whether that deadline is open
   std::optional<Date> next_milestone;  // open `milestone` deadline (long-term items)
+  std::optional<Date> closed_on;    // closed items: the date of the closing `accept`
 };
 
 struct RectifyItemFilter {

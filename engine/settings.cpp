@@ -106,6 +106,7 @@ const std::vector<SettingSpec>& setting_specs() {
   // Ranges: day counts up to ten years, month counts up to two years (rules.md marks these [L]/[M]).
   static const std::vector<SettingSpec> specs = {
       {"anchor.channel", Type::Name, 1, 200, "", ""},
+      {"election.early_grace_days", Type::Integer, 0, 3650, "30", ""},
       {"election.lead_months", Type::MonthList, 1, 24, "4,2,1", ""},
       {"election.majority", Type::Choice, 0, 0, "should-attend", "should-attend|present"},
       {"election.overdue_every_days", Type::Integer, 0, 3650, "30", ""},

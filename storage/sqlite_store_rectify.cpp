@@ -43,12 +43,14 @@ constexpr const char* kInsertItem =
   "i.registered"
 constexpr int kItemColumns = 18;
 // The latest `deadline` row of the item (open or closed: "1YYYY-MM-DD" / "0YYYY-MM-DD") and its
-// earliest open milestone.
+// earliest open milestone; for a closed item, the date of its closing `accept` (its last event).
 #define DJFLOW_ITEM_DUE_COLS \
   "(SELECT d.open || d.due_date FROM deadlines d WHERE d.case_id = i.case_id " \
   "AND d.kind = 'deadline' ORDER BY d.id DESC LIMIT 1), " \
   "(SELECT d.due_date FROM deadlines d WHERE d.case_id = i.case_id AND d.open = 1 " \
-  "AND d.kind = 'milestone' ORDER BY d.due_date LIMIT 1)"
+  "AND d.kind = 'milestone' ORDER BY d.due_date LIMIT 1), " \
+  "(SELECT e.effective_date FROM events e WHERE e.case_id = c.id AND e.seq = c.version " \
+  "AND c.state = 'closed' AND e.event = 'accept')"
 // clang-format on
 
 void bind_opt_date(detail::Statement& s, int i, const std::optional<IsoDate>& d) {
@@ -220,6 +222,7 @@ Result<std::vector<RectifyItemRow>> SqliteLedger::list_rectify_items(const Recti
       row.due_open = v[0] == '1';
     }
     DJFLOW_TRY(read_opt_date(s, due_col + 1, "deadlines.due_date", row.next_milestone));
+    DJFLOW_TRY(read_opt_date(s, due_col + 2, "events.effective_date", row.closed_on));
     out.push_back(std::move(row));
   }
 }

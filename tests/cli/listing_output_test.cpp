@@ -178,10 +178,11 @@ TEST_CASE("due --json and rectify list --json keep their keys, order and formatt
   };
   add("问题\"一\"\n第二行\t制表", {"--type", "deadline", "--deadline", "2023-11-15"});
   add("长期问题", {"--type", "long-term", "--milestone", "2024-06-30:形成长效机制"});
-  const std::vector<std::string> item_keys{"id",    "batch",      "seq",      "org",       "title",   "problem",
-                                           "type",  "owner",      "leader",   "department", "state",  "deadline",
-                                           "days_left", "overdue", "days_overdue", "colour", "escalate",
-                                           "next_milestone"};
+  const std::vector<std::string> item_keys{"id",        "batch",       "seq",          "org",       "title",
+                                           "problem",   "type",        "owner",        "leader",    "department",
+                                           "state",     "state_as_of", "deadline",     "days_left", "overdue",
+                                           "days_overdue", "colour",   "escalate",     "next_milestone",
+                                           "closed_on", "closed_days_overdue"};
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--json", "--now", "2023-12-05", "rectify", "list"},
         std::vector<std::string>{"--json", "--now", "2023-12-05", "rectify", "list", "--overdue"}}) {

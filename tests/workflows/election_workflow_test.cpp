@@ -86,11 +86,12 @@ TEST_CASE("seats 3 to 7, candidates at least 20% more (E3, E13)", "[election][gu
   SECTION("3 seats with 4 candidates") { CHECK(f.ok(id, "candidates", "2026-04-04", cand(3, 4)).c.state == "candidates-submitted"); }
   SECTION("5 seats with 6 candidates") {
     auto o = f.ok(id, "candidates", "2026-04-04", cand(5, 6));
-    CHECK(o.event.flags.empty());
+    CHECK(o.event.flags == std::vector<std::string>{"unregistered"});  // 甲, 乙, ... are not in the register
+    CHECK(o.event.inputs.at("unregistered") == ElectionFixture::names(6));
   }
   SECTION("7 seats with 9 candidates: accepted and flagged") {
     auto o = f.ok(id, "candidates", "2026-04-04", cand(7, 9));
-    CHECK(o.event.flags == std::vector<std::string>{"seats-above-5"});
+    CHECK(o.event.flags == std::vector<std::string>{"seats-above-5", "unregistered"});
   }
   SECTION("a name listed twice is invalid input") {
     f.refused(id, "candidates", "2026-04-04", {{"seats", "3"}, {"nominees", "甲,乙,丙,甲"}}, "",
@@ -110,9 +111,9 @@ TEST_CASE("a branch without a committee elects a secretary (and deputy) without 
   f.refused(id, "candidates", "2026-04-04", {{"seats", "3"}, {"nominees", "甲,乙,丙,丁"}}, "E3");
   f.ok(id, "candidates", "2026-04-04", {{"seats", "2"}, {"nominees", "甲,乙"}});
   f.ok(id, "candidates-approved", "2026-04-05");
-  CHECK(f.ok(id, "meeting", "2026-04-10", vote(5, 5, "甲:5,乙:4")).c.state == "elected");
-  f.ok(id, "officers", "2026-04-10", {{"secretary", "甲"}, {"deputy", "乙"}});
-  CHECK(f.ok(id, "report", "2026-04-11").c.state == "reported");
+  CHECK(f.ok(id, "meeting", "2026-05-21", vote(5, 5, "甲:5,乙:4")).c.state == "elected");  // 30 days before the end
+  f.ok(id, "officers", "2026-05-21", {{"secretary", "甲"}, {"deputy", "乙"}});
+  CHECK(f.ok(id, "report", "2026-05-22").c.state == "reported");
 }
 
 TEST_CASE("quorum: 40 should attend, 31 present refused, 32 accepted (E11)", "[election][guards]") {
@@ -346,4 +347,32 @@ TEST_CASE("restoring an election machine runs no entry action", "[election][fsm]
   CHECK(el::test_restore("shortfall").allowed ==
         std::vector<std::string>{"supplementary", "accept-shortfall", "cancel"});
   CHECK(el::test_restore("approved").allowed.empty());
+}
+
+TEST_CASE("a registered nominee must be a full member on the meeting date, not only when nominated (E10)", "[election][guards]") {
+  ElectionFixture f(9);  // 党员1 .. 党员9 are persons 1 .. 9, full since 2010
+  auto e = f.start_election(f.term("2023-06-20"));
+  REQUIRE(e.ok());
+  const CaseId id = e->c.id;
+  f.at("2026-06-30");
+  f.ok(id, "request", "2026-04-01");
+  f.ok(id, "reply", "2026-04-02");
+  f.ok(id, "nominate", "2026-04-03");
+  auto o = f.ok(id, "candidates", "2026-05-01", {{"seats", "3"}, {"nominees", "党员1,党员2,党员3,#4"}});
+  CHECK(o.event.inputs.at("nominees") == "党员1,党员2,党员3,党员4");
+  CHECK(o.event.inputs.at("person-ids") == "党员1:1,党员2:2,党员3:3,党员4:4");
+  CHECK(o.event.flags.empty());
+  f.ok(id, "candidates-approved", "2026-05-10");
+  const auto v = vote(9, 9, "党员1:9,党员2:8,党员3:7,党员4:1");
+  SECTION("full only from the day after the meeting: refused; on the meeting day: accepted") {
+    REQUIRE(f.store->update_person_status(4, MemberStatus::Full, Dt("2026-06-02")).ok());
+    auto err = f.refused(id, "meeting", "2026-06-01", v, "E10");
+    CHECK(err.possible_from == Dt("2026-06-02"));
+    CHECK(f.ok(id, "meeting", "2026-06-02", v).c.state == "elected");
+  }
+  SECTION("no longer a member: refused, with no date it becomes possible") {
+    REQUIRE(f.store->update_person_status(4, MemberStatus::None, std::nullopt).ok());
+    auto err = f.refused(id, "meeting", "2026-06-01", v, "E10");
+    CHECK_FALSE(err.possible_from);
+  }
 }

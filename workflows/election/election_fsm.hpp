@@ -140,15 +140,17 @@ struct RecordApproval {
     auto& j = *fsm.judgement;
     const auto& facts = j.step.facts;
     const std::string self = std::to_string(j.step.ctx.c.id);
+    const engine::Date start = facts.voted_on.value_or(j.step.in.date);
+    // `held`: the election is on time when its meeting is held by the term end (E9), whatever
+    // the date of the superior's approval; the term workflow judges lateness from it.
     engine::FollowUp renew;
     renew.case_id = facts.term_case;
     renew.step.event = "renew";
     renew.step.date = j.step.in.date;
-    renew.step.with = {{"election", self}};
+    renew.step.with = {{"election", self}, {"held", start.iso()}};
     renew.step.ref = j.step.in.ref;
     j.result.follow_ups.push_back(std::move(renew));
 
-    const engine::Date start = facts.voted_on.value_or(j.step.in.date);
     engine::FollowUp next;
     next.workflow = "term";
     next.branch = j.step.ctx.c.branch;
@@ -197,7 +199,7 @@ struct ElectionMachine : msm_support::JudgingMachineDef<ElectionMachine, Judgeme
   Row < Shortfall          , AcceptShortfall   , Elected            , Record        , Rule<check_accept_shortfall> >,
   Row < Elected            , Officers          , OfficersElected    , Record        , Rule<check_officers>         >,
   Row < OfficersElected    , Report            , Reported           , Record        , InputsOk                     >,
-  Row < Reported           , Approve           , Approved           , RecordApproval, InputsOk                     >,
+  Row < Reported           , Approve           , Approved           , RecordApproval, Rule<check_approve>          >,
   // Approved postponement or advance of the election (E9), before the election meeting.
   Row < Preparing          , Postpone          , Preparing          , RecordShift   , Rule<check_shift>            >,
   Row < Requested          , Postpone          , Requested          , RecordShift   , Rule<check_shift>            >,

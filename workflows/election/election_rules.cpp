@@ -23,21 +23,21 @@ struct ArticleRow {
 // rules.md §2, column "Source" (article numbers marked there as unread or from memory are cited
 // as chapters; see docs/workflows/election.md for the confidence of each).
 constexpr std::array<ArticleRow, 16> kArticles{{
-    {"E1", "《支部工作条例》第四条"},
-    {"E2", "《支部工作条例》第二章"},
-    {"E3", "《支部工作条例》第六章"},
-    {"E4", "《机关基层组织工作条例》第五、六条"},
-    {"E7", "《关于党的基层组织任期的意见》一；党章第三十一条"},
-    {"E9", "《选举工作条例》第三条"},
-    {"E10", "《选举工作条例》第五条"},
-    {"E11", "《选举工作条例》（到会人数不少于应到会人数五分之四）"},
-    {"E12", "《选举工作条例》（不计入应到会人数的情形）"},
-    {"E13", "《选举工作条例》第十三条"},
-    {"E14", "《选举工作条例》（当选须超过应到会有选举权人数半数）"},
-    {"E15", "《选举工作条例》（另行选举）"},
+    {"E1", "《中国共产党支部工作条例（试行）》第四条"},
+    {"E2", "《中国共产党支部工作条例（试行）》第二章"},
+    {"E3", "《中国共产党支部工作条例（试行）》第六章"},
+    {"E4", "《中国共产党党和国家机关基层组织工作条例》第五条、第六条"},
+    {"E7", "《关于党的基层组织任期的意见》第一部分；《中国共产党章程》第三十一条"},
+    {"E9", "《中国共产党基层组织选举工作条例》第三条"},
+    {"E10", "《中国共产党基层组织选举工作条例》第五条"},
+    {"E11", "《中国共产党基层组织选举工作条例》（到会人数不少于应到会人数五分之四）"},
+    {"E12", "《中国共产党基层组织选举工作条例》（不计入应到会人数的情形）"},
+    {"E13", "《中国共产党基层组织选举工作条例》第十三条"},
+    {"E14", "《中国共产党基层组织选举工作条例》（当选须超过应到会有选举权人数半数）"},
+    {"E15", "《中国共产党基层组织选举工作条例》（另行选举）"},
     {"E17", "选举办法（收回选票数不得多于发出选票数）"},
-    {"E18", "《支部工作条例》第六章"},
-    {"E19", "党章第三十一条"},
+    {"E18", "《中国共产党支部工作条例（试行）》第六章"},
+    {"E19", "《中国共产党章程》第三十一条"},
     {"E21", "本单位规定（可配置）"},
 }};
 
@@ -144,6 +144,56 @@ std::vector<std::string> eligible_names(const Step& s) {
   for (const auto& name : s.facts.nominees)
     if (s.event == "meeting" || !contains(s.facts.elected, name)) out.push_back(name);
   return out;
+}
+
+// "#12" or "12": a person id; else nullopt (a name).
+std::optional<engine::PersonId> person_id_token(std::string_view x) {
+  if (!x.empty() && x.front() == '#') x.remove_prefix(1);
+  if (x.empty() || x.size() > 15 || !std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoll(std::string(x));
+}
+
+// E10: nominees given by person id or by a name matching exactly one person of the organisation
+// are registered: stored by name, with `person-ids=NAME:ID,...`; names matching nobody are kept
+// as given and listed in `unregistered` (the step is flagged). A name matching several people is
+// ambiguous: the person id is needed.
+Verdict resolve_nominees(Step& s, const std::vector<std::string>& given) {
+  auto people = s.ctx.directory.people(s.ctx.c.branch);
+  if (!people.ok()) return people.error();
+  std::vector<std::string> names, unregistered;
+  std::string ids;
+  for (const auto& x : given) {
+    const engine::Person* match = nullptr;
+    if (auto id = person_id_token(x)) {
+      for (const auto& p : people.value())
+        if (p.id == *id) match = &p;
+      if (!match)
+        return Error::not_found({event_zh(s.event) + "：本组织没有编号为 " + std::to_string(*id) + " 的人员",
+                                 s.event + ": no person with id " + std::to_string(*id) + " in this organisation"});
+    } else {
+      std::string same;
+      for (const auto& p : people.value()) {
+        if (p.name != x) continue;
+        same += (same.empty() ? "#" : "、#") + std::to_string(p.id);
+        match = match ? nullptr : &p;
+        if (!match) break;
+      }
+      if (!match && !same.empty())
+        return invalid(s, "本组织有多名名为“" + x + "”的人员（" + same + "…），请用人员编号（如 #12）指明候选人",
+                       "several people of this organisation are named " + x + " (" + same +
+                           "...): name the nominee by person id (e.g. #12)");
+      if (!match) unregistered.push_back(x);
+    }
+    const std::string name = match ? match->name : x;
+    if (contains(names, name)) return invalid(s, name + "重复列出", name + " is listed twice in nominees");
+    names.push_back(name);
+    if (match) ids += (ids.empty() ? "" : ",") + name + ":" + std::to_string(match->id);
+  }
+  s.inputs["nominees"] = join_names(names);
+  if (!ids.empty()) s.inputs["person-ids"] = ids;
+  if (!unregistered.empty()) s.inputs["unregistered"] = join_names(unregistered);
+  return std::nullopt;
 }
 
 // Validates and counts a vote (meeting, supplementary) into s.inputs.
@@ -304,6 +354,7 @@ Facts derive_facts(const std::vector<engine::EventRecord>& history) {
     } else if (ev == "candidates") {
       f.seats = parse_count(in("seats")).value_or(0);
       f.nominees = parse_names(in("nominees")).value_or(std::vector<std::string>{});
+      f.nominee_ids = parse_votes(in("person-ids")).value_or(std::vector<Vote>{});
       f.missing = f.seats;
     } else if (ev == "meeting" || ev == "supplementary") {
       if (ev == "meeting") {
@@ -335,8 +386,9 @@ Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std:
 Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en,
               std::optional<Date> possible_from) {
   const std::string art = article(rule);
-  std::string m_zh = event_zh(s.event) + "：" + zh + "（" + art + "，" + std::string(rule) + "）";
-  std::string m_en = s.event + ": " + en + " (" + art + ", " + std::string(rule) + ")";
+  // The statute in words; the internal rule id is the error's `rule` (shown by --json).
+  std::string m_zh = event_zh(s.event) + "：" + zh + "（" + art + "）";
+  std::string m_en = s.event + ": " + en + " (" + art + ")";
   if (possible_from) {
     m_zh += "；最早可于" + possible_from->iso() + "办理";
     m_en += "; possible from " + possible_from->iso();
@@ -411,10 +463,7 @@ Verdict normalize_inputs(Step& s) {
     if (!names)
       return invalid(s, "nominees 应为以逗号分隔的姓名：" + s.inputs["nominees"],
                      "nominees must be names separated by commas, got " + s.inputs["nominees"]);
-    std::set<std::string> seen;
-    for (const auto& x : *names)
-      if (!seen.insert(x).second) return invalid(s, x + "重复列出", x + " is listed twice in nominees");
-    s.inputs["nominees"] = join_names(*names);
+    if (auto bad = resolve_nominees(s, *names)) return bad;
   }
   if (s.event == "officers") {
     if (s.inputs["secretary"].empty()) return invalid(s, "须填写书记姓名", "secretary must name a person");
@@ -474,10 +523,12 @@ Verdict check_candidates(const Step& s) {
       return refusal(s, "E18", "候选人" + n(nominees) + "名，少于应选" + n(seats) + "名",
                      n(nominees) + " candidates for " + n(seats) + " posts; at least one per post");
   }
-  return std::nullopt;
+  return check_nominees_full(s, s.in.date);
 }
 
 Verdict check_vote(const Step& s) {
+  if (s.event == "meeting")
+    if (auto early = check_not_early(s)) return early;
   const int should = in_int(s, "should-attend");
   const int excluded = in_int(s, "excluded");
   const int present = in_int(s, "present");
@@ -503,7 +554,7 @@ Verdict check_vote(const Step& s) {
       return invalid(s, v.name + "得赞成票" + n(v.yes) + "，多于收回选票" + n(returned) + "张",
                      v.name + " has " + n(v.yes) + " yes votes, more than the " + n(returned) + " ballots returned");
   }
-  return std::nullopt;
+  return check_nominees_full(s, s.in.date);
 }
 
 Verdict check_invalid_meeting(const Step& s) {
@@ -564,9 +615,68 @@ Verdict check_shift(const Step& s) {
   return std::nullopt;
 }
 
+Verdict check_approve(const Step& s) {
+  if (trim(s.in.ref).empty())
+    return refusal(s, "E19", "选举结果须经上级党组织批准，批准以批复文件为凭：请用 --ref 填写批复文号",
+                   "the superior's approval of the election is a document: give its reference (批复文号) with --ref");
+  return std::nullopt;
+}
+
+Verdict check_not_early(const Step& s) {
+  const int grace = std::max(0, s.ctx.config.get_int(kSettingEarlyGraceDays, 30));
+  const Date end = s.facts.on_time_from_end();
+  const Date from = end.add_days(-grace);
+  if (s.in.date >= from) return std::nullopt;
+  const bool advanced = s.facts.shifted_to && *s.facts.shifted_to < s.facts.term_end;
+  const std::string end_zh = advanced ? "经批准提前换届的日期（" + end.iso() + "）" : "任期届满（" + end.iso() + "）";
+  const std::string end_en = advanced ? "the approved early date (" + end.iso() + ")" : "the term end (" + end.iso() + ")";
+  return refusal(s, "E9",
+                 "选举大会召开日期" + s.in.date.iso() + "早于" + end_zh + n(s.in.date.days_until(end)) + "天，超过" +
+                     n(grace) + "天：任期届满应按期换届，提前换届须经上级党组织批准，请先记录提前换届（advance，--ref 填写批复文号）",
+                 "the election meeting on " + s.in.date.iso() + " is " + n(s.in.date.days_until(end)) +
+                     " days before " + end_en + ", more than " + n(grace) +
+                     ": elections are held when the term ends; an early election needs the superior's approval, "
+                     "so record advance (with --ref, the approval) first",
+                 from);
+}
+
+bool full_member_on(const engine::Person& p, Date day) {
+  return p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= day);
+}
+
+Verdict check_nominees_full(const Step& s, Date day) {
+  std::vector<Vote> ids;
+  if (s.event == "candidates") ids = parse_votes(in_str(s, "person-ids")).value_or(std::vector<Vote>{});
+  else {
+    const auto names = eligible_names(s);
+    for (const auto& v : s.facts.nominee_ids)
+      if (contains(names, v.name)) ids.push_back(v);
+  }
+  for (const auto& v : ids) {
+    auto p = s.ctx.directory.person(v.yes);
+    if (!p.ok()) return p.error();
+    if (!p.value()) continue;  // registered when nominated; people are never deleted
+    const engine::Person& who = *p.value();
+    if (full_member_on(who, day)) continue;
+    const bool later = who.status == engine::MemberStatus::Full;
+    const std::string now_zh = later ? "于" + who.joined->iso() + "转为正式党员"
+                               : who.status == engine::MemberStatus::Probationary ? "现为预备党员" : "现不是党员";
+    const std::string now_en = later ? "became a full member on " + who.joined->iso()
+                               : who.status == engine::MemberStatus::Probationary ? "is a probationary member" : "is not a member";
+    return refusal(s, "E10",
+                   "候选人" + who.name + "（#" + std::to_string(who.id) + "）" + day.iso() + "不是正式党员（" + now_zh +
+                       "）：只有正式党员有被选举权",
+                   "nominee " + who.name + " (#" + std::to_string(who.id) + ") is not a full member on " + day.iso() +
+                       " (" + now_en + "): only full members may stand for election",
+                   later ? std::optional<Date>(*who.joined) : std::nullopt);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> step_flags(const Step& s) {
   std::vector<std::string> out;
   if (s.event == "candidates" && s.facts.committee && in_int(s, "seats") > 5) out.emplace_back("seats-above-5");
+  if (s.event == "candidates" && s.inputs.count("unregistered")) out.emplace_back("unregistered");
   return out;
 }
 

@@ -6,6 +6,7 @@
 // InvalidInput error. Nothing here knows Boost.MSM; the machine (election_fsm.hpp) calls these.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ inline constexpr const char* kSettingLeadMonths = "election.lead_months";       
 inline constexpr const char* kSettingOverdueDays = "election.overdue_every_days"; // 30
 inline constexpr const char* kSettingRequestLead = "election.request_lead_months"; // 1 (E21)
 inline constexpr const char* kSettingReplyDays = "election.reply_days";         // 0: no deadline (E21)
+// E9: an election meeting more than this many days before the term end is an early election and
+// needs an approved `advance` first ([L]: how early "on time" may start is not in the statutes).
+inline constexpr const char* kSettingEarlyGraceDays = "election.early_grace_days";  // 30
 
 using Verdict = std::optional<engine::Error>;
 
@@ -115,6 +119,7 @@ struct Facts {
   std::string locality;
   int seats = 0;
   std::vector<std::string> nominees;
+  std::vector<Vote> nominee_ids;           // registered nominees: name and person id (E10)
   std::vector<std::string> elected;        // all votes so far
   std::vector<std::string> tied;
   int missing = 0;                         // seats still to fill (E15)
@@ -122,6 +127,10 @@ struct Facts {
   std::optional<engine::Date> requested;
   std::string secretary, deputy;
   engine::Date effective_end() const { return shifted_to.value_or(due); }
+  // The end an election meeting is measured against (E9): the advanced date when an advance is
+  // approved, else the original end (a postponement does not make a meeting at the original end
+  // early).
+  engine::Date on_time_from_end() const { return std::min(term_end, effective_end()); }
 };
 Facts derive_facts(const std::vector<engine::EventRecord>& history);
 
@@ -141,6 +150,11 @@ Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std:
 // supplementary also counts the vote (elected, tied, missing, majority).
 Verdict normalize_inputs(Step& s);
 
+// Whether a person is a full member (正式党员) on `day`: registered as full, with the full
+// membership (`joined`, D37) not after that day. Member statuses are current: a person no longer
+// full is not full on any day.
+bool full_member_on(const engine::Person& p, engine::Date day);
+
 Verdict check_start(const Step& s);             // E3, E7
 Verdict check_candidates(const Step& s);        // E3, E13
 Verdict check_vote(const Step& s);              // E11, E12, E17
@@ -148,6 +162,14 @@ Verdict check_invalid_meeting(const Step& s);   // E11, E17 (the meeting really 
 Verdict check_accept_shortfall(const Step& s);  // E15, E3
 Verdict check_officers(const Step& s);          // E18
 Verdict check_shift(const Step& s);             // E9
+Verdict check_approve(const Step& s);           // E19: the approval is a document (--ref)
+// E9: the election meeting is not more than election.early_grace_days before the term end in
+// force (an approved advance moves it); called by check_vote for `meeting`.
+Verdict check_not_early(const Step& s);
+// E10: the registered nominees (given by person id, or by a name that matches exactly one person
+// of the organisation) are full members on `day`; called at `candidates` (its date) and by
+// check_vote (the meeting's date). Unregistered names are flagged, not refused.
+Verdict check_nominees_full(const Step& s, engine::Date day);
 // Flags an accepted step carries: "seats-above-5" when a committee of 6 or 7 is elected (E3:
 // normally 3-5, at most 7).
 std::vector<std::string> step_flags(const Step& s);

@@ -134,6 +134,11 @@ Text ElectionWorkflow::state_label(std::string_view state) const { return cat().
 Text ElectionWorkflow::stage_label(std::string_view stage) const { return cat().stage_text(stage); }
 Text ElectionWorkflow::event_label(std::string_view event) const { return cat().event_text(event); }
 Text ElectionWorkflow::deadline_label(std::string_view kind) const { return cat().deadline_text(kind); }
+Text ElectionWorkflow::flag_label(std::string_view flag) const {
+  if (flag == "unregistered") return {"候选人中有未登记人员", "nominees not in the register"};  // E10
+  if (flag == "seats-above-5") return {"委员超过5名", "more than 5 committee seats"};            // E3
+  return Workflow::flag_label(flag);
+}
 
 std::unique_ptr<engine::Workflow> make_election_workflow() { return std::make_unique<ElectionWorkflow>(); }
 

@@ -36,6 +36,7 @@ class ElectionWorkflow final : public engine::Workflow {
   engine::Text stage_label(std::string_view stage) const override;
   engine::Text event_label(std::string_view event) const override;
   engine::Text deadline_label(std::string_view kind) const override;
+  engine::Text flag_label(std::string_view flag) const override;
 };
 
 class TermWorkflow final : public engine::Workflow {

@@ -27,8 +27,7 @@ Error invalid_in(std::string_view event, const std::string& zh, const std::strin
 
 Error refused_by(std::string_view event, std::string_view rule, const std::string& zh, const std::string& en) {
   const std::string art = article(rule);
-  return Error::rule_refusal({ev_zh(event) + "：" + zh + "（" + art + "，" + std::string(rule) + "）",
-                              std::string(event) + ": " + en + " (" + art + ", " + std::string(rule) + ")"},
+  return Error::rule_refusal({ev_zh(event) + "：" + zh + "（" + art + "）", std::string(event) + ": " + en + " (" + art + ")"},
                              std::string(rule), art);
 }
 
@@ -45,7 +44,7 @@ const std::vector<Spec>& specs() {
        "start=DATE years=N committee=yes|no [locality=village|community election=ID]"},
       {"postpone", {"to"}, {"to"}, "to=DATE"},
       {"advance", {"to"}, {"to"}, "to=DATE"},
-      {"renew", {"election"}, {"election"}, "election=ID"},
+      {"renew", {"election", "held"}, {"election"}, "election=ID [held=DATE]"},
       {"end", {}, {}, ""},
   };
   return kSpecs;
@@ -93,7 +92,7 @@ engine::Result<engine::StepResult> TermWorkflow::apply(const CaseContext& ctx, c
     if (!inputs.count(std::string(key)))
       return invalid_in(event, "缺少输入项 " + std::string(key) + "；应为 " + std::string(spec->expected),
                         "missing input " + std::string(key) + "; expected " + std::string(spec->expected));
-  for (const char* key : {"start", "to"}) {
+  for (const char* key : {"start", "to", "held"}) {
     if (!inputs.count(key)) continue;
     auto d = Date::parse(inputs[key]);
     if (!d) return invalid_in(event, std::string(key) + " 应为 YYYY-MM-DD：" + inputs[key],
@@ -132,6 +131,11 @@ engine::Result<engine::StepResult> TermWorkflow::apply(const CaseContext& ctx, c
       return refused_by(event, "E9", problem->zh, problem->en);
     r.to_state = "in-term";
   } else if (event == "renew") {
+    // E9: on time when the election meeting (`held`, else this step's date) is by the term end
+    // in force; the superior's approval may come later without making the election late.
+    const TermFacts f = derive_term_facts(ctx.history);
+    const Date held = inputs.count("held") ? *Date::parse(inputs["held"]) : in.date;
+    if (held > f.end()) r.flags.push_back("late:term-end");
     r.to_state = "renewed";
   } else {  // end
     if (in.note.empty())
@@ -151,7 +155,7 @@ std::vector<DeadlineSpec> TermWorkflow::deadlines(const CaseContext& ctx) const 
   d.kind = "term-end";
   d.due = f.end();
   d.opened_on = ctx.history.front().date;
-  d.fulfilled_by = {"renew"};
+  d.fulfilled_by = {};  // `renew` judges its own lateness from the meeting date (E9)
   d.offsets = lead_offsets(d.due, lead_months(ctx.config));
   d.overdue_every_days = ctx.config.get_int(kSettingOverdueDays, 30);
   out.push_back(std::move(d));

@@ -93,6 +93,7 @@ struct Record {
   template <class Event, class Fsm, class Source, class Target>
   void operator()(const Event&, Fsm& fsm, Source&, Target&) const {
     fsm.judgement->result.inputs = fsm.judgement->step.inputs;
+    fsm.judgement->result.flags = step_flags(fsm.judgement->step);
   }
 };
 

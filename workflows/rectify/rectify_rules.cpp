@@ -61,7 +61,7 @@ const std::vector<InputSpec>& input_specs() {
       {"progress", {"evidence"}, {}, true, "[evidence=REF] and --note TEXT"},
       {"milestone", {"evidence"}, {}, true, "[evidence=REF] and --note TEXT"},
       {"submit", {"evidence"}, {}, false, "evidence=REF (or --ref REF)"},
-      {"accept", {"verifier"}, {}, false, "verifier=NAME"},
+      {"accept", {"verifier"}, {}, false, "verifier=NAME"},  // days-overdue is computed, not given
       {"return", {"verifier"}, {}, true, "[verifier=NAME] and --note REASON"},
       {"request-extension", {"to"}, {"to"}, true, "to=YYYY-MM-DD and --note REASON"},
       {"approve-extension", {"approver"}, {}, false, "approver=NAME"},
@@ -256,6 +256,9 @@ Verdict normalize_inputs(Step& s) {
     }
   }
   if (s.event == "submit" && !out.count("evidence") && !trim(s.in.ref).empty()) out["evidence"] = trim(s.in.ref);
+  // How long the item was past its deadline when closed (kept on the closing event, §4.2).
+  if (s.event == "accept" && s.facts.deadline)
+    out["days-overdue"] = std::to_string(days_overdue(*s.facts.deadline, s.in.date));
   s.inputs = std::move(out);
   return std::nullopt;
 }
@@ -268,7 +271,24 @@ bool late(const Step& s) {
   if (s.event == "reopen") {
     if (auto d = input_date(s.in.with, "deadline")) deadline = *d;
   }
-  return deadline && s.in.date > *deadline;
+  return deadline && overdue_as_of(*deadline, s.in.date);
+}
+
+std::string state_as_of(std::string_view state, std::optional<Date> open_due, Date day) {
+  if ((state == "registered" || state == "in-progress") && open_due && overdue_as_of(*open_due, day)) return "overdue";
+  return std::string(state);
+}
+
+bool ever_started(const std::vector<engine::EventRecord>& history) {
+  return std::any_of(history.begin(), history.end(),
+                     [](const engine::EventRecord& e) { return e.event == "start" || e.event == "reopen"; });
+}
+
+std::vector<std::string> step_flags(const Step& s) {
+  std::vector<std::string> out;
+  if (s.event == "accept" && s.inputs.count("days-overdue"))
+    out.emplace_back(s.inputs.at("days-overdue") == "0" ? "closed-on-time" : "closed-late:" + s.inputs.at("days-overdue"));
+  return out;
 }
 
 Verdict check_register(const Step& s) {
@@ -353,7 +373,7 @@ Verdict check_decide_extension(const Step& s) {
 }
 
 Verdict check_overdue(const Step& s) {
-  if (!s.facts.deadline || s.in.date <= *s.facts.deadline)
+  if (!s.facts.deadline || !overdue_as_of(*s.facts.deadline, s.in.date))
     return refusal(s, "§6.5",
                    s.facts.deadline ? "整改时限 " + s.facts.deadline->iso() + " 尚未届满，不能记为逾期"
                                     : std::string("本事项没有整改时限，不会逾期"),

@@ -60,6 +60,20 @@ struct Facts {
 
 Facts derive_facts(const std::vector<engine::EventRecord>& history);
 
+// §6.5 OVERDUE, the one rule every view asks: an item is overdue as of `day` when `day` is after
+// its deadline `due` (on the day itself the warning is red, but the item is not overdue). The
+// `overdue` step and the selectors, `djflow show`, `rectify list` (and its --overdue filter, in
+// SQL: due_date < day) and the engine's tick (which records `overdue` on the first business date
+// after the due date) all follow it.
+inline bool overdue_as_of(engine::Date due, engine::Date day) { return day > due; }
+// Days past the deadline `due` on `day` (0 when not overdue): what a closed item keeps (§4.2).
+inline int days_overdue(engine::Date due, engine::Date day) { return overdue_as_of(due, day) ? due.days_until(day) : 0; }
+// The state of an item as of `day`: "overdue" when its recorded state is registered or in-progress
+// and its open deadline `due` has passed (the tick will record the step), else the recorded state.
+std::string state_as_of(std::string_view state, std::optional<engine::Date> open_due, engine::Date day);
+// Whether the item was ever started (`start`, or reopened after a close): the ledger's 完成情况.
+bool ever_started(const std::vector<engine::EventRecord>& history);
+
 // One step under judgement.
 struct Step {
   const engine::CaseContext& ctx;
@@ -94,6 +108,9 @@ Verdict check_request_extension(const Step& s);  // §4.2 / §6.5
 Verdict check_decide_extension(const Step& s);   // §6.5 approver ≠ responsible person
 Verdict check_overdue(const Step& s);            // §6.5 OVERDUE: only after the deadline
 Verdict check_reopen(const Step& s);             // §4.2 回头看
+// Flags an accepted step carries: `accept` of an item with a deadline records `days-overdue=N`
+// and is flagged "closed-late:N" (N > 0) or "closed-on-time" (§4.2 ledger: 销号时间 against 整改时限).
+std::vector<std::string> step_flags(const Step& s);
 
 // "<event>: <body> (<article>, <rule>)".
 engine::Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en);

@@ -126,9 +126,12 @@ std::vector<DeadlineSpec> RectifyWorkflow::deadlines(const CaseContext& ctx) con
   if ((st == "in-progress" || st == "overdue" || st == "long-term") && every > 0 && f.activity) {
     out.push_back(spec("progress-update", f.activity->add_days(every), *f.activity, {0}, {"progress", "milestone"}));
   }
-  if (st == "long-term" && f.milestones_done < f.milestones.size()) {
+  // Milestones are reminded from registration: a long-term item left in `registered` is not silent.
+  const bool long_term_open = st == "long-term" || (st == "registered" && f.type == "long-term");
+  if (long_term_open && f.milestones_done < f.milestones.size()) {
     const Date due = f.milestones[f.milestones_done].date;
-    out.push_back(spec("milestone", due, std::min(due, f.activity.value_or(due)), {-10, 0}, {"milestone"}));
+    const Date since = f.activity.value_or(f.registered.value_or(due));
+    out.push_back(spec("milestone", due, std::min(due, since), {-10, 0}, {"milestone"}));
   }
   return out;
 }
@@ -145,6 +148,14 @@ Text RectifyWorkflow::stage_label(std::string_view stage) const {
 }
 Text RectifyWorkflow::event_label(std::string_view event) const { return rectify::event_label(item_events(), event); }
 Text RectifyWorkflow::deadline_label(std::string_view kind) const { return label(item_deadlines(), kind); }
+Text RectifyWorkflow::flag_label(std::string_view flag) const {
+  if (flag == "closed-on-time") return {"按期销号", "closed on time"};
+  if (flag.rfind("closed-late:", 0) == 0) {  // closed-late:N
+    const std::string n(flag.substr(12));
+    return {"逾期" + n + "天销号", "closed " + n + (n == "1" ? " day" : " days") + " after the deadline"};
+  }
+  return Workflow::flag_label(flag);
+}
 
 Text RectifyWorkflow::reminder_detail(const CaseContext& ctx, const engine::Deadline& d, Date today) const {
   const Facts f = derive_facts(ctx.history);

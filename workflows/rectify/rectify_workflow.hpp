@@ -36,6 +36,7 @@ class RectifyWorkflow final : public engine::Workflow {
   engine::Text stage_label(std::string_view stage) const override;
   engine::Text event_label(std::string_view event) const override;
   engine::Text deadline_label(std::string_view kind) const override;
+  engine::Text flag_label(std::string_view flag) const override;
 
   bool has_reminder_detail() const override { return true; }
   engine::Text reminder_detail(const engine::CaseContext& ctx, const engine::Deadline& d,
