@@ -44,7 +44,7 @@ TEST_CASE("commands on a missing database exit 3 and create nothing", "[cli]") {
   CHECK_FALSE(std::filesystem::exists(d.db()));
 }
 
-TEST_CASE("usage errors exit 2; --json errors are JSON on stderr", "[cli]") {
+TEST_CASE("usage errors exit 2, --json errors are JSON on stderr", "[cli]") {
   Djflow d;
   seed(d);
   auto bad_flag = d.run({"show", "--bogus"});
@@ -113,7 +113,7 @@ TEST_CASE("a refused step exits 1, names the rule and when it becomes possible, 
   CHECK(zh.err.find("2024-07-01") != std::string::npos);
 }
 
-TEST_CASE("tick prints each reminder once; a second tick prints nothing", "[cli][timers]") {
+TEST_CASE("tick prints each reminder once, a second tick prints nothing", "[cli][timers]") {
   Djflow d;
   seed(d);
   auto c = d.run({"--now=2024-01-10", "--json", "member", "apply", "3", "--date", "2024-01-10"});

@@ -109,7 +109,7 @@ TEST_CASE("a whole election: start to approval, ending with the new term and its
   CHECK(d.run({"verify"}).code == 0);
 }
 
-TEST_CASE("refusals exit 1 and write nothing; bad input exits 2; unknown org or term exits 3", "[cli][election]") {
+TEST_CASE("refusals exit 1 and write nothing, bad input exits 2, unknown org or term exits 3", "[cli][election]") {
   Djflow d;
   seed(d, 6);
   CHECK(d.run({"election", "start", "B01"}).code == 3);  // no term yet

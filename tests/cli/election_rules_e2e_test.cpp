@@ -158,7 +158,7 @@ TEST_CASE("an election is on time when its meeting is held by the term end, what
   SECTION("meeting 06-19, the day after the term end: late") { CHECK(run("2026-06-19") == std::make_pair(true, true)); }
 }
 
-TEST_CASE("registered nominees must be full members (E10); unknown names are flagged unregistered", "[cli][election][rules]") {
+TEST_CASE("registered nominees must be full members (E10), unknown names are flagged unregistered", "[cli][election][rules]") {
   Djflow d;
   seed(d);
   const int probationary = person(d, "预备甲", "probationary", "2026-01-01");

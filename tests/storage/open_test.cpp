@@ -72,7 +72,7 @@ TEST_CASE("Create mode makes a 0600 file whose -wal and -shm are 0600 too", "[st
   CHECK(::umask(old) == 022);  // open() restored the process umask
 }
 
-TEST_CASE("committed data survives reopening; rolled-back data does not", "[storage][open]") {
+TEST_CASE("committed data survives reopening, rolled-back data does not", "[storage][open]") {
   TempDir dir;
   const auto path = dir.file("durable.db");
   {

@@ -29,7 +29,7 @@ TEST_CASE("candidates: at least ceil(seats x 1.2) (E13)", "[election][rules]") {
   CHECK(el::min_nominees(7) == 9);  // 8.4 -> 9
 }
 
-TEST_CASE("elected: yes votes more than half of the base; exactly half is not enough (E14)", "[election][rules]") {
+TEST_CASE("elected: yes votes more than half of the base, exactly half is not enough (E14)", "[election][rules]") {
   const std::vector<el::Vote> votes{{"甲", 21}, {"乙", 20}, {"丙", 40}};
   auto t = el::tally(votes, 3, 40);
   CHECK(t.majority == 21);
@@ -38,7 +38,7 @@ TEST_CASE("elected: yes votes more than half of the base; exactly half is not en
   CHECK(t.tied.empty());
 }
 
-TEST_CASE("more qualified than seats: the highest win; a tie at the cut-off needs a revote (E14)", "[election][rules]") {
+TEST_CASE("more qualified than seats: the highest win, a tie at the cut-off needs a revote (E14)", "[election][rules]") {
   SECTION("no tie") {
     auto t = el::tally({{"甲", 30}, {"乙", 25}, {"丙", 28}, {"丁", 22}}, 3, 40);
     CHECK(t.elected == std::vector<std::string>{"甲", "丙", "乙"});

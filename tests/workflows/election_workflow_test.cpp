@@ -145,7 +145,7 @@ TEST_CASE("the 1990 rule counts the majority against those present (setting elec
   CHECK(o.event.inputs.at("elected") == "丙,甲");  // 19 > 36/2, 18 is exactly half
 }
 
-TEST_CASE("ballots returned more than issued are refused; equal is valid (E17)", "[election][guards]") {
+TEST_CASE("ballots returned more than issued are refused, equal is valid (E17)", "[election][guards]") {
   ElectionFixture f(9);
   const CaseId id = f.to_candidates_approved(f.term("2023-06-20"), 3, 4);
   f.refused(id, "meeting", "2026-06-01", vote(40, 35, "甲:30,乙:30,丙:30", 34, 35), "E17");
@@ -228,7 +228,7 @@ TEST_CASE("approval renews the old term and starts the next with its own term-en
   CHECK(f.engine->verify().value().ok());
 }
 
-TEST_CASE("postpone and advance need approval and stay within a year; the term end moves (E9)", "[election][guards]") {
+TEST_CASE("postpone and advance need approval and stay within a year, the term end moves (E9)", "[election][guards]") {
   ElectionFixture f(9);
   const CaseId term = f.term("2023-06-20");
   auto e = f.start_election(term);

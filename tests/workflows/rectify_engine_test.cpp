@@ -138,7 +138,7 @@ TEST_CASE("after a gap the overdue event is dated the day after the deadline", "
   CHECK(f.tick_at("2024-04-20", 11).empty());
 }
 
-TEST_CASE("an approved extension moves the deadline; the old one stays in the history", "[rectify][engine][extension]") {
+TEST_CASE("an approved extension moves the deadline, the old one stays in the history", "[rectify][engine][extension]") {
   Fixture f;
   const CaseId id = f.item();
   f.clock.set(at("2024-03-20", 12));

@@ -72,7 +72,7 @@ TEST_CASE("the deadline and its reminders", "[rectify][deadlines]") {
   h.fails("progress", "2024-03-21", {}, ErrorCode::InvalidInput);  // no note
 }
 
-TEST_CASE("submit needs evidence; only immediate items submit straight from registered", "[rectify][guards]") {
+TEST_CASE("submit needs evidence, only immediate items submit straight from registered", "[rectify][guards]") {
   RectifyHarness h;
   h.reg("deadline", "2024-03-01", "2024-04-30");
   auto direct = h.fails("submit", "2024-03-02", {{"evidence", "材料1"}});
@@ -146,7 +146,7 @@ TEST_CASE("extensions: request after the current deadline, decided by someone el
   CHECK(h.deadline("deadline")->due == RD("2024-05-01"));
 }
 
-TEST_CASE("overdue: only after the deadline day; an overdue item still progresses and closes", "[rectify][overdue]") {
+TEST_CASE("overdue: only after the deadline day, an overdue item still progresses and closes", "[rectify][overdue]") {
   RectifyHarness h;
   h.reg("deadline", "2024-03-01", "2024-03-31");
   h.ok("start", "2024-03-02");
