@@ -63,11 +63,12 @@ void print_history(const Cli& cli, const engine::Workflow* wf, const std::vector
   t.print(*cli.out, "  ");
 }
 
-// Flags other than late:<kind> call for attention (calendar-unknown, small-branch, ...): one
-// warning line each on stderr (text output; --json carries them in event.flags).
+// Flags other than late:<kind> and closed-on-time (a fact shown by show and the ledger, nothing
+// to act on) call for attention (calendar-unknown, small-branch, ...): one warning line each on
+// stderr (text output; --json carries them in event.flags).
 void warn_flags(const Cli& cli, const engine::EventRecord& e, const engine::Workflow* wf) {
   for (const auto& f : e.flags) {
-    if (f.rfind("late:", 0) == 0) continue;
+    if (f.rfind("late:", 0) == 0 || f == "closed-on-time") continue;
     *cli.err << tr(cli.lang, "警告：", "warning: ") << "#" << e.case_id << " "
              << (wf ? tr(cli.lang, wf->event_label(e.event)) : e.event) << " " << e.date.iso() << ": "
              << (wf ? tr(cli.lang, wf->flag_label(f)) : f) << " [" << f << "]\n";

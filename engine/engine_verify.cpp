@@ -80,6 +80,10 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
     auto p = store_.find_person(*stored.person);
     DJFLOW_TRY(p);
     subject = p.value();
+    if (subject && wf->develops_subject()) {
+      subject->status = MemberStatus::None;
+      subject->joined.reset();
+    }
   }
   ReplayedCase out;
   Case& c = out.c;

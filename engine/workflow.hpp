@@ -146,6 +146,10 @@ class Workflow {
   // Whether reminder_detail() has something to add; the engine loads the case's history for it
   // only then.
   virtual bool has_reminder_detail() const { return false; }
+  // True when the workflow takes its subject from non-member to member (member development):
+  // replaying its history (verify) starts the subject as the non-member it was at `apply` (D1),
+  // since the person's stored status is this very case's outcome.
+  virtual bool develops_subject() const { return false; }
   // Text appended to the engine's generic reminder for deadline `d` as of `today` (a warning
   // colour, the leader a reminder escalates to). ctx.history is the case's full history.
   virtual Text reminder_detail(const CaseContext& ctx, const Deadline& d, Date today) const;

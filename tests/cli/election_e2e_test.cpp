@@ -106,7 +106,11 @@ TEST_CASE("a whole election: start to approval, ending with the new term and its
   auto due = d.run({"--now=" + now, "--json", "due"});
   REQUIRE(due.json().size() == 1);
   CHECK(due.json()[0]["id"] == next);
-  CHECK(d.run({"verify"}).code == 0);
+  {
+    const auto v = d.run({"verify"});
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+  }
 }
 
 TEST_CASE("refusals exit 1 and write nothing, bad input exits 2, unknown org or term exits 3", "[cli][election]") {

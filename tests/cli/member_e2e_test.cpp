@@ -86,7 +86,11 @@ TEST_CASE("a whole development under the 2026 rules, apply to archive", "[cli][m
   auto person = d.run({"--json", "person", "show", "5"}).json();
   CHECK(person["status"] == "full");
   CHECK(person["joined"] == "2028-07-15");
-  CHECK(d.run({"verify"}).code == 0);
+  {
+    const auto v = d.run({"verify"});
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+  }
 }
 
 TEST_CASE("a whole development under the 2014 rules skips consent and publicity", "[cli][member][e2e]") {

@@ -128,7 +128,11 @@ TEST_CASE("end of probation: a cancellation is decided, approved, and the person
   CHECK(refusal_kept);
   // No longer a member: they may apply again.
   CHECK(d.run({kNow, "member", "apply", "5", "--date", "2026-06-01"}).code == 0);
-  CHECK(d.run({"verify"}).code == 0);
+  {
+    const auto v = d.run({"verify"});
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+  }
 }
 
 TEST_CASE("end of probation: an extension moves the probation end only on approval — oath while extended",

@@ -117,7 +117,11 @@ TEST_CASE("a closed item keeps how long it was overdue: on the day 0, the day af
   CHECK(csv.find("已完成整改（按期销号）") != std::string::npos);
   CHECK(csv.find("已完成整改（逾期1天销号）") != std::string::npos);
   CHECK(csv.find("已完成整改（逾期5天销号）") != std::string::npos);
-  CHECK(d.run({"verify"}).code == 0);
+  {
+    const auto v = d.run({"verify"});
+    INFO(v.out << v.err);
+    CHECK(v.code == 0);
+  }
 }
 
 TEST_CASE("show and rectify list answer 'overdue' from the same rule for the same moment", "[cli][rectify][rules]") {

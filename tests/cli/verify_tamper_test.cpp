@@ -54,7 +54,7 @@ void populate(const Djflow& d, const std::string& dir) {
       {"political-review", "2027-06-15", "result=pass"},
       {"training", "2027-06-20", "days=3"},
       {"pre-review", "2027-07-01"},
-      {"admit", "2027-07-15", "eligible=10", "present=8", "yes=7"},
+      {"admit", "2027-07-15", "eligible=4", "present=4", "yes=3"},
       {"interview", "2027-07-20"},
       {"approve", "2027-08-01"},  // 张三 becomes a probationary member
   };

@@ -144,7 +144,7 @@ std::vector<std::string> shape(Db& db) {
 
 djflow::testing::RunResult ok(const Djflow& d, const std::vector<std::string>& args) {
   auto r = d.run(args);
-  INFO(args[0] << (args.size() > 1 ? " " + args[1] : std::string()) << ": exit " << r.code << "\n" << r.err);
+  INFO(args[0] << (args.size() > 1 ? " " + args[1] : std::string()) << ": exit " << r.code << "\n" << r.out << r.err);
   REQUIRE(r.code == 0);
   return r;
 }

@@ -225,7 +225,14 @@ TEST_CASE("approval renews the old term and starts the next with its own term-en
   REQUIRE(d.size() == 1);
   CHECK(d[0].kind == "term-end");
   CHECK(d[0].due == Dt("2029-06-08"));
-  CHECK(f.engine->verify().value().ok());
+  {
+    const auto rep = f.engine->verify().value();
+    for (const auto& p : rep.problems) INFO(p);
+    std::string all;
+    for (const auto& p : rep.problems) all += p + "\n";
+    INFO(all);
+    CHECK(rep.ok());
+  }
 }
 
 TEST_CASE("postpone and advance need approval and stay within a year, the term end moves (E9)", "[election][guards]") {

@@ -369,6 +369,9 @@ Verdict normalize_inputs(Step& s) {
   const InputSpec* spec = find_spec(s.event);
   const std::string expected = spec ? std::string(spec->expected) : std::string();
   for (const auto& [key, value] : s.in.with) {
+    // Inputs the workflow computes and stores itself come back when a stored step is replayed
+    // (verify): they are recomputed, never taken from the caller.
+    if (key == "probation-from") continue;
     const bool known = spec && std::find(spec->keys.begin(), spec->keys.end(), key) != spec->keys.end();
     if (!known) {
       if (!spec) {
@@ -495,6 +498,9 @@ Verdict check_apply(const Step& s) {
   if (!cases.ok()) return cases.error();
   for (const auto& other : cases.value()) {
     if (other.workflow != "member" || other.id == s.ctx.c.id) continue;
+    // Only cases opened before this one count: a replayed case (verify) must not meet the
+    // person's later applications.
+    if (s.ctx.c.id != 0 && other.id > s.ctx.c.id) continue;
     const auto* st = find_state(other.state);
     const bool finished = other.state == "full";
     if (st != nullptr && st->stage == "closed") continue;  // rejected, cancelled, withdrawn: may apply again
@@ -723,11 +729,13 @@ bool is_meeting(std::string_view event) {
   return event == "admit" || event == "convert" || event == "extend" || event == "cancel";
 }
 
-engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch, Date d) {
+engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch, Date d,
+                                            std::optional<engine::PersonId> subject) {
   auto people = dir.people(branch);
   if (!people.ok()) return people.error();
   int n = 0;
   for (const auto& p : people.value()) {
+    if (subject && p.id == *subject) continue;  // the candidate never votes on their own case
     if (p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d)) ++n;
   }
   return n;

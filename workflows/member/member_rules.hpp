@@ -83,7 +83,7 @@ struct Step {
 bool is_meeting(std::string_view event);
 // Full members registered in `branch` on `d`: status full and joined on or before d.
 engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch,
-                                            engine::Date d);
+                                            engine::Date d, std::optional<engine::PersonId> subject);
 // The meeting's vote passed: yes votes > half of the eligible voters (D22). REQUIRES: a meeting
 // step whose inputs were normalised.
 bool vote_passed(const Step& s);

@@ -94,7 +94,7 @@ engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
   }
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   if (is_meeting(*event)) {  // eligible voters are checked against the register (D21, D29)
-    auto registered = registered_full_members(ctx.directory, ctx.c.branch, in.date);
+    auto registered = registered_full_members(ctx.directory, ctx.c.branch, in.date, ctx.c.person);
     if (!registered.ok()) return registered.error();
     j.step.registered_full = registered.value();
   }

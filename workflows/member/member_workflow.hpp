@@ -30,6 +30,7 @@ class MemberWorkflow final : public engine::Workflow {
 
   std::string stage(std::string_view state) const override;
   bool closed(std::string_view state) const override;
+  bool develops_subject() const override { return true; }
   engine::Text state_label(std::string_view state) const override;
   engine::Text stage_label(std::string_view stage) const override;
   engine::Text event_label(std::string_view event) const override;

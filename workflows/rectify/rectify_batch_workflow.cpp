@@ -82,6 +82,9 @@ engine::Result<engine::StepResult> RectifyBatchWorkflow::apply(const CaseContext
   const auto& keys = keys_of(event);
   Inputs inputs;
   for (const auto& [k, v] : in.with) {
+    // report-due is computed and stored on `open`; a replayed step (verify) brings it back, and
+    // it is computed again below rather than taken.
+    if (k == "report-due") continue;
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       return batch_invalid(event, "未知输入项“" + k + "”", "unknown input '" + k + "'");
     if (!v.empty()) inputs[k] = v;

@@ -61,7 +61,8 @@ const std::vector<InputSpec>& input_specs() {
       {"progress", {"evidence"}, {}, true, "[evidence=REF] and --note TEXT"},
       {"milestone", {"evidence"}, {}, true, "[evidence=REF] and --note TEXT"},
       {"submit", {"evidence"}, {}, false, "evidence=REF (or --ref REF)"},
-      {"accept", {"verifier"}, {}, false, "verifier=NAME"},  // days-overdue is computed, not given
+      // days-overdue is computed, not given: a stored value (replay, verify) is recomputed
+      {"accept", {"verifier", "days-overdue"}, {}, false, "verifier=NAME"},
       {"return", {"verifier"}, {}, true, "[verifier=NAME] and --note REASON"},
       {"request-extension", {"to"}, {"to"}, true, "to=YYYY-MM-DD and --note REASON"},
       {"approve-extension", {"approver"}, {}, false, "approver=NAME"},
