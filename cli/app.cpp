@@ -197,6 +197,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_notify_commands(app, cli);
   register_verify_commands(app, cli);
   register_backup_commands(app, cli);
+  register_import_commands(app, cli);
+  register_export_commands(app, cli);
   check_integer_options(app);
 
   try {

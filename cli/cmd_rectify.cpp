@@ -8,6 +8,8 @@
 
 #include "cli/app.hpp"
 #include "cli/private_file.hpp"
+#include "cli/rectify_item.hpp"
+#include "sheet/sheet.hpp"
 #include "engine/utf8.hpp"
 #include "workflows/rectify/rectify_catalog.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
@@ -150,6 +152,49 @@ std::vector<std::string> ledger_row(const engine::RectifyItemRow& r, const std::
 
 }  // namespace
 
+engine::Result<engine::StepOutcome> add_rectify_item(Cli& cli, const engine::RectifyBatch& batch,
+                                                     const NewRectifyItem& a, std::int64_t& seq) {
+  engine::Inputs with{{"batch", std::to_string(batch.id)}, {"source", batch.source}, {"problem", a.problem},
+                      {"category", a.category}, {"cause", a.cause}, {"target", a.target},
+                      {"measures", a.measures}, {"leader", a.leader}, {"department", a.department},
+                      {"owner", a.owner}, {"supporting", a.supporting}, {"type", a.type},
+                      {"deadline", a.deadline}};
+  std::string ms;
+  for (const auto& m : a.milestones) ms += (ms.empty() ? "" : "\n") + m;
+  with["milestones"] = ms;
+  for (auto it = with.begin(); it != with.end();) it = it->second.empty() ? with.erase(it) : std::next(it);
+  engine::CaseSubject subject;
+  subject.branch = a.org.empty() ? batch.org : a.org;
+  subject.title = a.title.empty() ? short_form(a.problem, 24) : a.title;
+  engine::StepInput in{"register", a.date, with, a.note, "", cli.actor};
+  return cli.engine->start("rectify", subject, in,
+                           [&](engine::Store& store, const engine::StepOutcome& out) -> engine::Status {
+                             const auto& v = out.event.inputs;
+                             engine::RectifyItem it;
+                             it.id = out.c.id;
+                             it.batch = batch.id;
+                             it.org = out.c.branch;
+                             it.source = batch.source;
+                             it.problem = get(v, "problem");
+                             it.category = get(v, "category");
+                             it.cause = get(v, "cause");
+                             it.target = get(v, "target");
+                             it.measures = get(v, "measures");
+                             it.leader = get(v, "leader");
+                             it.department = get(v, "department");
+                             it.owner = get(v, "owner");
+                             it.supporting = get(v, "supporting");
+                             it.type = get(v, "type");
+                             it.deadline = engine::Date::parse(get(v, "deadline"));
+                             it.milestones = get(v, "milestones");
+                             it.registered = out.event.date;
+                             auto r = store.insert_rectify_item(it);
+                             DJFLOW_TRY(r);
+                             seq = r.value();
+                             return {};
+                           });
+}
+
 void register_rectify_commands(CLI::App& app, Cli& cli) {
   auto* rectify = app.add_subcommand("rectify", "rectification ledger (整改台账): batches and items");
   rectify->require_subcommand(1);
@@ -274,46 +319,11 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           return cli.fail(Error::not_found({"整改批次不存在：" + std::to_string(a->batch),
                                             "no rectification batch " + std::to_string(a->batch)}));
         const engine::RectifyBatch batch = *b.value();
-        engine::Inputs with{{"batch", std::to_string(batch.id)}, {"source", batch.source}, {"problem", a->problem},
-                            {"category", a->category}, {"cause", a->cause}, {"target", a->target},
-                            {"measures", a->measures}, {"leader", a->leader}, {"department", a->department},
-                            {"owner", a->owner}, {"supporting", a->supporting}, {"type", a->type},
-                            {"deadline", a->deadline}};
-        std::string ms;
-        for (const auto& m : a->milestones) ms += (ms.empty() ? "" : "\n") + m;
-        with["milestones"] = ms;
-        for (auto it = with.begin(); it != with.end();) it = it->second.empty() ? with.erase(it) : std::next(it);
-        engine::CaseSubject subject;
-        subject.branch = a->org.empty() ? batch.org : a->org;
-        subject.title = a->title.empty() ? short_form(a->problem, 24) : a->title;
-        engine::StepInput in{"register", date.value(), with, a->note, "", cli.actor};
+        NewRectifyItem item{a->problem, a->category, a->cause, a->target, a->measures, a->leader, a->department,
+                            a->owner, a->supporting, a->type, a->deadline, a->org, a->title, a->note, a->milestones,
+                            date.value()};
         std::int64_t seq = 0;
-        auto o = cli.engine->start("rectify", subject, in,
-                                   [&](engine::Store& store, const engine::StepOutcome& out) -> engine::Status {
-                                     const auto& v = out.event.inputs;
-                                     engine::RectifyItem it;
-                                     it.id = out.c.id;
-                                     it.batch = batch.id;
-                                     it.org = out.c.branch;
-                                     it.source = batch.source;
-                                     it.problem = get(v, "problem");
-                                     it.category = get(v, "category");
-                                     it.cause = get(v, "cause");
-                                     it.target = get(v, "target");
-                                     it.measures = get(v, "measures");
-                                     it.leader = get(v, "leader");
-                                     it.department = get(v, "department");
-                                     it.owner = get(v, "owner");
-                                     it.supporting = get(v, "supporting");
-                                     it.type = get(v, "type");
-                                     it.deadline = engine::Date::parse(get(v, "deadline"));
-                                     it.milestones = get(v, "milestones");
-                                     it.registered = out.event.date;
-                                     auto r = store.insert_rectify_item(it);
-                                     DJFLOW_TRY(r);
-                                     seq = r.value();
-                                     return {};
-                                   });
+        auto o = add_rectify_item(cli, batch, item, seq);
         if (!o) return cli.fail(o.error());
         const std::string deadline = get(o->event.inputs, "deadline");
         if (cli.json) {
@@ -442,50 +452,90 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
 
   // --- rectify export -------------------------------------------------------------------------
   {
-    struct Args { std::int64_t batch = 0; bool csv = false; std::string output; };
+    struct Args { std::int64_t batch = 0; bool all = false, csv = false; std::string output, xlsx; };
     auto a = std::make_shared<Args>();
-    auto* exp = rectify->add_subcommand("export", "export a batch's ledger (rules.md §4.2 columns) as CSV (UTF-8 with BOM)");
-    exp->add_option("--batch", a->batch, "batch id")->required();
-    exp->add_flag("--csv", a->csv, "CSV, RFC 4180, UTF-8 with BOM (Excel opens Chinese correctly)")->required();
-    exp->add_option("--output", a->output, "write to FILE instead of stdout");
+    const Lang l = cli.lang;
+    auto* exp = rectify->add_subcommand("export", tr(l, "导出整改台账（rules.md §4.2 的列）：CSV（UTF-8 带 BOM）、XLSX 或 --json",
+                                                     "export the ledger (rules.md §4.2 columns): CSV (UTF-8 with BOM), XLSX or --json"));
+    auto* batch_opt = exp->add_option("--batch", a->batch, tr(l, "整改批次编号", "batch id"));
+    exp->add_flag("--all", a->all, tr(l, "所有批次（XLSX：每批次一个工作表；CSV：加“批次”列）",
+                                      "every batch (XLSX: one worksheet per batch; CSV: a batch column first)"))
+        ->excludes(batch_opt);
+    exp->add_flag("--csv", a->csv, tr(l, "CSV（RFC 4180，UTF-8 带 BOM，Excel 能正确显示中文）；不给 --xlsx 和 --json 时的默认格式",
+                                      "CSV, RFC 4180, UTF-8 with BOM (Excel opens Chinese correctly); the default without --xlsx and --json"));
+    exp->add_option("--output", a->output, tr(l, "CSV 写到文件而不是屏幕", "write the CSV to FILE instead of stdout"));
+    exp->add_option("--xlsx", a->xlsx, tr(l, "写出 XLSX 工作簿", "write an XLSX workbook"));
     exp->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto b = cli.store->find_rectify_batch(a->batch);
-        if (!b) return cli.fail(b.error());
-        if (!b.value())
-          return cli.fail(Error::not_found({"整改批次不存在：" + std::to_string(a->batch),
-                                            "no rectification batch " + std::to_string(a->batch)}));
-        engine::RectifyItemFilter f;
-        f.batch = a->batch;
-        auto rows = cli.store->list_rectify_items(f);
-        if (!rows) return cli.fail(rows.error());
+        if (!a->all && a->batch == 0)
+          return cli.fail(Error::invalid({"请给出 --batch ID 或 --all", "give --batch ID or --all"}));
+        std::vector<engine::RectifyBatch> batches;
+        if (a->all) {
+          auto all = cli.store->list_rectify_batches();
+          if (!all) return cli.fail(all.error());
+          batches = all.value();
+        } else {
+          auto b = cli.store->find_rectify_batch(a->batch);
+          if (!b) return cli.fail(b.error());
+          if (!b.value())
+            return cli.fail(Error::not_found({"整改批次不存在：" + std::to_string(a->batch),
+                                              "no rectification batch " + std::to_string(a->batch)}));
+          batches.push_back(*b.value());
+        }
         const auto* wf = cli.workflows->find("rectify");
-        std::vector<std::vector<std::string>> table;
-        for (const auto& r : rows.value()) {
-          auto history = cli.store->events(r.c.id);
-          if (!history) return cli.fail(history.error());
-          table.push_back(ledger_row(r, history.value(), wf));
+        std::vector<std::vector<std::vector<std::string>>> tables;
+        std::size_t total = 0;
+        for (const auto& batch : batches) {
+          engine::RectifyItemFilter f;
+          f.batch = batch.id;
+          auto rows = cli.store->list_rectify_items(f);
+          if (!rows) return cli.fail(rows.error());
+          auto& table = tables.emplace_back();
+          for (const auto& r : rows.value()) {
+            auto history = cli.store->events(r.c.id);
+            if (!history) return cli.fail(history.error());
+            table.push_back(ledger_row(r, history.value(), wf));
+          }
+          total += table.size();
         }
-        std::ostringstream csv;
-        csv << "\xEF\xBB\xBF";
-        auto line = [&](const std::vector<std::string>& cells) {
-          for (std::size_t i = 0; i < cells.size(); ++i) csv << (i ? "," : "") << csv_field(cells[i]);
-          csv << "\r\n";
-        };
-        line(ledger_columns());
-        for (const auto& row : table) line(row);
-        if (!a->output.empty()) {
-          if (auto s = write_private_file(a->output, csv.str()); !s) return cli.fail(s.error());  // 0600
-          if (cli.json) cli.print_json({{"file", a->output}, {"batch", a->batch}, {"rows", table.size()}});
-          else *cli.out << tr(cli.lang, "已导出 ", "exported ") << table.size() << tr(cli.lang, " 项到 ", " items to ") << a->output << "\n";
-          return 0;
+        if (!a->xlsx.empty()) {
+          std::vector<sheet::SheetOut> sheets;
+          for (std::size_t i = 0; i < batches.size(); ++i) {
+            std::string name = "批次" + std::to_string(batches[i].id) + " " + short_form(batches[i].title, 8);
+            for (char& c : name)
+              if (std::string_view("[]:*?/\\").find(c) != std::string_view::npos) c = ' ';
+            sheets.push_back({short_form(name, 28), ledger_columns(), {}, tables[i], {}});
+          }
+          if (sheets.empty()) sheets.push_back({"整改台账", ledger_columns(), {}, {}, {}});
+          if (auto s = sheet::write_xlsx(a->xlsx, sheets); !s) return cli.fail(s.error());
         }
+        const bool many = a->all;
+        std::vector<std::string> header = ledger_columns();
+        if (many) header.insert(header.begin(), "批次");
+        std::vector<std::vector<std::string>> flat;
+        for (std::size_t i = 0; i < batches.size(); ++i)
+          for (auto row : tables[i]) {
+            if (many) row.insert(row.begin(), std::to_string(batches[i].id));
+            flat.push_back(std::move(row));
+          }
+        const std::string csv = sheet::to_csv(header, flat);
+        if (!a->output.empty())
+          if (auto s = write_private_file(a->output, csv); !s) return cli.fail(s.error());  // 0600
         if (cli.json) {
-          cli.print_json({{"batch", a->batch}, {"columns", ledger_columns()}, {"rows", table}});
+          Json j = {{"columns", header}, {"rows", flat}, {"count", flat.size()}};
+          if (!many) j = {{"batch", batches[0].id}, {"columns", header}, {"rows", flat}};
+          if (!a->output.empty()) j["file"] = a->output;
+          if (!a->xlsx.empty()) j["xlsx"] = a->xlsx;
+          cli.print_json(j);
           return 0;
         }
-        *cli.out << csv.str();
+        if (!a->output.empty() || !a->xlsx.empty()) {
+          *cli.out << tr(cli.lang, "已导出 ", "exported ") << total << tr(cli.lang, " 项到 ", " items to ")
+                   << (a->output.empty() ? a->xlsx : a->output) << "\n";
+          return 0;
+        }
+        *cli.out << csv;
         return 0;
       };
     });

@@ -52,6 +52,11 @@ class SqliteTransactions : public virtual engine::Transactions,
   engine::Status commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override;
+
+ private:
+  // begin_write inside an open transaction nests as a SAVEPOINT (an import is one outer
+  // transaction around the engine's own; a refused row rolls back to its savepoint).
+  int nested_ = 0;
 };
 
 // sqlite_store.cpp

@@ -162,19 +162,38 @@ Status SqliteStore::test_exec(const std::string& sql) {
 // --- transactions --------------------------------------------------------------------------------
 
 Status SqliteTransactions::begin_write() {
-  if (in_transaction()) return Error::storage("begin_write: a transaction is already open");
+  if (in_transaction()) {
+    // Nested: a savepoint inside the caller's transaction (engine/ports/transactions.hpp).
+    DJFLOW_TRY(detail::exec(db_, "SAVEPOINT djflow_nested", "SAVEPOINT"));
+    ++nested_;
+    return {};
+  }
   DJFLOW_STATEMENT(s, Q::Begin);
   return run(db_, s, "BEGIN IMMEDIATE");
 }
 
 Status SqliteTransactions::commit() {
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
+  if (nested_ > 0) {
+    DJFLOW_TRY(detail::exec(db_, "RELEASE djflow_nested", "RELEASE"));
+    --nested_;
+    return {};
+  }
   DJFLOW_STATEMENT(s, Q::Commit);
   return run(db_, s, "COMMIT");
 }
 
 void SqliteTransactions::rollback() noexcept {
-  if (db_ == nullptr || !in_transaction()) return;
+  if (db_ == nullptr || !in_transaction()) {
+    nested_ = 0;
+    return;
+  }
+  if (nested_ > 0) {
+    --nested_;
+    if (sqlite3_exec(db_, "ROLLBACK TO djflow_nested; RELEASE djflow_nested", nullptr, nullptr, nullptr) == SQLITE_OK)
+      return;
+    nested_ = 0;  // the savepoint is gone: roll the whole transaction back
+  }
   auto s = cache_->get(Q::Rollback);
   if (s.ok()) {
     Use use(**s);
