@@ -1,0 +1,258 @@
+// Issue 9 §1 and §5: spreadsheets in and out. The files are made by openpyxl (Debian's
+// python3-openpyxl, run with /usr/bin/python3), never by djflow itself; the tests fail, never
+// skip, when it is missing.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "support/cli_runner.hpp"
+
+using djflow::testing::Djflow;
+using djflow::testing::shell_quote;
+using Json = nlohmann::json;
+
+namespace {
+
+const std::string kNow = "2026-11-28";
+
+std::string py() { return "/usr/bin/python3"; }
+
+void require_python_modules() {
+  INFO("python3-openpyxl and python3-icalendar are needed (scripts/lib.sh installs them)");
+  REQUIRE(Djflow::sh(py() + " -c 'import openpyxl, icalendar' 2>/dev/null") == 0);
+}
+
+std::string fixtures(const Djflow& d) {
+  require_python_modules();
+  const std::string dir = (d.dir().path() / "fx").string();
+  std::filesystem::create_directories(dir);
+  const std::string script = std::string(DJFLOW_TEST_DATA) + "/make_import_fixtures.py";
+  REQUIRE(Djflow::sh(py() + " " + shell_quote(script) + " " + shell_quote(dir)) == 0);
+  return dir;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Runs a Python snippet with argv[1] = arg; returns its stdout.
+std::string python(const Djflow& d, const std::string& code, const std::string& arg) {
+  const auto script = d.dir().path() / "snippet.py";
+  std::ofstream(script) << code;
+  const auto out = d.dir().path() / "snippet.out";
+  REQUIRE(Djflow::sh(py() + " " + shell_quote(script.string()) + " " + shell_quote(arg) + " > " +
+                     shell_quote(out.string())) == 0);
+  return slurp(out.string());
+}
+
+void seed(const Djflow& d) {
+  REQUIRE(d.run({"init"}).code == 0);
+  REQUIRE(d.run({"branch", "add", "B01", "--name", "第一党支部"}).code == 0);
+}
+
+djflow::testing::RunResult at_now(const Djflow& d, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--now", kNow, "--actor", "组织委员"});
+  return d.run(args);
+}
+
+}  // namespace
+
+TEST_CASE("a 40-person roster and a 34-person pipeline imported equal the same entered step by step", "[cli][import]") {
+  Djflow imported, by_hand;
+  const std::string fx = fixtures(imported);
+  seed(imported);
+  seed(by_hand);
+
+  auto r = at_now(imported, {"--json", "import", "roster", fx + "/roster.xlsx"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["persons_created"] == 40);
+  auto m = at_now(imported, {"--json", "import", "members", fx + "/members.xlsx"});
+  INFO(m.out << m.err);
+  REQUIRE(m.code == 0);
+  CHECK(m.json()["cases_started"] == 34);
+  CHECK(m.json()["persons_created"] == 34);
+
+  const Json hand = Json::parse(slurp(fx + "/hand.json"));
+  for (const auto& cmd : hand) {
+    auto h = at_now(by_hand, cmd.get<std::vector<std::string>>());
+    INFO(cmd.dump() << "\n" << h.err);
+    REQUIRE(h.code == 0);
+  }
+  // Every case the same: state, deadlines, the whole history (hashes included: same actor, clock).
+  for (int id = 1; id <= 34; ++id) {
+    auto a = at_now(imported, {"--json", "show", std::to_string(id)});
+    auto b = at_now(by_hand, {"--json", "show", std::to_string(id)});
+    REQUIRE(a.code == 0);
+    CHECK(a.json() == b.json());
+  }
+  // Every stage is there, and a probationary member has the end of probation to come.
+  std::set<std::string> states;
+  for (int id = 1; id <= 34; ++id) states.insert(at_now(imported, {"--json", "show", std::to_string(id)}).json()["state"]);
+  CHECK(states == std::set<std::string>{"applicant", "activist", "candidate", "pre-reviewed", "admitted",
+                                        "probationary", "conversion-pending", "full"});
+  CHECK(at_now(imported, {"--json", "person", "list"}).json() == at_now(by_hand, {"--json", "person", "list"}).json());
+  CHECK(at_now(imported, {"--json", "due"}).json() == at_now(by_hand, {"--json", "due"}).json());
+  // The reminders: what the next tick sends is the same.
+  auto ta = at_now(imported, {"--json", "tick"});
+  auto tb = at_now(by_hand, {"--json", "tick"});
+  REQUIRE(ta.code == 0);
+  CHECK(ta.json() == tb.json());
+  CHECK(at_now(imported, {"verify"}).code == 0);
+
+  // Re-importing the same files changes nothing.
+  const std::string before = slurp(imported.db());
+  auto again = at_now(imported, {"--json", "import", "members", fx + "/members.xlsx"});
+  INFO(again.out << again.err);
+  REQUIRE(again.code == 0);
+  CHECK(again.json()["steps_recorded"] == 0);
+  CHECK(again.json()["unchanged"] == 34);
+  auto again_roster = at_now(imported, {"--json", "import", "roster", fx + "/roster.xlsx"});
+  REQUIRE(again_roster.code == 0);
+  CHECK(again_roster.json()["unchanged"] == 40);
+  CHECK(at_now(imported, {"--json", "show", "34"}).json() == at_now(by_hand, {"--json", "show", "34"}).json());
+}
+
+TEST_CASE("a roster with 10 kinds of mistakes gives a report naming each and leaves the database byte-identical", "[cli][import]") {
+  Djflow d;
+  const std::string fx = fixtures(d);
+  seed(d);
+  const std::string before = slurp(d.db());
+  const std::string report = (d.dir().path() / "report.csv").string();
+  auto r = at_now(d, {"--json", "import", "roster", fx + "/roster_errors.csv", "--errors", report});
+  REQUIRE(r.code == 2);
+  CHECK(slurp(d.db()) == before);
+  const auto problems = r.json()["problems"];
+  std::set<std::pair<int, std::string>> where;
+  for (const auto& p : problems) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
+  const std::set<std::pair<int, std::string>> expected{
+      {1, "籍贯"}, {2, "入党时间"}, {3, "姓名"}, {4, "政治面貌"}, {5, "所在组织"}, {6, "出生日期"},
+      {7, "入党时间"}, {8, "入党时间"}, {9, "入党时间"}, {11, "姓名"}, {12, "出生日期"}};
+  CHECK(where == expected);
+  const std::string csv = slurp(report);
+  CHECK(csv.rfind("\xEF\xBB\xBF行,列,值,问题", 0) == 0);
+  CHECK(csv.find("第2行 入党时间 2023-02-30：不是有效日期") != std::string::npos);
+  // The same report as XLSX, read by openpyxl.
+  const std::string xreport = (d.dir().path() / "report.xlsx").string();
+  REQUIRE(at_now(d, {"import", "roster", fx + "/roster_errors.csv", "--errors", xreport}).code == 2);
+  auto rows = python(d, "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(ws.max_row)\n", xreport);
+  CHECK(std::stoi(rows) == static_cast<int>(problems.size()) + 1);
+  CHECK(slurp(d.db()) == before);
+  // --partial takes the one good row (the first 辛八) and reports the rest.
+  auto p = at_now(d, {"--json", "import", "roster", fx + "/roster_errors.csv", "--partial"});
+  CHECK(p.code == 2);
+  CHECK(p.json()["committed"] == true);
+  CHECK(p.json()["persons_created"] == 1);
+}
+
+TEST_CASE("a pipeline row refused by a rule names the step, and --dry-run and --partial", "[cli][import]") {
+  Djflow d;
+  const std::string fx = fixtures(d);
+  seed(d);
+  const std::string before = slurp(d.db());
+  auto dry = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx", "--dry-run"});
+  INFO(dry.out << dry.err);
+  CHECK(dry.code == 1);
+  REQUIRE(dry.json()["problems"].size() == 1);
+  const auto p = dry.json()["problems"][0];
+  CHECK(p["row"] == 3);
+  CHECK(p["column"] == "确定发展对象日期");
+  CHECK(p["value"] == "2023-09-01");
+  CHECK(p["problem"].get<std::string>().find("第") != std::string::npos);  // the article in words
+  CHECK(slurp(d.db()) == before);
+  auto all = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx"});
+  CHECK(all.code == 1);
+  CHECK(all.json()["committed"] == false);
+  CHECK(slurp(d.db()) == before);
+  auto part = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx", "--partial"});
+  CHECK(part.code == 1);
+  CHECK(part.json()["committed"] == true);
+  CHECK(part.json()["cases_started"] == 2);
+  auto list = at_now(d, {"--json", "list"}).json();
+  CHECK(list.size() == 2);
+}
+
+TEST_CASE("templates, exports and the calendar are read by other programs", "[cli][import][export]") {
+  Djflow d;
+  const std::string fx = fixtures(d);
+  seed(d);
+  REQUIRE(at_now(d, {"import", "roster", fx + "/roster.xlsx"}).code == 0);
+  REQUIRE(at_now(d, {"import", "members", fx + "/members.xlsx"}).code == 0);
+
+  // The template: Chinese headers, an explanation row, drop-down lists; it imports as empty.
+  const std::string tpl = (d.dir().path() / "t.xlsx").string();
+  REQUIRE(at_now(d, {"import", "template", "roster", tpl}).code == 0);
+  auto t = python(d,
+                  "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\n"
+                  "print(ws.cell(1,1).value, ws.cell(2,1).value[:4], len(ws.data_validations.dataValidation))\n",
+                  tpl);
+  CHECK(t == "姓名* 【说明】 1\n");
+  auto empty = at_now(d, {"--json", "import", "roster", tpl});
+  CHECK(empty.code == 0);
+  CHECK(empty.json()["rows"] == 0);
+
+  // The development ledger: XLSX, CSV with BOM, JSON; one row per person with every step date.
+  const std::string xlsx = (d.dir().path() / "m.xlsx").string();
+  const std::string csv = (d.dir().path() / "m.csv").string();
+  REQUIRE(at_now(d, {"export", "members", "--xlsx", xlsx, "--csv", csv}).code == 0);
+  auto x = python(d,
+                  "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\n"
+                  "h = [c.value for c in ws[1]]\nprint(ws.max_row - 1, h.index('确定积极分子日期') >= 0)\n"
+                  "print(ws.cell(35, h.index('审批转正日期') + 1).value)\n",
+                  xlsx);
+  CHECK(x.rfind("34 True\n", 0) == 0);
+  CHECK(slurp(csv).rfind("\xEF\xBB\xBF姓名,", 0) == 0);
+  auto j = at_now(d, {"--json", "export", "members"}).json();
+  CHECK(j["count"] == 34);
+  CHECK(j["rows"][16]["审批转正日期"] != "");
+  // The exported ledger imports into another database as the same cases.
+  Djflow other;
+  seed(other);
+  REQUIRE(at_now(other, {"import", "roster", fx + "/roster.xlsx"}).code == 0);
+  auto re = at_now(other, {"--json", "import", "members", xlsx});
+  INFO(re.out << re.err);
+  CHECK(re.code == 0);
+  CHECK(at_now(other, {"--json", "due"}).json() == at_now(d, {"--json", "due"}).json());
+  auto roster = at_now(d, {"--json", "export", "roster"}).json();
+  CHECK(roster["count"] == 74);
+
+  // The calendar: parsed by python3-icalendar; one event with an alarm per open deadline; the
+  // same UIDs when exported again.
+  const std::string ics = (d.dir().path() / "c.ics").string();
+  REQUIRE(at_now(d, {"calendar", "export", "--ics", ics}).code == 0);
+  const std::string code =
+      "import sys, icalendar\ncal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\n"
+      "ev = [c for c in cal.walk('VEVENT')]\nuids = sorted(str(e['UID']) for e in ev)\n"
+      "print(len(ev), len(set(uids)), all(len(e.walk('VALARM')) == 1 for e in ev))\nprint(','.join(uids))\n";
+  const auto first = python(d, code, ics);
+  const auto due = at_now(d, {"--json", "due"}).json();
+  CHECK(first.rfind(std::to_string(due.size()) + " " + std::to_string(due.size()) + " True\n", 0) == 0);
+  REQUIRE(at_now(d, {"calendar", "export", "--ics", ics}).code == 0);
+  CHECK(python(d, code, ics) == first);
+}
+
+TEST_CASE("a rectification ledger is imported into a batch, and every batch exported in one workbook", "[cli][import][rectify]") {
+  Djflow d;
+  const std::string fx = fixtures(d);
+  seed(d);
+  REQUIRE(at_now(d, {"rectify", "batch", "add", "--source", "inspection", "--org", "B01", "--feedback", "2026-10-20"}).code == 0);
+  auto r = at_now(d, {"--json", "import", "rectify", fx + "/rectify.xlsx", "--batch", "1"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["cases_started"] == 2);
+  auto again = at_now(d, {"--json", "import", "rectify", fx + "/rectify.xlsx", "--batch", "1"});
+  CHECK(again.json()["unchanged"] == 2);
+  auto j = at_now(d, {"--json", "rectify", "export", "--batch", "1"});
+  REQUIRE(j.code == 0);  // --json without --csv
+  CHECK(j.json()["rows"].size() == 2);
+  const std::string xlsx = (d.dir().path() / "r.xlsx").string();
+  REQUIRE(at_now(d, {"rectify", "export", "--all", "--xlsx", xlsx}).code == 0);
+  auto x = python(d, "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nprint(len(wb.sheetnames), wb.active.max_row)\n", xlsx);
+  CHECK(x == "1 3\n");
+}
