@@ -220,6 +220,7 @@ struct MemberEntry {
   std::string name, org;
   Date born;
   std::vector<PlannedStep> steps;  // in the order of the pipeline
+  std::map<std::string, std::string> headers;  // column key -> header as written in the file
 };
 
 // Names of registered people in `org` as "ID,ID"; a problem when one is unknown or ambiguous.
@@ -250,6 +251,7 @@ bool plan_row(Cli& cli, ImportSheet& sh, const ImportRow& r, const Directory& di
   sh.require(r, "born");
   sh.require(r, "apply_date");
   e.row = r.row;
+  e.headers = r.headers;
   e.name = r.get("name");
   if (r.has("org")) {
     auto code = org_code(cli, r.get("org"));
@@ -341,6 +343,7 @@ engine::Result<std::set<std::size_t>> replay_members(Cli& cli, const std::vector
     std::string col = key;
     for (const auto& s : *sh.specs)
       if (s.key == key) col = s.zh;
+    if (auto h = e.headers.find(key); h != e.headers.end()) col = h->second;
     problems.push_back({e.row, col, value, std::move(what)});
     failed.insert(i);
   };

@@ -194,6 +194,7 @@ engine::Result<ImportSheet> ImportSheet::read(const std::string& path, const std
         out.problems.push_back({row.row, headers[col_spec[c]->key], engine::utf8::replace_invalid(v.substr(0, 60)),
                                 {"不是有效的文本（须为 UTF-8，不含空字符，不超过 4096 字节）",
                                  "not valid text (UTF-8, no NUL, at most 4096 bytes)"}});
+        row.bad.insert(col_spec[c]->key);
         continue;
       }
       row.cells[col_spec[c]->key] = v;
@@ -226,6 +227,7 @@ std::optional<int> ImportSheet::count(const ImportRow& r, const std::string& key
 
 bool ImportSheet::require(const ImportRow& r, const std::string& key) {
   if (r.has(key)) return true;
+  if (r.bad.count(key)) return false;  // already reported
   problems.push_back({r.row, r.header(key, *specs), "", {"必填项为空", "a required value is empty"}});
   return false;
 }

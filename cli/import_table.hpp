@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct ImportRow {
   std::size_t row = 0;
   std::map<std::string, std::string> cells;
   std::map<std::string, std::string> headers;  // key -> the header as written
+  std::set<std::string> bad;                   // keys whose cell was not valid text (reported)
   bool has(const std::string& key) const { return cells.count(key) != 0; }
   std::string get(const std::string& key) const {
     auto it = cells.find(key);

@@ -119,6 +119,11 @@ def eligible(day):
             n += 1
     return n
 
+# A meeting on the day of another person's approve-full would depend on row order: none here.
+_meetings = {x for _, _, st in people for e, x, _ in st if e in ("admit", "convert")}
+_approvals = {x for _, _, st in people for e, x, _ in st if e == "approve-full"}
+assert not (_meetings & _approvals), sorted(_meetings & _approvals)
+
 wbm = openpyxl.Workbook()
 wsm = wbm.active
 wsm.title = "发展党员工作台账"
