@@ -38,7 +38,9 @@ Json person_json(const engine::Person& p) {
   return {{"id", p.id},       {"name", p.name},
           {"branch", p.branch}, {"born", p.born.iso()},
           {"status", engine::to_string(p.status)},
-          {"joined", p.joined ? Json(p.joined->iso()) : Json(nullptr)}};
+          {"joined", p.joined ? Json(p.joined->iso()) : Json(nullptr)},
+          {"key", p.key.empty() ? Json(nullptr) : Json(p.key)},
+          {"phone", p.phone.empty() ? Json(nullptr) : Json(p.phone)}};
 }
 
 }  // namespace
@@ -162,6 +164,11 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     add->add_option("--status", a->status, "full | probationary, for people who are already members")
         ->check(CLI::IsMember({"full", "probationary"}));
     add->add_option("--joined", a->joined, "members: date of joining (full: the full-membership date)");
+    add->add_option("--key", a->p.key,
+                    tr(cli.lang, "工号或其他唯一标识（全库唯一；同一组织有同名人员时必须给出）",
+                       "staff number or another unique key (unique in the database; required to tell apart "
+                       "two people of one name in one organisation)"));
+    add->add_option("--phone", a->p.phone, tr(cli.lang, "手机号码", "mobile phone number"));
     add->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -196,10 +203,11 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
           return 0;
         }
         Table t({"ID", tr(cli.lang, "姓名", "name"), tr(cli.lang, "组织", "branch"), tr(cli.lang, "出生日期", "born"),
-                 tr(cli.lang, "身份", "status"), tr(cli.lang, "入党日期", "joined")});
+                 tr(cli.lang, "身份", "status"), tr(cli.lang, "入党日期", "joined"),
+                 tr(cli.lang, "工号", "key"), tr(cli.lang, "手机", "phone")});
         for (const auto& p : rows.value())
           t.add({std::to_string(p.id), p.name, p.branch, p.born.iso(), status_label(cli.lang, p.status),
-                 p.joined ? p.joined->iso() : ""});
+                 p.joined ? p.joined->iso() : "", p.key, p.phone});
         t.print(*cli.out);
         return 0;
       };
@@ -234,6 +242,8 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         o << tr(cli.lang, "身份：", "status: ") << status_label(cli.lang, person_v.status);
         if (person_v.joined) o << " (" << tr(cli.lang, "自 ", "since ") << person_v.joined->iso() << ")";
         o << "\n";
+        if (!person_v.key.empty()) o << tr(cli.lang, "工号：", "key: ") << person_v.key << "\n";
+        if (!person_v.phone.empty()) o << tr(cli.lang, "手机：", "phone: ") << person_v.phone << "\n";
         for (const auto& c : cases.value()) {
           const auto* wf = cli.workflows->find(c.workflow);
           o << tr(cli.lang, "案件 #", "case #") << c.id << "  " << (wf ? tr(cli.lang, wf->title()) : c.workflow)

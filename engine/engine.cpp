@@ -71,6 +71,48 @@ Status Engine::add_branch(Branch b) {
   return tx.commit();
 }
 
+namespace {
+
+bool valid_phone(const std::string& s) {
+  int digits = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') ++digits;
+    else if (!(c == ' ' || c == '-' || (c == '+' && i == 0))) return false;
+  }
+  return s.empty() || (digits >= 3 && digits <= 20);
+}
+
+std::string describe(const Person& p) {
+  std::string out = "#" + std::to_string(p.id) + " " + p.name + " (" + p.born.iso();
+  if (!p.key.empty()) out += ", " + p.key;
+  return out + ")";
+}
+
+}  // namespace
+
+// Issue 9: two people of one name in one organisation must be told apart by a unique key
+// (工号); a key is unique in the whole database.
+Status Engine::check_distinct(const Person& p) {
+  if (!p.key.empty()) {
+    auto holder = store_.find_person_by_key(p.key);
+    DJFLOW_TRY(holder);
+    if (holder.value() && holder.value()->id != p.id)
+      return Error::invalid({"唯一标识（工号）" + p.key + " 已属于 " + describe(*holder.value()),
+                             "the unique key " + p.key + " already belongs to " + describe(*holder.value())});
+    return {};
+  }
+  auto same = store_.find_persons_by_name(p.name);
+  DJFLOW_TRY(same);
+  std::string list;
+  for (const auto& o : same.value())
+    if (o.id != p.id && o.branch == p.branch) list += (list.empty() ? "" : "; ") + describe(o);
+  if (list.empty()) return {};
+  return Error::invalid({"组织 " + p.branch + " 已有同名人员：" + list + "；同名时请用 --key 给出工号等唯一标识以示区别",
+                         "organisation " + p.branch + " already has a person of this name: " + list +
+                             "; give a unique key (--key, e.g. the staff number) to tell them apart"});
+}
+
 Result<PersonId> Engine::add_person(Person p) {
   if (p.name.empty()) return Error::invalid({"姓名不能为空", "a person needs a name"});
   if (p.born > today())
@@ -92,6 +134,10 @@ Result<PersonId> Engine::add_person(Person p) {
   if (!b.value())
     return Error::not_found({"组织不存在：" + p.branch + "（先用 djflow branch add 登记）",
                              "no organisation " + p.branch + " (register it with djflow branch add)"});
+  if (!valid_phone(p.phone))
+    return Error::invalid({"手机号码应由数字组成（可带 +、空格或 -）：" + p.phone,
+                           "a phone number is digits (with an optional +, spaces or -), got " + p.phone});
+  DJFLOW_TRY(check_distinct(p));
   p.created_at = clock_.now();
   auto id = store_.insert_person(p);
   DJFLOW_TRY(id);

@@ -111,6 +111,9 @@ class Engine {
   // --- organisations and people (one transaction each) --------------------------------------
   Status add_branch(Branch b);
   Result<PersonId> add_person(Person p);
+  // InvalidInput when p.key belongs to another person, or (p.key empty) when another person of
+  // p's organisation has p's name (issue 9). Inside the caller's transaction.
+  Status check_distinct(const Person& p);
 
   // --- cases ----------------------------------------------------------------------------------
   // Creates a case of `workflow` with its initial event (e.g. "apply").

@@ -42,6 +42,11 @@ struct Person {
   MemberStatus status = MemberStatus::None;
   std::optional<Date> joined;  // full members: 党龄 counts from here (D37)
   TimePoint created_at{};
+  // Optional (empty: none). `key`: 工号 or another key, unique in the whole database when given;
+  // it tells apart people of the same name in one organisation. `phone`: mobile phone (robot
+  // @-mentions). Migration 8.
+  std::string key;
+  std::string phone;
 };
 
 // A workflow instance. `state` is the workflow's stable state name (never MSM's numeric id).

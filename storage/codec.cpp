@@ -104,6 +104,8 @@ Status decode(const Statement& s, int col, engine::Person& out) {
   out.status = *status;
   DJFLOW_TRY(read_opt_date(s, col + 5, "persons.joined", out.joined));
   out.created_at = from_unix(s.int64(col + 6));
+  out.key = s.string(col + 7);    // NULL -> ""
+  out.phone = s.string(col + 8);  // NULL -> ""
   return {};
 }
 

@@ -16,7 +16,8 @@ namespace djflow::storage::detail {
 
 // clang-format off
 #define DJFLOW_BRANCH_COLS "b.code, b.name, b.kind, b.parent, b.created_at"
-#define DJFLOW_PERSON_COLS "p.id, p.name, p.branch, p.born, p.status, p.joined, p.created_at"
+#define DJFLOW_PERSON_COLS \
+  "p.id, p.name, p.branch, p.born, p.status, p.joined, p.created_at, p.key, p.phone"
 #define DJFLOW_CASE_COLS \
   "c.id, c.workflow, c.person_id, c.branch, c.title, c.state, c.version, c.head_hash, " \
   "c.created_at, c.updated_at"

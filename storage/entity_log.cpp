@@ -24,6 +24,10 @@ namespace {
 struct Column {
   const char* name;
   bool hashed = false;  // the image keeps SHA-256 of the value (secrets, long texts)
+  // A column added after the table's first image (migration 8: persons.key, phone,
+  // change_reason): left out of the image while NULL, so the images written before it existed
+  // still equal the rows' images, and the genesis of migration 7 needs no column it lacks.
+  bool later = false;
 };
 
 struct Tracked {
@@ -41,7 +45,9 @@ const std::vector<Tracked>& tracked() {
       {"setting", "settings", "key", {{"value"}}},
       {"holiday", "holidays", "date", {{"kind"}, {"name"}}},
       {"branch", "branches", "code", {{"name"}, {"kind"}, {"parent"}, {"created_at"}}},
-      {"person", "persons", "id", {{"name"}, {"branch"}, {"born"}, {"status"}, {"joined"}, {"created_at"}}},
+      {"person", "persons", "id",
+       {{"name"}, {"branch"}, {"born"}, {"status"}, {"joined"}, {"created_at"}, {"key", false, true},
+        {"phone", false, true}, {"change_reason", false, true}}},
       {"case", "cases", "id", {{"workflow"}, {"person_id"}, {"branch"}, {"title"}, {"created_at"}}},
       {"channel", "channels", "id",
        {{"name"}, {"type"}, {"target"}, {"args"}, {"preset"}, {"secret", true}, {"branch"}, {"workflows"},
@@ -102,7 +108,7 @@ std::string image(const Statement& s, const Tracked& t, int first) {
   for (const auto& c : t.cols) {
     const int type = sqlite3_column_type(s.get(), col);
     if (type == SQLITE_NULL) {
-      j[c.name] = nullptr;
+      if (!c.later) j[c.name] = nullptr;
     } else if (type == SQLITE_INTEGER) {
       j[c.name] = s.int64(col);
     } else {
@@ -189,9 +195,35 @@ Status log_row(sqlite3* db, StatementCache& cache, const ChangeContext& ctx, con
   return append(db, cache, std::move(e));
 }
 
+namespace {
+
+// `t` without the later columns its table does not have yet (the genesis of migration 7 runs
+// before migration 8 adds them).
+Result<Tracked> present_columns(sqlite3* db, const Tracked& t) {
+  Tracked out = t;
+  out.cols.clear();
+  for (const auto& c : t.cols) {
+    if (c.later) {
+      auto st = Statement::prepare(db, std::string("SELECT 1 FROM pragma_table_info('") + t.table +
+                                           "') WHERE name = '" + c.name + "'");
+      if (!st) return st.error();
+      const int rc = st->step();
+      if (rc == SQLITE_DONE) continue;
+      if (rc != SQLITE_ROW) return sqlite_error(db, rc, "genesis columns");
+    }
+    out.cols.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
 Status genesis(sqlite3* db) {
   StatementCache cache(db);
-  for (const auto& t : tracked()) {
+  for (const auto& all : tracked()) {
+    auto present = present_columns(db, all);
+    if (!present.ok()) return present.error();
+    const Tracked& t = present.value();
     auto st = Statement::prepare(db, std::string("SELECT CAST(") + t.key + " AS TEXT), " + column_list(t) +
                                          " FROM " + t.table + " ORDER BY " + t.key);
     if (!st) return st.error();

@@ -302,6 +302,19 @@ CREATE INDEX timers_case ON timers (case_id, id);
 CREATE INDEX notifications_case ON notifications (case_id, id);
 )sql";
 
+// Issue 9: a person's optional unique key (工号 or another key unique in the whole database) and
+// mobile phone, and the reason of the person's last change (`person edit --reason`: the entity
+// history keeps every image, so it keeps every reason). Names are looked up (§3: a name works as
+// well as the number). The entity history is read per row (`person history`).
+constexpr const char* kMigrationPersonKeys = R"sql(
+ALTER TABLE persons ADD COLUMN key TEXT;
+ALTER TABLE persons ADD COLUMN phone TEXT;
+ALTER TABLE persons ADD COLUMN change_reason TEXT;
+CREATE UNIQUE INDEX persons_key ON persons (key) WHERE key IS NOT NULL;
+CREATE INDEX persons_name ON persons (name);
+CREATE INDEX entity_events_row ON entity_events (entity, key, seq);
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a migration that is on
 // main (tests/storage/migration_freeze_test.cpp keeps the checksum of every one).
 constexpr Migration kMigrations[] = {
@@ -312,6 +325,7 @@ constexpr Migration kMigrations[] = {
     {kMigrationDaemon},
     {kMigrationChannelsAfterNotification, kHasChannelsAfterNotification},
     {kMigrationEntityEvents},
+    {kMigrationPersonKeys},
 };
 
 // A migration's step that SQL cannot do (hashing), run in the migration's transaction after its

@@ -83,6 +83,9 @@ class SqliteDirectory : public virtual engine::DirectoryStore,
       const std::optional<std::string>& branch) override;
   engine::Status update_person_status(engine::PersonId id, engine::MemberStatus status,
                                       std::optional<engine::Date> joined) override;
+  engine::Result<std::vector<engine::Person>> find_persons_by_name(const std::string& name) override;
+  engine::Result<std::optional<engine::Person>> find_person_by_key(const std::string& key) override;
+  engine::Status update_person(const engine::Person& p, const std::string& reason) override;
   engine::Result<int> count_full_members(const std::string& branch) override;
 };
 
@@ -200,6 +203,8 @@ class SqliteAudit : public virtual engine::AuditStore, protected virtual detail:
   engine::Status for_each_entity_event(
       const std::function<bool(const engine::EntityEvent&)>& fn) override;
   engine::Result<engine::EntityCheck> check_entities() override;
+  engine::Result<std::vector<engine::EntityEvent>> entity_history(const std::string& entity,
+                                                                  const std::string& key) override;
   engine::Result<std::vector<std::string>> schema_problems() override;
 };
 

@@ -262,6 +262,22 @@ Status SqliteSettings::upsert_holiday(const HolidayRow& row) {
 
 // --- branches and persons ------------------------------------------------------------------------
 
+namespace {
+
+void bind_text_or_null(Statement& s, int i, const std::string& v) {
+  if (v.empty()) {
+    s.bind_null(i);
+  } else {
+    s.bind(i, v);
+  }
+}
+
+Error key_taken(const std::string& key) {
+  return Error::conflict(Text{"唯一标识（工号）" + key + " 已属于另一人", "the unique key " + key + " belongs to another person"});
+}
+
+}  // namespace
+
 Status SqliteDirectory::insert_branch(const Branch& b) {
   DJFLOW_STATEMENT(s, Q::InsertBranch);
   s.bind(1, b.code);
@@ -311,7 +327,10 @@ Result<PersonId> SqliteDirectory::insert_person(const Person& p) {
     s.bind_null(5);
   }
   s.bind(6, to_unix(p.created_at));
+  bind_text_or_null(s, 7, p.key);
+  bind_text_or_null(s, 8, p.phone);
   const int rc = s.step();
+  if (detail::is_unique_violation(rc)) return key_taken(p.key);
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
     return Error::not_found(Text{"组织 " + p.branch + " 不存在", "branch " + p.branch + " does not exist"});
   }
@@ -319,6 +338,49 @@ Result<PersonId> SqliteDirectory::insert_person(const Person& p) {
   const auto id = static_cast<PersonId>(sqlite3_last_insert_rowid(db_));
   DJFLOW_TRY(log_change("person", std::to_string(id), "insert"));
   return id;
+}
+
+Result<std::vector<Person>> SqliteDirectory::find_persons_by_name(const std::string& name) {
+  DJFLOW_STATEMENT(s, Q::PersonsByName);
+  s.bind(1, name);
+  return collect<Person>(db_, s, "find_persons_by_name");
+}
+
+Result<std::optional<Person>> SqliteDirectory::find_person_by_key(const std::string& key) {
+  DJFLOW_STATEMENT(s, Q::PersonByKey);
+  s.bind(1, key);
+  return first<Person>(db_, s, "find_person_by_key");
+}
+
+Status SqliteDirectory::update_person(const Person& p, const std::string& reason) {
+  DJFLOW_STATEMENT(s, Q::UpdatePerson);
+  const IsoDate born(p.born);
+  std::optional<IsoDate> joined;
+  if (p.joined) joined.emplace(*p.joined);
+  s.bind(1, p.id);
+  s.bind(2, p.name);
+  s.bind(3, p.branch);
+  s.bind(4, born.view());
+  s.bind(5, std::string_view(engine::to_string(p.status)));
+  if (joined) {
+    s.bind(6, joined->view());
+  } else {
+    s.bind_null(6);
+  }
+  bind_text_or_null(s, 7, p.key);
+  bind_text_or_null(s, 8, p.phone);
+  bind_text_or_null(s, 9, reason);
+  const int rc = s.step();
+  if (detail::is_unique_violation(rc)) return key_taken(p.key);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return Error::not_found(Text{"组织 " + p.branch + " 不存在", "branch " + p.branch + " does not exist"});
+  }
+  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "update_person");
+  if (sqlite3_changes(db_) == 0) {
+    return Error::not_found(Text{"人员 " + std::to_string(p.id) + " 不存在",
+                                 "person " + std::to_string(p.id) + " does not exist"});
+  }
+  return log_change("person", std::to_string(p.id), "update");
 }
 
 Result<std::optional<Person>> SqliteDirectory::find_person(PersonId id) {

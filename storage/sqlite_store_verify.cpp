@@ -100,26 +100,49 @@ Status SqliteAudit::for_each_case_record(const std::function<bool(const CaseReco
   }
 }
 
-Status SqliteAudit::for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) {
-  auto st = Statement::prepare(
-      db_, "SELECT seq, entity, key, action, data, actor, recorded_at, prev_hash, hash FROM entity_events ORDER BY seq");
-  if (!st) return st.error();
+namespace {
+
+constexpr const char* kEntityEventCols = "seq, entity, key, action, data, actor, recorded_at, prev_hash, hash";
+
+Status each_entity_event(sqlite3* db, Statement& st, const std::function<bool(const EntityEvent&)>& fn) {
   for (;;) {
-    const int rc = st->step();
+    const int rc = st.step();
     if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "entity_events");
+    if (rc != SQLITE_ROW) return sqlite_error(db, rc, "entity_events");
     EntityEvent e;
-    e.seq = st->int64(0);
-    e.entity = st->string(1);
-    e.key = st->string(2);
-    e.action = st->string(3);
-    e.data = st->string(4);
-    e.actor = st->string(5);
-    e.recorded_at = detail::from_unix(st->int64(6));
-    e.prev_hash = st->string(7);
-    e.hash = st->string(8);
+    e.seq = st.int64(0);
+    e.entity = st.string(1);
+    e.key = st.string(2);
+    e.action = st.string(3);
+    e.data = st.string(4);
+    e.actor = st.string(5);
+    e.recorded_at = detail::from_unix(st.int64(6));
+    e.prev_hash = st.string(7);
+    e.hash = st.string(8);
     if (!fn(e)) return {};
   }
+}
+
+}  // namespace
+
+Result<std::vector<EntityEvent>> SqliteAudit::entity_history(const std::string& entity, const std::string& key) {
+  auto st = Statement::prepare(db_, std::string("SELECT ") + kEntityEventCols +
+                                        " FROM entity_events WHERE entity = ?1 AND key = ?2 ORDER BY seq");
+  if (!st) return st.error();
+  st->bind(1, entity);
+  st->bind(2, key);
+  std::vector<EntityEvent> out;
+  DJFLOW_TRY(each_entity_event(db_, *st, [&](const EntityEvent& e) {
+    out.push_back(e);
+    return true;
+  }));
+  return out;
+}
+
+Status SqliteAudit::for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) {
+  auto st = Statement::prepare(db_, std::string("SELECT ") + kEntityEventCols + " FROM entity_events ORDER BY seq");
+  if (!st) return st.error();
+  return each_entity_event(db_, *st, fn);
 }
 
 Result<engine::EntityCheck> SqliteAudit::check_entities() { return detail::check(db_); }

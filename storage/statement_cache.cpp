@@ -28,12 +28,16 @@ constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
   "SELECT " DJFLOW_BRANCH_COLS " FROM branches b WHERE b.code = ?1",
   "SELECT " DJFLOW_BRANCH_COLS " FROM branches b ORDER BY b.code",
   // persons
-  "INSERT INTO persons (name, branch, born, status, joined, created_at) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  "INSERT INTO persons (name, branch, born, status, joined, created_at, key, phone) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.id = ?1",
   "SELECT " DJFLOW_PERSON_COLS " FROM persons p ORDER BY p.id",
   "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.branch = ?1 ORDER BY p.id",
   "UPDATE persons SET status = ?2, joined = ?3 WHERE id = ?1",
+  "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.name = ?1 ORDER BY p.id",
+  "SELECT " DJFLOW_PERSON_COLS " FROM persons p WHERE p.key = ?1",
+  "UPDATE persons SET name = ?2, branch = ?3, born = ?4, status = ?5, joined = ?6, key = ?7, "
+  "phone = ?8, change_reason = ?9 WHERE id = ?1",
   // cases
   "INSERT INTO cases (workflow, person_id, branch, title, state, version, head_hash, created_at, "
   "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",

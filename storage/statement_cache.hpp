@@ -24,6 +24,7 @@ enum class Q {
   ListHolidays, UpsertHoliday,
   InsertBranch, FindBranch, ListBranches,
   InsertPerson, FindPerson, ListPersons, ListPersonsOfBranch, UpdatePersonStatus,
+  PersonsByName, PersonByKey, UpdatePerson,
   InsertCase, FindCase, CaseVersion, UpdateCase,
   AppendEvent, Events, HistoryCases, HistoryEvents,
   InsertDeadline, OpenDeadlines, CloseDeadline, DeadlineOpen,

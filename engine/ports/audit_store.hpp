@@ -37,6 +37,8 @@ class AuditStore {
   virtual Status for_each_case_record(const std::function<bool(const CaseRecord&)>& fn) = 0;
   // The entity events in chain order; stops early on false.
   virtual Status for_each_entity_event(const std::function<bool(const EntityEvent&)>& fn) = 0;
+  // The entity events of one row (`entity`, `key`), oldest first: a person's history of changes.
+  virtual Result<std::vector<EntityEvent>> entity_history(const std::string& entity, const std::string& key) = 0;
   // Replays the entity chain (sequence, links, hashes) and compares the final image of every row
   // with the row as stored: edited, inserted and deleted rows are problems.
   virtual Result<EntityCheck> check_entities() = 0;

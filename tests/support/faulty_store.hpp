@@ -70,6 +70,9 @@ class FaultyDirectory : public virtual DirectoryStore, protected virtual FaultGa
   Status update_person_status(PersonId id, MemberStatus st, std::optional<Date> j) override {
     DJFLOW_FAULTY_WRITE(update_person_status(id, st, j));
   }
+  Result<std::vector<Person>> find_persons_by_name(const std::string& n) override { return s().find_persons_by_name(n); }
+  Result<std::optional<Person>> find_person_by_key(const std::string& k) override { return s().find_person_by_key(k); }
+  Status update_person(const Person& p, const std::string& r) override { DJFLOW_FAULTY_WRITE(update_person(p, r)); }
   Result<int> count_full_members(const std::string& b) override { return s().count_full_members(b); }
 };
 
@@ -174,6 +177,9 @@ class FaultyAudit : public virtual AuditStore, protected virtual FaultGate {
     return s().for_each_entity_event(fn);
   }
   Result<EntityCheck> check_entities() override { return s().check_entities(); }
+  Result<std::vector<EntityEvent>> entity_history(const std::string& e, const std::string& k) override {
+    return s().entity_history(e, k);
+  }
   Result<std::vector<std::string>> schema_problems() override { return s().schema_problems(); }
 };
 
