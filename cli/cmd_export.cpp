@@ -75,6 +75,8 @@ int export_roster(Cli& cli, const ExportArgs& a) {
     r[2] = p.born.iso();
     r[3] = status_zh(p.status);
     r[4] = p.joined ? p.joined->iso() : "";
+    r[5] = p.key;
+    r[6] = p.phone;
     rows.push_back(std::move(r));
   }
   return write_table(cli, a, "人员名册", header, rows);
@@ -117,6 +119,7 @@ int export_members(Cli& cli, const ExportArgs& a) {
     r[at["name"]] = p ? p->name : c.title;
     r[at["org"]] = c.branch;
     r[at["born"]] = p ? p->born.iso() : "";
+    r[at["key"]] = p ? p->key : "";
     for (const auto& e : history.value()) {
       auto k = date_key.find(e.event);
       if (k == date_key.end()) continue;

@@ -47,7 +47,8 @@ std::string person_key(const std::string& name, const std::string& org, Date bor
 
 // The people already registered, by name + organisation + birth date.
 struct Directory {
-  std::map<std::string, engine::Person> by_key;
+  std::map<std::string, engine::Person> by_key;    // name + organisation + birth date
+  std::map<std::string, engine::Person> by_id_key;  // 工号
   std::map<std::string, std::vector<engine::Person>> by_org_name;
   engine::Status load(Cli& cli) {
     auto all = cli.store->list_persons(std::nullopt);
@@ -57,9 +58,15 @@ struct Directory {
   }
   void add(const engine::Person& p) {
     by_key[person_key(p.name, p.branch, p.born)] = p;
+    if (!p.key.empty()) by_id_key[p.key] = p;
     by_org_name[p.branch + "\x1f" + p.name].push_back(p);
   }
-  const engine::Person* find(const std::string& name, const std::string& org, Date born) const {
+  // Matched on the key (工号) when the row gives one, else on name + organisation + birth date.
+  const engine::Person* find(const std::string& key, const std::string& name, const std::string& org, Date born) const {
+    if (!key.empty()) {
+      auto k = by_id_key.find(key);
+      if (k != by_id_key.end()) return &k->second;
+    }
     auto it = by_key.find(person_key(name, org, born));
     return it == by_key.end() ? nullptr : &it->second;
   }
@@ -169,6 +176,12 @@ int import_roster(Cli& cli, const ImportArgs& a) {
     e.p.born = *born;
     e.p.status = *status;
     e.p.joined = joined;
+    e.p.key = r.get("key");
+    e.p.phone = r.get("phone");
+    if (!e.p.key.empty() && !seen.insert("key\x1f" + e.p.key).second) {
+      sh.problem(r, "key", {"与前面一行的工号相同", "the same key as an earlier row"});
+      continue;
+    }
     if (!seen.insert(person_key(e.p.name, e.p.branch, e.p.born)).second) {
       sh.problem(r, "name", {"与前面一行是同一人（姓名、组织、出生日期相同）", "the same person as an earlier row (name, organisation, birth date)"});
       continue;
@@ -183,15 +196,16 @@ int import_roster(Cli& cli, const ImportArgs& a) {
   engine::WriteTransaction tx(*cli.store);
   if (auto s = tx.begin(); !s) return cli.fail(s.error());
   for (const auto& e : entries) {
-    if (const auto* old = dir.find(e.p.name, e.p.branch, e.p.born)) {
-      if (old->status == e.p.status && old->joined == e.p.joined) {
+    if (const auto* old = dir.find(e.p.key, e.p.name, e.p.branch, e.p.born)) {
+      if (old->name == e.p.name && old->branch == e.p.branch && old->born == e.p.born && old->status == e.p.status &&
+          old->joined == e.p.joined && old->key == e.p.key && old->phone == e.p.phone) {
         ++sum.unchanged;
         continue;
       }
       sh.problems.push_back({e.row, "", e.p.name,
-                             {"已登记（#" + std::to_string(old->id) + "），政治面貌或入党时间与表中不同；请核对后用 djflow person edit 更正",
+                             {"已登记（#" + std::to_string(old->id) + "），登记的信息（姓名、组织、出生日期、政治面貌、入党时间、工号或手机号）与表中不同；请核对后用 djflow person edit 更正",
                               "already registered (#" + std::to_string(old->id) +
-                                  ") with another status or joined date; check and correct with djflow person edit"}});
+                                  ") with other details (name, organisation, birth date, status, joined, key or phone); check and correct with djflow person edit"}});
       continue;
     }
     auto id = cli.engine->add_person(e.p);
@@ -217,7 +231,7 @@ struct PlannedStep {
 
 struct MemberEntry {
   std::size_t row = 0;
-  std::string name, org;
+  std::string name, org, key;
   Date born;
   std::vector<PlannedStep> steps;  // in the order of the pipeline
   std::map<std::string, std::string> headers;  // column key -> header as written in the file
@@ -253,6 +267,7 @@ bool plan_row(Cli& cli, ImportSheet& sh, const ImportRow& r, const Directory& di
   e.row = r.row;
   e.headers = r.headers;
   e.name = r.get("name");
+  e.key = r.get("key");
   if (r.has("org")) {
     auto code = org_code(cli, r.get("org"));
     if (!code || !code.value()) sh.problem(r, "org", {"组织不存在（先用 djflow branch add 登记）", "no such organisation (djflow branch add)"});
@@ -350,7 +365,7 @@ engine::Result<std::set<std::size_t>> replay_members(Cli& cli, const std::vector
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (skip.count(i)) continue;
     const auto& e = entries[i];
-    if (const auto* p = dir.find(e.name, e.org, e.born)) {
+    if (const auto* p = dir.find(e.key, e.name, e.org, e.born)) {
       person[i] = p->id;
       engine::CaseFilter f;
       f.workflow = "member";
@@ -388,6 +403,7 @@ engine::Result<std::set<std::size_t>> replay_members(Cli& cli, const std::vector
     p.name = e.name;
     p.branch = e.org;
     p.born = e.born;
+    p.key = e.key;
     auto id = cli.engine->add_person(p);
     if (!id) {
       fail_row(i, "name", e.name, id.error().message);
@@ -444,8 +460,8 @@ int import_members(Cli& cli, const ImportArgs& a) {
   for (const auto& r : sh.rows) {
     MemberEntry e;
     if (!plan_row(cli, sh, r, dir, e)) continue;
-    if (!seen.insert(person_key(e.name, e.org, e.born)).second) {
-      sh.problem(r, "name", {"与前面一行是同一人（姓名、组织、出生日期相同）", "the same person as an earlier row (name, organisation, birth date)"});
+    if (!seen.insert(e.key.empty() ? person_key(e.name, e.org, e.born) : "key\x1f" + e.key).second) {
+      sh.problem(r, e.key.empty() ? "name" : "key", {"与前面一行是同一人（姓名、组织、出生日期相同）", "the same person as an earlier row (name, organisation, birth date)"});
       continue;
     }
     entries.push_back(std::move(e));

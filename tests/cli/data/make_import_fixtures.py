@@ -37,12 +37,15 @@ wb = openpyxl.Workbook()
 ws = wb.active
 ws.title = "名册"
 # Headers in another order, one in English, one with the required mark.
-ws.append(["政治面貌", "姓名*", "organisation", "出生日期", "入党时间", "手机号"])
-ws.append(["【说明】示例行，不导入", "", "", "", "", ""])
+ws.append(["政治面貌", "姓名*", "organisation", "出生日期", "入党时间", "手机号", "工号"])
+ws.append(["【说明】示例行，不导入", "", "", "", "", "", ""])
 hand = []
 roster = []
 for i in range(40):
-    name = "党员%02d" % (i + 1)
+    # The last two share a name and are told apart by their keys (工号).
+    name = "党员%02d" % (i + 1) if i != 39 else "党员38"
+    key = "G%03d" % i if i % 5 == 0 or i >= 37 else ""
+    phone = "1380013%04d" % i if i % 2 == 0 else ""
     born = D(1960 + i % 30, 1 + i % 12, 1 + i % 28)
     joined = D(1990 + i % 25, 7, 1)
     org = "B01" if i % 3 else "第一党支部"  # code or name
@@ -54,9 +57,10 @@ for i in range(40):
         b, j = "%d年%d月%d日" % (born.year, born.month, born.day), "%d年%d月%d日" % (joined.year, joined.month, joined.day)
     else:
         b, j = iso(born), "%d/%d/%d" % (joined.year, joined.month, joined.day)
-    ws.append(["正式党员", name, org, b, j, ""])
+    ws.append(["正式党员", name, org, b, j, phone, key])
     roster.append(name)
-    hand.append(["person", "add", name, "--branch", "B01", "--born", iso(born), "--status", "full", "--joined", iso(joined)])
+    hand.append(["person", "add", name, "--branch", "B01", "--born", iso(born), "--status", "full", "--joined", iso(joined)]
+                + (["--key", key] if key else []) + (["--phone", phone] if phone else []))
 for row in ws.iter_rows(min_row=3):
     for c in (row[3], row[4]):
         if isinstance(c.value, (dt.date, dt.datetime)):
