@@ -1,5 +1,8 @@
 // Workbooks written with libxlsxwriter: a bold header row, an optional italic explanation row,
 // text cells, data-validation drop-down lists on the data rows, the header frozen.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <memory>
@@ -22,6 +25,14 @@ void write_row(lxw_worksheet* ws, lxw_row_t r, const Row& cells, lxw_format* f) 
 }  // namespace
 
 engine::Status write_xlsx(const std::string& path, const std::vector<SheetOut>& sheets) {
+  // Members' personal data: the file is 0600 whatever the umask, before a byte is written
+  // (libxlsxwriter truncates the file and keeps its mode).
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    if (fd >= 0) ::close(fd);
+    return Error::invalid({"无法写入文件：" + path, "cannot write the file " + path});
+  }
+  ::close(fd);
   lxw_workbook* wb = workbook_new(path.c_str());
   if (!wb) return Error::storage("cannot create the workbook " + path);
   lxw_format* bold = workbook_add_format(wb);
