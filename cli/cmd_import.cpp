@@ -149,7 +149,8 @@ int import_roster(Cli& cli, const ImportArgs& a) {
       sh.problem(r, "born", {"出生日期晚于今天", "the date of birth is after today"});
       ok = false;
     }
-    auto status = r.has("status") ? roster_status(r.get("status")) : std::nullopt;
+    std::optional<engine::MemberStatus> status;
+    if (r.has("status")) status = roster_status(r.get("status"));
     if (r.has("status") && !status) {
       sh.problem(r, "status", {"政治面貌应为 正式党员、预备党员、入党积极分子、入党申请人 或 群众",
                                "status must be 正式党员, 预备党员, 入党积极分子, 入党申请人 or 群众"});
@@ -471,6 +472,7 @@ int import_members(Cli& cli, const ImportArgs& a) {
   // what a later meeting counts) until a pass has no failure.
   std::set<std::size_t> skip;
   std::vector<ImportProblem> replay_problems;
+  bool refused = false;  // in any pass
   for (int pass = 0;; ++pass) {
     engine::WriteTransaction tx(*cli.store);
     if (auto s = tx.begin(); !s) return cli.fail(s.error());
@@ -479,6 +481,7 @@ int import_members(Cli& cli, const ImportArgs& a) {
     auto failed = replay_members(cli, entries, skip, s, probs, sh);
     if (!failed) return cli.fail(failed.error());
     replay_problems.insert(replay_problems.end(), probs.begin(), probs.end());
+    refused = refused || s.refused;
     if (!failed->empty() && a.partial && pass < 5) {
       skip.insert(failed->begin(), failed->end());
       continue;  // rolled back by tx
@@ -489,7 +492,7 @@ int import_members(Cli& cli, const ImportArgs& a) {
     const bool commit = !a.dry_run && (failed->empty() || a.partial) && (sh.problems.empty() || a.partial);
     if (commit)
       if (auto st = tx.commit(); !st) return cli.fail(st.error());
-    s.refused = s.refused || sum.refused;
+    s.refused = refused;
     return report(cli, a, "members", s, all, commit, !sh.problems.empty());
   }
 }

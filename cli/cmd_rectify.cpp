@@ -73,14 +73,6 @@ std::string closed_text_zh(int days_overdue) {
   return days_overdue == 0 ? "按期销号" : "逾期" + std::to_string(days_overdue) + "天销号";
 }
 
-// RFC 4180: quote a field holding a comma, a quote, CR or LF; double the quotes.
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v)

@@ -46,8 +46,8 @@ for i in range(40):
     name = "党员%02d" % (i + 1) if i != 39 else "党员38"
     key = "G%03d" % i if i % 5 == 0 or i >= 37 else ""
     phone = "1380013%04d" % i if i % 2 == 0 else ""
-    born = D(1960 + i % 30, 1 + i % 12, 1 + i % 28)
-    joined = D(1990 + i % 25, 7, 1)
+    born = D(1950 + i % 30, 1 + i % 12, 1 + i % 28)
+    joined = D(born.year + 25, 7, 1)
     org = "B01" if i % 3 else "第一党支部"  # code or name
     if i % 4 == 0:
         b, j = born, joined  # real Excel dates
