@@ -90,7 +90,10 @@ def full_pipeline(a):
         ("oath", admit + dt.timedelta(days=42), {}),
         ("apply-full", add_years(admit, 1) - dt.timedelta(days=19), {}),
         ("convert", add_years(admit, 1), {"votes": True}),
-        ("approve-full", add_years(admit, 1) + dt.timedelta(days=12), {}),
+        # Approved on the meeting's day: verify replays meetings against today's members, so a
+        # member whose approval came after another branch meeting but whose 党龄 starts before it
+        # would be counted on replay and not when recorded (reported in issue 9's notes).
+        ("approve-full", add_years(admit, 1), {}),
         ("archive", add_years(admit, 1) + dt.timedelta(days=26), {}),
     ]
 
@@ -124,9 +127,13 @@ def eligible(day):
     return n
 
 # A meeting on the day of another person's approve-full would depend on row order: none here.
-_meetings = {x for _, _, st in people for e, x, _ in st if e in ("admit", "convert")}
-_approvals = {x for _, _, st in people for e, x, _ in st if e == "approve-full"}
-assert not (_meetings & _approvals), sorted(_meetings & _approvals)
+for _n, _, _st in people:
+    _own = dict((e, x) for e, x, _ in _st)
+    if "approve-full" not in _own:
+        continue
+    for _m, _, _st2 in people:
+        for e, x, _ in _st2:
+            assert not (_m != _n and e in ("admit", "convert") and x == _own["approve-full"]), (_n, _m, x)
 
 wbm = openpyxl.Workbook()
 wsm = wbm.active
