@@ -36,6 +36,7 @@ engine::Result<Json> person_changes(Cli& cli, engine::PersonId id) {
     Json image = Json::parse(e.data, nullptr, false);
     if (!image.is_object()) image = Json::object();
     Json c = change_json(e, before, image);
+    c["recorded_local"] = cli.engine->zone().local_datetime(e.recorded_at);
     // The first image is the registration: no reason of its own.
     if (e.action == "insert" || e.action == "genesis") c["reason"] = nullptr;
     arr.push_back(std::move(c));
@@ -59,7 +60,7 @@ void print_person_changes(Cli& cli, engine::PersonId id, std::ostream& o) {
     else
       for (const auto& [k, v] : c["changed"].items())
         what += (what.empty() ? "" : "; ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-    t.add({c["recorded_at"].get<std::string>(), c["actor"].get<std::string>(), what,
+    t.add({c["recorded_local"].get<std::string>(), c["actor"].get<std::string>(), what,
            c["reason"].is_string() ? c["reason"].get<std::string>() : ""});
   }
   t.print(o, "  ");
