@@ -84,8 +84,17 @@ engine::Text suggestion(std::string_view word, const std::vector<std::string>& c
   return {"（是否要输入 " + *n + "？）", " (did you mean " + *n + "?)"};
 }
 
+// Text that starts like a number but is none ("0x1", 20 digits) is a malformed id, not a name.
+std::optional<Error> malformed_id(const std::string& text) {
+  std::string_view s = text;
+  if (!s.empty() && s.front() == '#') s.remove_prefix(1);
+  if (s.empty() || s.front() < '0' || s.front() > '9' || number(text)) return std::nullopt;
+  return Error::invalid({"编号无效：" + text, "not a valid id: " + text});
+}
+
 Result<engine::PersonId> resolve_person(Cli& cli, const std::string& text, const std::string& branch) {
   if (auto n = number(text)) return *n;
+  if (auto e = malformed_id(text)) return *e;
   auto found = cli.store->find_persons_by_name(text);
   if (!found) return found.error();
   auto people = std::move(found.value());
@@ -112,6 +121,7 @@ Result<engine::PersonId> resolve_person(Cli& cli, const std::string& text, const
 
 Result<engine::CaseId> resolve_case(Cli& cli, const std::string& text) {
   if (auto n = number(text)) return *n;
+  if (auto e = malformed_id(text)) return *e;
   std::vector<engine::Case> cases;
   auto people = cli.store->find_persons_by_name(text);
   if (!people) return people.error();
