@@ -9,6 +9,8 @@
 
 #include "engine/settings.hpp"
 #include "cli/cmd_backup.hpp"
+#include "cli/people.hpp"
+#include "cli/resolve.hpp"
 #include "engine/timezone.hpp"
 #include "engine/utf8.hpp"
 #include "storage/sqlite_store.hpp"
@@ -189,6 +191,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.add_option("--actor", cli.actor, "who records the step (default the OS user)");
 
   register_admin_commands(app, cli);
+  register_person_commands(app, cli);   // issue 9: person edit/transfer/history
+  register_correct_commands(app, cli);  // issue 9: correct, void
   register_case_commands(app, cli);
   register_reminder_commands(app, cli);
   register_rectify_commands(app, cli);
@@ -201,6 +205,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_export_commands(app, cli);
   check_integer_options(app);
 
+  // A typo in a command or option name: the nearest valid one (issue 9 §3).
+  if (auto s = check_command_words(app, argc, argv); !s) {
+    bool json = false;
+    Lang lang = cli.lang;
+    early_output_options(argc, argv, json, lang);
+    return report_error(err, s.error(), lang, json);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

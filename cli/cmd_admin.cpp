@@ -6,6 +6,8 @@
 
 #include "cli/app.hpp"
 #include "cli/org_status.hpp"
+#include "cli/people.hpp"
+#include "cli/resolve.hpp"
 #include "engine/settings.hpp"
 
 namespace djflow::cli {
@@ -16,6 +18,10 @@ namespace {
 
 Json branch_json(const engine::Branch& b) {
   return {{"code", b.code}, {"name", b.name}, {"kind", b.kind}, {"parent", b.parent}};
+}
+
+std::vector<Choice> kind_choices() {
+  return {{"branch", {"党支部", "branch"}}, {"general", {"党总支", "general branch"}}, {"committee", {"基层党委", "committee"}, {"党委"}}};
 }
 
 std::string kind_label(Lang lang, const std::string& kind) {
@@ -105,12 +111,18 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     auto* add = branch->add_subcommand("add", "register an organisation");
     add->add_option("code", b->code, "short code, e.g. B01")->required();
     add->add_option("--name", b->name, "full name, e.g. 第一党支部")->required();
-    add->add_option("--kind", b->kind, "branch | general | committee (default branch)")
-        ->check(CLI::IsMember({"branch", "general", "committee"}));
+    add->add_option("--kind", b->kind,
+                    tr(cli.lang, "党支部 branch、党总支 general 或基层党委 committee（默认党支部）",
+                       "branch | general | committee, or 党支部 | 党总支 | 基层党委 (default branch)"));
     add->add_option("--parent", b->parent, "code of the superior organisation");
     add->callback([&cli, b] {
       cli.action = [&cli, b]() -> int {
+        auto kind = match_choice(b->kind, kind_choices(), "--kind");
+        if (!kind) return cli.fail(kind.error());
+        b->kind = kind.value();
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        if (!b->parent.empty())
+          if (auto s = check_branch_code(cli, b->parent, "--parent"); !s) return cli.fail(s.error());
         if (auto s = cli.engine->add_branch(*b); !s) return cli.fail(s.error());
         if (cli.json) cli.print_json(branch_json(*b));
         else *cli.out << tr(cli.lang, "已登记组织 ", "registered ") << b->code << " " << b->name << "\n";
@@ -153,7 +165,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     person->require_subcommand(1);
     struct Args {
       engine::Person p;
-      std::string born, status, joined, branch_filter;
+      std::string born, status, joined, branch_filter, who;
       engine::PersonId id = 0;
     };
     auto a = std::make_shared<Args>();
@@ -161,8 +173,9 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     add->add_option("name", a->p.name, "the person's name")->required();
     add->add_option("--branch", a->p.branch, "organisation code")->required();
     add->add_option("--born", a->born, "date of birth YYYY-MM-DD")->required();
-    add->add_option("--status", a->status, "full | probationary, for people who are already members")
-        ->check(CLI::IsMember({"full", "probationary"}));
+    add->add_option("--status", a->status,
+                    tr(cli.lang, "已是党员的：正式党员 full 或预备党员 probationary",
+                       "full | probationary (正式党员 | 预备党员), for people who are already members"));
     add->add_option("--joined", a->joined, "members: date of joining (full: the full-membership date)");
     add->add_option("--key", a->p.key,
                     tr(cli.lang, "工号或其他唯一标识（全库唯一；同一组织有同名人员时必须给出）",
@@ -172,10 +185,16 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     add->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        if (auto s = check_branch_code(cli, a->p.branch, "--branch"); !s) return cli.fail(s.error());
         auto born = engine::Date::parse(a->born);
         if (!born) return cli.fail(Error::invalid({"--born 应为 YYYY-MM-DD：" + a->born, "--born must be YYYY-MM-DD, got " + a->born}));
         a->p.born = *born;
-        if (!a->status.empty()) a->p.status = *engine::member_status_from(a->status);
+        if (!a->status.empty()) {
+          auto st = match_choice(a->status, {{"full", {"正式党员", "full member"}}, {"probationary", {"预备党员", "probationary member"}}},
+                                 "--status");
+          if (!st) return cli.fail(st.error());
+          a->p.status = *engine::member_status_from(st.value());
+        }
         if (!a->joined.empty()) {
           auto j = engine::Date::parse(a->joined);
           if (!j) return cli.fail(Error::invalid({"--joined 应为 YYYY-MM-DD：" + a->joined, "--joined must be YYYY-MM-DD, got " + a->joined}));
@@ -194,6 +213,8 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
     list->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        if (!a->branch_filter.empty())
+          if (auto s = check_branch_code(cli, a->branch_filter, "--branch"); !s) return cli.fail(s.error());
         auto rows = cli.store->list_persons(a->branch_filter.empty() ? std::nullopt : std::optional(a->branch_filter));
         if (!rows) return cli.fail(rows.error());
         if (cli.json) {
@@ -213,10 +234,13 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
       };
     });
     auto* show = person->add_subcommand("show", "show one person and their cases");
-    show->add_option("id", a->id, "person id")->required();
+    show->add_option("person", a->who, tr(cli.lang, "人员编号或姓名", "person id or name"))->required();
     show->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto who = resolve_person(cli, a->who);
+        if (!who) return cli.fail(who.error());
+        a->id = who.value();
         auto p = cli.store->find_person(a->id);
         if (!p) return cli.fail(p.error());
         if (!p.value())
@@ -232,6 +256,9 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
           for (const auto& c : cases.value())
             arr.push_back({{"id", c.id}, {"workflow", c.workflow}, {"state", c.state}});
           j["cases"] = arr;
+          auto changes = person_changes_json(cli, a->id);
+          if (!changes) return cli.fail(changes.error());
+          j["changes"] = changes.value();
           cli.print_json(j);
           return 0;
         }
@@ -249,6 +276,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
           o << tr(cli.lang, "案件 #", "case #") << c.id << "  " << (wf ? tr(cli.lang, wf->title()) : c.workflow)
             << "  " << (wf ? tr(cli.lang, wf->state_label(c.state)) : c.state) << "\n";
         }
+        print_person_changes(cli, a->id, o);
         return 0;
       };
     });
@@ -265,15 +293,24 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto all = cli.store->all_settings();
         if (!all) return cli.fail(all.error());
-        if (cli.json) {
-          Json j = Json::object();
-          for (const auto& [k, v] : all.value()) j[k] = v;
-          cli.print_json(j);
-          return 0;
+        // Every known setting with its value (the stored one, else the default) and its default.
+        Json j = Json::object();
+        Table t({tr(cli.lang, "设置", "key"), tr(cli.lang, "值", "value"), tr(cli.lang, "默认值", "default"),
+                 tr(cli.lang, "已设置", "set")});
+        for (const auto& spec : engine::setting_specs()) {
+          auto it = all.value().find(spec.key);
+          const bool set = it != all.value().end();
+          const std::string value = set ? it->second : spec.fallback;
+          j[spec.key] = {{"value", value}, {"default", spec.fallback}, {"set", set}};
+          t.add({spec.key, value, spec.fallback, set ? tr(cli.lang, "是", "yes") : ""});
         }
-        Table t({tr(cli.lang, "设置", "key"), tr(cli.lang, "值", "value")});
-        for (const auto& [k, v] : all.value()) t.add({k, v});
-        t.print(*cli.out);
+        for (const auto& [k, v] : all.value()) {
+          if (j.contains(k)) continue;  // a stored key djflow does not know (ignored, I14)
+          j[k] = {{"value", v}, {"default", nullptr}, {"set", true}};
+          t.add({k, v, "", tr(cli.lang, "未知设置（已忽略）", "unknown (ignored)")});
+        }
+        if (cli.json) cli.print_json(j);
+        else t.print(*cli.out);
         return 0;
       };
     });

@@ -1,8 +1,10 @@
 // Case commands: member apply, record, show, list, history.
 #include <algorithm>
+#include <map>
 
 #include "cli/app.hpp"
 #include "cli/org_status.hpp"
+#include "cli/resolve.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
 
 namespace djflow::cli {
@@ -29,7 +31,22 @@ bool is_late(const engine::EventRecord& e) {
   return std::any_of(e.flags.begin(), e.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
 }
 
-Json event_json(const engine::EventRecord& e) {
+// Issue 9 §2: which later events correct or void each event (seq -> correction seqs).
+struct Fixes {
+  std::map<std::int64_t, std::vector<std::int64_t>> corrected_by;
+  std::map<std::int64_t, std::int64_t> voided_by;
+};
+
+Fixes fixes_of(const std::vector<engine::EventRecord>& events) {
+  Fixes f;
+  for (const auto& e : events) {
+    if (e.event == engine::kEventCorrect) f.corrected_by[engine::corrected_seq(e)].push_back(e.seq);
+    if (e.event == engine::kEventVoid) f.voided_by[engine::corrected_seq(e)] = e.seq;
+  }
+  return f;
+}
+
+Json event_json(const engine::EventRecord& e, const Fixes& fixes = {}) {
   Json inputs = Json::object();
   for (const auto& [k, v] : e.inputs) inputs[k] = v;
   return {{"seq", e.seq},
@@ -45,20 +62,44 @@ Json event_json(const engine::EventRecord& e) {
           {"to", e.to_state},
           {"late", is_late(e)},
           {"flags", e.flags},
+          {"corrected_by", fixes.corrected_by.count(e.seq) ? Json(fixes.corrected_by.at(e.seq)) : Json::array()},
+          {"voided_by", fixes.voided_by.count(e.seq) ? Json(fixes.voided_by.at(e.seq)) : Json(nullptr)},
           {"hash", e.hash}};
 }
 
+// The step column of a correction or void: "更正第 3 步" / "correction of #3".
+std::string step_text(Lang lang, const engine::EventRecord& e, const engine::Workflow* wf) {
+  const std::string n = std::to_string(engine::corrected_seq(e));
+  if (e.event == engine::kEventCorrect) return tr(lang, engine::Text{"更正第 " + n + " 步", "correction of #" + n});
+  if (e.event == engine::kEventVoid) return tr(lang, engine::Text{"撤销第 " + n + " 步", "void of #" + n});
+  return wf ? tr(lang, wf->event_label(e.event)) : e.event;
+}
+
 void print_history(const Cli& cli, const engine::Workflow* wf, const std::vector<engine::EventRecord>& events) {
+  const Fixes fixes = fixes_of(events);
   Table t({"#", tr(cli.lang, "步骤", "step"), tr(cli.lang, "日期", "date"), tr(cli.lang, "状态", "state"),
            tr(cli.lang, "规则", "rules"), tr(cli.lang, "记录人", "actor"), tr(cli.lang, "标记", "flags"),
            tr(cli.lang, "备注", "note")});
   for (const auto& e : events) {
-    std::string detail = e.note;
-    for (const auto& [k, v] : e.inputs) detail += (detail.empty() ? "" : "; ") + k + "=" + v;
+    const bool fix = engine::is_correction(e);
+    std::string detail = fix ? tr(cli.lang, "理由：", "reason: ") + e.note : e.note;
+    for (const auto& [k, v] : e.inputs) {
+      if (fix && (k == "corrects" || k == "voids")) continue;
+      const std::string key = fix && k.rfind("with:", 0) == 0 ? k.substr(5) : k;
+      detail += (detail.empty() ? "" : "; ") + key + "=" + v;
+    }
     if (!e.ref.empty()) detail += (detail.empty() ? "" : "; ") + std::string("ref=") + e.ref;
-    t.add({std::to_string(e.seq), wf ? tr(cli.lang, wf->event_label(e.event)) : e.event, e.date.iso(),
-           wf ? tr(cli.lang, wf->state_label(e.to_state)) : e.to_state, e.rule_version, e.actor,
-           flags_text(cli.lang, e, wf), detail});
+    std::string flags = flags_text(cli.lang, e, wf);
+    auto mark = [&](const std::string& m) { flags = m + (flags.empty() ? "" : ", " + flags); };
+    if (auto it = fixes.corrected_by.find(e.seq); it != fixes.corrected_by.end()) {
+      std::string by;
+      for (auto s : it->second) by += (by.empty() ? "#" : ", #") + std::to_string(s);
+      mark(tr(cli.lang, engine::Text{"已更正（见 " + by + "）", "corrected (see " + by + ")"}));
+    }
+    if (auto it = fixes.voided_by.find(e.seq); it != fixes.voided_by.end())
+      mark(tr(cli.lang, engine::Text{"已撤销（见 #" + std::to_string(it->second) + "）", "voided (see #" + std::to_string(it->second) + ")"}));
+    t.add({std::to_string(e.seq), step_text(cli.lang, e, wf), e.date.iso(),
+           wf ? tr(cli.lang, wf->state_label(e.to_state)) : e.to_state, e.rule_version, e.actor, flags, detail});
   }
   t.print(*cli.out, "  ");
 }
@@ -126,6 +167,7 @@ std::optional<engine::MemberStatus> subject_status(const Cli& cli, engine::CaseI
 
 void register_case_commands(CLI::App& app, Cli& cli) {
   struct StepArgs {
+    std::string which;  // a case or person id, or a name (issue 9 §3)
     std::int64_t id = 0;
     std::string event, date, note, ref;
     std::vector<std::string> with;
@@ -137,13 +179,16 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     member->require_subcommand(1);
     auto a = std::make_shared<StepArgs>();
     auto* apply = member->add_subcommand("apply", "start a development case: the application (递交入党申请书)");
-    apply->add_option("person", a->id, "person id (djflow person add)")->required();
+    apply->add_option("person", a->which, tr(cli.lang, "人员编号或姓名", "person id or name (djflow person add)"))->required();
     apply->add_option("--date", a->date, "date the application was received (default today)");
     apply->add_option("--note", a->note, "note");
     apply->add_option("--ref", a->ref, "record reference");
     apply->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto who = resolve_person(cli, a->which);
+        if (!who) return cli.fail(who.error());
+        a->id = who.value();
         auto date = cli.date_arg(a->date, "--date");
         if (!date) return cli.fail(date.error());
         engine::CaseSubject subject;
@@ -165,7 +210,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
   {
     auto a = std::make_shared<StepArgs>();
     auto* rec = app.add_subcommand("record", "record a step on a case (events: djflow show CASE)");
-    rec->add_option("case", a->id, "case id")->required();
+    rec->add_option("case", a->which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
     rec->add_option("event", a->event, "event id or its Chinese name, e.g. talk / 谈话")->required();
     rec->add_option("--date", a->date, "the business date it happened (default today)");
     rec->add_option("--with", a->with, "inputs KEY=VALUE (repeatable)");
@@ -174,10 +219,14 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     rec->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto which = resolve_case(cli, a->which);
+        if (!which) return cli.fail(which.error());
+        a->id = which.value();
         auto date = cli.date_arg(a->date, "--date");
         if (!date) return cli.fail(date.error());
         auto with = cli.with_args(a->with);
         if (!with) return cli.fail(with.error());
+        if (auto s = resolve_person_inputs(cli, a->id, with.value()); !s) return cli.fail(s.error());
         engine::StepInput in{a->event, date.value(), with.value(), a->note, a->ref, cli.actor};
         auto before = subject_status(cli, a->id);
         auto o = cli.engine->record(a->id, in);
@@ -193,13 +242,15 @@ void register_case_commands(CLI::App& app, Cli& cli) {
 
   // --- show ---------------------------------------------------------------------------------
   {
-    auto id = std::make_shared<std::int64_t>(0);
+    auto which = std::make_shared<std::string>();
     auto* show = app.add_subcommand("show", "a case: state, stage, open deadlines, history, allowed steps");
-    show->add_option("case", *id, "case id")->required();
-    show->callback([&cli, id] {
-      cli.action = [&cli, id]() -> int {
+    show->add_option("case", *which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
+    show->callback([&cli, which] {
+      cli.action = [&cli, which]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto v = cli.engine->show(*id);
+        auto id = resolve_case(cli, *which);
+        if (!id) return cli.fail(id.error());
+        auto v = cli.engine->show(id.value());
         if (!v) return cli.fail(v.error());
         const auto& view = v.value();
         const auto* wf = view.workflow;
@@ -226,7 +277,8 @@ void register_case_commands(CLI::App& app, Cli& cli) {
                                  {"milestone", d.milestone}});
           }
           Json history = Json::array();
-          for (const auto& e : view.history) history.push_back(event_json(e));
+          const Fixes fixes = fixes_of(view.history);
+          for (const auto& e : view.history) history.push_back(event_json(e, fixes));
           Json j = {{"id", view.c.id},
                     {"workflow", view.c.workflow},
                     {"subject", view.c.title},
@@ -277,12 +329,15 @@ void register_case_commands(CLI::App& app, Cli& cli) {
 
   // --- history ------------------------------------------------------------------------------
   {
-    auto id = std::make_shared<std::int64_t>(0);
+    auto which = std::make_shared<std::string>();
     auto* hist = app.add_subcommand("history", "the full, hash-chained history of a case");
-    hist->add_option("case", *id, "case id")->required();
-    hist->callback([&cli, id] {
-      cli.action = [&cli, id]() -> int {
+    hist->add_option("case", *which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
+    hist->callback([&cli, which] {
+      cli.action = [&cli, which]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto resolved = resolve_case(cli, *which);
+        if (!resolved) return cli.fail(resolved.error());
+        const auto id = std::make_shared<std::int64_t>(resolved.value());
         auto c = cli.store->find_case(*id);
         if (!c) return cli.fail(c.error());
         if (!c.value()) return cli.fail(Error::not_found({"案件不存在：#" + std::to_string(*id), "no case #" + std::to_string(*id)}));
@@ -290,7 +345,8 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         if (!events) return cli.fail(events.error());
         if (cli.json) {
           Json arr = Json::array();
-          for (const auto& e : events.value()) arr.push_back(event_json(e));
+          const Fixes fixes = fixes_of(events.value());
+          for (const auto& e : events.value()) arr.push_back(event_json(e, fixes));
           cli.print_json(arr);
           return 0;
         }
@@ -317,20 +373,35 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         engine::CaseFilter f;
         if (!a->workflow.empty()) {
-          if (!cli.workflows->find(a->workflow))
-            return cli.fail(Error::invalid({"未知流程：" + a->workflow, "unknown workflow " + a->workflow}));
-          f.workflow = a->workflow;
+          std::vector<Choice> names;
+          for (const auto* wf : cli.workflows->all()) names.push_back({std::string(wf->name()), wf->title()});
+          auto name = match_choice(a->workflow, names, "--workflow");
+          if (!name) return cli.fail(name.error());
+          f.workflow = name.value();
         }
-        if (!a->branch.empty()) f.branch = a->branch;
+        if (!a->branch.empty()) {
+          if (auto s = check_branch_code(cli, a->branch, "--branch"); !s) return cli.fail(s.error());
+          f.branch = a->branch;
+        }
         if (!a->stage.empty()) {
+          // A stage by its id or its label (`--stage 积极分子`), of the chosen workflow or any.
+          std::vector<Choice> stages;
+          for (const auto* wf : cli.workflows->all()) {
+            if (f.workflow && wf->name() != *f.workflow) continue;
+            for (const auto& s : wf->states()) {
+              const std::string st = wf->stage(s);
+              if (std::none_of(stages.begin(), stages.end(), [&](const Choice& c) { return c.value == st; }))
+                stages.push_back({st, wf->stage_label(st)});
+            }
+          }
+          auto stage = match_choice(a->stage, stages, "--stage");
+          if (!stage) return cli.fail(stage.error());
           std::vector<std::string> states;
           for (const auto* wf : cli.workflows->all()) {
             if (f.workflow && wf->name() != *f.workflow) continue;
             for (const auto& s : wf->states())
-              if (wf->stage(s) == a->stage) states.push_back(s);
+              if (wf->stage(s) == stage.value()) states.push_back(s);
           }
-          if (states.empty())
-            return cli.fail(Error::invalid({"未知阶段：" + a->stage, "unknown stage " + a->stage}));
           f.states = states;
         }
         auto rows = cli.store->list_cases(f);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/app.hpp"
+#include "cli/resolve.hpp"
 #include "cli/private_file.hpp"
 #include "cli/rectify_item.hpp"
 #include "sheet/sheet.hpp"
@@ -20,6 +21,12 @@ using engine::Error;
 namespace rect = workflows::rectify;
 
 namespace {
+
+std::vector<Choice> label_choices(std::span<const rect::Label> labels) {
+  std::vector<Choice> out;
+  for (const auto& l : labels) out.push_back({std::string(l.id), {std::string(l.zh), std::string(l.en)}});
+  return out;
+}
 
 // The first `n` characters (code points) of a UTF-8 string, with "…" when cut.
 std::string short_form(const std::string& s, std::size_t n) {
@@ -211,8 +218,10 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto date = cli.date_arg(a->feedback, "--feedback");
         if (!date) return cli.fail(date.error());
-        if (!rect::valid_source(a->source))
-          return cli.fail(Error::invalid({"未知问题来源：" + a->source, "unknown source " + a->source + " (see --help)"}));
+        // The source by its id or its label (`--source 主题教育`, issue 9 §3).
+        auto source = match_choice(a->source, label_choices(rect::sources()), "--source");
+        if (!source) return cli.fail(source.error());
+        a->source = source.value();
         const std::string title = a->title.empty() ? rect::label(rect::sources(), a->source).zh + "整改" : a->title;
         engine::Inputs with{{"source", a->source}, {"title", title}};
         if (a->months > 0) with["report-months"] = std::to_string(a->months);
@@ -311,6 +320,9 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           return cli.fail(Error::not_found({"整改批次不存在：" + std::to_string(a->batch),
                                             "no rectification batch " + std::to_string(a->batch)}));
         const engine::RectifyBatch batch = *b.value();
+        auto type = match_choice(a->type, label_choices(rect::item_types()), "--type");  // `--type 限期整改`
+        if (!type) return cli.fail(type.error());
+        a->type = type.value();
         NewRectifyItem item{a->problem, a->category, a->cause, a->target, a->measures, a->leader, a->department,
                             a->owner, a->supporting, a->type, a->deadline, a->org, a->title, a->note, a->milestones,
                             date.value()};

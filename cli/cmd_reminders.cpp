@@ -3,6 +3,7 @@
 
 #include "cli/app.hpp"
 #include "cli/health.hpp"
+#include "cli/resolve.hpp"
 
 namespace djflow::cli {
 
@@ -19,6 +20,35 @@ Json notification_json(const Cli& cli, const engine::Notification& n) {
           {"escalate", wf != nullptr && wf->escalates(n.kind, n.days_left)}};
 }
 
+// --from/--to/--month as dates (nullopt: open end). InvalidInput for a malformed one.
+engine::Result<std::pair<std::optional<engine::Date>, std::optional<engine::Date>>> due_window(
+    const Cli& cli, const std::string& from, const std::string& to, const std::string& month) {
+  std::pair<std::optional<engine::Date>, std::optional<engine::Date>> w;
+  if (!month.empty()) {
+    if (!from.empty() || !to.empty())
+      return Error::invalid({"--month 不能与 --from、--to 同用", "--month cannot be combined with --from or --to"});
+    auto first = engine::Date::parse(month + "-01");
+    if (month.size() != 7 || !first)
+      return Error::invalid({"--month 应为 YYYY-MM：" + month, "--month must be YYYY-MM, got " + month});
+    w.first = *first;
+    w.second = first->add_months(1).add_days(-1);
+    return w;
+  }
+  if (!from.empty()) {
+    auto d = cli.date_arg(from, "--from");
+    if (!d) return d.error();
+    w.first = d.value();
+  }
+  if (!to.empty()) {
+    auto d = cli.date_arg(to, "--to");
+    if (!d) return d.error();
+    w.second = d.value();
+  }
+  if (w.first && w.second && *w.second < *w.first)
+    return Error::invalid({"--to 早于 --from", "--to is before --from"});
+  return w;
+}
+
 }  // namespace
 
 void register_reminder_commands(CLI::App& app, Cli& cli) {
@@ -27,7 +57,7 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
     struct DueArgs {
       int within = -1;
       bool overdue = false;
-      std::string branch, workflow;
+      std::string branch, workflow, from, to, month;
     };
     auto a = std::make_shared<DueArgs>();
     auto* due = app.add_subcommand("due", "open deadlines, overdue first");
@@ -35,14 +65,45 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
     due->add_flag("--overdue", a->overdue, "only overdue ones");
     due->add_option("--branch", a->branch, "organisation code");
     due->add_option("--workflow", a->workflow, "e.g. member");
+    due->add_option("--from", a->from,
+                    tr(cli.lang, "只看此日（含）以后到期的 YYYY-MM-DD（默认今天；不含已逾期的，--overdue 另加）",
+                       "only those due on or after DATE (default today; overdue ones only with --overdue)"));
+    due->add_option("--to", a->to, tr(cli.lang, "只看此日（含）以前到期的 YYYY-MM-DD", "only those due on or before DATE"));
+    due->add_option("--month", a->month,
+                    tr(cli.lang, "只看该月到期的，如 2026-12（不含已逾期的，--overdue 另加）",
+                       "only those due in that month, e.g. 2026-12 (overdue ones only with --overdue)"));
     due->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         engine::DeadlineFilter f;
-        if (!a->branch.empty()) f.branch = a->branch;
-        if (!a->workflow.empty()) f.workflow = a->workflow;
-        auto items = cli.engine->due(a->within >= 0 ? std::optional<int>(a->within) : std::nullopt, a->overdue, f);
+        if (!a->branch.empty()) {
+          if (auto s = check_branch_code(cli, a->branch, "--branch"); !s) return cli.fail(s.error());
+          f.branch = a->branch;
+        }
+        if (!a->workflow.empty()) {
+          std::vector<Choice> names;
+          for (const auto* wf : cli.workflows->all()) names.push_back({std::string(wf->name()), wf->title()});
+          auto name = match_choice(a->workflow, names, "--workflow");
+          if (!name) return cli.fail(name.error());
+          f.workflow = name.value();
+        }
+        // A window (--from/--to/--month, issue 9 §3): what falls due in it, without the overdue
+        // flood unless --overdue adds it.
+        auto window = due_window(cli, a->from, a->to, a->month);
+        if (!window) return cli.fail(window.error());
+        const bool windowed = window->first || window->second;
+        if (windowed && window->second) f.due_on_or_before = *window->second;
+        auto items = cli.engine->due(windowed ? std::nullopt
+                                              : (a->within >= 0 ? std::optional<int>(a->within) : std::nullopt),
+                                     windowed ? false : a->overdue, f);
         if (!items) return cli.fail(items.error());
+        if (windowed) {
+          const engine::Date from = window->first.value_or(cli.engine->today());
+          std::erase_if(items.value(), [&](const engine::DueItem& it) {
+            const bool overdue = it.days_left < 0 && !it.deadline.milestone;
+            return it.deadline.due < from && !(a->overdue && overdue);
+          });
+        }
         const Lang l = cli.lang;
         // Tens of thousands of rows: labels and day texts are memoised, JSON is streamed, and the
         // table keeps each cell once (measured in docs/performance.md, "Large listings").

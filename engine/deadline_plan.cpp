@@ -63,4 +63,8 @@ std::vector<Timer> planned_timers(const Deadline& d, const DeadlineSpec& spec, c
   return out;
 }
 
+void drop_passed_reminders(std::vector<Timer>& timers, TimePoint corrected_at) {
+  std::erase_if(timers, [&](const Timer& t) { return t.offset_days <= 0 && t.fire_at < corrected_at; });
+}
+
 }  // namespace djflow::engine

@@ -31,4 +31,9 @@ Deadline deadline_from(const DeadlineSpec& s, CaseId id);
 // allows, the first overdue repeat, and the on-due tick (decision 0021).
 std::vector<Timer> planned_timers(const Deadline& d, const DeadlineSpec& spec, const RuleEnv& env);
 
+// A deadline opened by a correction (issue 9 §2) does not get the reminders before or on its due
+// date whose time had passed when the correction was recorded: they are not sent again. The
+// overdue repeat and the on-due tick stay.
+void drop_passed_reminders(std::vector<Timer>& timers, TimePoint corrected_at);
+
 }  // namespace djflow::engine

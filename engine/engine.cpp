@@ -73,16 +73,6 @@ Status Engine::add_branch(Branch b) {
 
 namespace {
 
-bool valid_phone(const std::string& s) {
-  int digits = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') ++digits;
-    else if (!(c == ' ' || c == '-' || (c == '+' && i == 0))) return false;
-  }
-  return s.empty() || (digits >= 3 && digits <= 20);
-}
-
 std::string describe(const Person& p) {
   std::string out = "#" + std::to_string(p.id) + " " + p.name + " (" + p.born.iso();
   if (!p.key.empty()) out += ", " + p.key;
@@ -90,6 +80,19 @@ std::string describe(const Person& p) {
 }
 
 }  // namespace
+
+Status Engine::check_phone(const std::string& s) {
+  int digits = 0;
+  bool ok = true;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') ++digits;
+    else if (!(c == ' ' || c == '-' || (c == '+' && i == 0))) ok = false;
+  }
+  if (s.empty() || (ok && digits >= 3 && digits <= 20)) return {};
+  return Error::invalid({"手机号码应由数字组成（可带 +、空格或 -）：" + s,
+                         "a phone number is digits (with an optional +, spaces or -), got " + s});
+}
 
 // Issue 9: two people of one name in one organisation must be told apart by a unique key
 // (工号); a key is unique in the whole database.
@@ -134,9 +137,7 @@ Result<PersonId> Engine::add_person(Person p) {
   if (!b.value())
     return Error::not_found({"组织不存在：" + p.branch + "（先用 djflow branch add 登记）",
                              "no organisation " + p.branch + " (register it with djflow branch add)"});
-  if (!valid_phone(p.phone))
-    return Error::invalid({"手机号码应由数字组成（可带 +、空格或 -）：" + p.phone,
-                           "a phone number is digits (with an optional +, spaces or -), got " + p.phone});
+  DJFLOW_TRY(check_phone(p.phone));
   DJFLOW_TRY(check_distinct(p));
   p.created_at = clock_.now();
   auto id = store_.insert_person(p);
@@ -223,7 +224,9 @@ Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
     DJFLOW_TRY(p);
     person = p.value();
   }
-  auto outcome = apply_step(*c.value(), std::move(history.value()), std::move(person), *wf,
+  auto seen = workflow_history(*c.value(), std::move(history.value()), *wf);
+  DJFLOW_TRY(seen);
+  auto outcome = apply_step(*c.value(), std::move(seen.value()), std::move(person), *wf,
                             std::move(in), false);
   DJFLOW_TRY(outcome);
   DJFLOW_TRY(tx.commit());
@@ -359,7 +362,9 @@ Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string
       DJFLOW_TRY(p);
       person = p.value();
     }
-    return apply_step(*c.value(), std::move(history.value()), std::move(person), *wf, std::move(in),
+    auto seen = workflow_history(*c.value(), std::move(history.value()), *wf);
+    DJFLOW_TRY(seen);
+    return apply_step(*c.value(), std::move(seen.value()), std::move(person), *wf, std::move(in),
                       false, depth);
   }
   const Workflow* wf = workflows_.find(f.workflow);
@@ -376,7 +381,8 @@ Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string
 }
 
 Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
-                              std::vector<Deadline>& opened, std::vector<Deadline>& closed) {
+                              std::vector<Deadline>& opened, std::vector<Deadline>& closed,
+                              std::optional<TimePoint> corrected_at) {
   auto stored = store_.open_deadlines(c.id);
   DJFLOW_TRY(stored);
   const DeadlinePlan plan = plan_deadlines(stored.value(), specs);
@@ -393,7 +399,9 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
     auto id = store_.insert_deadline(d);
     DJFLOW_TRY(id);
     d.id = id.value();
-    for (const auto& t : planned_timers(d, specs[i], env_)) {
+    auto timers = planned_timers(d, specs[i], env_);
+    if (corrected_at) drop_passed_reminders(timers, *corrected_at);
+    for (const auto& t : timers) {
       auto r = store_.insert_timer(t);
       DJFLOW_TRY(r);
     }
@@ -420,13 +428,15 @@ Result<CaseView> Engine::show(CaseId id) {
   auto h = store_.events(id);
   DJFLOW_TRY(h);
   v.history = std::move(h.value());
+  auto seen = workflow_history(v.c, v.history, *v.workflow);
+  DJFLOW_TRY(seen);
   auto d = store_.open_deadlines(id);
   DJFLOW_TRY(d);
   v.deadlines = std::move(d.value());
   std::sort(v.deadlines.begin(), v.deadlines.end(),
             [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
   StoreDirectory directory(store_);
-  CaseContext ctx{v.c, v.history, v.subject ? &*v.subject : nullptr, directory, env_.calendar, env_.config};
+  CaseContext ctx{v.c, seen.value(), v.subject ? &*v.subject : nullptr, directory, env_.calendar, env_.config};
   v.allowed = v.workflow->allowed(ctx);
   return v;
 }
@@ -515,7 +525,9 @@ Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
 Result<Case> Engine::record_on_due(const Case& c, const Deadline& d) {
   const Workflow* wf = workflows_.find(c.workflow);
   if (!wf) return c;
-  auto history = store_.events(c.id);
+  auto stored = store_.events(c.id);
+  DJFLOW_TRY(stored);
+  auto history = workflow_history(c, std::move(stored.value()), *wf);
   DJFLOW_TRY(history);
   std::optional<Person> subject;
   if (c.person) {

@@ -74,6 +74,36 @@ struct ReplayedCase {
   std::vector<std::string> problems;      // steps the workflow judges differently on replay
 };
 
+// Issue 9 §2: a correction (`djflow correct`) or a void (`djflow void`) of one recorded event.
+// Appended as an event of its own ("correct" / "void") naming the event (inputs "corrects" /
+// "voids"), the new date ("date") and the replaced inputs ("with:KEY"; an empty value removes the
+// input); the reason is its note. The case is what replaying the corrected history derives
+// (docs/decisions/0080-corrections-by-replay.md).
+inline constexpr const char* kEventCorrect = "correct";
+inline constexpr const char* kEventVoid = "void";
+struct Correction {
+  std::int64_t seq = 0;         // the event corrected or voided
+  bool void_event = false;
+  std::optional<Date> date;     // the corrected date
+  Inputs with;                  // inputs replaced
+  std::string reason;
+  std::string actor;
+};
+bool is_correction(const EventRecord& e);
+// The seq a correction or void names; 0 for any other event (or a malformed one).
+std::int64_t corrected_seq(const EventRecord& e);
+bool has_corrections(const std::vector<EventRecord>& history);
+
+// The history a workflow sees once corrections apply: voided events and the corrections left
+// out, corrected dates and inputs in place, every step re-derived (state, flags, rule version)
+// with the rules of its own time; seq, actor, recorded_at and hash stay the original's.
+struct EffectiveHistory {
+  std::vector<EventRecord> events;
+  std::optional<Person> subject;              // the subject after the last step
+  std::optional<MemberStatus> subject_status; // the last membership change the steps decide
+  std::optional<Date> subject_joined;
+};
+
 struct VerifyReport {
   std::size_t cases = 0;
   std::size_t events = 0;
@@ -114,6 +144,14 @@ class Engine {
   // InvalidInput when p.key belongs to another person, or (p.key empty) when another person of
   // p's organisation has p's name (issue 9). Inside the caller's transaction.
   Status check_distinct(const Person& p);
+  // InvalidInput unless `phone` is empty or digits with an optional leading +, spaces or -.
+  static Status check_phone(const std::string& phone);
+  // Issue 9 §2 (engine_people.cpp): a person's details changed, with the reason kept in the
+  // person's history (not the organisation: transfer_person); the moves of transfer_person, to
+  // organisation `to` with the person's open cases (组织关系转接); returns the cases moved.
+  Status edit_person(Person p, const std::string& reason);
+  Result<std::vector<CaseId>> transfer_person(PersonId id, const std::string& to, Date date,
+                                              const std::string& reason);
 
   // --- cases ----------------------------------------------------------------------------------
   // Creates a case of `workflow` with its initial event (e.g. "apply").
@@ -126,6 +164,15 @@ class Engine {
                             const AlsoWrite& also);
   // Records one step on an existing case.
   Result<StepOutcome> record(CaseId id, StepInput in);
+  // Appends a correction or a void (issue 9 §2) and re-derives the case: state, subject,
+  // deadlines and reminders (reminders whose time passed are not planned again). Refused when
+  // the corrected history fails a guard, naming the step and the rule; nothing written.
+  Result<StepOutcome> correct(CaseId id, const Correction& fix);
+  // The corrected history of `stored` (see EffectiveHistory); `initial` is the subject as the
+  // case's first step found it. Refused naming the first step that no longer holds.
+  Result<EffectiveHistory> effective_history(const Case& c, const std::vector<EventRecord>& stored,
+                                             const Workflow& wf, const std::optional<Person>& initial,
+                                             const RuleTimeline& rules);
   Result<CaseView> show(CaseId id);
 
   // Open deadlines due within `within_days` of today (all when nullopt), or overdue only;
@@ -167,7 +214,14 @@ class Engine {
                                  bool is_new, int depth = 0);
   Result<StepOutcome> apply_follow_up(const FollowUp& f, const std::string& actor, int depth);
   Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
-                        std::vector<Deadline>& opened, std::vector<Deadline>& closed);
+                        std::vector<Deadline>& opened, std::vector<Deadline>& closed,
+                        std::optional<TimePoint> corrected_at = std::nullopt);
+  // The history the workflow judges the next step against: `stored` itself, or its effective
+  // history once the case has corrections.
+  Result<std::vector<EventRecord>> workflow_history(const Case& c, std::vector<EventRecord> stored,
+                                                    const Workflow& wf);
+  // The subject as a case's first step found it (a development case: the non-member, D1).
+  static std::optional<Person> initial_subject(const Workflow& wf, std::optional<Person> p);
   TimePoint reminder_instant(Date d) const { return env_.reminder_instant(d); }
   // Records d.on_due_event on `c` (tick); returns the case after it, or `c` when not allowed.
   Result<Case> record_on_due(const Case& c, const Deadline& d);

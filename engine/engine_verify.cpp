@@ -3,9 +3,12 @@
 // planned_timers) and the settings of the time; verify compares what replay derives with what
 // is stored, checks the entity history, the schema and, given one, an anchor.
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/deadline_plan.hpp"
 #include "engine/engine.hpp"
@@ -79,12 +82,9 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
   if (stored.person) {
     auto p = store_.find_person(*stored.person);
     DJFLOW_TRY(p);
-    subject = p.value();
-    if (subject && wf->develops_subject()) {
-      subject->status = MemberStatus::None;
-      subject->joined.reset();
-    }
+    subject = initial_subject(*wf, p.value());
   }
+  const std::optional<Person> initial = subject;
   ReplayedCase out;
   Case& c = out.c;
   c.id = stored.id;
@@ -93,45 +93,84 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
   c.branch = stored.branch;
   c.title = stored.title;
   const std::string where = case_name(c.id);
-  std::vector<EventRecord> prefix;
+  std::vector<EventRecord> prefix;     // the stored events so far
+  std::vector<EventRecord> effective;  // what the workflow sees: corrections applied (issue 9)
+  bool corrected = false;
   prefix.reserve(history.size());
   std::vector<std::size_t> open;  // indexes into out.deadlines of the open ones
   StoreDirectory directory(store_);
   for (const auto& e : history) {
     const RuleEnv& env = rules.at(e.recorded_at);
     const std::string step = where + " event " + std::to_string(e.seq) + " (" + e.event + ")";
-    StepInput in{e.event, e.date, e.inputs, e.note, e.ref, e.actor};
-    auto derived = derive_step(c, prefix, subject ? &*subject : nullptr, *wf, in, env, prefix.empty());
-    if (!derived) {
-      out.problems.push_back(step + ": the workflow refuses it on replay: " + derived.error().message.en);
-    } else {
-      const auto& d = derived->event;
-      if (d.to_state != e.to_state)
-        out.problems.push_back(step + ": leads to state '" + d.to_state + "' on replay, recorded '" + e.to_state + "'");
-      if (d.flags != e.flags)
-        out.problems.push_back(step + ": flags " + join_flags(e.flags) + " recorded, " + join_flags(d.flags) + " derived");
-      if (d.rule_version != e.rule_version)
-        out.problems.push_back(step + ": judged by the " + e.rule_version + " rules, replay says " + d.rule_version);
-      if (derived->verdict.subject_status) {
-        out.subject_status = derived->verdict.subject_status;
-        out.subject_joined = derived->verdict.subject_joined;
-        if (subject) {
-          subject->status = *out.subject_status;
-          subject->joined = out.subject_joined;
+    if (is_correction(e)) {
+      // A correction or void: the case is what the corrected history derives, as `correct` did.
+      prefix.push_back(e);
+      auto eff = effective_history(c, prefix, *wf, initial, rules);
+      prefix.pop_back();
+      if (!eff) {
+        out.problems.push_back(step + ": the corrected history is refused on replay: " + eff.error().message.en);
+      } else {
+        const std::string to = eff->events.empty() ? c.state : eff->events.back().to_state;
+        if (to != e.to_state)
+          out.problems.push_back(step + ": leads to state '" + to + "' on replay, recorded '" + e.to_state + "'");
+        if (eff->subject_status) {
+          out.subject_status = eff->subject_status;
+          out.subject_joined = eff->subject_joined;
+        } else if (out.subject_status && initial) {
+          out.subject_status = initial->status;
+          out.subject_joined = initial->joined;
+        }
+        subject = eff->subject;
+        effective = std::move(eff->events);
+        corrected = true;
+      }
+    }
+    std::optional<Inputs> derived_inputs;  // of an ordinary step the workflow accepts
+    if (!is_correction(e)) {
+      StepInput in{e.event, e.date, e.inputs, e.note, e.ref, e.actor};
+      auto derived = derive_step(c, effective, subject ? &*subject : nullptr, *wf, in, env, effective.empty());
+      if (!derived) {
+        out.problems.push_back(step + ": the workflow refuses it on replay: " + derived.error().message.en);
+      } else {
+        derived_inputs = derived->event.inputs;
+        const auto& d = derived->event;
+        if (d.to_state != e.to_state)
+          out.problems.push_back(step + ": leads to state '" + d.to_state + "' on replay, recorded '" + e.to_state + "'");
+        if (d.flags != e.flags)
+          out.problems.push_back(step + ": flags " + join_flags(e.flags) + " recorded, " + join_flags(d.flags) + " derived");
+        if (d.rule_version != e.rule_version)
+          out.problems.push_back(step + ": judged by the " + e.rule_version + " rules, replay says " + d.rule_version);
+        if (derived->verdict.subject_status) {
+          out.subject_status = derived->verdict.subject_status;
+          out.subject_joined = derived->verdict.subject_joined;
+          if (subject) {
+            subject->status = *out.subject_status;
+            subject->joined = out.subject_joined;
+          }
         }
       }
     }
     if (e.from_state != c.state)
       out.problems.push_back(step + ": recorded from state '" + e.from_state + "', the case was in '" + c.state + "'");
-    // The stored event, not the derived one, is the history the next steps see.
+    // The stored event, not the derived one, is the history the next steps see; once the case
+    // has corrections, the effective history is re-derived, so its inputs are the derived ones
+    // (Engine::effective_history).
     prefix.push_back(e);
+    if (!is_correction(e)) {
+      EventRecord seen = e;
+      if (corrected && derived_inputs) {
+        seen.inputs = *derived_inputs;
+        seen.from_state = effective.empty() ? "" : effective.back().to_state;
+      }
+      effective.push_back(std::move(seen));
+    }
     if (c.version == 0) c.created_at = e.recorded_at;
     c.version += 1;
     c.state = e.to_state;
     c.head_hash = e.hash;
     c.updated_at = e.recorded_at;
 
-    CaseContext after{c, prefix, subject ? &*subject : nullptr, directory, env.calendar, env.config};
+    CaseContext after{c, effective, subject ? &*subject : nullptr, directory, env.calendar, env.config};
     const auto specs = wf->deadlines(after);
     std::vector<Deadline> open_now;
     for (auto i : open) open_now.push_back(out.deadlines[i]);
@@ -148,7 +187,9 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
     for (auto i : plan.open) {
       Deadline dl = deadline_from(specs[i], c.id);
       still.push_back(out.deadlines.size());
-      out.timers.push_back(planned_timers(dl, specs[i], env));
+      auto timers = planned_timers(dl, specs[i], env);
+      if (is_correction(e)) drop_passed_reminders(timers, e.recorded_at);
+      out.timers.push_back(std::move(timers));
       out.specs.push_back(specs[i]);
       out.deadlines.push_back(std::move(dl));
     }
@@ -220,7 +261,8 @@ std::vector<long> align_deadlines(const CaseRecord& rec, const ReplayedCase& r, 
 // Timers and notifications of one case against its deadlines (fire times depend on when ticks
 // ran, so firings are checked for consistency with the notifications, not derived).
 void check_reminders(const CaseRecord& rec, const ReplayedCase& r, const std::vector<long>& map,
-                     const std::vector<const RuleEnv*>& envs, std::vector<std::string>& problems) {
+                     const std::vector<const RuleEnv*>& envs, const std::set<std::string>& branches,
+                     std::vector<std::string>& problems) {
   const std::string where = case_name(rec.case_id);
   std::unordered_map<std::int64_t, std::size_t> by_id;  // deadline id -> stored index
   for (std::size_t i = 0; i < rec.deadlines.size(); ++i) by_id[rec.deadlines[i].id] = i;
@@ -276,7 +318,9 @@ void check_reminders(const CaseRecord& rec, const ReplayedCase& r, const std::ve
     const Timer& t = *it->second;
     if (*t.fired_at != n.created_at) problems.push_back(nn + ": created_at differs from its timer's firing");
     if (n.kind != t.kind || n.due != t.due) problems.push_back(nn + ": kind or due date differ from its timer");
-    if (rec.c && (n.workflow != rec.c->workflow || n.branch != rec.c->branch))
+    // A notification names the organisation the case belonged to when it fired (a transfer,
+    // issue 9, moves the case but not what was already sent).
+    if (rec.c && (n.workflow != rec.c->workflow || (n.branch != rec.c->branch && !branches.count(n.branch))))
       problems.push_back(nn + ": workflow or branch differ from the case");
   }
   for (const auto& [k, group] : firings) {
@@ -310,6 +354,17 @@ Result<VerifyReport> Engine::verify(const std::optional<Anchor>& anchor) {
   DJFLOW_TRY(rules);
   const auto envs = rules->all();
 
+  // Every organisation each case has belonged to, from its images in the entity history.
+  std::map<CaseId, std::set<std::string>> case_branches;
+  DJFLOW_TRY(store_.for_each_entity_event([&](const EntityEvent& e) {
+    if (e.entity != "case") return true;
+    const auto j = nlohmann::json::parse(e.data, nullptr, false);
+    CaseId id = 0;
+    const auto [p, ec] = std::from_chars(e.key.data(), e.key.data() + e.key.size(), id);
+    if (ec == std::errc() && j.is_object() && j.contains("branch") && j["branch"].is_string())
+      case_branches[id].insert(j["branch"].get<std::string>());
+    return true;
+  }));
   std::map<CaseId, std::int64_t> anchored;  // case -> anchored chain length
   if (anchor)
     for (const auto& [id, len] : anchor->lengths) anchored[id] = len;
@@ -350,7 +405,7 @@ Result<VerifyReport> Engine::verify(const std::optional<Anchor>& anchor) {
     if (c.created_at != d.created_at) problems.push_back(where + ": created_at differs from its first event's");
     if (c.updated_at != d.updated_at) problems.push_back(where + ": updated_at differs from its last event's");
     const auto map = align_deadlines(rec, r.value(), problems);
-    check_reminders(rec, r.value(), map, envs, problems);
+    check_reminders(rec, r.value(), map, envs, case_branches[c.id], problems);
     if (c.person && r->subject_status) derived_status[*c.person] = {*r->subject_status, r->subject_joined};
     return true;
   });

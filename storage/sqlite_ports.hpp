@@ -101,6 +101,7 @@ class SqliteHistory : public virtual engine::HistoryStore,
                              const std::string& state, const std::string& head_hash,
                              engine::TimePoint updated_at) override;
   engine::Status append_event(const engine::EventRecord& e) override;
+  engine::Status update_case_branch(engine::CaseId id, const std::string& branch) override;
   engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
   // Two queries: the page's cases, then their events (cases LEFT JOIN events over the id range).
   engine::Result<std::vector<engine::CaseHistory>> history_page(engine::CaseId after,

@@ -501,6 +501,19 @@ Status SqliteHistory::update_case(CaseId id, std::int64_t expected_version, cons
                expected + "); try again"});
 }
 
+Status SqliteHistory::update_case_branch(CaseId id, const std::string& branch) {
+  DJFLOW_STATEMENT(s, std::string("UPDATE cases SET branch = ?2 WHERE id = ?1"));
+  s.bind(1, id);
+  s.bind(2, branch);
+  const int rc = s.step();
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    return Error::not_found(Text{"组织 " + branch + " 不存在", "branch " + branch + " does not exist"});
+  if (rc != SQLITE_DONE) return sqlite_error(db_, rc, "update_case_branch");
+  if (sqlite3_changes(db_) == 0)
+    return Error::not_found(Text{"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+  return log_change("case", std::to_string(id), "update");
+}
+
 Status SqliteHistory::append_event(const EventRecord& e) {
   auto inputs = detail::encode_inputs(e.inputs);
   if (!inputs) return inputs.error();

@@ -38,7 +38,10 @@ class HistoryStore {
   virtual Status update_case(CaseId id, std::int64_t expected_version, const std::string& state,
                              const std::string& head_hash, TimePoint updated_at) = 0;
 
-  virtual Status append_event(const EventRecord& e) = 0;  // Conflict if (case, seq) exists
+  virtual Status append_event(const EventRecord& e) = 0;
+  // Moves a case to organisation `branch` (组织关系转接 of its subject, issue 9). NotFound for an
+  // unknown case or organisation.
+  virtual Status update_case_branch(CaseId id, const std::string& branch) = 0;  // Conflict if (case, seq) exists
   virtual Result<std::vector<EventRecord>> events(CaseId id) = 0;  // ordered by seq
 
   // At most `limit` cases with id > `after`, by id, each with its events (cases without events

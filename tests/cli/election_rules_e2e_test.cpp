@@ -164,7 +164,9 @@ TEST_CASE("registered nominees must be full members (E10), unknown names are fla
   const int probationary = person(d, "预备甲", "probationary", "2026-01-01");
   const int recent = person(d, "张三", "full", "2026-05-05");
   person(d, "李四", "full", "2010-07-01");
-  person(d, "李四", "full", "2012-07-01");
+  // A second 李四 in the same branch needs a distinguishing key (issue 9).
+  REQUIRE(d.run({"person", "add", "李四", "--branch", "B01", "--born", "1985-01-01", "--status", "full", "--joined",
+                 "2012-07-01", "--key", "GH-0002"}).code == 0);
   REQUIRE(d.run({"branch", "add", "B02", "--name", "第二党支部"}).code == 0);
   auto other = d.run({"--json", "person", "add", "外支部", "--branch", "B02", "--born", "1980-01-01", "--status", "full",
                       "--joined", "2010-07-01"});

@@ -163,7 +163,12 @@ TEST_CASE("due --json and rectify list --json keep their keys, order and formatt
   CHECK(arr[0]["overdue"] == true);  // overdue first
   CHECK(arr[0]["subject"] == "李四");
   CHECK(arr[1]["subject"] == "张\"三\\");
-  CHECK(d.run({"--now=2024-01-10", "--json", "due", "--branch", "B99"}).out == "[]\n");
+  // An organisation that does not exist is an error naming the nearest code (issue 9 §3), not
+  // an empty list.
+  auto unknown = d.run({"--now=2024-01-10", "due", "--branch", "B99"});
+  CHECK(unknown.code == 3);
+  CHECK(unknown.out.empty());
+  CHECK(unknown.err.find("B99") != std::string::npos);
 
   auto b = d.run({"--json", "--now", "2023-10-20", "rectify", "batch", "add", "--source", "theme-education", "--org",
                   "B01", "--feedback", "2023-10-15", "--title", "检视整改"});

@@ -85,6 +85,7 @@ class FaultyHistory : public virtual HistoryStore, protected virtual FaultGate {
     DJFLOW_FAULTY_WRITE(update_case(id, v, st, h, t));
   }
   Status append_event(const EventRecord& e) override { DJFLOW_FAULTY_WRITE(append_event(e)); }
+  Status update_case_branch(CaseId id, const std::string& b) override { DJFLOW_FAULTY_WRITE(update_case_branch(id, b)); }
   Result<std::vector<EventRecord>> events(CaseId id) override { return s().events(id); }
   Result<std::vector<CaseHistory>> history_page(CaseId after, std::size_t limit) override {
     return s().history_page(after, limit);
