@@ -6,6 +6,7 @@
 #include "cli/org_status.hpp"
 #include "cli/step_checks.hpp"
 #include "workflows/election/election_rules.hpp"
+#include "storage/sqlite_report.hpp"
 #include "workflows/report/year_report.hpp"
 
 namespace djflow::cli {
@@ -162,7 +163,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
           auto d = cli.date_arg(*as_of_text, "--as-of");
           if (!d) return cli.fail(d.error());
           as_of = *d;
-          auto reads = workflows::report::report_reads(*cli.engine);
+          auto reads = storage::open_report_reads(cli.db);
           if (!reads) return cli.fail(reads.error());
           auto m = workflows::report::membership_as_of(*cli.engine, *reads.value(), *code, *d);
           if (!m) return cli.fail(m.error());

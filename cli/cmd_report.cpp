@@ -7,6 +7,7 @@
 #include "cli/app.hpp"
 #include "cli/private_file.hpp"
 #include "cli/report_output.hpp"
+#include "storage/sqlite_report.hpp"
 #include "workflows/rectify/rectify_catalog.hpp"
 
 namespace djflow::cli {
@@ -306,7 +307,7 @@ void register_report_commands(CLI::App& app, Cli& cli) {
     q.to = as_of;
     q.org = a->org;
     q.detail = a->detail || !a->xlsx.empty();
-    auto reads = rp::report_reads(*cli.engine);
+    auto reads = storage::open_report_reads(cli.db);
     if (!reads) return cli.fail(reads.error());
     auto r = rp::year_report(*cli.engine, *reads.value(), q);
     if (!r) return cli.fail(r.error());

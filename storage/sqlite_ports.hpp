@@ -10,7 +10,6 @@
 #include <memory>
 #include <string>
 
-#include "engine/ports/report_store.hpp"
 #include "engine/store.hpp"
 
 struct sqlite3;
@@ -197,17 +196,6 @@ class SqliteAudit : public virtual engine::AuditStore, protected virtual detail:
       const std::function<bool(const engine::EntityEvent&)>& fn) override;
   engine::Result<engine::EntityCheck> check_entities() override;
   engine::Result<std::vector<std::string>> schema_problems() override;
-};
-
-// sqlite_store_report.cpp: the year's figures' lean reads (issue 10).
-class SqliteReport : public virtual engine::ReportStore, protected virtual detail::SqliteConnection {
- public:
-  engine::Result<std::vector<engine::ReportCase>> report_cases() override;
-  engine::Status for_each_report_event(engine::Date until,
-                                       const std::function<void(const engine::ReportEvent&)>& fn) override;
-  engine::Result<std::vector<engine::ReportDeadline>> report_deadlines(const std::string& workflow,
-                                                                       const std::string& kind,
-                                                                       bool late_only) override;
 };
 
 }  // namespace djflow::storage

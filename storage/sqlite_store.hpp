@@ -22,7 +22,6 @@ enum class OpenMode {
   Existing,  // the file must exist and have the current schema (every other command)
 };
 
-// Also the ReportStore port (the year's figures' reads, issue 10), outside engine::Store so far.
 class SqliteStore final : public engine::Store,
                           public SqliteTransactions,
                           public SqliteSettings,
@@ -34,8 +33,7 @@ class SqliteStore final : public engine::Store,
                           public SqliteDelivery,
                           public SqliteLease,
                           public SqliteHealth,
-                          public SqliteAudit,
-                          public SqliteReport {
+                          public SqliteAudit {
  public:
   // Opens `path` (":memory:" for a private in-memory database, always created and migrated).
   // New files get mode 0600, and so do their -wal and -shm files.

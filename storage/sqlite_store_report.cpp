@@ -1,12 +1,52 @@
-// SqliteStore, the year's figures' reads (issue 10, engine/ports/report_store.hpp): the cases
-// without their history, the events up to a date in (case, seq) order as views into SQLite's own
-// buffers (no copy, no allocation per row), and the deadlines a report needs.
+// The year's figures' reads (issue 10, engine/ports/report_store.hpp) on their own read-only
+// connection: the cases without their history, the events up to a date in (case, seq) order as
+// views into SQLite's own buffers (no copy, no allocation per row), and the deadlines a report
+// needs.
+#include "storage/sqlite_report.hpp"
+
 #include "storage/codec.hpp"
-#include "storage/sqlite_store.hpp"
 #include "storage/statement.hpp"
 #include "storage/statement_cache.hpp"
 
 namespace djflow::storage {
+
+namespace {
+
+class SqliteReport final : public engine::ReportStore {
+ public:
+  explicit SqliteReport(sqlite3* db) : db_(db), cache_(std::make_unique<detail::StatementCache>(db)) {}
+  ~SqliteReport() override {
+    cache_.reset();  // statements before the connection
+    sqlite3_close_v2(db_);
+  }
+  SqliteReport(const SqliteReport&) = delete;
+  SqliteReport& operator=(const SqliteReport&) = delete;
+
+  engine::Result<std::vector<engine::ReportCase>> report_cases() override;
+  engine::Status for_each_report_event(engine::Date until,
+                                       const std::function<void(const engine::ReportEvent&)>& fn) override;
+  engine::Result<std::vector<engine::ReportDeadline>> report_deadlines(const std::string& workflow,
+                                                                       const std::string& kind,
+                                                                       bool late_only) override;
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<detail::StatementCache> cache_;
+};
+
+}  // namespace
+
+engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return engine::Error::storage("open " + path + " for the report");
+  }
+  auto out = std::make_unique<SqliteReport>(db);
+  DJFLOW_TRY(detail::exec(db, "PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384",
+                          "report connection"));
+  return std::unique_ptr<engine::ReportStore>(std::move(out));
+}
 
 using engine::Date;
 using engine::Result;

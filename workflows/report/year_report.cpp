@@ -495,11 +495,6 @@ Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
   return r;
 }
 
-Result<engine::ReportStore*> report_reads(engine::Engine& eng) {
-  if (auto* r = dynamic_cast<engine::ReportStore*>(&eng.store())) return r;
-  return Error::storage("this storage backend has no report reads (ReportStore)");
-}
-
 Result<Report> membership_as_of(engine::Engine& eng, engine::ReportStore& reads, const std::string& org, Date day) {
   Query q;
   q.from = day;

@@ -88,8 +88,8 @@ struct Report {
   bool operator==(const Report& o) const;
 };
 
-// The report from the stored events in one pass; `reads` is the store's ReportStore port (the
-// SQLite store implements it; engine::Store does not include it yet, see report_reads()).
+// The report from the stored events in one pass; `reads` reads the same database as the engine's
+// store (storage::open_report_reads).
 engine::Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, const Query& q);
 // The same report from every case replayed up to q.to (slow; the reference).
 engine::Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q);
@@ -98,8 +98,5 @@ engine::Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q
 // figures of the report alone; `branch show --as-of`).
 engine::Result<Report> membership_as_of(engine::Engine& eng, engine::ReportStore& reads, const std::string& org,
                                         Date day);
-
-// The ReportStore port of the engine's store, or a Storage error when the backend has none.
-engine::Result<engine::ReportStore*> report_reads(engine::Engine& eng);
 
 }  // namespace djflow::workflows::report
