@@ -9,7 +9,6 @@
 
 #include "engine/settings.hpp"
 #include "cli/cmd_backup.hpp"
-#include "cli/report_output.hpp"
 #include "engine/timezone.hpp"
 #include "engine/utf8.hpp"
 #include "storage/sqlite_store.hpp"

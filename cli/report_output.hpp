@@ -15,9 +15,6 @@ std::string figure_label(Lang lang, workflows::report::Fig f);
 std::string detail_what(const Cli& cli, const workflows::report::DetailRow& d);
 std::string source_label(Lang lang, const std::string& source);
 
-// report year, report --from --to (cmd_report.cpp); registered in app.cpp.
-void register_report_commands(CLI::App& app, Cli& cli);
-
 // Writes the workbook to `path` (mode 0600).
 engine::Status write_report_xlsx(const Cli& cli, const workflows::report::Report& r, const std::string& path);
 
