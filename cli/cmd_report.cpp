@@ -244,7 +244,7 @@ std::string detail_what(const Cli& cli, const rp::DetailRow& d) {
     case rp::Fig::ProbationaryMembers:
       return tr(l, "预备党员", "probationary member");
     default:
-      return member && !d.date.empty() ? d.date : "";
+      return "";
   }
 }
 

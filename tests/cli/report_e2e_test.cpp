@@ -322,7 +322,10 @@ TEST_CASE("report --xlsx writes a workbook of figures, a chart and the detail li
           "assert b'<c:barChart>' in z.read(charts[0])\n"
           "print('ok')\n";
   }
-  CHECK(Djflow::sh("python3 " + djflow::testing::shell_quote(script) + " " + djflow::testing::shell_quote(file)) == 0);
+  // The Debian package python3-openpyxl installs for /usr/bin/python3 (a python3 earlier on PATH,
+  // e.g. pyenv's, may not have it); the script fails loudly when the module is missing.
+  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  CHECK(Djflow::sh(python + " " + djflow::testing::shell_quote(script) + " " + djflow::testing::shell_quote(file)) == 0);
 }
 
 TEST_CASE("the seed's year verifies", "[cli][report]") {
