@@ -94,7 +94,7 @@ void make_templates(const std::string& path, int n) {
       check(eng.record(id, engine::StepInput{e, d, std::move(with), std::move(note), "", "bench"}), e);
       return true;
     };
-    const Date act = start.add_days(30);
+    const Date act = start.add_days(50);
     // Talk late for one case in ten (talk due one month after the application).
     step("talk", start.add_days(i % 10 == 0 ? 40 : 10));
     step("activist", act);
