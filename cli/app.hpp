@@ -66,6 +66,7 @@ void register_verify_commands(CLI::App& app, Cli& cli);    // verify, anchor
 void register_import_commands(CLI::App& app, Cli& cli);    // import roster|members|rectify|template
 // export members|roster, calendar export. REQUIRES: register_admin_commands ran (`calendar`).
 void register_export_commands(CLI::App& app, Cli& cli);
+void register_report_commands(CLI::App& app, Cli& cli);    // report year, report --from --to
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

@@ -6,6 +6,8 @@
 #include "cli/org_status.hpp"
 #include "cli/step_checks.hpp"
 #include "workflows/election/election_rules.hpp"
+#include "storage/sqlite_report.hpp"
+#include "workflows/report/year_report.hpp"
 
 namespace djflow::cli {
 
@@ -142,23 +144,51 @@ void register_election_commands(CLI::App& app, Cli& cli) {
   // --- branch show --------------------------------------------------------------------------
   {
     auto code = std::make_shared<std::string>();
+    auto as_of_text = std::make_shared<std::string>();
     auto* cmd = branch->add_subcommand("show", "one organisation: members, term, election, alerts (E1-E4)");
     cmd->add_option("code", *code, "organisation code")->required();
-    cmd->callback([&cli, code] {
-      cli.action = [&cli, code]() -> int {
+    cmd->add_option("--as-of", *as_of_text,
+                    tr(cli.lang, "党员人数按此日的历史记录计算（该组织及其下级组织；默认当前）",
+                       "count the members as of this date from the history (it and everything under it; default now)"));
+    cmd->callback([&cli, code, as_of_text] {
+      cli.action = [&cli, code, as_of_text]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto orgs = org_statuses(cli, *code);
         if (!orgs) return cli.fail(orgs.error());
-        const OrgStatus& s = orgs.value().front();
+        OrgStatus& s = orgs.value().front();
+        // --as-of: the members as the history says they were on that day (issue 10 §2).
+        std::optional<engine::Date> as_of;
+        std::int64_t probationary = 0;
+        if (!as_of_text->empty()) {
+          auto d = cli.date_arg(*as_of_text, "--as-of");
+          if (!d) return cli.fail(d.error());
+          as_of = *d;
+          auto reads = storage::open_report_reads(cli.db);
+          if (!reads) return cli.fail(reads.error());
+          auto m = workflows::report::membership_as_of(*cli.engine, *reads.value(), *code, *d);
+          if (!m) return cli.fail(m.error());
+          s.full_members = static_cast<int>(m->total[static_cast<int>(workflows::report::Fig::FullMembers)]);
+          probationary = m->total[static_cast<int>(workflows::report::Fig::ProbationaryMembers)];
+        }
         if (cli.json) {
-          cli.print_json(org_status_json(s, cli));
+          Json j = org_status_json(s, cli);
+          if (as_of) {
+            j["as_of"] = as_of->iso();
+            j["probationary_members"] = probationary;
+          }
+          cli.print_json(j);
           return 0;
         }
         const Lang l = cli.lang;
         auto& o = *cli.out;
         o << s.branch.code << " " << s.branch.name << " (" << kind_text(l, s.branch.kind) << ")\n";
         if (!s.branch.parent.empty()) o << tr(l, "上级：", "parent: ") << s.branch.parent << "\n";
-        o << tr(l, "正式党员：", "full members: ") << s.full_members << "\n";
+        if (as_of) {
+          o << tr(l, "截至 ", "as of ") << as_of->iso() << tr(l, "（按历史记录）正式党员：", " (from the history), full members: ")
+            << s.full_members << tr(l, "，预备党员：", ", probationary members: ") << probationary << "\n";
+        } else {
+          o << tr(l, "正式党员：", "full members: ") << s.full_members << "\n";
+        }
         if (s.term) {
           o << tr(l, "本届任期：", "term: ") << s.term_facts.start.iso() << " — " << s.term_facts.original_end.iso() << " ("
             << s.term_facts.years << tr(l, " 年", " years");

@@ -1,5 +1,7 @@
 #include "storage/bench_fill.hpp"
 
+#include <algorithm>
+
 #include "storage/codec.hpp"
 #include "storage/sqlite_store.hpp"
 #include "storage/statement.hpp"
@@ -63,6 +65,85 @@ Status bench_fill_reminders(const std::string& path, std::size_t n, engine::Time
     sqlite3_reset(t->get());
   }
   return detail::exec(db, "COMMIT", "bench commit");
+}
+
+}  // namespace djflow::storage
+
+namespace djflow::storage {
+
+namespace {
+
+struct Connection {
+  sqlite3* db = nullptr;
+  ~Connection() { sqlite3_close_v2(db); }
+};
+
+engine::Status open_raw(const std::string& path, Connection& c) {
+  if (sqlite3_open_v2(path.c_str(), &c.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    return engine::Error::storage("open " + path);
+  return detail::configure_connection(c.db);
+}
+
+}  // namespace
+
+engine::Result<std::int64_t> bench_clone_cases(const std::string& path, int copies, int orgs, const std::string& prefix,
+                                               const std::string& parent) {
+  Connection c;
+  DJFLOW_TRY(open_raw(path, c));
+  sqlite3* db = c.db;
+  DJFLOW_TRY(detail::exec(db, "PRAGMA synchronous=OFF; BEGIN IMMEDIATE", "bench clone begin"));
+  const std::string n_orgs = std::to_string(orgs), n_copies = std::to_string(copies);
+  // Organisation of a copied person (and of its case): its new id modulo `orgs`.
+  auto org_of = [&](const std::string& person_id) {
+    return "'" + prefix + "' || printf('%05d', (" + person_id + ") % " + n_orgs + ")";
+  };
+  const std::string sql =
+      "CREATE TEMP TABLE k AS WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < " + n_copies +
+      " - 1) SELECT n FROM k;"
+      "CREATE TEMP TABLE o AS WITH RECURSIVE o(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM o WHERE n < " + n_orgs +
+      " - 1) SELECT n FROM o;"
+      "CREATE TEMP TABLE base AS SELECT (SELECT max(id) FROM cases) AS c, (SELECT coalesce(max(id), 0) FROM persons) AS p, "
+      "(SELECT coalesce(max(id), 0) FROM deadlines) AS d;"
+      "INSERT INTO branches (code, name, kind, parent, created_at) SELECT " + org_of("n") + ", '支部' || n, 'branch', '" +
+      parent + "', 0 FROM o;"
+      "INSERT INTO persons (id, name, branch, born, status, joined, created_at) SELECT p.id + k.n * base.p, "
+      "p.name || '-' || k.n, " + org_of("p.id + k.n * base.p") + ", p.born, p.status, p.joined, p.created_at "
+      "FROM persons p JOIN k JOIN base WHERE p.id IN (SELECT person_id FROM cases WHERE person_id IS NOT NULL);"
+      "INSERT INTO cases (id, workflow, person_id, branch, title, state, version, head_hash, created_at, updated_at) "
+      "SELECT c.id + k.n * base.c, c.workflow, c.person_id + k.n * base.p, " + org_of("c.person_id + k.n * base.p") +
+      ", c.title || '-' || k.n, c.state, c.version, c.head_hash, c.created_at, c.updated_at FROM cases c JOIN k JOIN base;"
+      "INSERT INTO events SELECT e.case_id + k.n * base.c, e.seq, e.event, e.effective_date, e.recorded_at, e.actor, e.inputs, "
+      "e.note, e.ref, e.rule_version, e.from_state, e.to_state, e.flags, e.prev_hash, e.hash FROM events e JOIN k JOIN base;"
+      "INSERT INTO deadlines (id, case_id, kind, due_date, opened_on, milestone, overdue_every_days, open, closed_on, on_due_event) "
+      "SELECT d.id + k.n * base.d, d.case_id + k.n * base.c, d.kind, d.due_date, d.opened_on, d.milestone, "
+      "d.overdue_every_days, d.open, d.closed_on, d.on_due_event FROM deadlines d JOIN k JOIN base;"
+      "DROP TABLE k; DROP TABLE o; DROP TABLE base; COMMIT; PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;";
+  DJFLOW_TRY(detail::exec(db, sql.c_str(), "bench clone"));
+  auto s = detail::Statement::prepare(db, "SELECT count(*) FROM cases");
+  if (!s) return s.error();
+  if (s->step() != SQLITE_ROW) return detail::sqlite_error(db, sqlite3_errcode(db), "bench count");
+  return s->int64(0);
+}
+
+engine::Result<double> bench_time_query(const std::string& path, const std::string& sql, const std::string& param,
+                                        int runs) {
+  Connection c;
+  DJFLOW_TRY(open_raw(path, c));
+  auto s = detail::Statement::prepare(c.db, sql);
+  if (!s) return s.error();
+  double best = 1e300;
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!param.empty()) s->bind(1, std::string_view(param));
+    int rc;
+    std::int64_t sink = 0;
+    while ((rc = s->step()) == SQLITE_ROW) sink += s->int64(0);
+    if (rc != SQLITE_DONE) return detail::sqlite_error(c.db, rc, "bench query");
+    sqlite3_reset(s->get());
+    best = std::min(best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    (void)sink;
+  }
+  return best;
 }
 
 }  // namespace djflow::storage

@@ -1,0 +1,59 @@
+// What the year's figures read (issue 10 §2, workflows/report/): lean rows of every case, every
+// event up to a date and the deadlines, streamed in one pass each, so that the report of 100,000
+// cases and 1,000,000 events reads no hash, input or note it does not need. Read-only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/model.hpp"
+
+namespace djflow::engine {
+
+// One case, without its history.
+struct ReportCase {
+  CaseId id = 0;
+  std::string workflow;
+  std::string branch;
+  std::string title;
+  std::optional<PersonId> person;
+};
+
+// One event; the views are valid during the callback only.
+struct ReportEvent {
+  CaseId case_id = 0;
+  std::string_view event;
+  std::string_view date;      // 'YYYY-MM-DD' (sorts as it reads)
+  std::string_view to_state;
+  std::string_view flags;     // compact JSON array, "[]" when none
+};
+
+// One deadline row (open or closed).
+struct ReportDeadline {
+  CaseId case_id = 0;
+  std::string kind;
+  Date due;
+  Date opened_on;
+  std::optional<Date> closed_on;
+};
+
+class ReportStore {
+ public:
+  virtual ~ReportStore() = default;
+
+  // Every case, by id.
+  virtual Result<std::vector<ReportCase>> report_cases() = 0;
+  // Every event with an effective date on or before `until`, in (case, seq) order.
+  virtual Status for_each_report_event(Date until, const std::function<void(const ReportEvent&)>& fn) = 0;
+  // The deadlines of kind `kind` of the cases of `workflow` ("" for any), with `late_only` only
+  // those closed after their due date.
+  virtual Result<std::vector<ReportDeadline>> report_deadlines(const std::string& workflow, const std::string& kind,
+                                                               bool late_only) = 0;
+};
+
+}  // namespace djflow::engine

@@ -1,0 +1,120 @@
+// The year's figures' reads (issue 10, engine/ports/report_store.hpp) on their own read-only
+// connection: the cases without their history, the events up to a date in (case, seq) order as
+// views into SQLite's own buffers (no copy, no allocation per row), and the deadlines a report
+// needs.
+#include "storage/sqlite_report.hpp"
+
+#include "storage/codec.hpp"
+#include "storage/statement.hpp"
+#include "storage/statement_cache.hpp"
+
+namespace djflow::storage {
+
+namespace {
+
+class SqliteReport final : public engine::ReportStore {
+ public:
+  explicit SqliteReport(sqlite3* db) : db_(db), cache_(std::make_unique<detail::StatementCache>(db)) {}
+  ~SqliteReport() override {
+    cache_.reset();  // statements before the connection
+    sqlite3_close_v2(db_);
+  }
+  SqliteReport(const SqliteReport&) = delete;
+  SqliteReport& operator=(const SqliteReport&) = delete;
+
+  engine::Result<std::vector<engine::ReportCase>> report_cases() override;
+  engine::Status for_each_report_event(engine::Date until,
+                                       const std::function<void(const engine::ReportEvent&)>& fn) override;
+  engine::Result<std::vector<engine::ReportDeadline>> report_deadlines(const std::string& workflow,
+                                                                       const std::string& kind,
+                                                                       bool late_only) override;
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<detail::StatementCache> cache_;
+};
+
+}  // namespace
+
+engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return engine::Error::storage("open " + path + " for the report");
+  }
+  auto out = std::make_unique<SqliteReport>(db);
+  DJFLOW_TRY(detail::exec(db, "PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-16384",
+                          "report connection"));
+  return std::unique_ptr<engine::ReportStore>(std::move(out));
+}
+
+using engine::Date;
+using engine::Result;
+using engine::Status;
+using detail::IsoDate;
+using detail::read_date;
+using detail::read_opt_date;
+using detail::sqlite_error;
+
+Result<std::vector<engine::ReportCase>> SqliteReport::report_cases() {
+  DJFLOW_STATEMENT(s, std::string("SELECT id, workflow, branch, title, person_id FROM cases ORDER BY id"));
+  std::vector<engine::ReportCase> out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "report_cases");
+    engine::ReportCase c;
+    c.id = s.int64(0);
+    c.workflow = s.string(1);
+    c.branch = s.string(2);
+    c.title = s.string(3);
+    if (!s.is_null(4)) c.person = s.int64(4);
+    out.push_back(std::move(c));
+  }
+}
+
+Status SqliteReport::for_each_report_event(Date until, const std::function<void(const engine::ReportEvent&)>& fn) {
+  DJFLOW_STATEMENT(s, std::string("SELECT case_id, event, effective_date, to_state, flags FROM events "
+                                  "WHERE effective_date <= ?1 ORDER BY case_id, seq"));
+  const IsoDate u(until);
+  s.bind(1, u.view());
+  engine::ReportEvent e;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_event");
+    e.case_id = s.int64(0);
+    e.event = s.text(1);
+    e.date = s.text(2);
+    e.to_state = s.text(3);
+    e.flags = s.text(4);
+    fn(e);
+  }
+}
+
+Result<std::vector<engine::ReportDeadline>> SqliteReport::report_deadlines(const std::string& workflow,
+                                                                           const std::string& kind, bool late_only) {
+  std::string sql = "SELECT d.case_id, d.kind, d.due_date, d.opened_on, d.closed_on FROM deadlines d";
+  if (!workflow.empty()) sql += " JOIN cases c ON c.id = d.case_id AND c.workflow = ?1";
+  sql += " WHERE (?2 = '' OR d.kind = ?2)";
+  if (late_only) sql += " AND d.closed_on IS NOT NULL AND d.closed_on > d.due_date";
+  sql += " ORDER BY d.case_id, d.id";
+  DJFLOW_STATEMENT(s, sql);
+  if (!workflow.empty()) s.bind(1, workflow);
+  s.bind(2, kind);
+  std::vector<engine::ReportDeadline> out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "report_deadlines");
+    engine::ReportDeadline d;
+    d.case_id = s.int64(0);
+    d.kind = s.string(1);
+    DJFLOW_TRY(read_date(s, 2, "deadlines.due_date", d.due));
+    DJFLOW_TRY(read_date(s, 3, "deadlines.opened_on", d.opened_on));
+    DJFLOW_TRY(read_opt_date(s, 4, "deadlines.closed_on", d.closed_on));
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace djflow::storage

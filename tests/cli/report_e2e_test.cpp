@@ -1,0 +1,336 @@
+// The seed's year (the branch secretary's 2023 述职报告, /work/shared/seed): a branch of 40
+// members built step by step through the djflow binary: 6 developed, 8 converted, 20 activists
+// determined, an election in June, 5 rectification items. `djflow report year 2023` must give
+// exactly those figures, as of the year end and as of a date in the middle (before the
+// conversions), in text, JSON, CSV and XLSX; the one-pass report equals the replayed one.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/engine.hpp"
+#include "storage/sqlite_report.hpp"
+#include "storage/sqlite_store.hpp"
+#include "support/cli_runner.hpp"
+#include "workflows/registry.hpp"
+#include "workflows/report/year_report.hpp"
+
+using djflow::testing::Djflow;
+using djflow::testing::RunResult;
+
+namespace {
+
+const std::string kNow = "--now=2024-01-15";
+
+RunResult must(const Djflow& d, std::vector<std::string> args) {
+  args.insert(args.begin(), "--json");
+  auto r = d.run(args);
+  std::string cmd;
+  for (const auto& a : args) cmd += a + " ";
+  INFO(cmd << "\n" << r.err);
+  REQUIRE(r.code == 0);
+  return r;
+}
+
+// Records `steps` ("event date [key=value ...]") on case `id`.
+void steps(const Djflow& d, int id, const std::vector<std::vector<std::string>>& list) {
+  for (const auto& s : list) {
+    std::vector<std::string> args = {kNow, "record", std::to_string(id), s[0], "--date", s[1]};
+    for (std::size_t i = 2; i < s.size(); ++i) {
+      args.push_back("--with");
+      args.push_back(s[i]);
+    }
+    must(d, args);
+  }
+}
+
+std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+int apply(const Djflow& d, int person, const std::string& date) {
+  return must(d, {kNow, "member", "apply", std::to_string(person), "--date", date}).json()["id"].get<int>();
+}
+
+// The branch and its year. Person ids: 1-26 full members, 27-34 converted in 2023, 35-40 developed
+// in 2023, 41-60 applicants of 2023 who became activists.
+void build_year(const Djflow& d) {
+  REQUIRE(d.run({"init"}).code == 0);
+  must(d, {"branch", "add", "B01", "--name", "第一党支部"});
+  for (int i = 1; i <= 26; ++i)
+    must(d, {"person", "add", "党员" + two(i), "--branch", "B01", "--born", "1975-01-01", "--status", "full", "--joined",
+             "2005-07-01"});
+  for (int i = 1; i <= 8; ++i) must(d, {"person", "add", "转正" + two(i), "--branch", "B01", "--born", "1995-01-01"});
+  for (int i = 1; i <= 6; ++i) must(d, {"person", "add", "发展" + two(i), "--branch", "B01", "--born", "1996-01-01"});
+  for (int i = 1; i <= 20; ++i) must(d, {"person", "add", "积极分子" + two(i), "--branch", "B01", "--born", "2000-01-01"});
+
+  // 8 probationary members admitted in March 2022, converted on 2023-04-20. Case k is admitted on
+  // 2022-03-0k, so its probation ends (and its branch meeting on full membership is) on 2023-03-0k;
+  // the cases converted before it are full members by then (eligible = 26 + k - 1).
+  for (int k = 1; k <= 8; ++k) {
+    const int id = apply(d, 26 + k, "2020-03-01");
+    const std::string day = "0" + std::to_string(k);
+    steps(d, id, {{"talk", "2020-03-10"}, {"activist", "2020-04-01"}, {"mentors", "2020-04-02", "mentors=1,2"},
+                  {"propose", "2021-04-10"}, {"sponsors", "2021-04-15", "sponsors=1,2"},
+                  {"political-review", "2021-05-01", "result=pass"}, {"training", "2021-06-01", "days=3"},
+                  {"pre-review", "2022-02-01"}, {"admit", "2022-03-" + day, "eligible=26", "present=20", "yes=20"},
+                  {"interview", "2022-03-15"}, {"approve", "2022-04-01"}, {"oath", "2022-04-10"},
+                  {"apply-full", "2023-02-01"},
+                  {"convert", "2023-03-" + day, "eligible=" + std::to_string(25 + k), "present=20", "yes=20"},
+                  {"approve-full", "2023-04-20"}});
+  }
+  // 6 activists since 2021 determined as development candidates in January 2023 and admitted.
+  for (int m = 1; m <= 6; ++m) {
+    const int id = apply(d, 34 + m, "2021-09-01");
+    steps(d, id, {{"talk", "2021-09-15"}, {"activist", "2021-11-01"}, {"mentors", "2021-11-02", "mentors=1,2"},
+                  {"propose", "2023-01-10"}, {"sponsors", "2023-01-15", "sponsors=1,2"},
+                  {"political-review", "2023-02-01", "result=pass"}, {"training", "2023-02-15", "days=3"},
+                  {"pre-review", "2023-03-01"}, {"admit", "2023-03-20", "eligible=34", "present=30", "yes=30"},
+                  {"interview", "2023-04-01"}, {"approve", "2023-05-15"}, {"oath", "2023-06-01"}});
+  }
+  // 20 applications of January 2023; two talks 10 days late; 10 activists in March, 10 in June.
+  for (int a = 1; a <= 20; ++a) {
+    const int id = apply(d, 40 + a, "2023-01-10");
+    steps(d, id, {{"talk", a > 18 ? "2023-02-20" : "2023-01-20"}, {"activist", a <= 10 ? "2023-03-15" : "2023-06-15"}});
+  }
+  // The election in June: the term of 2020-06-28 renewed on time.
+  must(d, {kNow, "branch", "term", "B01", "--start", "2020-06-28", "--date", "2020-06-28"});
+  const int el = must(d, {kNow, "election", "start", "B01", "--date", "2023-04-01"}).json()["id"].get<int>();
+  for (const auto& s : std::vector<std::vector<std::string>>{
+           {"request", "2023-04-10", "--ref", "党支部〔2023〕3号"},
+           {"reply", "2023-04-20", "--ref", "党委〔2023〕5号"},
+           {"nominate", "2023-04-25", "--with", "count=7"},
+           {"candidates", "2023-05-05", "--with", "seats=5", "--with", "nominees=甲,乙,丙,丁,戊,己"},
+           {"candidates-approved", "2023-05-15"},
+           {"meeting", "2023-06-20", "--with", "should-attend=34", "--with", "present=32", "--with", "issued=32",
+            "--with", "returned=32", "--with", "votes=甲:30,乙:29,丙:28,丁:27,戊:26,己:10"},
+           {"officers", "2023-06-21", "--with", "secretary=甲", "--with", "deputy=乙"},
+           {"report", "2023-06-22"},
+           {"approve", "2023-06-26", "--ref", "党委〔2023〕9号"}}) {
+    std::vector<std::string> args = {kNow, "record", std::to_string(el), s[0], "--date", s[1]};
+    args.insert(args.end(), s.begin() + 2, s.end());
+    must(d, args);
+  }
+  // 5 rectification items of the themed education: 3 closed on time, 1 closed 10 days late, 1 open.
+  const int batch = must(d, {"--now=2023-09-05", "rectify", "batch", "add", "--source", "theme-education", "--org", "B01",
+                             "--feedback", "2023-09-01", "--title", "主题教育检视整改"})
+                        .json()["id"].get<int>();
+  const char* areas[] = {"执行上级组织决定", "严格组织生活", "加强党员教育管理监督", "联系服务群众", "抓好自身建设"};
+  for (int i = 0; i < 5; ++i) {
+    const int item = must(d, {"--now=2023-09-10", "rectify", "add", "--batch", std::to_string(batch), "--problem",
+                              std::string(areas[i]) + "方面存在突出问题", "--measures", "制定整改措施并逐项落实", "--leader",
+                              "甲", "--department", "党支部", "--owner", "丙", "--type", "deadline", "--deadline",
+                              "2023-11-30", "--date", "2023-09-10"})
+                         .json()["id"].get<int>();
+    auto rec = [&](const std::string& date, const std::string& event, std::vector<std::string> extra = {}) {
+      std::vector<std::string> args = {"--now=" + date, "record", std::to_string(item), event, "--date", date};
+      args.insert(args.end(), extra.begin(), extra.end());
+      must(d, args);
+    };
+    rec("2023-09-15", "start");
+    if (i == 4) continue;
+    const std::string submit = i < 3 ? "2023-11-20" : "2023-12-05", accept = i < 3 ? "2023-11-25" : "2023-12-10";
+    rec(submit, "submit", {"--with", "evidence=整改材料"});
+    rec(accept, "accept", {"--with", "verifier=乙"});
+  }
+}
+
+const Djflow& year() {
+  static const Djflow d;
+  static bool built = false;
+  if (!built) {
+    build_year(d);
+    built = true;
+  }
+  return d;
+}
+
+std::map<std::string, std::int64_t> figures(const nlohmann::json& j) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& f : j["figures"]) out[f["id"].get<std::string>()] = f["value"].get<std::int64_t>();
+  return out;
+}
+
+std::vector<std::string> names(const nlohmann::json& j, const std::string& figure) {
+  std::vector<std::string> out;
+  for (const auto& r : j["details"])
+    if (r["figure"] == figure) out.push_back(r["name"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("report year gives the seed's figures as of the year end", "[cli][report][e2e]") {
+  const Djflow& d = year();
+  auto r = must(d, {kNow, "report", "year", "2023", "--org", "B01", "--detail"}).json();
+  CHECK(r["from"] == "2023-01-01");
+  CHECK(r["as_of"] == "2023-12-31");
+  const auto f = figures(r);
+  const std::map<std::string, std::int64_t> expected = {
+      {"applications", 20}, {"activists_new", 20}, {"activists_at_end", 20}, {"candidates_new", 6},
+      {"candidates_at_end", 0}, {"admitted", 6}, {"converted", 8}, {"extended", 0}, {"cancelled", 0},
+      {"withdrawn", 0}, {"late_steps", 2}, {"terms_ended", 1}, {"terms_on_time", 1}, {"terms_late", 0},
+      {"terms_postponed", 0}, {"terms_advanced", 0}, {"terms_overdue", 0}, {"rectify_registered", 5},
+      {"rectify_closed_on_time", 3}, {"rectify_closed_late", 1}, {"rectify_open_overdue", 1},
+      {"full_members", 34}, {"probationary_members", 6}};
+  CHECK(f == expected);
+  CHECK(r["late_days_total"] == 20);
+  CHECK(r["late_days_max"] == 10);
+  // The names behind the figures.
+  CHECK(names(r, "converted") ==
+        std::vector<std::string>{"转正01", "转正02", "转正03", "转正04", "转正05", "转正06", "转正07", "转正08"});
+  CHECK(names(r, "admitted") == std::vector<std::string>{"发展01", "发展02", "发展03", "发展04", "发展05", "发展06"});
+  CHECK(names(r, "late_steps") == std::vector<std::string>{"积极分子19", "积极分子20"});
+  for (const auto& row : r["details"])
+    if (row["figure"] == "late_steps") {
+      CHECK(row["what"] == "talk:talk");
+      CHECK(row["days"] == 10);
+    }
+  REQUIRE(r["rectify_by_source"].size() == 1);
+  CHECK(r["rectify_by_source"][0]["source"] == "theme-education");
+  CHECK(r["rectify_by_source"][0]["registered"] == 5);
+  CHECK(r["rectify_by_source"][0]["open_overdue"] == 1);
+  CHECK(r["rectify_by_batch"][0]["label"] == "主题教育检视整改");
+  CHECK(names(r, "full_members").size() == 34);
+}
+
+TEST_CASE("report year as of a date in the middle counts what the history says then", "[cli][report][e2e]") {
+  const Djflow& d = year();
+  auto r = must(d, {kNow, "report", "year", "2023", "--org", "B01", "--as-of", "2023-04-10"}).json();
+  CHECK(r["as_of"] == "2023-04-10");
+  const auto f = figures(r);
+  CHECK(f.at("applications") == 20);
+  CHECK(f.at("activists_new") == 10);
+  CHECK(f.at("activists_at_end") == 10);
+  CHECK(f.at("candidates_new") == 6);
+  CHECK(f.at("candidates_at_end") == 6);  // passed by the branch meeting, not yet approved
+  CHECK(f.at("admitted") == 0);
+  CHECK(f.at("converted") == 0);          // converted on 04-20
+  CHECK(f.at("late_steps") == 2);
+  CHECK(f.at("terms_ended") == 0);
+  CHECK(f.at("rectify_registered") == 0);
+  CHECK(f.at("full_members") == 26);
+  CHECK(f.at("probationary_members") == 8);
+  // --from/--to is the same report.
+  auto same = must(d, {kNow, "report", "--from", "2023-01-01", "--to", "2023-04-10", "--org", "B01"}).json();
+  CHECK(figures(same) == f);
+  // branch show --as-of: the 8 converted on 04-20 are not full members on 04-10.
+  auto before = must(d, {kNow, "branch", "show", "B01", "--as-of", "2023-04-10"}).json();
+  CHECK(before["full_members"] == 26);
+  CHECK(before["probationary_members"] == 8);
+  auto after = must(d, {kNow, "branch", "show", "B01", "--as-of", "2023-04-20"}).json();
+  CHECK(after["full_members"] == 34);
+  CHECK(after["probationary_members"] == 0);
+  auto now = must(d, {kNow, "branch", "show", "B01"}).json();
+  CHECK(now["full_members"] == 34);
+  auto text = d.run({kNow, "--lang", "zh", "branch", "show", "B01", "--as-of", "2023-04-10"});
+  CHECK(text.out.find("截至 2023-04-10（按历史记录）正式党员：26，预备党员：8") != std::string::npos);
+}
+
+TEST_CASE("the one-pass report equals the report replayed through the workflows", "[cli][report]") {
+  const Djflow& d = year();
+  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  REQUIRE(store.ok());
+  auto reads = djflow::storage::open_report_reads(d.db());
+  REQUIRE(reads.ok());
+  djflow::engine::ManualClock clock(djflow::engine::TimePoint{});
+  djflow::engine::WorkflowRegistry registry;
+  djflow::workflows::register_all(registry);
+  djflow::engine::Engine eng(*store.value(), clock, registry);
+  REQUIRE(eng.load().ok());
+  namespace rp = djflow::workflows::report;
+  for (const char* to : {"2023-04-10", "2023-12-31", "2023-03-05", "2022-06-30"}) {
+    rp::Query q;
+    q.from = *djflow::engine::Date::parse("2023-01-01");
+    if (std::string(to) == "2022-06-30") q.from = *djflow::engine::Date::parse("2022-01-01");
+    q.to = *djflow::engine::Date::parse(to);
+    q.detail = true;
+    auto fast = rp::year_report(eng, *reads.value(), q);
+    auto replayed = rp::year_report_by_replay(eng, q);
+    REQUIRE(fast.ok());
+    INFO(to << ": " << (replayed.ok() ? "" : replayed.error().message.en));
+    REQUIRE(replayed.ok());
+    CHECK(fast->total == replayed->total);
+    CHECK(fast->details.size() == replayed->details.size());
+    CHECK(fast.value() == replayed.value());
+  }
+}
+
+TEST_CASE("the report's text is aligned Chinese, CSV has a BOM, an unknown org exits 3", "[cli][report]") {
+  const Djflow& d = year();
+  auto text = d.run({kNow, "--lang", "zh", "report", "year", "2023", "--org", "B01"});
+  REQUIRE(text.code == 0);
+  CHECK(text.out.find("2023年度党建工作统计") != std::string::npos);
+  CHECK(text.out.find("一、发展党员") != std::string::npos);
+  CHECK(text.out.find("预备党员转正") != std::string::npos);
+  // The value column starts at the same display column on every row of a section.
+  {
+    std::istringstream in(text.out);
+    std::string line;
+    std::vector<std::size_t> cols;
+    while (std::getline(in, line)) {
+      if (line.rfind("  收到入党申请", 0) == 0 || line.rfind("  预备党员转正", 0) == 0 || line.rfind("  终止发展", 0) == 0) {
+        const auto pos = line.find_last_of(' ');
+        std::size_t width = 0;
+        for (std::size_t i = 0; i <= pos; ++i) width += (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80 ? 0 : (static_cast<unsigned char>(line[i]) >= 0xE0 ? 2 : 1);
+        cols.push_back(width);
+      }
+    }
+    REQUIRE(cols.size() == 3);
+    CHECK(cols[0] == cols[1]);
+    CHECK(cols[1] == cols[2]);
+  }
+  auto csv = d.run({kNow, "--lang", "zh", "report", "year", "2023", "--org", "B01", "--csv"});
+  REQUIRE(csv.code == 0);
+  CHECK(csv.out.rfind("\xEF\xBB\xBF", 0) == 0);
+  CHECK(csv.out.find("发展党员,预备党员转正,converted,8,8\r\n") != std::string::npos);
+  auto detail = d.run({kNow, "report", "year", "2023", "--org", "B01", "--csv", "--detail"});
+  CHECK(detail.out.find("转正08") != std::string::npos);
+  CHECK(d.run({kNow, "report", "year", "2023", "--org", "B99"}).code == 3);
+  CHECK(d.run({kNow, "report", "--from", "2023-05-01", "--to", "2023-04-01"}).code == 2);
+  CHECK(d.run({kNow, "report"}).code == 2);
+  CHECK(d.run({kNow, "report", "year", "2023", "--as-of", "2022-12-31"}).code == 2);
+}
+
+TEST_CASE("report --xlsx writes a workbook of figures, a chart and the detail lists", "[cli][report]") {
+  const Djflow& d = year();
+  const std::string file = (d.dir().path() / "2023.xlsx").string();
+  auto r = d.run({kNow, "--lang", "zh", "report", "year", "2023", "--org", "B01", "--xlsx", file});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string script = (d.dir().path() / "check.py").string();
+  {
+    std::ofstream py(script);
+    py << "import sys, zipfile\n"
+          "try:\n"
+          "    import openpyxl\n"
+          "except ImportError:\n"
+          "    sys.exit('python3-openpyxl is missing: apt-get install python3-openpyxl')\n"
+          "wb = openpyxl.load_workbook(sys.argv[1])\n"
+          "names = wb.sheetnames\n"
+          "assert names[0] == '统计' and names[1] == '各组织', names\n"
+          "assert '预备党员转正' in names and '发展新党员（上级党委批准接收预备党员）' in names, names\n"
+          "ws = wb['统计']\n"
+          "rows = {r[2]: r[3] for r in ws.iter_rows(min_row=4, values_only=True)}\n"
+          "assert rows['converted'] == 8 and rows['admitted'] == 6 and rows['activists_new'] == 20, rows\n"
+          "assert rows['full_members'] == 34 and rows['rectify_registered'] == 5, rows\n"
+          "conv = [r[2] for r in wb['预备党员转正'].iter_rows(min_row=2, values_only=True)]\n"
+          "assert conv == ['转正0%d' % i for i in range(1, 9)], conv\n"
+          "z = zipfile.ZipFile(sys.argv[1])\n"
+          "charts = [n for n in z.namelist() if n.startswith('xl/charts/chart')]\n"
+          "assert len(charts) == 1, z.namelist()\n"
+          "assert b'<c:barChart>' in z.read(charts[0])\n"
+          "print('ok')\n";
+  }
+  // The Debian package python3-openpyxl installs for /usr/bin/python3 (a python3 earlier on PATH,
+  // e.g. pyenv's, may not have it); the script fails loudly when the module is missing.
+  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  CHECK(Djflow::sh(python + " " + djflow::testing::shell_quote(script) + " " + djflow::testing::shell_quote(file)) == 0);
+}
+
+TEST_CASE("the seed's year verifies", "[cli][report]") {
+  const Djflow& d = year();
+  const auto v = d.run({"verify"});
+  INFO(v.out << v.err);
+  CHECK(v.code == 0);
+}

@@ -1,0 +1,506 @@
+// The year's figures: one accumulator, fed by the stored events (year_report) or by replay
+// (year_report_by_replay). Definitions in docs/report.md.
+#include "workflows/report/year_report.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "workflows/election/election_rules.hpp"
+#include "workflows/rectify/rectify_rules.hpp"
+
+namespace djflow::workflows::report {
+
+using engine::Error;
+using engine::MemberStatus;
+using engine::Result;
+using engine::Status;
+
+namespace {
+
+constexpr FigureInfo kInfos[kFigCount] = {
+    {"applications", "development", "收到入党申请", "applications received"},
+    {"activists_new", "development", "新确定入党积极分子", "activists newly determined"},
+    {"activists_at_end", "development", "期末在培养的入党积极分子", "activists under training at the end"},
+    {"candidates_new", "development", "新确定发展对象", "development candidates newly determined"},
+    {"candidates_at_end", "development", "期末发展对象", "development candidates at the end"},
+    {"admitted", "development", "发展新党员（上级党委批准接收预备党员）", "newly admitted (approved) members"},
+    {"converted", "development", "预备党员转正", "conversions to full membership"},
+    {"extended", "development", "延长预备期", "probation extended"},
+    {"cancelled", "development", "取消预备党员资格", "probationary membership cancelled"},
+    {"withdrawn", "development", "终止发展", "withdrawn"},
+    {"late_steps", "development", "超过期限办理的步骤", "steps taken late"},
+    {"terms_ended", "elections", "本期届满的任期", "terms that ended in the period"},
+    {"terms_on_time", "elections", "按期换届", "renewed on time"},
+    {"terms_late", "elections", "逾期后完成换届", "renewed after the term end"},
+    {"terms_postponed", "elections", "经批准延期换届", "postponed (approved)"},
+    {"terms_advanced", "elections", "经批准提前换届", "advanced (approved)"},
+    {"terms_overdue", "elections", "期末逾期未换届", "overdue, not renewed at the end"},
+    {"rectify_registered", "rectification", "登记整改事项", "rectification items registered"},
+    {"rectify_closed_on_time", "rectification", "按期销号", "closed on time"},
+    {"rectify_closed_late", "rectification", "逾期销号", "closed late"},
+    {"rectify_open_overdue", "rectification", "期末逾期未销号", "open and overdue at the end"},
+    {"full_members", "membership", "期末正式党员", "full members at the end"},
+    {"probationary_members", "membership", "期末预备党员", "probationary members at the end"},
+};
+
+int idx(Fig f) { return static_cast<int>(f); }
+
+// One stored or replayed step, as the accumulator reads it.
+struct StepRow {
+  std::string event, date, to_state;
+  std::vector<std::string> flags;
+};
+
+// A deadline closed after its due date: what makes a `late:KIND` step late, and by how much.
+struct LateClose {
+  std::string kind;
+  std::string closed_on;
+  Date due;
+};
+
+struct CaseView {
+  const engine::ReportCase* head = nullptr;
+  std::span<const StepRow> steps;             // dated <= the end, in order
+  std::optional<MemberStatus> status;         // member cases: the subject's status at the end
+  std::optional<Date> rect_deadline;          // rectify items: the deadline in force at the end
+  std::span<const LateClose> late;
+  const std::vector<engine::EventRecord>* term_history = nullptr;  // term cases, up to the end
+};
+
+std::vector<std::string> parse_flags(std::string_view json) {
+  std::vector<std::string> out;
+  if (json.empty() || json == "[]") return out;
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_array()) return out;
+  for (const auto& v : j)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+class Accumulator {
+ public:
+  Accumulator(engine::Engine& eng, const Query& q, Report& r) : eng_(eng), q_(q), r_(r) {
+    from_ = q.from.iso();
+    to_ = q.to.iso();
+  }
+
+  Status init() {
+    r_.query = q_;
+    auto branches = eng_.store().list_branches();
+    DJFLOW_TRY(branches);
+    std::unordered_map<std::string, std::vector<const engine::Branch*>> children;
+    bool found = q_.org.empty();
+    for (const auto& b : branches.value()) {
+      children[b.parent].push_back(&b);
+      found = found || b.code == q_.org;
+    }
+    if (!found) return Error::not_found({"组织不存在：" + q_.org, "no organisation " + q_.org});
+    std::vector<const engine::Branch*> todo;
+    if (q_.org.empty()) {
+      for (const auto& b : branches.value()) todo.push_back(&b);
+    } else {
+      for (const auto& b : branches.value())
+        if (b.code == q_.org) todo.push_back(&b);
+      for (std::size_t i = 0; i < todo.size(); ++i)
+        for (const auto* c : children[todo[i]->code]) todo.push_back(c);
+    }
+    for (const auto* b : todo) r_.orgs.push_back(*b);
+    std::sort(r_.orgs.begin(), r_.orgs.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+    for (const auto& b : r_.orgs) r_.per_org[b.code] = Counts{};
+    for (auto& [code, counts] : r_.per_org) counts_by_code_[code] = &counts;
+    return {};
+  }
+
+  // The organisation's counts, or null when it is outside the subtree.
+  Counts* org(const std::string& code) {
+    auto it = counts_by_code_.find(code);
+    return it == counts_by_code_.end() ? nullptr : it->second;
+  }
+
+  Status add(const CaseView& v) {
+    Counts* c = org(v.head->branch);
+    if (!c || v.steps.empty()) return {};
+    const auto& wf = v.head->workflow;
+    if (wf == "member") add_member(v, *c);
+    else if (wf == "rectify") DJFLOW_TRY(add_rectify(v, *c));
+    else if (wf == "term") add_term(v, *c);
+    return {};
+  }
+
+  // Persons whose membership a member case derives (the latest case with a step by the end).
+  void note_member_case(engine::PersonId p) { has_member_case_.insert(p); }
+
+  Status finish() {
+    // Membership at the end.
+    auto persons = eng_.store().list_persons(std::nullopt);
+    DJFLOW_TRY(persons);
+    for (const auto& p : persons.value()) {
+      Counts* c = org(p.branch);
+      if (!c) continue;
+      MemberStatus s = MemberStatus::None;
+      if (auto it = case_status_.find(p.id); it != case_status_.end()) {
+        s = it->second.second;
+      } else if (!has_member_case_.count(p.id)) {
+        // Registered as a member, no case develops them: a member from `joined` (or always).
+        if (!p.joined || *p.joined <= q_.to) s = p.status;
+      }
+      if (s == MemberStatus::None) continue;
+      const Fig f = s == MemberStatus::Full ? Fig::FullMembers : Fig::ProbationaryMembers;
+      ++(*c)[idx(f)];
+      detail(f, p.branch, 0, p.id, p.name, "", to_string(s), 0);
+    }
+    for (const auto& [code, counts] : r_.per_org)
+      for (int i = 0; i < kFigCount; ++i) r_.total[i] += counts[i];
+    for (auto& [k, v] : by_source_) r_.by_source.push_back(v);
+    for (auto& [k, v] : by_batch_) r_.by_batch.push_back(v);
+    std::stable_sort(r_.details.begin(), r_.details.end(), [](const DetailRow& a, const DetailRow& b) {
+      return std::tie(a.fig, a.org, a.date, a.name, a.case_id, a.person) <
+             std::tie(b.fig, b.org, b.date, b.name, b.case_id, b.person);
+    });
+    return {};
+  }
+
+ private:
+  bool in_period(const std::string& date) const { return date >= from_ && date <= to_; }
+
+  void detail(Fig f, const std::string& org, CaseId id, std::int64_t person, const std::string& name,
+              const std::string& date, std::string what, int days) {
+    if (!q_.detail) return;
+    r_.details.push_back(DetailRow{f, org, id, person, name, date, std::move(what), days});
+  }
+
+  void count(Counts& c, Fig f, const CaseView& v, const std::string& date, std::string what = {}, int days = 0) {
+    ++c[idx(f)];
+    detail(f, v.head->branch, v.head->id, v.head->person.value_or(0), v.head->title, date, std::move(what), days);
+  }
+
+  std::string stage(const std::string& workflow, const std::string& state) {
+    for (const auto& [k, s] : stages_)
+      if (k.first == workflow && k.second == state) return s;
+    const auto* wf = eng_.workflows().find(workflow);
+    stages_.push_back({{workflow, state}, wf ? wf->stage(state) : std::string()});
+    return stages_.back().second;
+  }
+
+  void add_member(const CaseView& v, Counts& c) {
+    bool entered_candidate = false;
+    for (const auto& s : v.steps) {
+      const bool period = in_period(s.date);
+      if (!entered_candidate && stage("member", s.to_state) == "candidate") {
+        entered_candidate = true;
+        if (period) count(c, Fig::CandidatesNew, v, s.date, s.to_state);
+      }
+      if (!period) continue;
+      const std::string& e = s.event;
+      if (e == "apply") count(c, Fig::Applications, v, s.date);
+      else if (e == "activist") count(c, Fig::ActivistsNew, v, s.date);
+      else if (e == "approve") count(c, Fig::Admitted, v, s.date);
+      else if (e == "approve-full") count(c, Fig::Converted, v, s.date);
+      else if (e == "approve-extension") count(c, Fig::Extended, v, s.date);
+      else if (e == "approve-cancel") count(c, Fig::Cancelled, v, s.date);
+      else if (e == "withdraw") count(c, Fig::Withdrawn, v, s.date);
+      for (const auto& flag : s.flags) {
+        if (flag.rfind("late:", 0) != 0) continue;
+        const std::string kind = flag.substr(5);
+        int days = 0;
+        for (const auto& l : v.late)
+          if (l.kind == kind && l.closed_on == s.date) days = std::max(days, l.due.days_until(*Date::parse(s.date)));
+        r_.late_days_total += days;
+        r_.late_days_max = std::max<std::int64_t>(r_.late_days_max, days);
+        count(c, Fig::LateSteps, v, s.date, e + ":" + kind, days);
+      }
+    }
+    const std::string st = stage("member", v.steps.back().to_state);
+    if (st == "activist") count(c, Fig::ActivistsAtEnd, v, "", v.steps.back().to_state);
+    if (st == "candidate") count(c, Fig::CandidatesAtEnd, v, "", v.steps.back().to_state);
+    if (v.head->person && v.status) {
+      auto& slot = case_status_[*v.head->person];
+      if (v.head->id >= slot.first) slot = {v.head->id, *v.status};
+    }
+  }
+
+  Status load_ledger() {
+    if (ledger_loaded_) return {};
+    ledger_loaded_ = true;
+    auto items = eng_.store().list_rectify_items({});
+    DJFLOW_TRY(items);
+    for (const auto& row : items.value()) items_[row.item.id] = {row.item.source, row.item.batch};
+    auto batches = eng_.store().list_rectify_batches();
+    DJFLOW_TRY(batches);
+    for (const auto& b : batches.value()) batch_titles_[b.id] = b.title;
+    return {};
+  }
+
+  Status add_rectify(const CaseView& v, Counts& c) {
+    DJFLOW_TRY(load_ledger());
+    std::string source = "other";
+    CaseId batch = 0;
+    if (auto it = items_.find(v.head->id); it != items_.end()) std::tie(source, batch) = it->second;
+    auto& src = by_source_[source];
+    src.key = source;
+    auto& bat = by_batch_[batch];
+    bat.key = std::to_string(batch);
+    bat.title = batch_titles_[batch];
+    for (const auto& s : v.steps) {
+      if (!in_period(s.date)) continue;
+      if (s.event == "register") {
+        count(c, Fig::RectRegistered, v, s.date, source);
+        ++src.registered;
+        ++bat.registered;
+      }
+      if (s.event != "accept") continue;
+      for (const auto& flag : s.flags) {
+        if (flag == "closed-on-time") {
+          count(c, Fig::RectClosedOnTime, v, s.date, source);
+          ++src.on_time;
+          ++bat.on_time;
+        } else if (flag.rfind("closed-late:", 0) == 0) {
+          count(c, Fig::RectClosedLate, v, s.date, source, std::atoi(flag.c_str() + 12));
+          ++src.late;
+          ++bat.late;
+        }
+      }
+    }
+    const std::string& st = v.steps.back().to_state;
+    if (st != "closed" && v.rect_deadline && rectify::overdue_as_of(*v.rect_deadline, q_.to)) {
+      count(c, Fig::RectOpenOverdue, v, v.rect_deadline->iso(), source, rectify::days_overdue(*v.rect_deadline, q_.to));
+      ++src.open_overdue;
+      ++bat.open_overdue;
+    }
+    return {};
+  }
+
+  void add_term(const CaseView& v, Counts& c) {
+    if (!v.term_history || v.term_history->empty()) return;
+    const auto f = election::derive_term_facts(*v.term_history);
+    std::optional<std::string> renewed;
+    bool late = false, postponed = false, advanced = false, ended = false;
+    for (const auto& s : v.steps) {
+      if (s.event == "renew") {
+        renewed = s.date;
+        late = std::find(s.flags.begin(), s.flags.end(), "late:term-end") != s.flags.end();
+      }
+      postponed = postponed || s.event == "postpone";
+      advanced = advanced || s.event == "advance";
+      ended = ended || s.event == "end";
+    }
+    if (ended) return;
+    const std::string end = f.end().iso(), original = f.original_end.iso();
+    std::optional<Fig> kind;
+    std::string date;
+    if (renewed) {
+      if (!in_period(*renewed)) return;
+      date = *renewed;
+      kind = postponed ? Fig::TermsPostponed : advanced ? Fig::TermsAdvanced : late ? Fig::TermsLate : Fig::TermsOnTime;
+    } else if (in_period(end) && end < to_) {
+      date = end;
+      kind = Fig::TermsOverdue;
+    } else if ((postponed || advanced) && in_period(original)) {
+      date = original;
+      kind = postponed ? Fig::TermsPostponed : Fig::TermsAdvanced;
+    }
+    if (!kind) return;
+    count(c, Fig::TermsEnded, v, date, info(*kind).id);
+    count(c, *kind, v, date, end);
+  }
+
+  engine::Engine& eng_;
+  const Query& q_;
+  Report& r_;
+  std::string from_, to_;
+  std::unordered_map<std::string, Counts*> counts_by_code_;
+  std::vector<std::pair<std::pair<std::string, std::string>, std::string>> stages_;
+  std::unordered_map<engine::PersonId, std::pair<CaseId, MemberStatus>> case_status_;
+  std::unordered_set<engine::PersonId> has_member_case_;
+  bool ledger_loaded_ = false;
+  std::unordered_map<CaseId, std::pair<std::string, CaseId>> items_;
+  std::unordered_map<CaseId, std::string> batch_titles_;
+  std::map<std::string, RectCounts> by_source_;
+  std::map<CaseId, RectCounts> by_batch_;
+};
+
+MemberStatus status_of_stage(const std::string& stage) {
+  if (stage == "probationary") return MemberStatus::Probationary;
+  if (stage == "full") return MemberStatus::Full;
+  return MemberStatus::None;
+}
+
+Status check_query(const Query& q) {
+  if (q.to < q.from)
+    return Error::invalid({"统计期间的结束日期 " + q.to.iso() + " 早于开始日期 " + q.from.iso(),
+                           "the period ends (" + q.to.iso() + ") before it begins (" + q.from.iso() + ")"});
+  return {};
+}
+
+}  // namespace
+
+const FigureInfo& info(Fig f) { return kInfos[idx(f)]; }
+
+engine::Text section_text(std::string_view section) {
+  if (section == "development") return {"发展党员", "member development"};
+  if (section == "elections") return {"换届选举", "elections"};
+  if (section == "rectification") return {"整改", "rectification"};
+  if (section == "membership") return {"党员队伍（期末）", "membership at the end"};
+  return {std::string(section), std::string(section)};
+}
+
+bool Report::operator==(const Report& o) const {
+  auto same_details = [](const std::vector<DetailRow>& a, const std::vector<DetailRow>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto& x = a[i];
+      const auto& y = b[i];
+      if (std::tie(x.fig, x.org, x.case_id, x.person, x.name, x.date, x.what, x.days) !=
+          std::tie(y.fig, y.org, y.case_id, y.person, y.name, y.date, y.what, y.days))
+        return false;
+    }
+    return true;
+  };
+  return per_org == o.per_org && total == o.total && late_days_total == o.late_days_total &&
+         late_days_max == o.late_days_max && by_source == o.by_source && by_batch == o.by_batch &&
+         same_details(details, o.details);
+}
+
+Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, const Query& q) {
+  DJFLOW_TRY(check_query(q));
+  Report r;
+  Accumulator acc(eng, q, r);
+  DJFLOW_TRY(acc.init());
+  auto& store = eng.store();
+  auto cases = reads.report_cases();
+  DJFLOW_TRY(cases);
+  std::unordered_map<CaseId, const engine::ReportCase*> by_id;
+  by_id.reserve(cases->size());
+  for (const auto& c : cases.value()) {
+    by_id[c.id] = &c;
+    if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
+  }
+  // Deadlines closed after their due date (how late a late step was) and the items' deadlines.
+  auto late_rows = reads.report_deadlines("", "", true);
+  DJFLOW_TRY(late_rows);
+  std::unordered_map<CaseId, std::vector<LateClose>> late;
+  for (const auto& d : late_rows.value()) late[d.case_id].push_back({d.kind, d.closed_on->iso(), d.due});
+  auto item_deadlines = reads.report_deadlines("rectify", "deadline", false);
+  DJFLOW_TRY(item_deadlines);
+  std::unordered_map<CaseId, Date> in_force;  // the last deadline opened by the end and not closed by it
+  for (const auto& d : item_deadlines.value())
+    if (d.opened_on <= q.to && (!d.closed_on || *d.closed_on > q.to)) in_force[d.case_id] = d.due;
+
+  std::vector<StepRow> buf;
+  std::size_t n = 0;
+  const engine::ReportCase* head = nullptr;
+  Status failed;
+  std::vector<engine::EventRecord> term_history;
+  auto flush = [&] {
+    if (!head || n == 0 || !failed.ok()) return;
+    CaseView v;
+    v.head = head;
+    v.steps = std::span<const StepRow>(buf.data(), n);
+    if (head->workflow == "member") v.status = status_of_stage(eng.workflows().find("member")->stage(buf[n - 1].to_state));
+    if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
+    if (auto it = late.find(head->id); it != late.end()) v.late = it->second;
+    if (head->workflow == "term") {
+      auto h = store.events(head->id);
+      if (!h) {
+        failed = h.error();
+        return;
+      }
+      term_history.clear();
+      for (auto& e : h.value())
+        if (e.date <= q.to) term_history.push_back(std::move(e));
+      v.term_history = &term_history;
+    }
+    if (auto s = acc.add(v); !s) failed = s;
+  };
+  CaseId current = -1;
+  DJFLOW_TRY(reads.for_each_report_event(q.to, [&](const engine::ReportEvent& e) {
+    if (e.case_id != current) {
+      flush();
+      n = 0;
+      current = e.case_id;
+      auto it = by_id.find(e.case_id);
+      head = it == by_id.end() ? nullptr : it->second;
+      if (head && !acc.org(head->branch)) head = nullptr;
+    }
+    if (!head) return;
+    if (n == buf.size()) buf.emplace_back();
+    StepRow& s = buf[n++];
+    s.event.assign(e.event);
+    s.date.assign(e.date);
+    s.to_state.assign(e.to_state);
+    s.flags.clear();
+    if (e.flags != "[]") s.flags = parse_flags(e.flags);
+  }));
+  flush();
+  DJFLOW_TRY(failed);
+  DJFLOW_TRY(acc.finish());
+  return r;
+}
+
+Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
+  DJFLOW_TRY(check_query(q));
+  Report r;
+  Accumulator acc(eng, q, r);
+  DJFLOW_TRY(acc.init());
+  auto rules = eng.rule_timeline();
+  DJFLOW_TRY(rules);
+  auto& store = eng.store();
+  Status failed;
+  DJFLOW_TRY(store.for_each_history([&](const engine::Case& c, const std::vector<engine::EventRecord>& events) {
+    engine::ReportCase head{c.id, c.workflow, c.branch, c.title, c.person};
+    if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
+    if (!acc.org(c.branch)) return true;
+    std::vector<engine::EventRecord> upto;
+    for (const auto& e : events)
+      if (e.date <= q.to) upto.push_back(e);
+    if (upto.empty()) return true;
+    auto rp = eng.replay(c, upto, rules.value());
+    if (!rp) {
+      failed = rp.error();
+      return false;
+    }
+    if (!rp->problems.empty()) {
+      failed = Error::corruption({"案件 #" + std::to_string(c.id) + " 的历史重放结果与记录不一致：" + rp->problems.front(),
+                                  "case #" + std::to_string(c.id) + " replays differently: " + rp->problems.front()});
+      return false;
+    }
+    std::vector<StepRow> steps;
+    for (const auto& e : upto) steps.push_back({e.event, e.date.iso(), e.to_state, e.flags});
+    std::vector<LateClose> late;
+    std::optional<Date> deadline;
+    for (const auto& d : rp->deadlines) {
+      if (d.closed_on && *d.closed_on > d.due) late.push_back({d.kind, d.closed_on->iso(), d.due});
+      if (d.open && d.kind == "deadline" && c.workflow == "rectify") deadline = d.due;
+    }
+    CaseView v;
+    v.head = &head;
+    v.steps = steps;
+    if (c.workflow == "member") v.status = rp->subject_status.value_or(MemberStatus::None);
+    v.rect_deadline = deadline;
+    v.late = late;
+    if (c.workflow == "term") v.term_history = &upto;
+    if (auto s = acc.add(v); !s) {
+      failed = s;
+      return false;
+    }
+    return true;
+  }));
+  DJFLOW_TRY(failed);
+  DJFLOW_TRY(acc.finish());
+  return r;
+}
+
+Result<Report> membership_as_of(engine::Engine& eng, engine::ReportStore& reads, const std::string& org, Date day) {
+  Query q;
+  q.from = day;
+  q.to = day;
+  q.org = org;
+  return year_report(eng, reads, q);
+}
+
+}  // namespace djflow::workflows::report
