@@ -1,5 +1,7 @@
 #include "engine/timezone.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -177,7 +179,10 @@ std::optional<time_zone> time_zone::read(const std::string& name) {
       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
           std::string::npos)
     return std::nullopt;
-  std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
+  const std::string path = "/usr/share/zoneinfo/" + name;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
