@@ -5,7 +5,15 @@
 //   2. Whole-process time of `djflow show`, `djflow record` and `djflow due --within 30` on a
 //      generated database of 100,000 member cases. Aim: median <= 20 ms (show, record),
 //      <= 100 ms (due).
-// Usage: djflow_bench [--cases N] [--steps-cases N] [--dir DIR]
+//   3. A lean process (issue 7 §6), as ratios measured in one run, the programs interleaved so
+//      that they meet the same load: `djflow --version` against /bin/true (aim <= 2), `djflow
+//      show` against djflow_min_reader (bench/min_reader.cpp: opens the same database, reads the
+//      case row; aim <= 2), `djflow record` against the minimal reader plus one fsync (aim <= 2).
+// Usage: djflow_bench [--cases N] [--steps-cases N] [--dir DIR] [--runs N] [--reuse]
+//   --reuse keeps DIR/big.db if it exists (generating 100,000 cases takes minutes); the commands
+//   that write run on a copy of it. --steps-cases 0 skips part 1.
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -14,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -110,19 +119,45 @@ double pct_ms(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-// Runs a shell command `runs` times and returns the wall times in ms.
+extern "C" char** environ;
+
+// Runs argv once, without a shell (a shell would add its own start-up to every figure), output
+// to /dev/null; returns the wall time in ms. Exits the benchmark if the command fails.
+double time_once(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  const auto t0 = Clock::now();
+  pid_t pid = 0;
+  int st = 0;
+  const bool ok = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) == 0 &&
+                  waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  const auto t1 = Clock::now();
+  posix_spawn_file_actions_destroy(&fa);
+  if (!ok) {
+    std::cerr << "bench: command failed:";
+    for (const auto& a : args) std::cerr << ' ' << a;
+    std::cerr << "\n";
+    std::exit(1);
+  }
+  return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+std::vector<std::string> words(const std::string& line) {
+  std::istringstream in(line);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+// Runs a command (split on spaces, no shell) `runs` times and returns the wall times in ms.
 std::vector<double> time_command(const std::string& cmd, int runs) {
   std::vector<double> out;
-  for (int i = 0; i < runs; ++i) {
-    const auto t0 = Clock::now();
-    const int st = std::system((cmd + " >/dev/null 2>&1").c_str());
-    const auto t1 = Clock::now();
-    if (!WIFEXITED(st) || (WEXITSTATUS(st) != 0)) {
-      std::cerr << "bench: command failed: " << cmd << "\n";
-      std::exit(1);
-    }
-    out.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-  }
+  for (int i = 0; i < runs; ++i) out.push_back(time_once(words(cmd)));
   return out;
 }
 
@@ -132,11 +167,17 @@ int main(int argc, char** argv) {
   int big_cases = 100000;
   int step_cases = 300;
   std::string dir = std::filesystem::temp_directory_path() / "djflow-bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  int lean_runs = 201;
+  bool reuse = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--cases") big_cases = std::atoi(argv[i + 1]);
-    else if (a == "--steps-cases") step_cases = std::atoi(argv[i + 1]);
-    else if (a == "--dir") dir = argv[i + 1];
+    const char* v = i + 1 < argc ? argv[i + 1] : "0";
+    if (a == "--reuse") { reuse = true; continue; }
+    if (a == "--cases") big_cases = std::atoi(v);
+    else if (a == "--steps-cases") step_cases = std::atoi(v);
+    else if (a == "--dir") dir = v;
+    else if (a == "--runs") lean_runs = std::max(3, std::atoi(v));
+    ++i;
   }
   std::filesystem::create_directories(dir);
   std::cout << "djflow_bench: cases for the step rate " << step_cases << ", generated database "
@@ -145,7 +186,7 @@ int main(int argc, char** argv) {
   // --- 1. steps per second: engine vs raw SQLite ---------------------------------------------
   constexpr int kStepsPerCase = 6;
   double engine_rate = 0;
-  {
+  if (step_cases > 0) {
     Db db(dir + "/steps.db");
     const Date start = *Date::parse("2024-01-01");
     std::vector<engine::CaseId> ids;
@@ -155,12 +196,12 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     engine_rate = step_cases * kStepsPerCase / secs;
   }
-  const double raw_rate =
-      storage::raw_sqlite_reference_steps(dir + "/raw.db", step_cases, kStepsPerCase);
-  std::printf("1. steps per second (one transaction per step, WAL, synchronous=FULL)\n");
-  std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s\n", engine_rate);
-  std::printf("   raw SQLite, same rows, same transactions  %10.0f steps/s\n", raw_rate);
-  std::printf("   ratio engine/raw                          %10.2f   (aim >= 0.70)\n\n",
+  const double raw_rate = step_cases > 0 ?
+      storage::raw_sqlite_reference_steps(dir + "/raw.db", step_cases, kStepsPerCase) : 1;
+  if (step_cases > 0) std::printf("1. steps per second (one transaction per step, WAL, synchronous=FULL)\n");
+  if (step_cases > 0) std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s\n", engine_rate);
+  if (step_cases > 0) std::printf("   raw SQLite, same rows, same transactions  %10.0f steps/s\n", raw_rate);
+  if (step_cases > 0) std::printf("   ratio engine/raw                          %10.2f   (aim >= 0.70)\n\n",
               engine_rate / raw_rate);
 
   // --- 2. whole-process times on a large database --------------------------------------------
@@ -169,11 +210,11 @@ int main(int argc, char** argv) {
   // proposal as a candidate soon after a year), so deadlines spread over the calendar the way a
   // working organisation's do. The pathological ledger where every deadline was missed is
   // measured too ("--overdue" below lists tens of thousands of rows).
-  const std::string big = dir + "/big.db";
+  const std::string pristine = dir + "/big.db";
   const Date today = *Date::parse("2026-11-28");
-  {
+  if (!reuse || !std::filesystem::exists(pristine)) {
     const auto t0 = Clock::now();
-    Db db(big);
+    Db db(pristine);
     db.clock.set(noon(today));
     for (int i = 0; i < big_cases; ++i) {
       const Date start = today.add_days(-(i % 730));
@@ -194,6 +235,10 @@ int main(int argc, char** argv) {
     std::printf("2. generated %d cases in %.1f s\n", big_cases,
                 std::chrono::duration<double>(Clock::now() - t0).count());
   }
+  // The commands run on a copy, so that --reuse finds the generated ledger unchanged.
+  const std::string big = dir + "/run.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(big + suffix);
+  std::filesystem::copy_file(pristine, big);
   const std::string bin = DJFLOW_BIN_PATH;
   const std::string base = bin + " --db " + big + " --now 2026-11-28T10:00";
   const int runs = 31;
@@ -214,5 +259,34 @@ int main(int argc, char** argv) {
   std::printf("   djflow record CASE review                 %7.1f  %7.1f   (aim median <= 20)\n", median_ms(record), pct_ms(record, 0.9));
   std::printf("   djflow due --within 30                    %7.1f  %7.1f   (aim median <= 100)\n", median_ms(due), pct_ms(due, 0.9));
   std::printf("   djflow --json due --within 30             %7.1f  %7.1f\n", median_ms(due_json), pct_ms(due_json, 0.9));
+
+  // --- 3. a lean process: ratios in one run, the programs interleaved ----------------------
+  const std::string reader = DJFLOW_MIN_READER_PATH;
+  const std::string fsync_file = dir + "/fsync.bin";
+  std::vector<double> t_true, t_version, t_reader, t_show, t_reader_fsync, t_record;
+  for (int i = 0; i < lean_runs; ++i) {
+    const int m = std::max(1, big_cases / 730);
+    const std::string rec = std::to_string(730 * (i % m) + 160 + i / m + 1);
+    t_true.push_back(time_once({"/bin/true"}));
+    t_version.push_back(time_once({bin, "--version"}));
+    t_reader.push_back(time_once({reader, big, mid}));
+    t_show.push_back(time_once({bin, "--db", big, "--now", "2026-11-28T10:00", "show", mid}));
+    t_reader_fsync.push_back(time_once({reader, big, rec, "--fsync", fsync_file}));
+    t_record.push_back(time_once({bin, "--db", big, "--now", "2026-11-28T10:00", "record", rec, "review",
+                                  "--date", "2026-11-28"}));
+  }
+  std::filesystem::remove(fsync_file);
+  const auto row = [](const char* name, const std::vector<double>& v, const std::vector<double>& ref,
+                      const char* ref_name) {
+    std::printf("   %-28s %7.2f %7.2f   %-30s %5.2f   (aim <= 2)\n", name, median_ms(v), pct_ms(v, 0.9),
+                ref_name, median_ms(v) / median_ms(ref));
+  };
+  std::printf("\n3. a lean process: %d interleaved runs each (ms)   median     p90   ratio of medians\n", lean_runs);
+  std::printf("   %-28s %7.2f %7.2f\n", "/bin/true", median_ms(t_true), pct_ms(t_true, 0.9));
+  std::printf("   %-28s %7.2f %7.2f\n", "min reader (read case row)", median_ms(t_reader), pct_ms(t_reader, 0.9));
+  std::printf("   %-28s %7.2f %7.2f\n", "min reader + one fsync", median_ms(t_reader_fsync), pct_ms(t_reader_fsync, 0.9));
+  row("djflow --version", t_version, t_true, "÷ /bin/true");
+  row("djflow show CASE", t_show, t_reader, "÷ min reader");
+  row("djflow record CASE review", t_record, t_reader_fsync, "÷ min reader + fsync");
   return 0;
 }

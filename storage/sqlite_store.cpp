@@ -3,6 +3,10 @@
 #include "storage/sqlite_store.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <system_error>
@@ -53,6 +57,27 @@ class UmaskGuard {
  private:
   mode_t old_;
 };
+
+// Every open narrows the database file and its -wal and -shm to 0600 (invariant I18). The umask
+// already gives a new file 0600, but a file must never be readable by others even if SQLite's
+// default mode changes, and files that existed may be wider: an empty 0644 file made by `touch`,
+// or a -wal / -shm left 0644 by an older djflow or by a copy (SQLite creates -wal and -shm with
+// the database file's mode, so narrowing the database first keeps new ones 0600 too). A stat()
+// each when nothing is to be done. Files of another user are left alone on an ordinary open
+// (chmod would fail; such a set-up is their owner's choice, docs/invariants.md); `init`
+// (`must_narrow`) refuses to go on if it cannot narrow.
+engine::Status narrow_to_owner(const std::string& path, bool must_narrow) {
+  for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) continue;  // no such file: nothing to narrow
+    if ((st.st_mode & 0777) == 0600) continue;
+    if (st.st_uid != ::geteuid() && !must_narrow) continue;
+    if (::chmod(p.c_str(), 0600) != 0) {
+      return Error::storage("chmod 0600 " + p + ": " + std::strerror(errno));
+    }
+  }
+  return {};
+}
 
 Error run_init_error(const std::string& path, const std::string& why_zh, const std::string& why_en) {
   return Error::not_found(Text{"数据库 " + path + why_zh + "；请先运行 djflow init",
@@ -105,20 +130,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   // The store owns the handle from here on, so that every error path closes it.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + path);
-  if (!memory && (!existed || mode == OpenMode::Create)) {
-    // Belt and braces: the umask already gave a new file 0600, but a file must never be
-    // readable by others even if SQLite's default mode changes. `init` also narrows a file that
-    // existed (e.g. an empty 0644 file made by `touch`) and its -wal and -shm: SQLite gives
-    // those the database file's mode.
-    for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
-      if (p != path && !std::filesystem::exists(p, ec)) continue;
-      std::filesystem::permissions(p,
-                                   std::filesystem::perms::owner_read |
-                                       std::filesystem::perms::owner_write,
-                                   std::filesystem::perm_options::replace, ec);
-      if (ec) return Error::storage("chmod 0600 " + p + ": " + ec.message());
-    }
-  }
+  if (!memory) DJFLOW_TRY(narrow_to_owner(path, mode == OpenMode::Create || !existed));
   DJFLOW_TRY(store->set_up(mode, memory));
   return store;
 }

@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "support/cli_runner.hpp"
 
 using djflow::testing::Djflow;
@@ -34,6 +38,21 @@ TEST_CASE("init creates a private database and is idempotent", "[cli]") {
   auto cal = d.run({"--json", "calendar", "list", "--year", "2024"});
   REQUIRE(cal.code == 0);
   CHECK(cal.json().size() > 20);
+}
+
+TEST_CASE("--version alone is answered without the database, as with other options", "[cli]") {
+  Djflow d;
+  const std::string out = (d.dir().path() / "version.out").string();
+  // The short path in main.cpp (nothing read, docs/performance.md "A lean process").
+  CHECK(Djflow::sh("DJFLOW_DB=/nonexistent/djflow.db \"$DJFLOW_BIN\" --version >" + out) == 0);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "djflow 0.1.0\n");
+  // The parser's path gives the same answer.
+  auto r = d.run({"--lang", "zh", "--version"});
+  CHECK(r.code == 0);
+  CHECK(r.out == text);
+  CHECK_FALSE(std::filesystem::exists(d.db()));
 }
 
 TEST_CASE("commands on a missing database exit 3 and create nothing", "[cli]") {

@@ -72,6 +72,28 @@ TEST_CASE("Create mode makes a 0600 file whose -wal and -shm are 0600 too", "[st
   CHECK(::umask(old) == 022);  // open() restored the process umask
 }
 
+TEST_CASE("every open narrows a wide database, -wal and -shm to 0600, not only init", "[storage][open]") {
+  TempDir dir;
+  const auto path = dir.file("wide.db");
+  const mode_t old = ::umask(022);
+  {
+    auto creator = must_open(path, OpenMode::Create);
+    REQUIRE(creator->insert_branch(branch("B1")).ok());
+    // Another connection (the daemon) keeps -wal and -shm in place while they are widened, as an
+    // older version, a copy or a restore under umask 022 leaves them.
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      REQUIRE(std::filesystem::exists(path + suffix));
+      REQUIRE(::chmod((path + suffix).c_str(), 0644) == 0);
+    }
+    auto reader = must_open(path, OpenMode::Existing);
+    CHECK(reader->find_branch("B1").value().has_value());
+    CHECK(mode_of(path) == 0600);
+    CHECK(mode_of(path + "-wal") == 0600);
+    CHECK(mode_of(path + "-shm") == 0600);
+  }
+  ::umask(old);
+}
+
 TEST_CASE("committed data survives reopening, rolled-back data does not", "[storage][open]") {
   TempDir dir;
   const auto path = dir.file("durable.db");
