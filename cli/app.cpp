@@ -197,6 +197,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_notify_commands(app, cli);
   register_verify_commands(app, cli);
   register_backup_commands(app, cli);
+  register_life_commands(app, cli);
   check_integer_options(app);
 
   try {

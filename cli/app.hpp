@@ -63,6 +63,7 @@ void register_election_commands(CLI::App& app, Cli& cli);
 void register_daemon_commands(CLI::App& app, Cli& cli);    // serve, status
 void register_notify_commands(CLI::App& app, Cli& cli);    // notify, outbox
 void register_verify_commands(CLI::App& app, Cli& cli);    // verify, anchor
+void register_life_commands(CLI::App& app, Cli& cli);      // life, meeting, talk, dues
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);
