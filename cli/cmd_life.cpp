@@ -300,7 +300,7 @@ void register_life(CLI::App& app, Cli& cli) {
     struct Args { std::string org; };
     auto a = std::make_shared<Args>();
     auto* cmd = life->add_subcommand("flags", tr(l, "连续六个月不参加组织生活或不交党费的党员（《中国共产党章程》第九条）",
-                                                 "members with 6 months without organisational life or dues (Party Constitution, Article 9)"));
+                                                 "members with 6 months without organisational life or dues (《中国共产党章程》第九条)"));
     cmd->add_option("--org", a->org, tr(l, "组织代码（默认所有已记录的组织）", "organisation code (default: every ledger)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
@@ -329,7 +329,7 @@ void register_life(CLI::App& app, Cli& cli) {
                            {"last_seen", fl.last_seen ? Json(fl.last_seen->iso()) : Json(nullptr)},
                            {"article", "《中国共产党章程》第九条"}, {"rule", "R20"}});
             t.add({c.branch, std::to_string(fl.person), person_name(cli, fl.person), why,
-                   tr(l, "《中国共产党章程》第九条", "Party Constitution, Article 9")});
+                   tr(l, "《中国共产党章程》第九条", "《中国共产党章程》第九条")});
           }
         }
         if (cli.json) cli.print_json(arr);
@@ -402,7 +402,7 @@ engine::Result<engine::CaseId> open_life_batch(Cli& cli, const engine::StepOutco
 
 void register_review(CLI::App* life, Cli& cli) {
   const Lang l = cli.lang;
-  auto* review = life->add_subcommand("review", tr(l, "自行脱党审查（《中国共产党章程》第九条）", "self-lapse review (Party Constitution, Article 9)"));
+  auto* review = life->add_subcommand("review", tr(l, "自行脱党审查（《中国共产党章程》第九条）", "self-lapse review (《中国共产党章程》第九条)"));
   review->require_subcommand(1);
   struct Args { std::string person, reason, date, note; };
   auto a = std::make_shared<Args>();

@@ -75,23 +75,23 @@ Text period_label(Period p) {
 const std::vector<Kind>& kinds() {
   static const std::vector<Kind> k = {
       {"general-meeting", "支部党员大会", "branch general meeting", Period::Quarter,
-       "《中国共产党支部工作条例（试行）》第十一条", "Regulations on Party Branch Work (Trial), Article 11", "R1", true},
+       "《中国共产党支部工作条例（试行）》第十一条", "《中国共产党支部工作条例（试行）》第十一条", "R1", true},
       {"committee-meeting", "支部委员会会议", "branch committee meeting", Period::Month,
-       "《中国共产党支部工作条例（试行）》第十二条", "Regulations on Party Branch Work (Trial), Article 12", "R2", true},
+       "《中国共产党支部工作条例（试行）》第十二条", "《中国共产党支部工作条例（试行）》第十二条", "R2", true},
       {"group-meeting", "党小组会", "party group meeting", Period::Month,
-       "《中国共产党支部工作条例（试行）》第十三条", "Regulations on Party Branch Work (Trial), Article 13", "R3", true},
+       "《中国共产党支部工作条例（试行）》第十三条", "《中国共产党支部工作条例（试行）》第十三条", "R3", true},
       {"lecture", "党课", "party lecture", Period::Quarter,
-       "《中国共产党支部工作条例（试行）》第十五条", "Regulations on Party Branch Work (Trial), Article 15", "R4", true},
+       "《中国共产党支部工作条例（试行）》第十五条", "《中国共产党支部工作条例（试行）》第十五条", "R4", true},
       {"secretary-lecture", "书记讲党课", "lecture by the branch secretary", Period::Year,
-       "《中国共产党支部工作条例（试行）》第十五条", "Regulations on Party Branch Work (Trial), Article 15", "R4", false},
+       "《中国共产党支部工作条例（试行）》第十五条", "《中国共产党支部工作条例（试行）》第十五条", "R4", false},
       {"theme-day", "主题党日", "themed Party day", Period::Month,
-       "《中国共产党支部工作条例（试行）》第十六条", "Regulations on Party Branch Work (Trial), Article 16", "R5", true},
+       "《中国共产党支部工作条例（试行）》第十六条", "《中国共产党支部工作条例（试行）》第十六条", "R5", true},
       {"life-meeting", "组织生活会", "organisational-life meeting", Period::Year,
-       "《中国共产党支部工作条例（试行）》第十七条", "Regulations on Party Branch Work (Trial), Article 17", "R6", true},
+       "《中国共产党支部工作条例（试行）》第十七条", "《中国共产党支部工作条例（试行）》第十七条", "R6", true},
       {"talk", "谈心谈话", "heart-to-heart talks", Period::Year,
-       "《中国共产党支部工作条例（试行）》第十八条", "Regulations on Party Branch Work (Trial), Article 18", "R7", false},
+       "《中国共产党支部工作条例（试行）》第十八条", "《中国共产党支部工作条例（试行）》第十八条", "R7", false},
       {"appraisal", "民主评议党员", "democratic appraisal of members", Period::Year,
-       "《中国共产党支部工作条例（试行）》第十九条", "Regulations on Party Branch Work (Trial), Article 19", "R8", true},
+       "《中国共产党支部工作条例（试行）》第十九条", "《中国共产党支部工作条例（试行）》第十九条", "R8", true},
   };
   return k;
 }

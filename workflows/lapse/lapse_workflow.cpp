@@ -24,7 +24,7 @@ using engine::Text;
 namespace {
 
 constexpr const char* kArticleZh = "《中国共产党章程》第九条";
-constexpr const char* kArticleEn = "Constitution of the Communist Party of China, Article 9";
+constexpr const char* kArticleEn = "《中国共产党章程》第九条";
 
 struct Step {
   std::string event;
