@@ -267,14 +267,14 @@ void register_life(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        const Lang l = cli.lang;
+        const Lang lg = cli.lang;
         const engine::Date today = cli.engine->today();
         const int year = a->year ? a->year : today.year();
         auto cases = ledgers(cli, a->org);
         if (!cases) return cli.fail(cases.error());
         Json arr = Json::array();
-        Table t({tr(l, "组织", "org"), tr(l, "类别", "kind"), tr(l, "周期", "period"), tr(l, "应开", "expected"),
-                 tr(l, "已开", "held"), tr(l, "未开期间", "missed"), tr(l, "依据", "article")});
+        Table t({tr(lg, "组织", "org"), tr(lg, "类别", "kind"), tr(lg, "周期", "period"), tr(lg, "应开", "expected"),
+                 tr(lg, "已开", "held"), tr(lg, "未开期间", "missed"), tr(lg, "依据", "article")});
         for (const auto& c : cases.value()) {
           auto h = ledger(cli, c);
           if (!h) return cli.fail(h.error());
@@ -286,8 +286,8 @@ void register_life(CLI::App& app, Cli& cli) {
             arr.push_back({{"org", c.branch}, {"kind", k.kind}, {"period", std::string(L::to_string(k.period))},
                            {"expected", k.expected}, {"held", k.held}, {"missed", k.missed},
                            {"article", kind->article_zh}, {"rule", kind->rule}});
-            t.add({c.branch, tr(l, kind->zh, kind->en), tr(l, L::period_label(k.period)), std::to_string(k.expected),
-                   std::to_string(k.held), missed.empty() ? "-" : missed, tr(l, kind->article_zh, kind->article_en)});
+            t.add({c.branch, tr(lg, kind->zh, kind->en), tr(lg, L::period_label(k.period)), std::to_string(k.expected),
+                   std::to_string(k.held), missed.empty() ? "-" : missed, tr(lg, kind->article_zh, kind->article_en)});
           }
         }
         if (cli.json) cli.print_json(arr);
@@ -305,12 +305,12 @@ void register_life(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        const Lang l = cli.lang;
+        const Lang lg = cli.lang;
         const engine::Date today = cli.engine->today();
         auto cases = ledgers(cli, a->org);
         if (!cases) return cli.fail(cases.error());
         Json arr = Json::array();
-        Table t({tr(l, "组织", "org"), "#", tr(l, "姓名", "name"), tr(l, "情形", "reason"), tr(l, "依据", "article")});
+        Table t({tr(lg, "组织", "org"), "#", tr(lg, "姓名", "name"), tr(lg, "情形", "reason"), tr(lg, "依据", "article")});
         for (const auto& c : cases.value()) {
           auto h = ledger(cli, c);
           if (!h) return cli.fail(h.error());
@@ -319,21 +319,21 @@ void register_life(CLI::App& app, Cli& cli) {
           for (const auto& fl : L::lapse_flags(L::facts(h.value()), people.value(), today)) {
             std::string why;
             if (fl.attendance)
-              why = tr(l, "连续六个月未参加组织生活", "6 months without organisational life") +
-                    (fl.last_seen ? tr(l, "（最近一次：", " (last: ") + fl.last_seen->iso() + tr(l, "）", ")") : std::string());
+              why = tr(lg, "连续六个月未参加组织生活", "6 months without organisational life") +
+                    (fl.last_seen ? tr(lg, "（最近一次：", " (last: ") + fl.last_seen->iso() + tr(lg, "）", ")") : std::string());
             if (fl.dues)
-              why += (why.empty() ? "" : tr(l, "；", "; ")) + tr(l, "连续", "") + std::to_string(fl.unpaid_months) +
-                     tr(l, " 个月未交纳党费", " months of unpaid dues");
+              why += (why.empty() ? "" : tr(lg, "；", "; ")) + tr(lg, "连续", "") + std::to_string(fl.unpaid_months) +
+                     tr(lg, " 个月未交纳党费", " months of unpaid dues");
             arr.push_back({{"org", c.branch}, {"person", fl.person}, {"name", person_name(cli, fl.person)},
                            {"attendance", fl.attendance}, {"dues", fl.dues}, {"unpaid_months", fl.unpaid_months},
                            {"last_seen", fl.last_seen ? Json(fl.last_seen->iso()) : Json(nullptr)},
                            {"article", "《中国共产党章程》第九条"}, {"rule", "R20"}});
             t.add({c.branch, std::to_string(fl.person), person_name(cli, fl.person), why,
-                   tr(l, "《中国共产党章程》第九条", "《中国共产党章程》第九条")});
+                   tr(lg, "《中国共产党章程》第九条", "《中国共产党章程》第九条")});
           }
         }
         if (cli.json) cli.print_json(arr);
-        else if (t.empty()) *cli.out << tr(l, "无\n", "none\n");
+        else if (t.empty()) *cli.out << tr(lg, "无\n", "none\n");
         else t.print(*cli.out);
         return 0;
       };
@@ -511,7 +511,7 @@ void register_meeting(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        const Lang l = cli.lang;
+        const Lang lg = cli.lang;
         std::string kind;
         if (!a->kind.empty()) {
           auto k = L::resolve_kind(a->kind);
@@ -521,8 +521,8 @@ void register_meeting(CLI::App& app, Cli& cli) {
         auto cases = ledgers(cli, a->org);
         if (!cases) return cli.fail(cases.error());
         Json arr = Json::array();
-        Table t({tr(l, "组织", "org"), tr(l, "编号", "no."), tr(l, "日期", "date"), tr(l, "类别", "kind"), tr(l, "主题", "topic"),
-                 tr(l, "出席", "present"), tr(l, "应到", "expected"), tr(l, "讲课人", "speaker")});
+        Table t({tr(lg, "组织", "org"), tr(lg, "编号", "no."), tr(lg, "日期", "date"), tr(lg, "类别", "kind"), tr(lg, "主题", "topic"),
+                 tr(lg, "出席", "present"), tr(lg, "应到", "expected"), tr(lg, "讲课人", "speaker")});
         for (const auto& c : cases.value()) {
           auto h = ledger(cli, c);
           if (!h) return cli.fail(h.error());
@@ -532,8 +532,8 @@ void register_meeting(CLI::App& app, Cli& cli) {
             arr.push_back({{"org", c.branch}, {"case", c.id}, {"no", m.seq}, {"date", m.date.iso()}, {"kinds", m.kinds},
                            {"topic", m.topic}, {"present", m.present.size()}, {"should_attend", m.should_attend},
                            {"speaker", m.speaker}, {"by_secretary", m.by_secretary}, {"minutes", m.minutes}});
-            t.add({c.branch, std::to_string(m.seq), m.date.iso(), kinds_text(l, m.kinds), m.topic, std::to_string(m.present.size()),
-                   std::to_string(m.should_attend), m.speaker + (m.by_secretary ? tr(l, "（书记）", " (secretary)") : "")});
+            t.add({c.branch, std::to_string(m.seq), m.date.iso(), kinds_text(lg, m.kinds), m.topic, std::to_string(m.present.size()),
+                   std::to_string(m.should_attend), m.speaker + (m.by_secretary ? tr(lg, "（书记）", " (secretary)") : "")});
           }
         }
         if (cli.json) cli.print_json(arr);
@@ -551,7 +551,7 @@ void register_meeting(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        const Lang l = cli.lang;
+        const Lang lg = cli.lang;
         auto c = life_case(cli, a->org);
         if (!c) return cli.fail(c.error());
         auto h = ledger(cli, c.value());
@@ -564,8 +564,8 @@ void register_meeting(CLI::App& app, Cli& cli) {
           std::string absent_text;
           for (const auto& [id, why] : m.absent) {
             absent.push_back({{"person", id}, {"name", person_name(cli, id)}, {"reason", why}});
-            absent_text += (absent_text.empty() ? "" : tr(l, "；", "; ")) + person_name(cli, id) +
-                           (why.empty() ? tr(l, "（未说明原因）", " (no reason)") : tr(l, "（", " (") + why + tr(l, "）", ")"));
+            absent_text += (absent_text.empty() ? "" : tr(lg, "；", "; ")) + person_name(cli, id) +
+                           (why.empty() ? tr(lg, "（未说明原因）", " (no reason)") : tr(lg, "（", " (") + why + tr(lg, "）", ")"));
           }
           if (cli.json) {
             cli.print_json({{"org", a->org}, {"no", m.seq}, {"date", m.date.iso()}, {"kinds", m.kinds}, {"topic", m.topic},
@@ -573,16 +573,16 @@ void register_meeting(CLI::App& app, Cli& cli) {
                             {"speaker", m.speaker}, {"by_secretary", m.by_secretary}, {"minutes", m.minutes}});
           } else {
             std::string pr;
-            for (const auto& n : present) pr += (pr.empty() ? "" : tr(l, "、", ", ")) + n;
-            *cli.out << tr(l, "组织：", "org: ") << a->org << "\n"
-                     << tr(l, "日期：", "date: ") << m.date.iso() << "\n"
-                     << tr(l, "类别：", "kind: ") << kinds_text(l, m.kinds) << "\n"
-                     << tr(l, "主题：", "topic: ") << m.topic << "\n"
-                     << tr(l, "出席：", "present: ") << m.present.size() << "/" << m.should_attend << " " << pr << "\n"
-                     << tr(l, "缺席：", "absent: ") << (absent_text.empty() ? "-" : absent_text) << "\n";
+            for (const auto& n : present) pr += (pr.empty() ? "" : tr(lg, "、", ", ")) + n;
+            *cli.out << tr(lg, "组织：", "org: ") << a->org << "\n"
+                     << tr(lg, "日期：", "date: ") << m.date.iso() << "\n"
+                     << tr(lg, "类别：", "kind: ") << kinds_text(lg, m.kinds) << "\n"
+                     << tr(lg, "主题：", "topic: ") << m.topic << "\n"
+                     << tr(lg, "出席：", "present: ") << m.present.size() << "/" << m.should_attend << " " << pr << "\n"
+                     << tr(lg, "缺席：", "absent: ") << (absent_text.empty() ? "-" : absent_text) << "\n";
             if (!m.speaker.empty())
-              *cli.out << tr(l, "讲课人：", "speaker: ") << m.speaker << (m.by_secretary ? tr(l, "（书记）", " (secretary)") : "") << "\n";
-            if (!m.minutes.empty()) *cli.out << tr(l, "会议记录：", "minutes: ") << m.minutes << "\n";
+              *cli.out << tr(lg, "讲课人：", "speaker: ") << m.speaker << (m.by_secretary ? tr(lg, "（书记）", " (secretary)") : "") << "\n";
+            if (!m.minutes.empty()) *cli.out << tr(lg, "会议记录：", "minutes: ") << m.minutes << "\n";
           }
           return 0;
         }
@@ -706,12 +706,12 @@ void register_dues(CLI::App& app, Cli& cli) {
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
-        const Lang l = cli.lang;
+        const Lang lg = cli.lang;
         const engine::Date today = cli.engine->today();
         auto cases = ledgers(cli, a->org);
         if (!cases) return cli.fail(cases.error());
         Json arr = Json::array();
-        Table t({tr(l, "组织", "org"), "#", tr(l, "姓名", "name"), tr(l, "欠交月数", "months"), tr(l, "欠交月份", "unpaid")});
+        Table t({tr(lg, "组织", "org"), "#", tr(lg, "姓名", "name"), tr(lg, "欠交月数", "months"), tr(lg, "欠交月份", "unpaid")});
         for (const auto& c : cases.value()) {
           auto h = ledger(cli, c);
           if (!h) return cli.fail(h.error());
@@ -731,7 +731,7 @@ void register_dues(CLI::App& app, Cli& cli) {
           }
         }
         if (cli.json) cli.print_json(arr);
-        else if (t.empty()) *cli.out << tr(l, "无\n", "none\n");
+        else if (t.empty()) *cli.out << tr(lg, "无\n", "none\n");
         else t.print(*cli.out);
         return 0;
       };
