@@ -204,6 +204,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_import_commands(app, cli);
   register_export_commands(app, cli);
   register_report_commands(app, cli);
+  register_life_commands(app, cli);
   check_integer_options(app);
 
   // A typo in a command or option name: the nearest valid one (issue 9 §3).

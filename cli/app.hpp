@@ -67,6 +67,7 @@ void register_import_commands(CLI::App& app, Cli& cli);    // import roster|memb
 // export members|roster, calendar export. REQUIRES: register_admin_commands ran (`calendar`).
 void register_export_commands(CLI::App& app, Cli& cli);
 void register_report_commands(CLI::App& app, Cli& cli);    // report year, report --from --to
+void register_life_commands(CLI::App& app, Cli& cli);      // life, meeting, talk, dues
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

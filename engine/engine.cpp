@@ -253,7 +253,7 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
     return Error::invalid({"日期 " + in.date.iso() + " 晚于今天（" + today_date.iso() + "）",
                            "date " + in.date.iso() + " is after today (" + today_date.iso() + ")"});
   }
-  if (!history.empty() && in.date < history.back().date) {
+  if (!history.empty() && in.date < history.back().date && !wf.records_in_any_order()) {
     return Error::invalid(
         {"日期 " + in.date.iso() + " 早于本案上一步（" + history.back().event + "，" +
              history.back().date.iso() + "）",

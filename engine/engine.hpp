@@ -133,6 +133,8 @@ class Engine {
   const Clock& clock() const { return clock_; }
   const TimeZone& zone() const { return env_.zone; }
   const WorkCalendar& calendar() const { return env_.calendar; }
+  // The workflows' settings ([L]/[M] defaults, rules.md) as loaded.
+  const Config& config() const { return env_.config; }
   const WorkflowRegistry& workflows() const { return workflows_; }
   Store& store() { return store_; }
   // Today's business date per the engine clock in the organisation's zone.

@@ -150,6 +150,10 @@ class Workflow {
   // replaying its history (verify) starts the subject as the non-member it was at `apply` (D1),
   // since the person's stored status is this very case's outcome.
   virtual bool develops_subject() const { return false; }
+  // True when the case is a ledger of dated facts (organisational life: meetings, talks, dues)
+  // rather than a sequence of steps: a fact may then be recorded with a date before the case's
+  // previous one (a meeting entered a week late), and the engine does not refuse it.
+  virtual bool records_in_any_order() const { return false; }
   // Text appended to the engine's generic reminder for deadline `d` as of `today` (a warning
   // colour, the leader a reminder escalates to). ctx.history is the case's full history.
   virtual Text reminder_detail(const CaseContext& ctx, const Deadline& d, Date today) const;
