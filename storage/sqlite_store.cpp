@@ -54,6 +54,17 @@ class UmaskGuard {
   mode_t old_;
 };
 
+// A database in a group-shared folder (setgid bit, as docs/daemon.md sets up /var/lib/djflow for
+// the service and the office staff) is made owner+group read-write, so that the staff in the
+// folder's group run djflow under their own names; anywhere else owner-only (decision 0080).
+bool group_shared_folder(const std::string& path) {
+  std::error_code ec;
+  auto dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const auto st = std::filesystem::status(dir, ec);
+  return !ec && (st.permissions() & std::filesystem::perms::set_gid) != std::filesystem::perms::none;
+}
+
 Error run_init_error(const std::string& path, const std::string& why_zh, const std::string& why_en) {
   return Error::not_found(Text{"数据库 " + path + why_zh + "；请先运行 djflow init",
                                "database " + path + why_en + "; run djflow init"});
@@ -97,7 +108,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
   // umask 077 while SQLite creates the file (and, during set-up, its -wal and -shm files;
   // SQLite later creates those with the database file's own mode).
-  UmaskGuard umask_guard(077);
+  const bool shared = !memory && group_shared_folder(path);
+  UmaskGuard umask_guard(shared ? 007 : 077);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::Create || memory) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
@@ -112,11 +124,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
     // those the database file's mode.
     for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
       if (p != path && !std::filesystem::exists(p, ec)) continue;
-      std::filesystem::permissions(p,
-                                   std::filesystem::perms::owner_read |
-                                       std::filesystem::perms::owner_write,
-                                   std::filesystem::perm_options::replace, ec);
-      if (ec) return Error::storage("chmod 0600 " + p + ": " + ec.message());
+      using std::filesystem::perms;
+      const perms mode = perms::owner_read | perms::owner_write |
+                         (shared ? perms::group_read | perms::group_write : perms::none);
+      std::filesystem::permissions(p, mode, std::filesystem::perm_options::replace, ec);
+      if (ec) return Error::storage(std::string(shared ? "chmod 0660 " : "chmod 0600 ") + p + ": " + ec.message());
     }
   }
   DJFLOW_TRY(store->set_up(mode, memory));

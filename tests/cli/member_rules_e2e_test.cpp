@@ -81,7 +81,7 @@ TEST_CASE("member apply: refused for a member and for a person with a case (D1)"
   seed(d);
   auto zh = d.run({kNow, "--lang", "zh", "member", "apply", "1", "--date", "2026-06-01"});
   CHECK(zh.code == 1);
-  CHECK_THAT(zh.err, Catch::Contains("李老师已是正式党员") && Catch::Contains("细则第五条"));
+  CHECK_THAT(zh.err, Catch::Contains("李老师已是正式党员") && Catch::Contains("《中国共产党发展党员工作细则》第五条"));
   auto en = d.run({kNow, "--lang", "en", "member", "apply", "1", "--date", "2026-06-01"});
   CHECK(en.code == 1);
   CHECK_THAT(en.err, Catch::Contains("only a non-member can apply") && Catch::Contains("D1"));
