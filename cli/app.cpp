@@ -164,7 +164,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Cli cli;
   cli.out = &out;
   cli.err = &err;
-  cli.lang = locale_lang();
+  const Lang locale = locale_lang();
+  cli.lang = locale;
   {
     bool json = false;
     Lang lang = cli.lang;
@@ -232,7 +233,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                                              std::string(e.what()) + " (see djflow --help)"}),
                         cli.lang, cli.json);
   }
-  if (!cli.lang_text.empty()) cli.lang = engine::lang_from_locale(cli.lang_text);
+  // The output language: the global --lang, else the locale (a subcommand's own --lang, as in
+  // `notify add console --lang en`, only chose the language of the help texts above).
+  cli.lang = cli.lang_text.empty() ? locale : engine::lang_from_locale(cli.lang_text);
   if (cli.actor.find_first_not_of(" \t") == std::string::npos) {
     return report_error(err, Error::invalid({"--actor 不能为空（记录步骤的人）", "--actor must not be empty (who records the step)"}),
                         cli.lang, cli.json);

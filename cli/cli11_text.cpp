@@ -24,7 +24,8 @@ std::string type_text_zh(std::string s) {
       {std::regex(R"( in \[(\S+) - (\S+)\])"), "，$1 至 $2"},
   };
   for (const auto& [re, with] : rules) s = replace_all(s, re, with);
-  return s;
+  static const std::regex repeated(R"(([^\s:]+):\1，)");  // "整数:整数，1 至 10" -> "整数，1 至 10"
+  return std::regex_replace(s, repeated, "$1，");
 }
 
 std::string upper(std::string s) {
@@ -53,6 +54,22 @@ class HelpFormatter : public CLI::Formatter {
   std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
     return is_positional ? upper(opt->get_name(true, false)) : CLI::Formatter::make_option_name(opt, false);
   }
+  // As CLI11 lays out an option line, with the columns counted as a terminal shows them (a
+  // Chinese character is two columns, three bytes), so that the descriptions line up.
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    const std::string left = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string desc = make_option_desc(opt);
+    std::string out = left;
+    const std::size_t width = display_width(left);
+    if (!desc.empty()) {
+      out += width >= column_width_ ? "\n" + std::string(column_width_, ' ') : std::string(column_width_ - width, ' ');
+      for (char c : desc) {
+        out += c;
+        if (c == '\n') out += std::string(column_width_, ' ');
+      }
+    }
+    return out + "\n";
+  }
   std::string make_option_opts(const CLI::Option* opt) const override {
     const std::string s = CLI::Formatter::make_option_opts(opt);
     return lang_ == Lang::Zh ? type_text_zh(s) : s;
@@ -80,11 +97,11 @@ bool matches(const std::string& text, const char* pattern, std::smatch& m) {
 std::string validation_zh(const std::string& name, const std::string& msg) {
   std::smatch m;
   if (matches(msg, R"(Value (.*) not in range (\S+) to (\S+))", m)) {
-    const std::string lo = m[2], hi = m[3];
-    if (hi.find("e+") != std::string::npos) {
-      return name + " 的值 " + m[1].str() + (lo == "0.000000" ? " 不能为负数" : " 应为正数");
+    const std::string value = m[1], lo = m[2], hi = m[3];
+    if (hi.size() > 20) {  // PositiveNumber / NonNegativeNumber: up to the largest double
+      return name + " 的值 " + value + (value.rfind("-", 0) == 0 ? " 不能为负数" : " 应大于 0");
     }
-    return name + " 的值 " + m[1].str() + " 超出范围，应在 " + lo + " 至 " + hi + " 之间";
+    return name + " 的值 " + value + " 超出范围，应在 " + lo + " 至 " + hi + " 之间";
   }
   if (matches(msg, R"((.*) not in \{(.*)\})", m)) {
     return name + " 的值 " + m[1].str() + " 不是可选值之一，可选：" + m[2].str();

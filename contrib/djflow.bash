@@ -17,7 +17,7 @@ _djflow_db_args() {
   done
 }
 
-# Rows of a djflow table (English layout), header and rule skipped.
+# Rows of a djflow table, header and rule skipped.
 _djflow_rows() {
   "$@" 2>/dev/null | awk 'NR > 2 && NF > 0'
 }
@@ -68,7 +68,7 @@ _djflow() {
     show | history | record)
       if ((${#args[@]} == 0)); then
         # Case numbers, and the names of member-development subjects.
-        mapfile -t reply < <(_djflow_rows "$prog" "${db[@]}" --lang en list | awk '{print $1} $2 == "member" {print $3}')
+        mapfile -t reply < <(_djflow_rows "$prog" "${db[@]}" --lang zh list | awk '{print $1} $2 == "发展党员" {print $3}')
       elif [[ "$path" == record && ${#args[@]} -eq 1 ]]; then
         # The steps the case allows now: Chinese names (of the zh `show`) and English ids.
         mapfile -t reply < <(

@@ -172,15 +172,15 @@ TEST_CASE("CLI11's own errors are Chinese under a Chinese locale", "[cli][zh]") 
   const std::vector<Case> cases{
       {{}, "缺少子命令"},
       {{"member"}, "缺少子命令"},
-      {{"show", "张晓东"}, "CASE 的值无法识别：张晓东"},
+      {{"outbox", "--limit", "十"}, "十进制整数：十"},
       {{"show", "1", "2"}, "无法识别的参数：2"},
       {{"rectify", "add", "--batch", "1", "--problem", "p", "--leader", "L", "--department", "D", "--owner", "O",
         "--type", "deadline"},
        "缺少必填项 --measures"},
       {{"branch", "add", "B01", "--name", "第一党支部", "--kind", "club"}, "--kind 的值 club 不是可选值之一"},
       {{"branch", "term", "B01", "--start", "2024-01-01", "--years", "20"}, "超出范围"},
-      {{"show", "010"}, "应为不带符号的十进制整数"},
-      {{"show", "--date"}, "无法识别的参数"},
+      {{"show", "0x1"}, "CASE 应为十进制整数：0x1"},
+      {{"show", "1", "--bogus"}, "无法识别的参数：--bogus"},
       {{"branch", "term", "B01", "--start", "2024-01-01", "--village", "--community"}, "不能同时给出"},
       {{"record", "1"}, "缺少必填项 EVENT"},
   };
@@ -195,7 +195,7 @@ TEST_CASE("CLI11's own errors are Chinese under a Chinese locale", "[cli][zh]") 
     en_args.insert(en_args.begin(), {"--lang", "en"});
     const RunResult en = dj.run_env(kZh, en_args);
     CHECK(en.code == 2);
-    CHECK_FALSE(english_sentences(en.err).empty());
+    CHECK_THAT(en.err, Catch::StartsWith("error: ") && !Catch::Contains("命令行用法错误"));
   }
 }
 
