@@ -53,7 +53,7 @@ else()
 endif()
 
 run_djflow(top --help)
-set(page ".TH DJFLOW 1 \"\" \"djflow ${VERSION}\"\n.SH NAME\n${t_name}\n")
+set(page ".TH DJFLOW 1 \"\" \"djflow ${VERSION}\"\n.ad l\n.SH NAME\n${t_name}\n")
 string(APPEND page ".SH ${t_synopsis}\n.B djflow\n[\\fB\\-\\-db\\fR \\fIFILE\\fR] [\\fB\\-\\-lang\\fR zh|en] [\\fB\\-\\-json\\fR] \\fICOMMAND\\fR ...\n")
 string(APPEND page ".SH ${t_description}\n${t_desc_text}\n.PP\n.nf\n${top}.fi\n")
 string(APPEND page ".SH ${t_commands}\n")

@@ -27,26 +27,28 @@ bool allowed_word(std::string w) {
 }
 
 // An English word: a whitespace-separated token that is, once surrounding punctuation is
-// stripped, three or more ASCII letters, not all capitals (capitals are placeholders: CASE, FILE,
+// stripped, ASCII letters only, with a small letter (all capitals are placeholders: CASE, FILE,
 // DIGEST) and not an allowed name. Option names (--date), ids with - _ . = / or digits
 // (apply-full, member.archive_days, B01), value lists ({zh,en}) and tokens holding Chinese are
-// never words.
-bool english_word(const std::string& token) {
+// never words. Returns the word's length, 0 when the token is not a word.
+std::size_t english_word(const std::string& token) {
   const std::string lead = "([{\"'<", trail = ")]}\"'.,;:!?>";
   std::size_t b = 0, e = token.size();
   while (b < e && lead.find(token[b]) != std::string::npos) ++b;
   while (e > b && trail.find(token[e - 1]) != std::string::npos) --e;
   const std::string w = token.substr(b, e - b);
-  if (w.size() < 3) return false;
+  if (w.empty()) return 0;
   bool lower = false;
   for (unsigned char c : w) {
-    if (!std::isalpha(c)) return false;
+    if (!std::isalpha(c)) return 0;
     if (std::islower(c)) lower = true;
   }
-  return lower && !allowed_word(w);
+  return lower && !allowed_word(w) ? w.size() : 0;
 }
 
-// The lines of `text` that hold an English sentence: two or more English words in a row.
+// The lines of `text` that hold an English sentence: a run of English words in a row of which
+// two or more have three letters or more ("is required", "A subcommand is required", "list
+// cases"; not "zh or en").
 std::vector<std::string> english_sentences(const std::string& text) {
   std::vector<std::string> found;
   std::istringstream lines(text);
@@ -54,7 +56,8 @@ std::vector<std::string> english_sentences(const std::string& text) {
     std::istringstream tokens(line);
     int run = 0;
     for (std::string t; tokens >> t;) {
-      run = english_word(t) ? run + 1 : 0;
+      const std::size_t n = english_word(t);
+      run = n == 0 ? 0 : run + (n >= 3 ? 1 : 0);
       if (run >= 2) {
         found.push_back(line);
         break;
@@ -85,7 +88,8 @@ std::vector<std::string> listed_subcommands(const std::string& help) {
       in_section = true;
       continue;
     }
-    if (in_section && line.rfind("  ", 0) == 0) {
+    // "  name   description"; a description's continuation lines are indented further.
+    if (in_section && line.size() > 2 && line.rfind("  ", 0) == 0 && line[2] != ' ') {
       std::istringstream t(line);
       std::string name;
       t >> name;
@@ -115,6 +119,8 @@ TEST_CASE("the English-sentence detector finds English and passes Chinese help",
   CHECK(english_sentences("用法: djflow record [选项] CASE EVENT").empty());
   CHECK(english_sentences("  --preset 文本:{wecom,dingtalk,feishu,generic} 必填  机器人类型").empty());
   CHECK(english_sentences("  apply-full member.archive_days B01 JSON CSV").empty());
+  CHECK(english_sentences("界面语言：zh 或 en，zh or en").empty());
+  CHECK(english_sentences("error: --measures is required").size() == 1);
 }
 
 TEST_CASE("every command's --help under LANG=zh_CN.UTF-8 contains no English sentence", "[cli][zh]") {
@@ -150,7 +156,7 @@ TEST_CASE("every command's --help under LANG=zh_CN.UTF-8 contains no English sen
   CHECK(scanned == commands.size() + 1);
 }
 
-TEST_CASE("--lang overrides the locale for the help texts", "[cli][zh]") {
+TEST_CASE("the option --lang overrides the locale for the help texts", "[cli][zh]") {
   Djflow dj;
   const RunResult zh = dj.run_env("LANG=C.UTF-8", {"--lang", "zh", "record", "--help"});
   CHECK(zh.code == 0);
