@@ -18,7 +18,7 @@ constexpr KeyLabel kKeys[] = {
     {"days", "培训天数"},            {"hours", "培训学时"},            {"leaving", "即将离开本单位"},
     {"eligible", "应到会有表决权党员"}, {"present", "实到会"},         {"yes", "赞成"},
     {"months", "月数"},              {"reason", "理由"},               {"probation-from", "预备期起算日"},
-    {"report-due", "报告期限"},      {"unregistered", "未在册人数"},   {"days-overdue", "逾期天数"},
+    {"report-due", "报告期限"},      {"unregistered", "未登记人员"},   {"days-overdue", "逾期天数"},
     {"committee", "设委员会"},       {"locality", "所在地"},           {"years", "任期年数"},
     {"nominees", "候选人"},          {"votes", "得票"},                {"report", "整改报告"},
     {"held", "召开日期"},            {"due", "期限"},                  {"tied", "得票相等"},
@@ -79,6 +79,10 @@ std::string people_zh(const Cli& cli, std::string_view ids) {
     const auto comma = ids.find(',');
     const std::string_view one = ids.substr(0, comma);
     ids = comma == std::string_view::npos ? std::string_view{} : ids.substr(comma + 1);
+    if (const auto colon = one.find(':'); colon != std::string_view::npos) {  // "name:id" pairs
+      out += (out.empty() ? "" : "、") + std::string(one.substr(0, colon));
+      continue;
+    }
     std::int64_t id = 0;
     const auto [p, ec] = std::from_chars(one.data(), one.data() + one.size(), id);
     std::string name = "#" + std::string(one);
