@@ -211,9 +211,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   check_integer_options(app);
   localise_help(app, cli.lang);
   // Hidden: every command path, one per line (the help scan test and the bash completion).
-  if (argc == 2 && std::string_view(argv[1]) == "--list-commands") {
-    out << command_paths(app);
-    return 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--list-commands") {
+      out << command_paths(app);
+      return 0;
+    }
   }
 
   try {

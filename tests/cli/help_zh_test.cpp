@@ -120,7 +120,7 @@ TEST_CASE("the English-sentence detector finds English and passes Chinese help",
   CHECK(english_sentences("  --preset 文本:{wecom,dingtalk,feishu,generic} 必填  机器人类型").empty());
   CHECK(english_sentences("  apply-full member.archive_days B01 JSON CSV").empty());
   CHECK(english_sentences("界面语言：zh 或 en，zh or en").empty());
-  CHECK(english_sentences("error: --measures is required").size() == 1);
+  CHECK(english_sentences("error: --measures is required (see djflow --help)").size() == 1);
 }
 
 TEST_CASE("every command's --help under LANG=zh_CN.UTF-8 contains no English sentence", "[cli][zh]") {
