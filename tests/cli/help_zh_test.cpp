@@ -143,7 +143,12 @@ TEST_CASE("every command's --help under LANG=zh_CN.UTF-8 contains no English sen
     INFO("djflow " << path << " --help\n" << r.out << r.err);
     REQUIRE(r.code == 0);
     CHECK(r.out.find("用法") != std::string::npos);
-    CHECK(english_sentences(r.out) == std::vector<std::string>{});
+    // The usage line names the command ("djflow outbox retry"): command names are not sentences.
+    std::string text = r.out;
+    const std::string usage = "djflow " + path;
+    for (auto at = text.find(usage + " "); !path.empty() && at != std::string::npos; at = text.find(usage + " "))
+      text.replace(at, usage.size(), "djflow");
+    CHECK(english_sentences(text) == std::vector<std::string>{});
     ++scanned;
     for (const auto& sub : listed_subcommands(r.out)) {
       const std::string child = path.empty() ? sub : path + " " + sub;
