@@ -248,7 +248,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
     };
     auto a = std::make_shared<Args>();
     auto* add = rectify->add_subcommand("add", tr(cli.lang, "登记一项整改事项，输出事项编号", "register a rectification item (整改事项); prints its case id"));
-    add->add_option("--batch", a->batch, tr(cli.lang, "整改批次编号（见 djflow rectify batch add）", "batch id (djflow rectify batch add)"))->required();
+    add->add_option("--batch", a->batch, tr(cli.lang, "整改批次编号（登记整改批次时输出的编号）", "batch id (djflow rectify batch add)"))->required();
     add->add_option("--problem", a->problem, tr(cli.lang, "问题表现（具体问题）", "问题表现: the specific problem"))->required();
     add->add_option("--category", a->category, tr(cli.lang, "问题类别", "问题类别"));
     add->add_option("--cause", a->cause, tr(cli.lang, "原因分析", "原因分析"));
