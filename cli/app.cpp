@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "engine/settings.hpp"
+#include "cli/cli11_text.hpp"
 #include "cli/cmd_backup.hpp"
 #include "cli/people.hpp"
 #include "cli/resolve.hpp"
@@ -165,30 +166,40 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Cli cli;
   cli.out = &out;
   cli.err = &err;
-  cli.lang = locale_lang();
+  const Lang locale = locale_lang();
+  cli.lang = locale;
   {
     bool json = false;
     Lang lang = cli.lang;
     early_output_options(argc, argv, json, lang);
     if (auto s = check_arguments(argc, argv); !s) return report_error(err, s.error(), lang, json);
+    // The help texts are registered in the language of the locale, or of --lang when given.
+    cli.lang = lang;
   }
 
-  CLI::App app{"djflow: statutory workflows and reminders for grassroots Party organisations\n"
-               "(发展党员、换届选举、整改台账的流程、期限与提醒)",
+  CLI::App app{tr(cli.lang, "djflow：基层党组织发展党员、换届选举、整改台账的流程、期限与提醒",
+                  "djflow: statutory workflows and reminders for grassroots Party organisations\n"
+                  "(发展党员、换届选举、整改台账的流程、期限与提醒)"),
                "djflow"};
+  app.formatter(make_help_formatter(cli.lang));
+  app.set_help_flag("-h,--help", tr(cli.lang, "显示本帮助并退出", "Print this help message and exit"));
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", "djflow 0.1.0");
+  app.set_version_flag("--version", "djflow 0.1.0", tr(cli.lang, "显示版本号并退出", "Display program version information and exit"));
   cli.db = env("DJFLOW_DB").empty() ? "djflow.db" : env("DJFLOW_DB");
   cli.now_text = env("DJFLOW_NOW");
   cli.actor = os_user();
-  app.add_option("--db", cli.db, "database file (default $DJFLOW_DB, else ./djflow.db)");
+  app.add_option("--db", cli.db, tr(cli.lang, "数据库文件（默认取 $DJFLOW_DB，否则为当前目录的 djflow.db）",
+                                    "database file (default $DJFLOW_DB, else ./djflow.db)"));
   app.add_option("--now", cli.now_text,
-                 "the engine clock: DATE (12:00 local) or DATETIME (default $DJFLOW_NOW, else the system clock)");
-  app.add_flag("--json", cli.json, "machine-readable output (errors to stderr as {\"error\":...})");
-  app.add_option("--lang", cli.lang_text, "zh or en (default from the locale)")
+                 tr(cli.lang, "把“今天”定为某日 DATE（当地 12:00）或某时 DATETIME（默认取 $DJFLOW_NOW，否则为系统时间）",
+                    "the engine clock: DATE (12:00 local) or DATETIME (default $DJFLOW_NOW, else the system clock)"));
+  app.add_flag("--json", cli.json, tr(cli.lang, "输出 JSON 供程序读取（错误以 {\"error\":...} 写到标准错误）",
+                                      "machine-readable output (errors to stderr as {\"error\":...})"));
+  app.add_option("--lang", cli.lang_text, tr(cli.lang, "界面语言：zh（中文）或 en（英文），默认随系统语言环境",
+                                             "zh or en (default from the locale)"))
       ->check(CLI::IsMember({"zh", "en"}));
-  app.add_option("--actor", cli.actor, "who records the step (default the OS user)");
+  app.add_option("--actor", cli.actor, tr(cli.lang, "记录人（默认为当前系统用户）", "who records the step (default the OS user)"));
 
   register_admin_commands(app, cli);
   register_person_commands(app, cli);   // issue 9: person edit/transfer/history
@@ -206,6 +217,14 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_report_commands(app, cli);
   register_life_commands(app, cli);
   check_integer_options(app);
+  localise_help(app, cli.lang);
+  // Hidden: every command path, one per line (the help scan test and the bash completion).
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--list-commands") {
+      out << command_paths(app);
+      return 0;
+    }
+  }
 
   // A typo in a command or option name: the nearest valid one (issue 9 §3).
   if (auto s = check_command_words(app, argc, argv); !s) {
@@ -227,11 +246,13 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 0;
   } catch (const CLI::ParseError& e) {
     if (!cli.lang_text.empty()) cli.lang = engine::lang_from_locale(cli.lang_text);
-    return report_error(err, Error::invalid({"命令行用法错误：" + std::string(e.what()) + "（见 djflow --help）",
+    return report_error(err, Error::invalid({"命令行用法错误：" + parse_error_text(e, Lang::Zh) + "（见 djflow --help）",
                                              std::string(e.what()) + " (see djflow --help)"}),
                         cli.lang, cli.json);
   }
-  if (!cli.lang_text.empty()) cli.lang = engine::lang_from_locale(cli.lang_text);
+  // The output language: the global --lang, else the locale (a subcommand's own --lang, as in
+  // `notify add console --lang en`, only chose the language of the help texts above).
+  cli.lang = cli.lang_text.empty() ? locale : engine::lang_from_locale(cli.lang_text);
   if (cli.actor.find_first_not_of(" \t") == std::string::npos) {
     return report_error(err, Error::invalid({"--actor 不能为空（记录步骤的人）", "--actor must not be empty (who records the step)"}),
                         cli.lang, cli.json);
@@ -246,7 +267,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
     return cli.action();
   } catch (const std::exception& e) {
-    return report_error(err, Error::storage(std::string("internal error: ") + e.what()), cli.lang, cli.json);
+    return report_error(err, Error{engine::ErrorCode::Storage, {std::string("内部错误：") + e.what(), std::string("internal error: ") + e.what()}, {}, {}, {}},
+                        cli.lang, cli.json);
   }
 }
 

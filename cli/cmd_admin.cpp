@@ -54,11 +54,11 @@ Json person_json(const engine::Person& p) {
 void register_admin_commands(CLI::App& app, Cli& cli) {
   // --- init ---------------------------------------------------------------------------------
   {
-    auto* cmd = app.add_subcommand("init", "create the database, or migrate it to this version");
+    auto* cmd = app.add_subcommand("init", tr(cli.lang, "创建数据库，或把已有数据库升级到本版本", "create the database, or migrate it to this version"));
     auto tz = std::make_shared<std::string>();
     auto rt = std::make_shared<std::string>();
-    cmd->add_option("--timezone", *tz, "the organisation's time zone (default Asia/Shanghai)");
-    cmd->add_option("--reminder-time", *rt, "local time reminders fall due, HH:MM (default 09:00)");
+    cmd->add_option("--timezone", *tz, tr(cli.lang, "本组织所在时区（默认 Asia/Shanghai）", "the organisation's time zone (default Asia/Shanghai)"));
+    cmd->add_option("--reminder-time", *rt, tr(cli.lang, "每天发出提醒的时刻，格式 HH:MM（默认 09:00）", "local time reminders fall due, HH:MM (default 09:00)"));
     cmd->callback([&cli, tz, rt] {
       cli.action = [&cli, tz, rt]() -> int {
         // Checked before the database is created or touched: a bad value stores nothing.
@@ -105,16 +105,16 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
 
   // --- branch -------------------------------------------------------------------------------
   {
-    auto* branch = app.add_subcommand("branch", "organisations: 党支部, 党总支, 基层党委");
+    auto* branch = app.add_subcommand("branch", tr(cli.lang, "党组织：党支部、党总支、基层党委", "organisations: 党支部, 党总支, 基层党委"));
     branch->require_subcommand(1);
     auto b = std::make_shared<engine::Branch>();
-    auto* add = branch->add_subcommand("add", "register an organisation");
-    add->add_option("code", b->code, "short code, e.g. B01")->required();
-    add->add_option("--name", b->name, "full name, e.g. 第一党支部")->required();
+    auto* add = branch->add_subcommand("add", tr(cli.lang, "登记一个党组织", "register an organisation"));
+    add->add_option("code", b->code, tr(cli.lang, "组织代码，如 B01", "short code, e.g. B01"))->required();
+    add->add_option("--name", b->name, tr(cli.lang, "全称，如 第一党支部", "full name, e.g. 第一党支部"))->required();
     add->add_option("--kind", b->kind,
-                    tr(cli.lang, "党支部 branch、党总支 general 或基层党委 committee（默认党支部）",
+                    tr(cli.lang, "组织类别：党支部（branch，默认）、党总支（general）或基层党委（committee）",
                        "branch | general | committee, or 党支部 | 党总支 | 基层党委 (default branch)"));
-    add->add_option("--parent", b->parent, "code of the superior organisation");
+    add->add_option("--parent", b->parent, tr(cli.lang, "上级党组织的代码", "code of the superior organisation"));
     add->callback([&cli, b] {
       cli.action = [&cli, b]() -> int {
         auto kind = match_choice(b->kind, kind_choices(), "--kind");
@@ -129,7 +129,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         return 0;
       };
     });
-    auto* list = branch->add_subcommand("list", "list organisations");
+    auto* list = branch->add_subcommand("list", tr(cli.lang, "列出党组织", "list organisations"));
     list->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -161,7 +161,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
 
   // --- person -------------------------------------------------------------------------------
   {
-    auto* person = app.add_subcommand("person", "people: applicants, members, mentors, sponsors");
+    auto* person = app.add_subcommand("person", tr(cli.lang, "人员：入党申请人、党员、培养联系人、入党介绍人", "people: applicants, members, mentors, sponsors"));
     person->require_subcommand(1);
     struct Args {
       engine::Person p;
@@ -169,14 +169,14 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
       engine::PersonId id = 0;
     };
     auto a = std::make_shared<Args>();
-    auto* add = person->add_subcommand("add", "register a person; prints the new id");
-    add->add_option("name", a->p.name, "the person's name")->required();
-    add->add_option("--branch", a->p.branch, "organisation code")->required();
-    add->add_option("--born", a->born, "date of birth YYYY-MM-DD")->required();
+    auto* add = person->add_subcommand("add", tr(cli.lang, "登记一名人员，输出其编号", "register a person; prints the new id"));
+    add->add_option("name", a->p.name, tr(cli.lang, "姓名", "the person's name"))->required();
+    add->add_option("--branch", a->p.branch, tr(cli.lang, "所在党组织的代码", "organisation code"))->required();
+    add->add_option("--born", a->born, tr(cli.lang, "出生日期，格式 YYYY-MM-DD", "date of birth YYYY-MM-DD"))->required();
     add->add_option("--status", a->status,
-                    tr(cli.lang, "已是党员的：正式党员 full 或预备党员 probationary",
+                    tr(cli.lang, "已是党员的填政治面貌：正式党员（full）或预备党员（probationary）",
                        "full | probationary (正式党员 | 预备党员), for people who are already members"));
-    add->add_option("--joined", a->joined, "members: date of joining (full: the full-membership date)");
+    add->add_option("--joined", a->joined, tr(cli.lang, "党员的入党日期（正式党员填转正日期）", "members: date of joining (full: the full-membership date)"));
     add->add_option("--key", a->p.key,
                     tr(cli.lang, "工号或其他唯一标识（全库唯一；同一组织有同名人员时必须给出）",
                        "staff number or another unique key (unique in the database; required to tell apart "
@@ -208,8 +208,8 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         return 0;
       };
     });
-    auto* list = person->add_subcommand("list", "list people");
-    list->add_option("--branch", a->branch_filter, "only this organisation");
+    auto* list = person->add_subcommand("list", tr(cli.lang, "列出人员", "list people"));
+    list->add_option("--branch", a->branch_filter, tr(cli.lang, "只列本党组织", "only this organisation"));
     list->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -224,7 +224,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
           return 0;
         }
         Table t({"ID", tr(cli.lang, "姓名", "name"), tr(cli.lang, "组织", "branch"), tr(cli.lang, "出生日期", "born"),
-                 tr(cli.lang, "身份", "status"), tr(cli.lang, "入党日期", "joined"),
+                 tr(cli.lang, "政治面貌", "status"), tr(cli.lang, "入党日期", "joined"),
                  tr(cli.lang, "工号", "key"), tr(cli.lang, "手机", "phone")});
         for (const auto& p : rows.value())
           t.add({std::to_string(p.id), p.name, p.branch, p.born.iso(), status_label(cli.lang, p.status),
@@ -233,7 +233,7 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         return 0;
       };
     });
-    auto* show = person->add_subcommand("show", "show one person and their cases");
+    auto* show = person->add_subcommand("show", tr(cli.lang, "查看一名人员及其办理中的事项", "show one person and their cases"));
     show->add_option("person", a->who, tr(cli.lang, "人员编号或姓名", "person id or name"))->required();
     show->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
@@ -266,14 +266,14 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         o << person_v.name << " (#" << person_v.id << ")\n";
         o << tr(cli.lang, "组织：", "branch: ") << person_v.branch << "\n";
         o << tr(cli.lang, "出生日期：", "born: ") << person_v.born.iso() << "\n";
-        o << tr(cli.lang, "身份：", "status: ") << status_label(cli.lang, person_v.status);
+        o << tr(cli.lang, "政治面貌：", "status: ") << status_label(cli.lang, person_v.status);
         if (person_v.joined) o << " (" << tr(cli.lang, "自 ", "since ") << person_v.joined->iso() << ")";
         o << "\n";
         if (!person_v.key.empty()) o << tr(cli.lang, "工号：", "key: ") << person_v.key << "\n";
         if (!person_v.phone.empty()) o << tr(cli.lang, "手机：", "phone: ") << person_v.phone << "\n";
         for (const auto& c : cases.value()) {
           const auto* wf = cli.workflows->find(c.workflow);
-          o << tr(cli.lang, "案件 #", "case #") << c.id << "  " << (wf ? tr(cli.lang, wf->title()) : c.workflow)
+          o << tr(cli.lang, "事项 #", "case #") << c.id << "  " << (wf ? tr(cli.lang, wf->title()) : c.workflow)
             << "  " << (wf ? tr(cli.lang, wf->state_label(c.state)) : c.state) << "\n";
         }
         print_person_changes(cli, a->id, o);
@@ -284,10 +284,10 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
 
   // --- config -------------------------------------------------------------------------------
   {
-    auto* config = app.add_subcommand("config", "settings: timezone, reminder.time, member.archive_days, ...");
+    auto* config = app.add_subcommand("config", tr(cli.lang, "设置：时区 timezone、提醒时刻 reminder.time、归档天数 member.archive_days 等", "settings: timezone, reminder.time, member.archive_days, ..."));
     config->require_subcommand(1);
     auto kv = std::make_shared<std::pair<std::string, std::string>>();
-    auto* get = config->add_subcommand("list", "show all settings");
+    auto* get = config->add_subcommand("list", tr(cli.lang, "列出全部设置", "show all settings"));
     get->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -314,9 +314,9 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         return 0;
       };
     });
-    auto* set = config->add_subcommand("set", "change a setting");
-    set->add_option("key", kv->first, "setting name")->required();
-    set->add_option("value", kv->second, "new value")->required();
+    auto* set = config->add_subcommand("set", tr(cli.lang, "修改一项设置", "change a setting"));
+    set->add_option("key", kv->first, tr(cli.lang, "设置项名称", "setting name"))->required();
+    set->add_option("value", kv->second, tr(cli.lang, "新值", "new value"))->required();
     set->callback([&cli, kv] {
       cli.action = [&cli, kv]() -> int {
         // Type and range first (engine/settings.hpp): a bad value or an unknown key stores nothing.
@@ -337,12 +337,12 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
 
   // --- calendar -----------------------------------------------------------------------------
   {
-    auto* cal = app.add_subcommand("calendar", "the working-day calendar (holidays and make-up working days)");
+    auto* cal = app.add_subcommand("calendar", tr(cli.lang, "工作日历（法定节假日和调休上班日）", "the working-day calendar (holidays and make-up working days)"));
     cal->require_subcommand(1);
     auto year = std::make_shared<int>(0);
     auto file = std::make_shared<std::string>();
-    auto* list = cal->add_subcommand("list", "list days off and make-up working days");
-    list->add_option("--year", *year, "only this year");
+    auto* list = cal->add_subcommand("list", tr(cli.lang, "列出放假日和调休上班日", "list days off and make-up working days"));
+    list->add_option("--year", *year, tr(cli.lang, "只列这一年", "only this year"));
     list->callback([&cli, year] {
       cli.action = [&cli, year]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -363,8 +363,8 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         return 0;
       };
     });
-    auto* import = cal->add_subcommand("import", "add or replace days from a CSV file (date,kind,name)");
-    import->add_option("file", *file, "CSV file, same format as data/holidays-cn.csv")->required();
+    auto* import = cal->add_subcommand("import", tr(cli.lang, "从 CSV 文件导入或替换日期（列：date,kind,name）", "add or replace days from a CSV file (date,kind,name)"));
+    import->add_option("file", *file, tr(cli.lang, "CSV 文件，格式同 data/holidays-cn.csv", "CSV file, same format as data/holidays-cn.csv"))->required();
     import->callback([&cli, file] {
       cli.action = [&cli, file]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/app.hpp"
+#include "cli/input_labels.hpp"
 #include "cli/org_status.hpp"
 #include "cli/resolve.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
@@ -82,13 +83,15 @@ void print_history(const Cli& cli, const engine::Workflow* wf, const std::vector
            tr(cli.lang, "备注", "note")});
   for (const auto& e : events) {
     const bool fix = engine::is_correction(e);
-    std::string detail = fix ? tr(cli.lang, "理由：", "reason: ") + e.note : e.note;
-    for (const auto& [k, v] : e.inputs) {
-      if (fix && (k == "corrects" || k == "voids")) continue;
-      const std::string key = fix && k.rfind("with:", 0) == 0 ? k.substr(5) : k;
-      detail += (detail.empty() ? "" : "; ") + key + "=" + v;
+    std::string detail = fix ? tr(cli.lang, "理由：", "reason: ") + e.note : step_detail_text(cli, e);
+    if (fix) {
+      for (const auto& [k, v] : e.inputs) {
+        if (k == "corrects" || k == "voids") continue;
+        const std::string key = k.rfind("with:", 0) == 0 ? k.substr(5) : k;
+        detail += (detail.empty() ? "" : "；") + key + "=" + v;
+      }
+      if (!e.ref.empty()) detail += (detail.empty() ? "" : "；") + tr(cli.lang, "材料编号 ", "ref ") + e.ref;
     }
-    if (!e.ref.empty()) detail += (detail.empty() ? "" : "; ") + std::string("ref=") + e.ref;
     std::string flags = flags_text(cli.lang, e, wf);
     auto mark = [&](const std::string& m) { flags = m + (flags.empty() ? "" : ", " + flags); };
     if (auto it = fixes.corrected_by.find(e.seq); it != fixes.corrected_by.end()) {
@@ -175,14 +178,14 @@ void register_case_commands(CLI::App& app, Cli& cli) {
 
   // --- member apply -------------------------------------------------------------------------
   {
-    auto* member = app.add_subcommand("member", "member development (发展党员)");
+    auto* member = app.add_subcommand("member", tr(cli.lang, "发展党员", "member development (发展党员)"));
     member->require_subcommand(1);
     auto a = std::make_shared<StepArgs>();
-    auto* apply = member->add_subcommand("apply", "start a development case: the application (递交入党申请书)");
-    apply->add_option("person", a->which, tr(cli.lang, "人员编号或姓名", "person id or name (djflow person add)"))->required();
-    apply->add_option("--date", a->date, "date the application was received (default today)");
-    apply->add_option("--note", a->note, "note");
-    apply->add_option("--ref", a->ref, "record reference");
+    auto* apply = member->add_subcommand("apply", tr(cli.lang, "开始发展党员流程：登记递交入党申请书", "start a development case: the application (递交入党申请书)"));
+    apply->add_option("person", a->which, tr(cli.lang, "人员编号或姓名（见 djflow person add）", "person id or name (djflow person add)"))->required();
+    apply->add_option("--date", a->date, tr(cli.lang, "收到入党申请书的日期（默认今天）", "date the application was received (default today)"));
+    apply->add_option("--note", a->note, tr(cli.lang, "备注", "note"));
+    apply->add_option("--ref", a->ref, tr(cli.lang, "材料编号（文号、记录编号）", "record reference"));
     apply->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -209,13 +212,13 @@ void register_case_commands(CLI::App& app, Cli& cli) {
   // --- record -------------------------------------------------------------------------------
   {
     auto a = std::make_shared<StepArgs>();
-    auto* rec = app.add_subcommand("record", "record a step on a case (events: djflow show CASE)");
+    auto* rec = app.add_subcommand("record", tr(cli.lang, "为一件事项记录一个步骤（可办理的步骤见 djflow show 事项编号）", "record a step on a case (events: djflow show CASE)"));
     rec->add_option("case", a->which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
-    rec->add_option("event", a->event, "event id or its Chinese name, e.g. talk / 谈话")->required();
-    rec->add_option("--date", a->date, "the business date it happened (default today)");
-    rec->add_option("--with", a->with, "inputs KEY=VALUE (repeatable)");
-    rec->add_option("--note", a->note, "note");
-    rec->add_option("--ref", a->ref, "record reference: minutes, approval document, ...");
+    rec->add_option("event", a->event, tr(cli.lang, "步骤名称，中文或英文标识均可，如 谈话 / talk", "event id or its Chinese name, e.g. talk / 谈话"))->required();
+    rec->add_option("--date", a->date, tr(cli.lang, "步骤实际发生的日期（默认今天）", "the business date it happened (default today)"));
+    rec->add_option("--with", a->with, tr(cli.lang, "步骤所需信息 键=值（可多次给出）", "inputs KEY=VALUE (repeatable)"));
+    rec->add_option("--note", a->note, tr(cli.lang, "备注", "note"));
+    rec->add_option("--ref", a->ref, tr(cli.lang, "材料编号：会议记录、审批文件等", "record reference: minutes, approval document, ..."));
     rec->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -243,7 +246,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
   // --- show ---------------------------------------------------------------------------------
   {
     auto which = std::make_shared<std::string>();
-    auto* show = app.add_subcommand("show", "a case: state, stage, open deadlines, history, allowed steps");
+    auto* show = app.add_subcommand("show", tr(cli.lang, "查看一件事项：当前状态、所处阶段、未到期限、办理记录、可办理的步骤", "a case: state, stage, open deadlines, history, allowed steps"));
     show->add_option("case", *which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
     show->callback([&cli, which] {
       cli.action = [&cli, which]() -> int {
@@ -298,9 +301,10 @@ void register_case_commands(CLI::App& app, Cli& cli) {
           return 0;
         }
         auto& o = *cli.out;
-        o << tr(l, "案件 #", "case #") << view.c.id << "  " << tr(l, wf->title()) << "  " << view.c.title << " ("
+        o << tr(l, "事项 #", "case #") << view.c.id << "  " << tr(l, wf->title()) << "  " << view.c.title << " ("
           << view.c.branch << ")\n";
-        o << tr(l, "状态：", "state: ") << tr(l, wf->state_label(state_now)) << " [" << state_now << "]  "
+        // Under Chinese the state by its name only; the id is in --json (state, state_as_of).
+        o << tr(l, "状态：", "state: ") << tr(l, wf->state_label(state_now)) << (l == Lang::Zh ? "" : " [" + state_now + "]") << "  "
           << tr(l, "阶段：", "stage: ") << tr(l, wf->stage_label(wf->stage(view.c.state))) << "\n";
         if (state_now != view.c.state)
           o << "  " << tr(l, engine::Text{"（截至 " + today.iso() + " 已过整改时限；逾期由定时检查记录，当前记录状态：",
@@ -318,9 +322,12 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         print_history(cli, wf, view.history);
         o << "\n" << tr(l, "当前可办理：", "allowed now: ");
         if (view.allowed.empty())
-          o << (wf->closed(view.c.state) ? tr(l, "（无，案件已结束）", "(none: the case is closed)") : tr(l, "（无）", "(none)"));
-        for (std::size_t i = 0; i < view.allowed.size(); ++i)
-          o << (i ? ", " : "") << view.allowed[i] << " (" << tr(l, wf->event_label(view.allowed[i])) << ")";
+          o << (wf->closed(view.c.state) ? tr(l, "（无，事项已结束）", "(none: the case is closed)") : tr(l, "（无）", "(none)"));
+        // Under Chinese the steps by the names `record` accepts (提出转正申请); ids in --json.
+        for (std::size_t i = 0; i < view.allowed.size(); ++i) {
+          if (l == Lang::Zh) o << (i ? "、" : "") << tr(l, wf->event_label(view.allowed[i]));
+          else o << (i ? ", " : "") << view.allowed[i] << " (" << tr(l, wf->event_label(view.allowed[i])) << ")";
+        }
         o << "\n";
         return 0;
       };
@@ -330,7 +337,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
   // --- history ------------------------------------------------------------------------------
   {
     auto which = std::make_shared<std::string>();
-    auto* hist = app.add_subcommand("history", "the full, hash-chained history of a case");
+    auto* hist = app.add_subcommand("history", tr(cli.lang, "一件事项的完整办理记录（带防篡改校验）", "the full, hash-chained history of a case"));
     hist->add_option("case", *which, tr(cli.lang, "事项编号或对象姓名", "case id or the subject's name"))->required();
     hist->callback([&cli, which] {
       cli.action = [&cli, which]() -> int {
@@ -340,7 +347,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         const auto id = std::make_shared<std::int64_t>(resolved.value());
         auto c = cli.store->find_case(*id);
         if (!c) return cli.fail(c.error());
-        if (!c.value()) return cli.fail(Error::not_found({"案件不存在：#" + std::to_string(*id), "no case #" + std::to_string(*id)}));
+        if (!c.value()) return cli.fail(Error::not_found({"事项不存在：#" + std::to_string(*id), "no case #" + std::to_string(*id)}));
         auto events = cli.store->events(*id);
         if (!events) return cli.fail(events.error());
         if (cli.json) {
@@ -364,10 +371,10 @@ void register_case_commands(CLI::App& app, Cli& cli) {
   {
     struct ListArgs { std::string workflow, stage, branch; };
     auto a = std::make_shared<ListArgs>();
-    auto* list = app.add_subcommand("list", "list cases");
-    list->add_option("--workflow", a->workflow, "e.g. member");
-    list->add_option("--stage", a->stage, "member: applicant, activist, candidate, probationary, full, closed");
-    list->add_option("--branch", a->branch, "organisation code");
+    auto* list = app.add_subcommand("list", tr(cli.lang, "列出事项", "list cases"));
+    list->add_option("--workflow", a->workflow, tr(cli.lang, "流程类别，如 member（发展党员）、election（换届选举）、rectify（整改）", "e.g. member"));
+    list->add_option("--stage", a->stage, tr(cli.lang, "所处阶段，发展党员流程可选 applicant（入党申请人）、activist（入党积极分子）、candidate（发展对象）、probationary（预备党员）、full（正式党员）、closed（已结束）", "member: applicant, activist, candidate, probationary, full, closed"));
+    list->add_option("--branch", a->branch, tr(cli.lang, "党组织代码", "organisation code"));
     list->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());

@@ -46,15 +46,20 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
     auto a = std::make_shared<ServeArgs>();
     auto* cmd = app.add_subcommand(
         "serve",
-        "run the reminder daemon: fire every reminder at its time and deliver it to the channels.\n"
-        "One daemon per database: a second serve refuses to start (exit 4) while the first holds\n"
-        "its lease; a crashed daemon's lease expires after 15 s (at once on the same host).\n"
-        "--now DATETIME --speed N runs on a simulated clock starting at --now, N times faster.");
-    cmd->add_option("--speed", a->speed, "simulated clock speed (with --now; default 1)")->check(CLI::PositiveNumber);
-    cmd->add_flag("-v,--verbose", a->verbose, "debug logging");
-    cmd->add_option("--log-file", a->log_file, "also log to this file");
-    cmd->add_option("--batch", a->batch, "deadlines per tick transaction (default 1000)")->check(CLI::PositiveNumber);
-    cmd->add_option("--ca-file", a->ca_file, "extra CA certificates (PEM) for https webhooks");
+        tr(cli.lang,
+           "运行提醒服务：每条提醒到点发出，送到各发送渠道。\n"
+           "一个数据库只能运行一个提醒服务：前一个在运行时，再次启动会被拒绝（退出码 4）；\n"
+           "意外退出的服务 15 秒后自动让出（同一台机器上立即让出）。\n"
+           "--now 某时 --speed N：从 --now 起按 N 倍速模拟运行（用于演示和测试）。",
+           "run the reminder daemon: fire every reminder at its time and deliver it to the channels.\n"
+           "One daemon per database: a second serve refuses to start (exit 4) while the first holds\n"
+           "its lease; a crashed daemon's lease expires after 15 s (at once on the same host).\n"
+           "--now DATETIME --speed N runs on a simulated clock starting at --now, N times faster."));
+    cmd->add_option("--speed", a->speed, tr(cli.lang, "模拟时钟的倍速（与 --now 同用；默认 1）", "simulated clock speed (with --now; default 1)"))->check(CLI::PositiveNumber);
+    cmd->add_flag("-v,--verbose", a->verbose, tr(cli.lang, "输出详细日志", "debug logging"));
+    cmd->add_option("--log-file", a->log_file, tr(cli.lang, "日志同时写入该文件", "also log to this file"));
+    cmd->add_option("--batch", a->batch, tr(cli.lang, "每批处理的期限条数（默认 1000）", "deadlines per tick transaction (default 1000)"))->check(CLI::PositiveNumber);
+    cmd->add_option("--ca-file", a->ca_file, tr(cli.lang, "额外信任的 CA 证书（PEM 格式），用于 https 机器人地址", "extra CA certificates (PEM) for https webhooks"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -99,7 +104,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
 
   // --- status ---------------------------------------------------------------------------------
   {
-    auto* cmd = app.add_subcommand("status", "is a daemon running, the next reminder, the outbox, overdue deadlines");
+    auto* cmd = app.add_subcommand("status", tr(cli.lang, "运行情况：提醒服务是否在运行、下一条提醒、待发和发送失败的消息、逾期期限", "is a daemon running, the next reminder, the outbox, overdue deadlines"));
     cmd->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -156,16 +161,16 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         auto& out = *cli.out;
         if (running) {
           const auto& le = *lease.value();
-          out << tr(l, "守护进程：运行中（pid ", "daemon: running (pid ") << le.pid << "@" << le.host
+          out << tr(l, "提醒服务：运行中（进程号 ", "daemon: running (pid ") << le.pid << "@" << le.host
               << tr(l, "，自 ", ", since ") << z.local_datetime(le.started_at) << tr(l, " 起）\n", ")\n");
         } else {
-          out << tr(l, "守护进程：未运行\n", "daemon: not running\n");
+          out << tr(l, "提醒服务：未运行\n", "daemon: not running\n");
         }
         out << tr(l, "下一个提醒：", "next reminder: ")
             << (next.value() ? z.local_datetime(*next.value()) : tr(l, "无", "none")) << "\n";
-        out << tr(l, "通知：待路由 ", "notifications: ") << unrouted.value().size() << tr(l, "，待投递 ", " not yet routed, ")
-            << counts.value()["pending"] << tr(l, "，已投递 ", " waiting, ") << counts.value()["delivered"]
-            << tr(l, "，失败（死信）", " delivered, ") << counts.value()["dead"] << tr(l, "\n", " dead\n");
+        out << tr(l, "提醒：待分发 ", "notifications: ") << unrouted.value().size() << tr(l, "，待发送 ", " not yet routed, ")
+            << counts.value()["pending"] << tr(l, "，已送达 ", " waiting, ") << counts.value()["delivered"]
+            << tr(l, "，发送失败 ", " delivered, ") << counts.value()["dead"] << tr(l, "\n", " dead\n");
         out << tr(l, "逾期期限：", "overdue deadlines: ") << overdue.value().size();
         if (!overdue.value().empty()) {
           out << " (";

@@ -71,23 +71,23 @@ void register_election_commands(CLI::App& app, Cli& cli) {
       bool village = false, community = false;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = branch->add_subcommand("term", "record an organisation's current term (任期); its end gets reminders");
-    cmd->add_option("code", a->code, "organisation code")->required();
-    cmd->add_option("--start", a->start, "first day of the term (the election day) YYYY-MM-DD")->required();
-    cmd->add_option("--years", a->years, "term length (default by kind: committee 5, general/branch 3; village and community 5)")
+    auto* cmd = branch->add_subcommand("term", tr(cli.lang, "登记党组织的本届任期，任期届满前自动提醒换届", "record an organisation's current term (任期); its end gets reminders"));
+    cmd->add_option("code", a->code, tr(cli.lang, "党组织代码", "organisation code"))->required();
+    cmd->add_option("--start", a->start, tr(cli.lang, "任期开始日（即选举日），格式 YYYY-MM-DD", "first day of the term (the election day) YYYY-MM-DD"))->required();
+    cmd->add_option("--years", a->years, tr(cli.lang, "任期年数（默认按类别：基层党委 5 年，党总支、党支部 3 年；村、社区 5 年）", "term length (default by kind: committee 5, general/branch 3; village and community 5)"))
         ->check(CLI::Range(1, 10));
-    cmd->add_option("--committee", a->committee, "yes | no: whether it has a committee (default: yes with 7 or more full members)")
+    cmd->add_option("--committee", a->committee, tr(cli.lang, "是否设支部委员会：yes（是）或 no（否）（默认：正式党员 7 人以上为是）", "yes | no: whether it has a committee (default: yes with 7 or more full members)"))
         ->check(CLI::IsMember({"yes", "no"}));
-    auto* v = cmd->add_flag("--village", a->village, "a village (村) organisation: 5-year terms (E7)");
-    auto* c = cmd->add_flag("--community", a->community, "a community (社区) organisation: 5-year terms (E7)");
-    auto* l = cmd->add_option("--locality", a->locality, "village | community | none (default: as the previous term)")
+    auto* v = cmd->add_flag("--village", a->village, tr(cli.lang, "村党组织：任期 5 年", "a village (村) organisation: 5-year terms (E7)"));
+    auto* c = cmd->add_flag("--community", a->community, tr(cli.lang, "社区党组织：任期 5 年", "a community (社区) organisation: 5-year terms (E7)"));
+    auto* l = cmd->add_option("--locality", a->locality, tr(cli.lang, "所在地类别：village（村）、community（社区）或 none（其他）（默认同上届）", "village | community | none (default: as the previous term)"))
                   ->check(CLI::IsMember({"village", "community", "none"}));
     v->excludes(c);
     v->excludes(l);
     c->excludes(l);
-    cmd->add_option("--date", a->date, "date of recording (default today)");
-    cmd->add_option("--note", a->note, "note");
-    cmd->add_option("--ref", a->ref, "record reference (the election's approval, ...)");
+    cmd->add_option("--date", a->date, tr(cli.lang, "登记日期（默认今天）", "date of recording (default today)"));
+    cmd->add_option("--note", a->note, tr(cli.lang, "备注", "note"));
+    cmd->add_option("--ref", a->ref, tr(cli.lang, "材料编号（选举结果批复等）", "record reference (the election's approval, ...)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -100,7 +100,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         const OrgStatus& org = orgs.value().front();
         if (org.term) {
           return cli.fail(Error::refused(
-              {a->code + "已有进行中的任期（案件 #" + std::to_string(org.term->id) + "，" + org.term_facts.start.iso() +
+              {a->code + "已有进行中的任期（事项 #" + std::to_string(org.term->id) + "，" + org.term_facts.start.iso() +
                    "起）；新一届任期由换届选举批准后自动开始，录入有误可先 djflow record " +
                    std::to_string(org.term->id) + " end --note 说明",
                a->code + " already has a term in progress (case #" + std::to_string(org.term->id) + ", from " +
@@ -145,8 +145,8 @@ void register_election_commands(CLI::App& app, Cli& cli) {
   {
     auto code = std::make_shared<std::string>();
     auto as_of_text = std::make_shared<std::string>();
-    auto* cmd = branch->add_subcommand("show", "one organisation: members, term, election, alerts (E1-E4)");
-    cmd->add_option("code", *code, "organisation code")->required();
+    auto* cmd = branch->add_subcommand("show", tr(cli.lang, "查看一个党组织：党员人数、任期、换届进展、设置提示", "one organisation: members, term, election, alerts (E1-E4)"));
+    cmd->add_option("code", *code, tr(cli.lang, "党组织代码", "organisation code"))->required();
     cmd->add_option("--as-of", *as_of_text,
                     tr(cli.lang, "党员人数按此日的历史记录计算（该组织及其下级组织；默认当前）",
                        "count the members as of this date from the history (it and everything under it; default now)"));
@@ -193,7 +193,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
           o << tr(l, "本届任期：", "term: ") << s.term_facts.start.iso() << " — " << s.term_facts.original_end.iso() << " ("
             << s.term_facts.years << tr(l, " 年", " years");
           if (!s.term_facts.locality.empty()) o << ", " << locality_text(l, s.term_facts.locality);
-          o << tr(l, "，案件 #", ", case #") << s.term->id << ")\n";
+          o << tr(l, "，事项 #", ", case #") << s.term->id << ")\n";
           if (s.term_end && *s.term_end != s.term_facts.original_end)
             o << tr(l, "经批准换届日期调整为：", "election date moved (approved) to: ") << s.term_end->iso() << "\n";
           o << tr(l, "任期届满：", "term ends: ") << (s.term_end ? s.term_end->iso() : "") << " (" << days_text(cli, s) << ")\n";
@@ -210,7 +210,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
   }
 
   // --- election start / list ----------------------------------------------------------------
-  auto* election = app.add_subcommand("election", "branch elections (换届选举): start, list; steps via djflow record");
+  auto* election = app.add_subcommand("election", tr(cli.lang, "换届选举：启动、列表；各步骤用 djflow record 记录", "branch elections (换届选举): start, list; steps via djflow record"));
   election->require_subcommand(1);
   {
     struct Args {
@@ -218,14 +218,14 @@ void register_election_commands(CLI::App& app, Cli& cli) {
       int years = 0;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = election->add_subcommand("start", "start the election of an organisation's next term; prints the case id");
-    cmd->add_option("code", a->code, "organisation code")->required();
-    cmd->add_option("--date", a->date, "date the committee decided to hold the election (default today)");
-    cmd->add_option("--years", a->years, "length of the next term (default by kind and locality, E7)")->check(CLI::Range(1, 10));
-    cmd->add_option("--committee", a->committee, "yes | no: elect a committee (default: yes with 7 or more full members, E3)")
+    auto* cmd = election->add_subcommand("start", tr(cli.lang, "启动党组织换届选举，输出事项编号", "start the election of an organisation's next term; prints the case id"));
+    cmd->add_option("code", a->code, tr(cli.lang, "党组织代码", "organisation code"))->required();
+    cmd->add_option("--date", a->date, tr(cli.lang, "委员会决定召开选举的日期（默认今天）", "date the committee decided to hold the election (default today)"));
+    cmd->add_option("--years", a->years, tr(cli.lang, "下届任期年数（默认按组织类别和所在地确定）", "length of the next term (default by kind and locality, E7)"))->check(CLI::Range(1, 10));
+    cmd->add_option("--committee", a->committee, tr(cli.lang, "是否选举支部委员会：yes（是）或 no（否）（默认：正式党员 7 人以上为是）", "yes | no: elect a committee (default: yes with 7 or more full members, E3)"))
         ->check(CLI::IsMember({"yes", "no"}));
-    cmd->add_option("--note", a->note, "note");
-    cmd->add_option("--ref", a->ref, "record reference (committee minutes, ...)");
+    cmd->add_option("--note", a->note, tr(cli.lang, "备注", "note"));
+    cmd->add_option("--ref", a->ref, tr(cli.lang, "材料编号（委员会会议记录等）", "record reference (committee minutes, ...)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -242,7 +242,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         }
         if (org.election) {
           return cli.fail(Error::refused(
-              {a->code + "已有进行中的换届选举案件 #" + std::to_string(org.election->id),
+              {a->code + "已有进行中的换届选举事项 #" + std::to_string(org.election->id),
                a->code + " already has an open election case #" + std::to_string(org.election->id)}));
         }
         const auto& t = org.term_facts;
@@ -287,10 +287,10 @@ void register_election_commands(CLI::App& app, Cli& cli) {
       std::string branch;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = election->add_subcommand("list", "every organisation's term end, days left and election progress");
-    cmd->add_option("--due-within", a->within, "only terms ending within DAYS (overdue ones included)")
+    auto* cmd = election->add_subcommand("list", tr(cli.lang, "各党组织任期届满日、剩余天数和换届进展", "every organisation's term end, days left and election progress"));
+    cmd->add_option("--due-within", a->within, tr(cli.lang, "只列 DAYS 天内届满的（含已超期的）", "only terms ending within DAYS (overdue ones included)"))
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--branch", a->branch, "only this organisation");
+    cmd->add_option("--branch", a->branch, tr(cli.lang, "只列本党组织", "only this organisation"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -334,9 +334,10 @@ void register_election_commands(CLI::App& app, Cli& cli) {
   // --- check --------------------------------------------------------------------------------
   {
     auto notify = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("check", "organisation size alerts (E1-E4: fewer than 3, 7 or more without a committee, over 50, 100 or more) and recorded steps to recheck (calendar-unknown, small-branch, eligible-differs)");
+    auto* cmd = app.add_subcommand("check", tr(cli.lang, "检查党组织设置（正式党员不足 3 人、7 人以上未设委员会、超过 50 人、100 人以上）和需要复核的已记录步骤（节假日未知、党员人数少、应到人数不符）", "organisation size alerts (E1-E4: fewer than 3, 7 or more without a committee, over 50, 100 or more) and recorded steps to recheck (calendar-unknown, small-branch, eligible-differs)"));
     cmd->add_flag("--notify", *notify,
-                  "also write each alert once per term to the notification outbox (on the organisation's term case)");
+                  tr(cli.lang, "同时把每条提示写入待发消息（每届任期只发一次）",
+                     "also write each alert once per term to the notification outbox (on the organisation's term case)"));
     cmd->callback([&cli, notify] {
       cli.action = [&cli, notify]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());

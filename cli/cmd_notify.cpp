@@ -58,17 +58,17 @@ struct AddArgs {
   bool allow_private = false;
 };
 
-void add_common(CLI::App* cmd, AddArgs& a) {
-  cmd->add_option("--name", a.name, "channel name (default: the type, numbered if taken)");
-  cmd->add_option("--branch", a.branch, "only this organisation and its sub-organisations");
-  cmd->add_option("--workflow", a.workflows, "only these workflows (repeatable)");
-  cmd->add_option("--kind", a.kinds, "only these deadline kinds (repeatable)");
-  cmd->add_option("--digest", a.digest, "bundle into one message a day at HH:MM local time");
-  cmd->add_option("--rate", a.rate, "messages per minute at most (webhook default 20, else unlimited)")
+void add_common(CLI::App* cmd, AddArgs& a, const Cli& cli) {
+  cmd->add_option("--name", a.name, tr(cli.lang, "渠道名称（默认用渠道类型，重名时自动编号）", "channel name (default: the type, numbered if taken)"));
+  cmd->add_option("--branch", a.branch, tr(cli.lang, "只发本党组织及其下级党组织的提醒", "only this organisation and its sub-organisations"));
+  cmd->add_option("--workflow", a.workflows, tr(cli.lang, "只发这些流程的提醒（可多次给出）", "only these workflows (repeatable)"));
+  cmd->add_option("--kind", a.kinds, tr(cli.lang, "只发这些期限类别的提醒（可多次给出）", "only these deadline kinds (repeatable)"));
+  cmd->add_option("--digest", a.digest, tr(cli.lang, "每天 HH:MM 把提醒汇总成一条消息发送", "bundle into one message a day at HH:MM local time"));
+  cmd->add_option("--rate", a.rate, tr(cli.lang, "每分钟最多发送的消息条数（机器人默认 20，其他不限）", "messages per minute at most (webhook default 20, else unlimited)"))
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--max-attempts", a.max_attempts, "attempts before dead-letter (default 8)")->check(CLI::Range(1, 100));
-  cmd->add_option("--timeout", a.timeout, "seconds per attempt (default 10)")->check(CLI::Range(1, 3600));
-  cmd->add_option("--lang", a.lang, "language of the messages: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+  cmd->add_option("--max-attempts", a.max_attempts, tr(cli.lang, "发送失败时最多尝试的次数，超过后标记为发送失败（默认 8）", "attempts before dead-letter (default 8)"))->check(CLI::Range(1, 100));
+  cmd->add_option("--timeout", a.timeout, tr(cli.lang, "每次发送的等待秒数（默认 10）", "seconds per attempt (default 10)"))->check(CLI::Range(1, 3600));
+  cmd->add_option("--lang", a.lang, tr(cli.lang, "消息语言：zh（中文，默认）或 en（英文）", "language of the messages: zh (default) or en"))->check(CLI::IsMember({"zh", "en"}));
 }
 
 int add_channel(Cli& cli, const std::string& type, AddArgs& a) {
@@ -165,43 +165,44 @@ engine::Result<Channel> find_channel(Cli& cli, const std::string& ref) {
 }  // namespace
 
 void register_notify_commands(CLI::App& app, Cli& cli) {
-  auto* notify = app.add_subcommand("notify", "delivery channels: add, list, remove, test");
+  auto* notify = app.add_subcommand("notify", tr(cli.lang, "提醒发送渠道：添加、列出、删除、测试", "delivery channels: add, list, remove, test"));
   notify->require_subcommand(1);
   {
-    auto* add = notify->add_subcommand("add", "add a channel: console, file PATH, command PROGRAM [ARGS], webhook URL");
+    auto* add = notify->add_subcommand("add", tr(cli.lang, "添加发送渠道：console（屏幕）、file 文件路径、command 程序、webhook 群机器人地址", "add a channel: console, file PATH, command PROGRAM [ARGS], webhook URL"));
     add->require_subcommand(1);
     auto console = std::make_shared<AddArgs>();
-    auto* cc = add->add_subcommand("console", "the daemon's standard output");
-    add_common(cc, *console);
+    auto* cc = add->add_subcommand("console", tr(cli.lang, "提醒服务的屏幕输出（标准输出）", "the daemon's standard output"));
+    add_common(cc, *console, cli);
     cc->callback([&cli, console] { cli.action = [&cli, console] { return add_channel(cli, "console", *console); }; });
 
     auto file = std::make_shared<AddArgs>();
-    auto* fc = add->add_subcommand("file", "append one JSON object per line to PATH (fsync'd)");
-    fc->add_option("path", file->target, "file to append to")->required();
-    add_common(fc, *file);
+    auto* fc = add->add_subcommand("file", tr(cli.lang, "追加写入文件 PATH，每条提醒一行 JSON（立即落盘）", "append one JSON object per line to PATH (fsync'd)"));
+    fc->add_option("path", file->target, tr(cli.lang, "要写入的文件", "file to append to"))->required();
+    add_common(fc, *file, cli);
     fc->callback([&cli, file] { cli.action = [&cli, file] { return add_channel(cli, "file", *file); }; });
 
     auto command = std::make_shared<AddArgs>();
-    auto* xc = add->add_subcommand("command", "run PROGRAM [ARGS] without a shell, JSON on stdin; exit 0 = delivered");
-    xc->add_option("program", command->command, "program and its arguments (after --)")->required()->expected(-1);
-    add_common(xc, *command);
+    auto* xc = add->add_subcommand("command", tr(cli.lang, "运行程序 PROGRAM（不经 shell），提醒以 JSON 从标准输入传入；程序返回 0 即视为已送达", "run PROGRAM [ARGS] without a shell, JSON on stdin; exit 0 = delivered"));
+    xc->add_option("program", command->command, tr(cli.lang, "程序及其参数（写在 -- 之后）", "program and its arguments (after --)"))->required()->expected(-1);
+    add_common(xc, *command, cli);
     xc->callback([&cli, command] { cli.action = [&cli, command] { return add_channel(cli, "command", *command); }; });
 
     auto hook = std::make_shared<AddArgs>();
-    auto* wc = add->add_subcommand("webhook", "HTTP(S) POST to a group robot or any endpoint");
-    wc->add_option("url", hook->target, "the robot's webhook URL")->required();
-    wc->add_option("--preset", hook->preset, "wecom, dingtalk, feishu or generic")
+    auto* wc = add->add_subcommand("webhook", tr(cli.lang, "发送到群机器人（企业微信、钉钉、飞书）或其他 HTTP(S) 地址", "HTTP(S) POST to a group robot or any endpoint"));
+    wc->add_option("url", hook->target, tr(cli.lang, "群机器人的 Webhook 地址", "the robot's webhook URL"))->required();
+    wc->add_option("--preset", hook->preset, tr(cli.lang, "机器人类型：wecom（企业微信）、dingtalk（钉钉）、feishu（飞书）或 generic（通用 JSON）", "wecom, dingtalk, feishu or generic"))
         ->required()
         ->check(CLI::IsMember({"wecom", "dingtalk", "feishu", "generic"}));
-    wc->add_option("--secret", hook->secret, "signing secret (dingtalk/feishu signed mode)");
-    wc->add_option("--secret-env", hook->secret_env, "read the signing secret from this environment variable");
+    wc->add_option("--secret", hook->secret, tr(cli.lang, "加签密钥（钉钉、飞书机器人的加签模式）", "signing secret (dingtalk/feishu signed mode)"));
+    wc->add_option("--secret-env", hook->secret_env, tr(cli.lang, "从该环境变量读取加签密钥", "read the signing secret from this environment variable"));
     wc->add_flag("--allow-private", hook->allow_private,
-                 "allow a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)");
-    add_common(wc, *hook);
+                 tr(cli.lang, "允许链路本地地址或云主机元数据地址（169.254.0.0/16、fe80::/10）",
+                    "allow a link-local or cloud metadata address (169.254.0.0/16, fe80::/10)"));
+    add_common(wc, *hook, cli);
     wc->callback([&cli, hook] { cli.action = [&cli, hook] { return add_channel(cli, "webhook", *hook); }; });
   }
   {
-    auto* list = notify->add_subcommand("list", "list the channels (secrets hidden)");
+    auto* list = notify->add_subcommand("list", tr(cli.lang, "列出发送渠道（不显示密钥）", "list the channels (secrets hidden)"));
     list->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -236,8 +237,8 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
   }
   {
     auto ref = std::make_shared<std::string>();
-    auto* rm = notify->add_subcommand("remove", "remove a channel (its waiting deliveries go dead)");
-    rm->add_option("channel", *ref, "id or name")->required();
+    auto* rm = notify->add_subcommand("remove", tr(cli.lang, "删除发送渠道（其待发消息标记为发送失败）", "remove a channel (its waiting deliveries go dead)"));
+    rm->add_option("channel", *ref, tr(cli.lang, "渠道编号或名称", "id or name"))->required();
     rm->callback([&cli, ref] {
       cli.action = [&cli, ref]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -256,9 +257,9 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
   {
     auto ref = std::make_shared<std::string>();
     auto ca = std::make_shared<std::string>();
-    auto* test = notify->add_subcommand("test", "send a test message to a channel now");
-    test->add_option("channel", *ref, "id or name")->required();
-    test->add_option("--ca-file", *ca, "extra CA certificates (PEM) for https");
+    auto* test = notify->add_subcommand("test", tr(cli.lang, "立即向发送渠道发一条测试消息", "send a test message to a channel now"));
+    test->add_option("channel", *ref, tr(cli.lang, "渠道编号或名称", "id or name"))->required();
+    test->add_option("--ca-file", *ca, tr(cli.lang, "额外信任的 CA 证书（PEM 格式），用于 https", "extra CA certificates (PEM) for https"));
     test->callback([&cli, ref, ca] {
       cli.action = [&cli, ref, ca]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -299,14 +300,14 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
     bool all = false;
   };
   auto a = std::make_shared<OutboxArgs>();
-  auto* outbox = app.add_subcommand("outbox", "deliveries of notifications to channels (newest first)");
-  outbox->add_option("--status", a->status, "pending, delivered, dead or all (default all)")
+  auto* outbox = app.add_subcommand("outbox", tr(cli.lang, "提醒消息的发送记录（最新的在前）", "deliveries of notifications to channels (newest first)"));
+  outbox->add_option("--status", a->status, tr(cli.lang, "发送状态：pending（待发）、delivered（已送达）、dead（发送失败）或 all（全部，默认）", "pending, delivered, dead or all (default all)"))
       ->check(CLI::IsMember({"pending", "delivered", "dead", "all"}));
-  outbox->add_option("--channel", a->channel, "only this channel (id or name)");
-  outbox->add_option("--limit", a->limit, "at most this many rows (default 50, 0: all)");
-  auto* retry = outbox->add_subcommand("retry", "send dead deliveries again (by id, or --all)");
-  retry->add_option("ids", a->ids, "delivery ids");
-  retry->add_flag("--all", a->all, "every dead delivery");
+  outbox->add_option("--channel", a->channel, tr(cli.lang, "只列该渠道（编号或名称）", "only this channel (id or name)"));
+  outbox->add_option("--limit", a->limit, tr(cli.lang, "最多列出的条数（默认 50，0 为全部）", "at most this many rows (default 50, 0: all)"));
+  auto* retry = outbox->add_subcommand("retry", tr(cli.lang, "重新发送发送失败的消息（按编号，或 --all 全部）", "send dead deliveries again (by id, or --all)"));
+  retry->add_option("ids", a->ids, tr(cli.lang, "消息编号", "delivery ids"));
+  retry->add_flag("--all", a->all, tr(cli.lang, "全部发送失败的消息", "every dead delivery"));
   retry->callback([&cli, a] {
     cli.action = [&cli, a]() -> int {
       if (a->ids.empty() && !a->all)
@@ -320,7 +321,7 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
       if (cli.json) cli.print_json({{"requeued", n.value()}});
       else *cli.out << tr(cli.lang, "重新排队的投递：", "deliveries queued again: ") << n.value() << "\n";
       if (!a->all && n.value() < static_cast<std::int64_t>(a->ids.size()) && n.value() == 0)
-        return cli.fail(Error::not_found({"没有可重试的死信投递", "no dead delivery with those ids"}));
+        return cli.fail(Error::not_found({"没有可重新发送的发送失败消息", "no dead delivery with those ids"}));
       return 0;
     };
   });
@@ -364,14 +365,14 @@ void register_notify_commands(CLI::App& app, Cli& cli) {
         return 0;
       }
       if (rows.value().empty()) {
-        *cli.out << tr(l, "发件箱为空。\n", "the outbox is empty.\n");
+        *cli.out << tr(l, "没有发送记录。\n", "the outbox is empty.\n");
         return 0;
       }
       Table t({"#", tr(l, "渠道", "channel"), tr(l, "通知", "key"), tr(l, "状态", "status"), tr(l, "次数", "tries"),
                tr(l, "时间", "when"), tr(l, "错误", "error")});
       for (const auto& r : rows.value()) {
         const std::string st = engine::to_string(r.d.status);
-        std::string status = st == "pending" ? tr(l, "待投递", "pending") : st == "delivered" ? tr(l, "已投递", "delivered") : tr(l, "死信", "dead");
+        std::string status = st == "pending" ? tr(l, "待发送", "pending") : st == "delivered" ? tr(l, "已送达", "delivered") : tr(l, "发送失败", "dead");
         std::string when = r.d.delivered_at ? z.local_datetime(*r.d.delivered_at)
                                             : (r.d.status == engine::DeliveryStatus::Pending ? z.local_datetime(r.d.next_attempt_at) : "-");
         std::string err = r.d.last_error.size() > 60 ? r.d.last_error.substr(0, 57) + "..." : r.d.last_error;

@@ -195,24 +195,26 @@ engine::Result<engine::StepOutcome> add_rectify_item(Cli& cli, const engine::Rec
 }
 
 void register_rectify_commands(CLI::App& app, Cli& cli) {
-  auto* rectify = app.add_subcommand("rectify", "rectification ledger (整改台账): batches and items");
+  auto* rectify = app.add_subcommand("rectify", tr(cli.lang, "整改台账：整改批次和整改事项", "rectification ledger (整改台账): batches and items"));
   rectify->require_subcommand(1);
 
   // --- rectify batch add | list ---------------------------------------------------------------
-  auto* batch_cmd = rectify->add_subcommand("batch", "rectification batches (整改批次)");
+  auto* batch_cmd = rectify->add_subcommand("batch", tr(cli.lang, "整改批次", "rectification batches (整改批次)"));
   batch_cmd->require_subcommand(1);
   {
     struct Args { std::string source, org, feedback, title; int months = 0; };
     auto a = std::make_shared<Args>();
-    auto* add = batch_cmd->add_subcommand("add", "register a batch: the feedback of one source; prints its id");
+    auto* add = batch_cmd->add_subcommand("add", tr(cli.lang, "登记一个整改批次（一次反馈意见），输出批次编号", "register a batch: the feedback of one source; prints its id"));
     add->add_option("--source", a->source,
-                    "inspection|circuit-inspection|audit|theme-education|org-life-meeting|democratic-life-meeting|supervision|other")
+                    tr(cli.lang, "问题来源：inspection（巡视）、circuit-inspection（巡察）、audit（审计）、theme-education（主题教育）、"
+                                 "org-life-meeting（组织生活会）、democratic-life-meeting（民主生活会）、supervision（监督检查）、other（其他）",
+                       "inspection|circuit-inspection|audit|theme-education|org-life-meeting|democratic-life-meeting|supervision|other"))
         ->required();
-    add->add_option("--org", a->org, "organisation code")->required();
-    add->add_option("--feedback", a->feedback, "date the feedback was received")->required();
-    add->add_option("--report-months", a->months, "report deadline in months after the feedback (inspections: default 2, Z1)")
+    add->add_option("--org", a->org, tr(cli.lang, "党组织代码", "organisation code"))->required();
+    add->add_option("--feedback", a->feedback, tr(cli.lang, "收到反馈意见的日期", "date the feedback was received"))->required();
+    add->add_option("--report-months", a->months, tr(cli.lang, "反馈后几个月内报送整改情况报告（巡视巡察默认 2 个月）", "report deadline in months after the feedback (inspections: default 2, Z1)"))
         ->check(CLI::Range(1, 24));
-    add->add_option("--title", a->title, "title (default: the source)");
+    add->add_option("--title", a->title, tr(cli.lang, "标题（默认用问题来源）", "title (default: the source)"));
     add->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -254,7 +256,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
     });
   }
   {
-    auto* list = batch_cmd->add_subcommand("list", "list batches");
+    auto* list = batch_cmd->add_subcommand("list", tr(cli.lang, "列出整改批次", "list batches"));
     list->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -291,24 +293,24 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
       std::vector<std::string> milestones;
     };
     auto a = std::make_shared<Args>();
-    auto* add = rectify->add_subcommand("add", "register a rectification item (整改事项); prints its case id");
-    add->add_option("--batch", a->batch, "batch id (djflow rectify batch add)")->required();
-    add->add_option("--problem", a->problem, "问题表现: the specific problem")->required();
-    add->add_option("--category", a->category, "问题类别");
-    add->add_option("--cause", a->cause, "原因分析");
-    add->add_option("--target", a->target, "整改目标");
-    add->add_option("--measures", a->measures, "整改措施")->required();
-    add->add_option("--leader", a->leader, "责任领导 (name)")->required();
-    add->add_option("--department", a->department, "责任部门")->required();
-    add->add_option("--owner", a->owner, "责任人 (name)")->required();
-    add->add_option("--supporting", a->supporting, "配合部门");
-    add->add_option("--type", a->type, "immediate (立行立改) | deadline (限期整改) | long-term (长期坚持)")->required();
-    add->add_option("--deadline", a->deadline, "整改时限 (required for --type deadline)");
-    add->add_option("--milestone", a->milestones, "阶段目标 DATE:TEXT (repeatable; required for long-term)");
-    add->add_option("--date", a->date, "registration date (default today)");
-    add->add_option("--org", a->org, "organisation code (default the batch's)");
-    add->add_option("--title", a->title, "short title (default the start of the problem)");
-    add->add_option("--note", a->note, "备注");
+    auto* add = rectify->add_subcommand("add", tr(cli.lang, "登记一项整改事项，输出事项编号", "register a rectification item (整改事项); prints its case id"));
+    add->add_option("--batch", a->batch, tr(cli.lang, "整改批次编号（登记整改批次时输出的编号）", "batch id (djflow rectify batch add)"))->required();
+    add->add_option("--problem", a->problem, tr(cli.lang, "问题表现（具体问题）", "问题表现: the specific problem"))->required();
+    add->add_option("--category", a->category, tr(cli.lang, "问题类别", "问题类别"));
+    add->add_option("--cause", a->cause, tr(cli.lang, "原因分析", "原因分析"));
+    add->add_option("--target", a->target, tr(cli.lang, "整改目标", "整改目标"));
+    add->add_option("--measures", a->measures, tr(cli.lang, "整改措施", "整改措施"))->required();
+    add->add_option("--leader", a->leader, tr(cli.lang, "责任领导（姓名）", "责任领导 (name)"))->required();
+    add->add_option("--department", a->department, tr(cli.lang, "责任部门", "责任部门"))->required();
+    add->add_option("--owner", a->owner, tr(cli.lang, "责任人（姓名）", "责任人 (name)"))->required();
+    add->add_option("--supporting", a->supporting, tr(cli.lang, "配合部门", "配合部门"));
+    add->add_option("--type", a->type, tr(cli.lang, "整改类型：immediate（立行立改）、deadline（限期整改）或 long-term（长期坚持）", "immediate (立行立改) | deadline (限期整改) | long-term (长期坚持)"))->required();
+    add->add_option("--deadline", a->deadline, tr(cli.lang, "整改时限（限期整改必填）", "整改时限 (required for --type deadline)"));
+    add->add_option("--milestone", a->milestones, tr(cli.lang, "阶段目标，格式 日期:内容（可多次给出；长期坚持必填）", "阶段目标 DATE:TEXT (repeatable; required for long-term)"));
+    add->add_option("--date", a->date, tr(cli.lang, "登记日期（默认今天）", "registration date (default today)"));
+    add->add_option("--org", a->org, tr(cli.lang, "党组织代码（默认同整改批次）", "organisation code (default the batch's)"));
+    add->add_option("--title", a->title, tr(cli.lang, "简短标题（默认取问题表现的开头）", "short title (default the start of the problem)"));
+    add->add_option("--note", a->note, tr(cli.lang, "备注", "备注"));
     add->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -349,11 +351,11 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
   {
     struct Args { std::int64_t batch = 0; bool overdue = false; std::string owner, org; };
     auto a = std::make_shared<Args>();
-    auto* list = rectify->add_subcommand("list", "the ledger: items with days left or overdue and the warning colour");
-    list->add_option("--batch", a->batch, "batch id");
-    list->add_flag("--overdue", a->overdue, "only items whose deadline has passed");
-    list->add_option("--owner", a->owner, "responsible person (exact name)");
-    list->add_option("--org", a->org, "organisation code");
+    auto* list = rectify->add_subcommand("list", tr(cli.lang, "整改台账：各事项剩余天数或逾期天数及预警颜色", "the ledger: items with days left or overdue and the warning colour"));
+    list->add_option("--batch", a->batch, tr(cli.lang, "整改批次编号", "batch id"));
+    list->add_flag("--overdue", a->overdue, tr(cli.lang, "只列已超过整改时限的事项", "only items whose deadline has passed"));
+    list->add_option("--owner", a->owner, tr(cli.lang, "责任人（完整姓名）", "responsible person (exact name)"));
+    list->add_option("--org", a->org, tr(cli.lang, "党组织代码", "organisation code"));
     list->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -459,7 +461,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
     struct Args { std::int64_t batch = 0; bool all = false, csv = false; std::string output, xlsx; };
     auto a = std::make_shared<Args>();
     const Lang l = cli.lang;
-    auto* exp = rectify->add_subcommand("export", tr(l, "导出整改台账（rules.md §4.2 的列）：CSV（UTF-8 带 BOM）、XLSX 或 --json",
+    auto* exp = rectify->add_subcommand("export", tr(l, "导出整改台账（台账标准各列）：CSV（UTF-8 带 BOM）、XLSX 或 --json",
                                                      "export the ledger (rules.md §4.2 columns): CSV (UTF-8 with BOM), XLSX or --json"));
     auto* batch_opt = exp->add_option("--batch", a->batch, tr(l, "整改批次编号", "batch id"));
     exp->add_flag("--all", a->all, tr(l, "所有批次（XLSX：每批次一个工作表；CSV：加“批次”列）",

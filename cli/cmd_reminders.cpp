@@ -60,11 +60,11 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
       std::string branch, workflow, from, to, month;
     };
     auto a = std::make_shared<DueArgs>();
-    auto* due = app.add_subcommand("due", "open deadlines, overdue first");
-    due->add_option("--within", a->within, "only those due within DAYS from today")->check(CLI::NonNegativeNumber);
-    due->add_flag("--overdue", a->overdue, "only overdue ones");
-    due->add_option("--branch", a->branch, "organisation code");
-    due->add_option("--workflow", a->workflow, "e.g. member");
+    auto* due = app.add_subcommand("due", tr(cli.lang, "未办结的期限，逾期的排在前面", "open deadlines, overdue first"));
+    due->add_option("--within", a->within, tr(cli.lang, "只列今后 DAYS 天内到期的", "only those due within DAYS from today"))->check(CLI::NonNegativeNumber);
+    due->add_flag("--overdue", a->overdue, tr(cli.lang, "只列已逾期的", "only overdue ones"));
+    due->add_option("--branch", a->branch, tr(cli.lang, "党组织代码", "organisation code"));
+    due->add_option("--workflow", a->workflow, tr(cli.lang, "流程类别，如 member（发展党员）、election（换届选举）、rectify（整改）", "e.g. member"));
     due->add_option("--from", a->from,
                     tr(cli.lang, "只看此日（含）以后到期的 YYYY-MM-DD（默认今天；不含已逾期的，--overdue 另加）",
                        "only those due on or after DATE (default today; overdue ones only with --overdue)"));
@@ -157,7 +157,7 @@ void register_reminder_commands(CLI::App& app, Cli& cli) {
 
   // --- tick ---------------------------------------------------------------------------------
   {
-    auto* tick = app.add_subcommand("tick", "fire every reminder due by now, once, and print the notifications");
+    auto* tick = app.add_subcommand("tick", tr(cli.lang, "立即发出截至现在应发的提醒（每条只发一次），并显示提醒内容", "fire every reminder due by now, once, and print the notifications"));
     tick->callback([&cli] {
       cli.action = [&cli]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());

@@ -27,7 +27,7 @@ engine::Result<engine::Anchor> load_anchor(const std::string& arg, const std::st
   const std::string path = digest ? file : arg;
   std::ifstream in(path);
   if (!in)
-    return Error::not_found({"无法读取锚定文件：" + path, "cannot read the anchors file " + path});
+    return Error::not_found({"无法读取存证文件：" + path, "cannot read the anchors file " + path});
   std::string line, chosen;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -40,14 +40,14 @@ engine::Result<engine::Anchor> load_anchor(const std::string& arg, const std::st
   }
   if (chosen.empty()) {
     if (digest)
-      return Error::not_found({"锚定文件 " + path + " 中没有摘要 " + arg + "（用 --file 指定保存它的锚定文件）",
+      return Error::not_found({"存证文件 " + path + " 中没有摘要 " + arg + "（用 --file 指定保存它的存证文件）",
                                "digest " + arg + " is not in the anchors file " + path +
                                    " (name the anchors file that holds it with --file)"});
-    return Error::invalid({"锚定文件为空：" + path, "the anchors file " + path + " is empty"});
+    return Error::invalid({"存证文件为空：" + path, "the anchors file " + path + " is empty"});
   }
   auto a = engine::parse_anchor_line(chosen);
   DJFLOW_TRY(a);
-  if (digest && a->root != arg) return Error::invalid({"锚定记录与摘要不符", "the anchor line does not carry that digest"});
+  if (digest && a->root != arg) return Error::invalid({"存证记录与摘要不符", "the anchor line does not carry that digest"});
   return a;
 }
 
@@ -61,11 +61,13 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
     };
     auto a = std::make_shared<Args>();
     auto* verify = app.add_subcommand(
-        "verify", "replay every case and the entity history, compare with the database, check its integrity");
+        "verify", tr(cli.lang, "核验：重放全部事项和人员、设置的变更记录，与数据库比对，检查数据完整、未被篡改",
+                     "replay every case and the entity history, compare with the database, check its integrity"));
     verify->add_option("--anchor", a->anchor,
-                       "DIGEST (looked up in the anchors file) or FILE (its last anchor): prove today's history "
-                       "extends the anchored one");
-    verify->add_option("--file", a->file, "anchors file for --anchor DIGEST (default DB.anchors)");
+                       tr(cli.lang, "存证摘要 DIGEST（在存证文件中查找）或存证文件 FILE（取其最后一条）：证明现在的记录是在存证时记录基础上的延续、之前的内容未被改动",
+                          "DIGEST (looked up in the anchors file) or FILE (its last anchor): prove today's history "
+                          "extends the anchored one"));
+    verify->add_option("--file", a->file, tr(cli.lang, "--anchor 摘要所在的存证文件（默认为 数据库文件名.anchors）", "anchors file for --anchor DIGEST (default DB.anchors)"));
     verify->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -92,12 +94,12 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
           for (const auto& p : rep.problems) *cli.out << tr(cli.lang, "问题：", "problem: ") << p << "\n";
           if (rep.integrity != "ok") *cli.out << "integrity_check: " << rep.integrity << "\n";
           if (rep.ok()) {
-            *cli.out << tr(cli.lang, "校验通过：", "verified: ") << rep.cases << tr(cli.lang, " 个案件，", " cases, ")
+            *cli.out << tr(cli.lang, "校验通过：", "verified: ") << rep.cases << tr(cli.lang, " 个事项，", " cases, ")
                      << rep.events << tr(cli.lang, " 条记录，", " events, ") << rep.entity_events
                      << tr(cli.lang, " 条实体记录；重放一致，哈希链完整，数据库完好\n",
                            " entity events; replay agrees, hash chains intact, database sound\n");
             if (anchor)
-              *cli.out << tr(cli.lang, "今天的历史延续了锚定 ", "today's history extends the anchor ") << anchor->root
+              *cli.out << tr(cli.lang, "今天的历史延续了存证 ", "today's history extends the anchor ") << anchor->root
                        << "\n";
           } else {
             *cli.out << tr(cli.lang, "校验失败：历史记录或数据库已被改动\n",
@@ -113,8 +115,9 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
   {
     auto file = std::make_shared<std::string>();
     auto* anchor = app.add_subcommand(
-        "anchor", "one digest over every chain head (Merkle root), printed and appended to the anchors file");
-    anchor->add_option("--file", *file, "anchors file (default DB.anchors, beside the database)");
+        "anchor", tr(cli.lang, "存证：对全部办理记录计算一个摘要，显示并追加到存证文件（可另行打印或报上级留存）",
+                     "one digest over every chain head (Merkle root), printed and appended to the anchors file"));
+    anchor->add_option("--file", *file, tr(cli.lang, "存证文件（默认为数据库旁的 数据库文件名.anchors）", "anchors file (default DB.anchors, beside the database)"));
     anchor->callback([&cli, file] {
       cli.action = [&cli, file]() -> int {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
@@ -126,7 +129,7 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
           cli.print_json(anchor_json(a.value(), path));
         } else {
           *cli.out << a->root << "\n"
-                   << tr(cli.lang, "锚定：", "anchored: ") << a->cases << tr(cli.lang, " 个案件，", " cases, ")
+                   << tr(cli.lang, "存证：", "anchored: ") << a->cases << tr(cli.lang, " 个事项，", " cases, ")
                    << a->events << tr(cli.lang, " 条记录，", " events, ") << a->entity_events
                    << tr(cli.lang, " 条实体记录；已追加到 ", " entity events; appended to ") << path << "\n";
         }

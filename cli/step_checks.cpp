@@ -75,7 +75,7 @@ void print_flagged_steps(const Cli& cli, const std::vector<FlaggedStep>& steps, 
     return;
   }
   out << tr(l, "需要复核的办理记录：\n", "recorded steps to recheck:\n");
-  Table t({tr(l, "案件", "case"), tr(l, "对象", "subject"), "#", tr(l, "步骤", "step"), tr(l, "日期", "date"),
+  Table t({tr(l, "事项", "case"), tr(l, "对象", "subject"), "#", tr(l, "步骤", "step"), tr(l, "日期", "date"),
            tr(l, "标记", "flags"), tr(l, "现状", "now")});
   for (const auto& s : steps) {
     const auto* wf = cli.workflows->find(s.c.workflow);

@@ -63,7 +63,7 @@ std::string anchor_line(const Anchor& a) {
 
 Result<Anchor> parse_anchor_line(const std::string& line) {
   auto bad = [&](const std::string& why) {
-    return Error::invalid({"锚定记录无法解析（" + why + "）", "malformed anchor line (" + why + ")"});
+    return Error::invalid({"存证记录无法解析（" + why + "）", "malformed anchor line (" + why + ")"});
   };
   const auto j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
@@ -85,11 +85,11 @@ Result<Anchor> parse_anchor_line(const std::string& line) {
 
 Status append_anchor(const std::string& path, const Anchor& a) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::storage("cannot open the anchors file " + path);
+  if (fd < 0) return Error{ErrorCode::Storage, {"无法打开存证文件 " + path, "cannot open the anchors file " + path}, {}, {}, {}};
   const std::string text = anchor_line(a) + "\n";
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) return Error::storage("cannot write the anchors file " + path);
+  if (!ok) return Error{ErrorCode::Storage, {"无法写入存证文件 " + path, "cannot write the anchors file " + path}, {}, {}, {}};
   return {};
 }
 

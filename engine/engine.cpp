@@ -194,7 +194,7 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
     DJFLOW_TRY(open);
     for (const auto& other : open.value()) {
       if (other.id != outcome->c.id && !wf->closed(other.state)) {
-        return Error::refused({subject_person->name + "已有进行中的" + wf->title().zh + "案件 #" +
+        return Error::refused({subject_person->name + "已有进行中的" + wf->title().zh + "事项 #" +
                                    std::to_string(other.id),
                                subject_person->name + " already has an open " + wf->title().en +
                                    " case #" + std::to_string(other.id)});
@@ -212,7 +212,7 @@ Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
   auto c = store_.find_case(id);
   DJFLOW_TRY(c);
   if (!c.value())
-    return Error::not_found({"案件不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+    return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
   const Workflow* wf = workflows_.find(c.value()->workflow);
   if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
                                      "case uses unknown workflow " + c.value()->workflow});
@@ -244,7 +244,7 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   }
   in.event = *event;
   if (is_new && in.event != wf.initial_event()) {
-    return Error::invalid({"新案件的第一步必须是 " + std::string(wf.initial_event()),
+    return Error::invalid({"新事项的第一步必须是 " + std::string(wf.initial_event()),
                            "a new case starts with " + std::string(wf.initial_event())});
   }
   // 2. Dates: not after today, not before the case's previous step.
@@ -349,7 +349,7 @@ Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string
     auto c = store_.find_case(*f.case_id);
     DJFLOW_TRY(c);
     if (!c.value())
-      return Error::not_found({"关联案件不存在：#" + std::to_string(*f.case_id),
+      return Error::not_found({"关联事项不存在：#" + std::to_string(*f.case_id),
                                "no linked case #" + std::to_string(*f.case_id)});
     const Workflow* wf = workflows_.find(c.value()->workflow);
     if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
@@ -414,7 +414,7 @@ Result<CaseView> Engine::show(CaseId id) {
   auto c = store_.find_case(id);
   DJFLOW_TRY(c);
   if (!c.value())
-    return Error::not_found({"案件不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+    return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
   CaseView v;
   v.c = *c.value();
   v.workflow = workflows_.find(v.c.workflow);

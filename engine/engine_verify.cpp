@@ -66,7 +66,7 @@ Result<RuleTimeline> Engine::rule_timeline() {
 Result<ReplayedCase> Engine::replay(CaseId id) {
   auto c = store_.find_case(id);
   DJFLOW_TRY(c);
-  if (!c.value()) return Error::not_found({"案件不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+  if (!c.value()) return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
   auto history = store_.events(id);
   DJFLOW_TRY(history);
   auto rules = rule_timeline();

@@ -58,7 +58,19 @@ class UmaskGuard {
   mode_t old_;
 };
 
-// Every open narrows the database file and its -wal and -shm to 0600 (invariant I18). The umask
+// A database in a group-shared folder (setgid bit, as docs/daemon.md sets up /var/lib/djflow for
+// the service and the office staff) is made owner+group read-write, so that the staff in the
+// folder's group run djflow under their own names; anywhere else owner-only (decision 0082).
+bool group_shared_folder(const std::string& path) {
+  std::error_code ec;
+  auto dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const auto st = std::filesystem::status(dir, ec);
+  return !ec && (st.permissions() & std::filesystem::perms::set_gid) != std::filesystem::perms::none;
+}
+
+// Every open narrows the database file and its -wal and -shm to 0600, or 0660 in a group-shared
+// folder (decision 0082) (invariant I18). The umask
 // already gives a new file 0600, but a file must never be readable by others even if SQLite's
 // default mode changes, and files that existed may be wider: an empty 0644 file made by `touch`,
 // or a -wal / -shm left 0644 by an older djflow or by a copy (SQLite creates -wal and -shm with
@@ -66,14 +78,15 @@ class UmaskGuard {
 // each when nothing is to be done. Files of another user are left alone on an ordinary open
 // (chmod would fail; such a set-up is their owner's choice, docs/invariants.md); `init`
 // (`must_narrow`) refuses to go on if it cannot narrow.
-engine::Status narrow_to_owner(const std::string& path, bool must_narrow) {
+engine::Status narrow_to_owner(const std::string& path, bool must_narrow, bool shared) {
+  const mode_t want = shared ? 0660 : 0600;
   for (const std::string& p : {path, path + "-wal", path + "-shm"}) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) continue;  // no such file: nothing to narrow
-    if ((st.st_mode & 0777) == 0600) continue;
+    if ((st.st_mode & 0777) == want) continue;
     if (st.st_uid != ::geteuid() && !must_narrow) continue;
-    if (::chmod(p.c_str(), 0600) != 0) {
-      return Error::storage("chmod 0600 " + p + ": " + std::strerror(errno));
+    if (::chmod(p.c_str(), want) != 0) {
+      return Error::storage(std::string(shared ? "chmod 0660 " : "chmod 0600 ") + p + ": " + std::strerror(errno));
     }
   }
   return {};
@@ -122,7 +135,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
   // umask 077 while SQLite creates the file (and, during set-up, its -wal and -shm files;
   // SQLite later creates those with the database file's own mode).
-  UmaskGuard umask_guard(077);
+  const bool shared = !memory && group_shared_folder(path);
+  UmaskGuard umask_guard(shared ? 007 : 077);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::Create || memory) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
@@ -130,7 +144,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   // The store owns the handle from here on, so that every error path closes it.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   if (rc != SQLITE_OK) return sqlite_error(db, rc, "open " + path);
-  if (!memory) DJFLOW_TRY(narrow_to_owner(path, mode == OpenMode::Create || !existed));
+  if (!memory) DJFLOW_TRY(narrow_to_owner(path, mode == OpenMode::Create || !existed, shared));
   DJFLOW_TRY(store->set_up(mode, memory));
   return store;
 }

@@ -110,7 +110,7 @@ Status SqliteLedger::insert_rectify_batch(const RectifyBatch& b) {
   if (detail::is_unique_violation(rc))
     return Error::conflict(Text{"整改批次 " + id + " 已存在", "rectification batch " + id + " already exists"});
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-    return Error::not_found(Text{"案件或组织不存在（批次 " + id + "）", "no case or organisation for batch " + id});
+    return Error::not_found(Text{"事项或组织不存在（批次 " + id + "）", "no case or organisation for batch " + id});
   return sqlite_error(db_, rc, "insert_rectify_batch");
 }
 

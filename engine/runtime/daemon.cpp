@@ -250,7 +250,7 @@ struct Daemon::Impl {
     n.created_at = clock.now();
     const std::string counts = std::to_string(a->cases) + " / " + std::to_string(a->events) + " / " +
                                std::to_string(a->entity_events);
-    n.text = {"【历史锚定】" + today.iso() + " 根摘要 " + a->root + "（案件/记录/实体记录 " + counts + "）",
+    n.text = {"【办理记录存证】" + today.iso() + " 摘要 " + a->root + "（事项/记录/实体记录 " + counts + "）",
               "[history anchor] " + today.iso() + " root " + a->root + " (cases/events/entity events " + counts + ")"};
     Message m;
     m.items.push_back(std::move(n));

@@ -42,7 +42,7 @@ Result<Lease> acquire_lease(Store& store, const Clock& real, const std::string& 
     const std::string who = "pid " + std::to_string(h.pid) + "@" + h.host;
     return Error::conflict(
         {"另一个 djflow serve 正在服务此数据库（" + who + "，" + format_utc(h.started_at) + " 起，租约至 " +
-             format_utc(h.expires_at) + "）；同一数据库只能运行一个守护进程",
+             format_utc(h.expires_at) + "）；同一数据库只能运行一个提醒服务",
          "another djflow serve is serving this database (" + who + ", since " + format_utc(h.started_at) +
              ", lease until " + format_utc(h.expires_at) + "); only one daemon may serve a database"});
   }
@@ -65,7 +65,7 @@ Status renew_lease(Store& store, const Clock& real, const std::string& owner, st
   auto ok = store.renew_lease(owner, now, now + ttl);
   DJFLOW_TRY(ok);
   if (!ok.value())
-    return Error::conflict({"守护进程租约已被另一个进程接管", "the daemon lease was taken over by another process"});
+    return Error::conflict({"提醒服务的运行权已被另一个进程接管", "the daemon lease was taken over by another process"});
   return tx.commit();
 }
 

@@ -87,7 +87,7 @@ TEST_CASE("the language follows --lang", "[cli]") {
   auto en = d.run({"--lang", "en", "branch", "list"});
   CHECK(en.out.find("name") != std::string::npos);
   auto err = d.run({"--lang", "zh", "show", "42"});
-  CHECK(err.err.find("案件不存在") != std::string::npos);
+  CHECK(err.err.find("事项不存在") != std::string::npos);
 }
 
 TEST_CASE("the language and the clock come from the environment when not given", "[cli]") {
@@ -98,7 +98,7 @@ TEST_CASE("the language and the clock come from the environment when not given",
   auto en_override = d.run_env("LANG=zh_CN.UTF-8", {"--lang", "en", "branch", "list"});
   CHECK(en_override.out.find("name") != std::string::npos);
   auto lc_all = d.run_env("LANG=en_US.UTF-8 LC_ALL=zh_CN.UTF-8", {"show", "42"});
-  CHECK(lc_all.err.find("案件不存在") != std::string::npos);
+  CHECK(lc_all.err.find("事项不存在") != std::string::npos);
   // $DJFLOW_NOW is the clock: an application dated after it is refused as a future date.
   auto future = d.run_env("LANG=C.UTF-8 DJFLOW_NOW=2024-01-01", {"member", "apply", "3", "--date", "2024-01-02"});
   CHECK(future.code == 2);

@@ -208,7 +208,7 @@ TEST_CASE("registered nominees must be full members (E10), unknown names are fla
   CHECK(event["flags"] == nlohmann::json::array({"unregistered"}));
   auto shown = d.run({"--lang", "zh", "show", std::to_string(id)});
   CHECK(shown.out.find("候选人中有未登记人员") != std::string::npos);
-  CHECK(shown.out.find("unregistered=王五") != std::string::npos);
+  CHECK(shown.out.find("未登记人员：王五") != std::string::npos);  // the 备注 column in words (issue 9)
   auto shown_en = d.run({"--lang", "en", "show", std::to_string(id)});
   CHECK(shown_en.out.find("nominees not in the register") != std::string::npos);
   // The vote names them by name.

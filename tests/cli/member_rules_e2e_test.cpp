@@ -81,7 +81,7 @@ TEST_CASE("member apply: refused for a member and for a person with a case (D1)"
   seed(d);
   auto zh = d.run({kNow, "--lang", "zh", "member", "apply", "1", "--date", "2026-06-01"});
   CHECK(zh.code == 1);
-  CHECK_THAT(zh.err, Catch::Contains("李老师已是正式党员") && Catch::Contains("细则第五条"));
+  CHECK_THAT(zh.err, Catch::Contains("李老师已是正式党员") && Catch::Contains("《中国共产党发展党员工作细则》第五条"));
   auto en = d.run({kNow, "--lang", "en", "member", "apply", "1", "--date", "2026-06-01"});
   CHECK(en.code == 1);
   CHECK_THAT(en.err, Catch::Contains("only a non-member can apply") && Catch::Contains("D1"));
@@ -105,7 +105,8 @@ TEST_CASE("end of probation: a cancellation is decided, approved, and the person
   CHECK(no.json()["event"]["flags"] == std::vector<std::string>{"vote-failed"});
   CHECK(rec(d, V{"convert", "--date", "2024-05-21"} + vote(4, 4, 4)).code == 1);
   auto shown = d.run({kNow, "--lang", "zh", "show", "1"});
-  CHECK_THAT(shown.out, Catch::Contains("表决未通过") && Catch::Contains("延长预备期") && Catch::Contains("cancel"));
+  CHECK_THAT(shown.out, Catch::Contains("表决未通过") && Catch::Contains("延长预备期") &&
+                             Catch::Contains("支部党员大会讨论取消预备党员资格"));
 
   ok(d, V{"取消预备党员资格", "--date", "2024-06-01"} + vote(4, 3, 3), "cancellation-pending");
   CHECK(d.run({"--json", "person", "show", "5"}).json()["status"] == "probationary");  // not yet

@@ -64,7 +64,7 @@ TEST_CASE("a whole rectification ledger: five areas, close-out, overdue, extensi
                             "--problem", "p", "--measures", "m", "--leader", "L", "--department", "D", "--owner", "O",
                             "--type", "deadline"});
   CHECK(no_deadline.code == 1);
-  CHECK(no_deadline.error_json()["error"]["rule"] == "§6.5");
+  CHECK(no_deadline.error_json()["error"]["rule"] == "Z-ITEM");
 
   CHECK(rec(d, "2023-10-21", decisions, "start") == "in-progress");
   CHECK(rec(d, "2023-11-01", decisions, "progress", {"--note", "已传达学习上级决定，建立督办台账"}) == "in-progress");
@@ -72,7 +72,7 @@ TEST_CASE("a whole rectification ledger: five areas, close-out, overdue, extensi
   auto by_owner = d.run({"--json", "--now", "2023-12-02", "record", std::to_string(decisions), "accept", "--date",
                          "2023-12-02", "--with", "verifier=赵一"});
   CHECK(by_owner.code == 1);
-  CHECK(by_owner.error_json()["error"]["rule"] == "§6.5");
+  CHECK(by_owner.error_json()["error"]["rule"] == "Z-ITEM");
   CHECK(rec(d, "2023-12-02", decisions, "accept", {"--with", "verifier=纪委书记", "--note", "整改到位"}) == "closed");
 
   CHECK(rec(d, "2023-10-21", org_life, "start") == "in-progress");

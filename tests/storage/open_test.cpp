@@ -92,6 +92,22 @@ TEST_CASE("every open narrows a wide database, -wal and -shm to 0600, not only i
     CHECK(mode_of(path + "-shm") == 0600);
   }
   ::umask(old);
+TEST_CASE("in a group-shared folder (setgid) the database is 0660 for the office group", "[storage][open]") {
+  TempDir dir;
+  const auto shared = dir.file("shared");
+  std::filesystem::create_directory(shared);
+  std::filesystem::permissions(shared, std::filesystem::perms::set_gid | std::filesystem::perms::owner_all |
+                                           std::filesystem::perms::group_all);
+  const auto path = shared + "/branch.db";
+  const mode_t old = ::umask(077);  // a strict umask must not keep the group out
+  {
+    auto store = must_open(path, OpenMode::Create);
+    REQUIRE(store->insert_branch(branch("B1")).ok());
+    CHECK(mode_of(path) == 0660);
+    REQUIRE(std::filesystem::exists(path + "-wal"));
+    CHECK(mode_of(path + "-wal") == 0660);
+  }
+  CHECK(::umask(old) == 077);
 }
 
 TEST_CASE("committed data survives reopening, rolled-back data does not", "[storage][open]") {

@@ -10,7 +10,7 @@ TEST_CASE("apply: the applicant must be 18 on the date (D1)", "[workflows][membe
     Harness h(D("2008-03-15"));
     auto e = h.fails("apply", "2026-03-14");
     CHECK(e.rule == "D1");
-    CHECK(e.article == "细则第五条");
+    CHECK(e.article == "《中国共产党发展党员工作细则》第五条");
     REQUIRE(e.possible_from.has_value());
     CHECK(*e.possible_from == D("2026-03-15"));
     CHECK_THAT(e.message.en, Catch::Contains("张三") && Catch::Contains("possible from 2026-03-15"));
@@ -87,14 +87,14 @@ TEST_CASE("propose: at least one year as an activist and mentors assigned (D12)"
     h.ok("mentors", "2023-03-10", {{"mentors", "3"}});
     auto e = h.fails("propose", "2024-02-29");
     CHECK(e.rule == "D12");
-    CHECK(e.article == "细则第十三条");
+    CHECK(e.article == "《中国共产党发展党员工作细则》第十三条");
     REQUIRE(e.possible_from.has_value());
     CHECK(*e.possible_from == D("2024-03-01"));
     CHECK(e.message.en ==
           "propose: 张三 has been an activist since 2023-03-01; at least one year is required "
-          "(细则第十三条, D12); possible from 2024-03-01");
+          "(《中国共产党发展党员工作细则》第十三条, D12); possible from 2024-03-01");
     CHECK(e.message.zh ==
-          "确定发展对象：张三自2023-03-01起为入党积极分子，需经过一年以上培养考察（细则第十三条，D12）；"
+          "确定发展对象：张三自2023-03-01起为入党积极分子，需经过一年以上培养考察（《中国共产党发展党员工作细则》第十三条）；"
           "最早可于2024-03-01办理");
     auto r = h.ok("propose", "2024-03-01");
     CHECK(r.to_state == "candidate");  // 2014 rules: filing, no consent or publicity
@@ -237,7 +237,7 @@ TEST_CASE("admit: quorum and majority of the eligible voting members (D21, D22)"
   h.to_pre_reviewed_2014();
   auto quorum = h.fails("admit", "2021-08-31", Harness::vote(10, 5, 5));
   CHECK(quorum.rule == "D21");
-  CHECK(quorum.article == "2014年细则第二十条");
+  CHECK(quorum.article == "2014年《中国共产党发展党员工作细则》第二十条");
   h.fails("admit", "2021-08-31", Harness::vote(10, 11, 6), ErrorCode::InvalidInput);  // present > eligible
   h.fails("admit", "2021-08-31", Harness::vote(10, 6, 11), ErrorCode::InvalidInput);  // yes > eligible
   h.fails("admit", "2021-08-31", Harness::vote(0, 0, 0), ErrorCode::InvalidInput);
@@ -376,7 +376,7 @@ TEST_CASE("archive: only when full, once (D41)", "[workflows][member][guards]") 
   CHECK(r.to_state == "full");
   auto again = h.fails("archive", "2022-10-16");
   CHECK(again.rule == "D41");
-  CHECK(again.article == "2014年细则第三十七条");
+  CHECK(again.article == "2014年《中国共产党发展党员工作细则》第三十七条");
 }
 
 TEST_CASE("withdraw: any open state before probation, with a reason", "[workflows][member][guards]") {

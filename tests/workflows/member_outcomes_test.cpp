@@ -34,7 +34,7 @@ TEST_CASE("apply: only a non-member without a development case may apply (D1)", 
     h.subject.joined = D("2005-07-01");
     auto e = h.fails("apply", "2026-06-01");
     CHECK(e.rule == "D1");
-    CHECK(e.article == "细则第五条");
+    CHECK(e.article == "《中国共产党发展党员工作细则》第五条");
     CHECK_THAT(e.message.zh, Catch::Contains("已是正式党员") && Catch::Contains("2005-07-01"));
     CHECK_THAT(e.message.en, Catch::Contains("only a non-member can apply"));
   }
@@ -254,7 +254,7 @@ TEST_CASE("late beyond the soft limit needs a reason (D20, D27)", "[workflows][m
     h.ok("pre-review", "2027-07-05");
     auto e = h.fails("admit", "2027-08-06", Harness::vote10(6, 6));
     CHECK(e.rule == "D20");
-    CHECK(e.article == "细则第十九条");
+    CHECK(e.article == "《中国共产党发展党员工作细则》第十九条");
     SECTION("on the last day: no note needed") { h.ok("admit", "2027-08-05", Harness::vote10(6, 6)); }
     SECTION("a day later with a reason") {
       h.ok("admit", "2027-08-06", Harness::vote10(6, 6), "暑假期间党员分散，会议推迟");

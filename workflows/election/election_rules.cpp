@@ -251,7 +251,7 @@ Verdict normalize_vote(Step& s) {
 std::string article(std::string_view rule) {
   for (const auto& a : kArticles)
     if (a.rule == rule) return std::string(a.source);
-  return "rules.md";
+  return "《中国共产党基层组织选举工作条例》";
 }
 
 int default_term_years(std::string_view kind, std::string_view locality) {

@@ -44,7 +44,7 @@ Error not_allowed(const Step& s, std::string_view state) {
                    s.facts.committee ? "the new committee's first meeting must elect the secretary and deputy first (officers)"
                                      : "record the secretary (and deputy) the general meeting elected first (officers)");
   }
-  const Text st = state.empty() ? Text{"尚未开始（新案件）", "not started (new case)"} : cat().state_text(state);
+  const Text st = state.empty() ? Text{"尚未开始（新事项）", "not started (new case)"} : cat().state_text(state);
   const auto allowed = Machine::events_from(state);
   std::string list_zh, list_en;
   for (const auto& e : allowed) {
@@ -52,7 +52,7 @@ Error not_allowed(const Step& s, std::string_view state) {
     list_en += (list_en.empty() ? "" : ", ") + e;
   }
   if (allowed.empty()) {
-    list_zh = "无（案件已结束）";
+    list_zh = "无（事项已结束）";
     list_en = "none (the case is closed)";
   }
   return Error::refused({cat().event_text(s.event).zh + "：当前状态为“" + st.zh + "”，不能办理此步骤；当前可办理：" + list_zh,
@@ -85,7 +85,7 @@ engine::Result<engine::StepResult> ElectionWorkflow::apply(const CaseContext& ct
   ElectionFsm m;
   m.judgement = &j;
   if (!Machine::restore(m, ctx.c.state)) {
-    return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于换届选举流程",
+    return Error::corruption({"事项" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于换届选举流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the election workflow does not know"});
   }

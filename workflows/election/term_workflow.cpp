@@ -73,7 +73,7 @@ engine::Result<engine::StepResult> TermWorkflow::apply(const CaseContext& ctx, c
     const Text label = st.empty() ? Text{"尚未开始", "not started"} : cat().state_text(st);
     const std::string allowed = st.empty() ? "begin" : st == "in-term" ? join_names(kFromInTerm) : "";
     return Error::refused({ev_zh(event) + "：当前状态为“" + label.zh + "”，不能办理此步骤；当前可办理：" +
-                               (allowed.empty() ? std::string("无（案件已结束）") : allowed),
+                               (allowed.empty() ? std::string("无（事项已结束）") : allowed),
                            event + ": not allowed in state '" + (st.empty() ? std::string("new") : st) + "' (" +
                                label.en + "); allowed now: " + (allowed.empty() ? std::string("none (the case is closed)") : allowed)});
   }

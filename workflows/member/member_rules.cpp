@@ -246,12 +246,15 @@ std::string article(std::string_view rule, std::string_view version) {
   // D29 is practice (《发展党员工作手册》), not an article of the 细则.
   if (rule == "D29") return "《发展党员工作手册》";
   const auto* a = find_article(rule);
-  if (a == nullptr) return "细则";
+  // The statute by its full name and the article in words (issue 9 §4); the rule id goes to the
+  // error's `rule` (shown by --json), not into the sentence.
+  constexpr std::string_view kName = "《中国共产党发展党员工作细则》";
+  if (a == nullptr) return std::string(kName);
   // Where both texts use the same number the citation is the same; otherwise name the 2014 text.
   if (version == kRules2014 && !a->art2014.empty() && a->art2014 != a->art2026) {
-    return "2014年细则" + std::string(a->art2014);
+    return "2014年" + std::string(kName) + std::string(a->art2014);
   }
-  return "细则" + std::string(a->art2026);
+  return std::string(kName) + std::string(a->art2026);
 }
 
 Facts derive_facts(const std::vector<engine::EventRecord>& history) {
@@ -352,7 +355,7 @@ Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std:
 Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en,
               std::optional<Date> possible_from) {
   const std::string art = article(rule, s.version);
-  std::string m_zh = event_zh(s.event) + "：" + zh + "（" + art + "，" + std::string(rule) + "）";
+  std::string m_zh = event_zh(s.event) + "：" + zh + "（" + art + "）";
   std::string m_en = s.event + ": " + en + " (" + art + ", " + std::string(rule) + ")";
   if (possible_from) {
     m_zh += "；最早可于" + possible_from->iso() + "办理";
@@ -506,7 +509,7 @@ Verdict check_apply(const Step& s) {
     if (st != nullptr && st->stage == "closed") continue;  // rejected, cancelled, withdrawn: may apply again
     const engine::Text label = state_text(other.state);
     return refusal(s, "D1",
-                   p.name + "已有" + (finished ? "已完成" : "进行中") + "的发展党员案件 #" + std::to_string(other.id) +
+                   p.name + "已有" + (finished ? "已完成" : "进行中") + "的发展党员事项 #" + std::to_string(other.id) +
                        "（" + label.zh + "），不能再次申请入党",
                    p.name + " already has " + (finished ? "a completed" : "an open") + " development case #" +
                        std::to_string(other.id) + " (" + label.en + "); only a non-member without one can apply");

@@ -26,7 +26,7 @@ using fsm::MemberFsm;
 using Machine = msm_support::Machine<MemberFsm, fsm::AllStates, fsm::AllEvents>;
 
 Text state_text_or_new(std::string_view state) {
-  if (state.empty()) return {"尚未开始（新案件）", "not started (new case)"};
+  if (state.empty()) return {"尚未开始（新事项）", "not started (new case)"};
   return state_text(state);
 }
 
@@ -43,7 +43,7 @@ Error not_allowed(const Step& s, std::string_view state) {
     list_en += (list_en.empty() ? "" : ", ") + e;
   }
   if (allowed.empty()) {
-    list_zh = "无（案件已结束）";
+    list_zh = "无（事项已结束）";
     list_en = "none (the case is closed)";
   }
   return Error::refused(
@@ -101,7 +101,7 @@ engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
   MemberFsm m;
   m.judgement = &j;
   if (!Machine::restore(m, ctx.c.state)) {
-    return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于发展党员流程",
+    return Error::corruption({"事项" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于发展党员流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the member workflow does not know"});
   }

@@ -126,10 +126,10 @@ engine::Result<engine::StepResult> RectifyBatchWorkflow::apply(const CaseContext
                            "the rectification report is required (--ref REF or --with report=REF)");
     if (reports_by_default(f.source) && !inputs.count("leader-report")) {
       return Error::rule_refusal(
-          {ev_zh(event) + "：巡视巡察整改须同时报送主要负责人组织落实情况报告（--with leader-report=文号）（巡视工作条例第二十七条，Z1）",
+          {ev_zh(event) + "：巡视巡察整改须同时报送主要负责人组织落实情况报告（--with leader-report=文号）（《中国共产党巡视工作条例》第二十七条）",
            event + ": an inspection's rectification report goes with the principal leader's report on organising it "
-                   "(--with leader-report=REF) (巡视工作条例第二十七条, Z1)"},
-          "Z1", "巡视工作条例第二十七条");
+                   "(--with leader-report=REF) (《中国共产党巡视工作条例》第二十七条, Z1)"},
+          "Z1", "《中国共产党巡视工作条例》第二十七条");
     }
     r.to_state = "reported";
   } else if (st == "reported" && event == "publish") {
@@ -137,9 +137,9 @@ engine::Result<engine::StepResult> RectifyBatchWorkflow::apply(const CaseContext
   } else if ((st == "reported" || (st == "open" && !f.report_due)) && event == "close") {
     r.to_state = "closed";
   } else if (st == "open" && event == "close") {
-    return Error::rule_refusal({ev_zh(event) + "：须先报送整改情况报告（巡视工作条例第二十七条，Z1）",
-                                event + ": send the rectification report first (巡视工作条例第二十七条, Z1)"},
-                               "Z1", "巡视工作条例第二十七条");
+    return Error::rule_refusal({ev_zh(event) + "：须先报送整改情况报告（《中国共产党巡视工作条例》第二十七条）",
+                                event + ": send the rectification report first (《中国共产党巡视工作条例》第二十七条, Z1)"},
+                               "Z1", "《中国共产党巡视工作条例》第二十七条");
   } else {
     return not_allowed();
   }

@@ -15,9 +15,9 @@ namespace {
 
 // Rule ids of rules.md and the text they come from.
 std::string article_of(std::string_view rule) {
-  if (rule == "Z1") return "巡视工作条例第二十七条";
-  if (rule == "§4.2") return "整改台账通行做法，可配置";
-  return "整改验收销号要求";
+  if (rule == "Z1") return "《中国共产党巡视工作条例》第二十七条";
+  if (rule == "Z-LEDGER") return "整改台账通行做法（可配置）";
+  return "整改验收销号通行要求";
 }
 
 std::string event_zh(std::string_view event) { return event_label(item_events(), event).zh; }
@@ -188,7 +188,7 @@ Step make_step(const engine::CaseContext& ctx, const engine::StepInput& in, std:
 
 Error refusal(const Step& s, std::string_view rule, const std::string& zh, const std::string& en) {
   const std::string art = article_of(rule);
-  return Error::rule_refusal({event_zh(s.event) + "：" + zh + "（" + art + "，" + std::string(rule) + "）",
+  return Error::rule_refusal({event_zh(s.event) + "：" + zh + "（" + art + "）",
                               s.event + ": " + en + " (" + art + ", " + std::string(rule) + ")"},
                              std::string(rule), art);
 }
@@ -297,10 +297,10 @@ Verdict check_register(const Step& s) {
   const auto deadline = input_date(s.inputs, "deadline");
   const bool has_milestones = s.inputs.count("milestones") > 0;
   if (type == "deadline" && !deadline)
-    return refusal(s, "§6.5", "限期整改事项须明确整改时限（--deadline）",
+    return refusal(s, "Z-ITEM", "限期整改事项须明确整改时限（--deadline）",
                    "a fixed-deadline (限期整改) item needs a deadline (--deadline)");
   if (type == "long-term" && !has_milestones)
-    return refusal(s, "§6.5", "长期坚持事项须明确阶段目标（--milestone 日期:内容）",
+    return refusal(s, "Z-ITEM", "长期坚持事项须明确阶段目标（--milestone 日期:内容）",
                    "a long-term (长期坚持) item needs dated milestones (--milestone DATE:TEXT)");
   if (type == "long-term" && deadline)
     return invalid(s, "长期坚持事项以阶段目标代替整改时限；请把最终时限写成最后一个阶段目标",
@@ -322,14 +322,14 @@ Verdict check_register(const Step& s) {
 
 Verdict check_submit(const Step& s) {
   if (!s.inputs.count("evidence"))
-    return refusal(s, "§6.5", "申请销号须附佐证材料（--with evidence=材料编号 或 --ref），不得无佐证销号",
+    return refusal(s, "Z-ITEM", "申请销号须附佐证材料（--with evidence=材料编号 或 --ref），不得无佐证销号",
                    "submitting for close-out needs evidence (--with evidence=REF or --ref); never close without evidence");
   return std::nullopt;
 }
 
 Verdict check_submit_direct(const Step& s) {
   if (s.facts.type != "immediate")
-    return refusal(s, "§6.5", "只有立行立改事项可由“已登记”直接申请销号；请先记录 start（开始整改）",
+    return refusal(s, "Z-ITEM", "只有立行立改事项可由“已登记”直接申请销号；请先记录 start（开始整改）",
                    "only immediate (立行立改) items may submit straight from registered; record start first");
   return check_submit(s);
 }
@@ -337,45 +337,45 @@ Verdict check_submit_direct(const Step& s) {
 Verdict check_accept(const Step& s) {
   const std::string verifier = input(s.inputs, "verifier");
   if (verifier.empty())
-    return refusal(s, "§6.5", "验收销号须写明验收人（--with verifier=姓名）",
+    return refusal(s, "Z-ITEM", "验收销号须写明验收人（--with verifier=姓名）",
                    "close-out needs a verifier (--with verifier=NAME)");
   if (same_person(verifier, s.facts.owner))
-    return refusal(s, "§6.5", "验收人“" + verifier + "”是本事项的责任人，验收人不得为责任人",
+    return refusal(s, "Z-ITEM", "验收人“" + verifier + "”是本事项的责任人，验收人不得为责任人",
                    "the verifier '" + verifier + "' is the item's responsible person; the verifier must be someone else");
   return std::nullopt;
 }
 
 Verdict check_request_extension(const Step& s) {
   if (long_term(s) || !s.facts.deadline)
-    return refusal(s, "§6.5", "本事项没有整改时限，无需延期（长期坚持事项按阶段目标推进）",
+    return refusal(s, "Z-ITEM", "本事项没有整改时限，无需延期（长期坚持事项按阶段目标推进）",
                    "this item has no deadline to extend (long-term items follow their milestones)");
   if (s.facts.pending)
-    return refusal(s, "§4.2", "已有待审批的延期申请（至 " + s.facts.pending->to.iso() + "），请先批准或驳回",
+    return refusal(s, "Z-LEDGER", "已有待审批的延期申请（至 " + s.facts.pending->to.iso() + "），请先批准或驳回",
                    "an extension request (to " + s.facts.pending->to.iso() + ") is already pending; approve or deny it first");
   const Date to = *input_date(s.inputs, "to");
   if (to <= *s.facts.deadline)
-    return refusal(s, "§4.2", "申请延期的新时限 " + to.iso() + " 须晚于现有整改时限 " + s.facts.deadline->iso(),
+    return refusal(s, "Z-LEDGER", "申请延期的新时限 " + to.iso() + " 须晚于现有整改时限 " + s.facts.deadline->iso(),
                    "the requested date " + to.iso() + " must be after the current deadline " + s.facts.deadline->iso());
   return std::nullopt;
 }
 
 Verdict check_decide_extension(const Step& s) {
   if (!s.facts.pending)
-    return refusal(s, "§4.2", "没有待审批的延期申请（先记录 request-extension）",
+    return refusal(s, "Z-LEDGER", "没有待审批的延期申请（先记录 request-extension）",
                    "no extension request is pending (record request-extension first)");
   const std::string approver = input(s.inputs, "approver");
   if (approver.empty())
-    return refusal(s, "§6.5", "延期审批须写明审批人（--with approver=姓名）",
+    return refusal(s, "Z-ITEM", "延期审批须写明审批人（--with approver=姓名）",
                    "deciding an extension needs the approver (--with approver=NAME)");
   if (same_person(approver, s.facts.owner))
-    return refusal(s, "§6.5", "审批人“" + approver + "”是本事项的责任人，延期须由责任人以外的上级批准",
+    return refusal(s, "Z-ITEM", "审批人“" + approver + "”是本事项的责任人，延期须由责任人以外的上级批准",
                    "the approver '" + approver + "' is the item's responsible person; an extension is approved by someone above them");
   return std::nullopt;
 }
 
 Verdict check_overdue(const Step& s) {
   if (!s.facts.deadline || !overdue_as_of(*s.facts.deadline, s.in.date))
-    return refusal(s, "§6.5",
+    return refusal(s, "Z-ITEM",
                    s.facts.deadline ? "整改时限 " + s.facts.deadline->iso() + " 尚未届满，不能记为逾期"
                                     : std::string("本事项没有整改时限，不会逾期"),
                    s.facts.deadline ? "the deadline " + s.facts.deadline->iso() + " has not passed yet"

@@ -101,7 +101,7 @@ engine::Result<engine::StepResult> RectifyWorkflow::apply(const CaseContext& ctx
   ItemFsm m;
   m.judgement = &j;
   if (!Machine::restore(m, ctx.c.state)) {
-    return Error::corruption({"案件" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于整改流程",
+    return Error::corruption({"事项" + std::to_string(ctx.c.id) + "的状态“" + ctx.c.state + "”不属于整改流程",
                               "case " + std::to_string(ctx.c.id) + " has state '" + ctx.c.state +
                                   "', which the rectify workflow does not know"});
   }
