@@ -1,6 +1,6 @@
 // import roster|members|rectify FILE and import template: a branch's existing paperwork taken in
 // from a spreadsheet (CSV or XLSX). Every cell is checked first (nothing written); then the whole
-// file runs as one write transaction around the engine's own (SAVEPOINTs, decision 0080), so all
+// file runs as one write transaction around the engine's own (SAVEPOINTs, decision 0081), so all
 // rows commit or none; --partial commits the good rows, --dry-run none. Pipeline rows are
 // replayed through the engine step by step, all rows' steps in date order (as a secretary would
 // have entered them), so every guard applies. Re-importing the same file changes nothing.

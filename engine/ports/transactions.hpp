@@ -21,7 +21,7 @@ class Transactions {
   // Opens a write transaction. Inside an open one it nests (SQLite: a SAVEPOINT): commit()
   // releases the nested level into the outer transaction, rollback() undoes only the nested
   // level's writes. `djflow import` runs a whole file as one outer transaction this way, and the
-  // engine's per-step transactions nest inside it (docs/decisions/0080-import-one-transaction.md).
+  // engine's per-step transactions nest inside it (docs/decisions/0081-import-one-transaction.md).
   virtual Status begin_write() = 0;
   virtual Status commit() = 0;
   virtual void rollback() noexcept = 0;
