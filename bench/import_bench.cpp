@@ -27,9 +27,10 @@ namespace {
 
 const char* kNow = "2026-11-28";
 
-// The pipeline of person i: apply, talk, activist, mentors, review, propose (2014 rules).
+// The pipeline of person i: apply, talk, activist, mentors, review, propose (2014 rules; the
+// proposal 366 days after the activist step, a full year even across 29 February).
 struct Step { const char* event; int offset; };
-const std::vector<Step> kSteps{{"apply", 0}, {"talk", 9}, {"activist", 31}, {"mentors", 32}, {"review", 211}, {"propose", 396}};
+const std::vector<Step> kSteps{{"apply", 0}, {"talk", 9}, {"activist", 31}, {"mentors", 32}, {"review", 211}, {"propose", 397}};
 
 Date apply_date(int i) { return Date::parse("2022-01-03")->add_days(i % 600); }
 std::string member_name(int i) { return "党员" + std::to_string(100000 + i); }

@@ -146,14 +146,23 @@ TEST_CASE("rollback leaves nothing behind", "[storage][tx]") {
   store->rollback();  // no transaction: harmless
 }
 
-TEST_CASE("transaction misuse is an error, not a crash", "[storage][tx]") {
+TEST_CASE("transaction misuse is an error, not a crash, and a nested begin is a savepoint", "[storage][tx]") {
   auto store = must_open(":memory:", OpenMode::Create);
   CHECK_FALSE(store->commit().ok());
   REQUIRE(store->begin_write().ok());
-  auto again = store->begin_write();
-  REQUIRE_FALSE(again.ok());
-  CHECK(again.error().code == ErrorCode::Storage);
+  REQUIRE(store->begin_write().ok());  // nested: a savepoint (decision 0080, djflow import)
+  REQUIRE(store->insert_branch(branch("B1")).ok());
+  store->rollback();                   // undoes the nested level only
+  CHECK(store->in_transaction());
+  REQUIRE(store->begin_write().ok());
+  REQUIRE(store->insert_branch(branch("B2")).ok());
+  REQUIRE(store->commit().ok());       // releases into the outer transaction
+  CHECK(store->in_transaction());
   REQUIRE(store->commit().ok());
+  CHECK_FALSE(store->in_transaction());
+  CHECK_FALSE(store->find_branch("B1").value());
+  CHECK(store->find_branch("B2").value());
+  CHECK_FALSE(store->commit().ok());
 }
 
 TEST_CASE("Existing mode accepts :memory: and creates its schema", "[storage][open]") {
