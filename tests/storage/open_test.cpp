@@ -92,6 +92,8 @@ TEST_CASE("every open narrows a wide database, -wal and -shm to 0600, not only i
     CHECK(mode_of(path + "-shm") == 0600);
   }
   ::umask(old);
+}
+
 TEST_CASE("in a group-shared folder (setgid) the database is 0660 for the office group", "[storage][open]") {
   TempDir dir;
   const auto shared = dir.file("shared");
