@@ -247,7 +247,7 @@ void register_export_commands(CLI::App& app, Cli& cli) {
   }
   {
     auto a = std::make_shared<ExportArgs>();
-    auto* c = exp->add_subcommand("roster", tr(l, "人员名册（与 import roster 的列相同）", "the roster (the columns import roster reads)"));
+    auto* c = exp->add_subcommand("roster", tr(l, "人员名册（列与导入名册时相同）", "the roster (the columns import roster reads)"));
     formats(c, a);
     c->callback([&cli, a] { cli.action = [&cli, a] { return export_roster(cli, *a); }; });
   }

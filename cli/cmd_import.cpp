@@ -625,7 +625,7 @@ void register_import_commands(CLI::App& app, Cli& cli) {
     auto* c = imp->add_subcommand("rectify", tr(l, "整改台账：每个整改事项一行，登记到一个整改批次",
                                                 "a rectification ledger: one item per row, registered in one batch"));
     common(c, a);
-    c->add_option("--batch", a->batch, tr(l, "整改批次编号（djflow rectify batch add）", "batch id (djflow rectify batch add)"))->required();
+    c->add_option("--batch", a->batch, tr(l, "整改批次编号（登记批次时给出的编号）", "batch id (djflow rectify batch add)"))->required();
     c->callback([&cli, a] { cli.action = [&cli, a] { return import_rectify_file(cli, *a); }; });
   }
   {

@@ -545,7 +545,7 @@ void register_meeting(CLI::App& app, Cli& cli) {
   {
     struct Args { std::string org; std::int64_t no = 0; };
     auto a = std::make_shared<Args>();
-    auto* cmd = meeting->add_subcommand("show", tr(l, "显示一次会议（组织代码和 meeting list 中的编号）", "show a meeting (org and its no. from meeting list)"));
+    auto* cmd = meeting->add_subcommand("show", tr(l, "显示一次会议（组织代码和会议编号，编号见会议列表）", "show a meeting (org and its no. from meeting list)"));
     cmd->add_option("--org", a->org, tr(l, "组织代码", "organisation code"))->required();
     cmd->add_option("no", a->no, tr(l, "会议编号", "meeting no."))->required();
     cmd->callback([&cli, a] {

@@ -40,7 +40,7 @@ TEST_CASE("init creates a private database and is idempotent", "[cli]") {
   CHECK(cal.json().size() > 20);
 }
 
-TEST_CASE("--version alone is answered without the database, as with other options", "[cli]") {
+TEST_CASE("djflow --version alone is answered without the database, as with other options", "[cli]") {
   Djflow d;
   const std::string out = (d.dir().path() / "version.out").string();
   // The short path in main.cpp (nothing read, docs/performance.md "A lean process").

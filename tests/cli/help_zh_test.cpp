@@ -188,10 +188,10 @@ TEST_CASE("CLI11's own errors are Chinese under a Chinese locale", "[cli][zh]") 
       {{"rectify", "add", "--batch", "1", "--problem", "p", "--leader", "L", "--department", "D", "--owner", "O",
         "--type", "deadline"},
        "缺少必填项 --measures"},
-      {{"branch", "add", "B01", "--name", "第一党支部", "--kind", "club"}, "--kind 的值 club 不是可选值之一"},
+      {{"branch", "add", "B01", "--name", "第一党支部", "--kind", "club"}, "--kind 的值无效：club"},
       {{"branch", "term", "B01", "--start", "2024-01-01", "--years", "20"}, "超出范围"},
-      {{"show", "0x1"}, "CASE 应为十进制整数：0x1"},
-      {{"show", "1", "--bogus"}, "无法识别的参数：--bogus"},
+      {{"show", "0x1"}, "编号无效：0x1"},
+      {{"show", "1", "--bogus"}, "未知选项 --bogus"},
       {{"branch", "term", "B01", "--start", "2024-01-01", "--village", "--community"}, "不能同时给出"},
       {{"record", "1"}, "缺少必填项 EVENT"},
   };

@@ -127,7 +127,7 @@ TEST_CASE("person transfer moves the person and their open cases (组织关系�
   CHECK(v.code == 0);
 }
 
-TEST_CASE("names work as well as numbers; an ambiguous name lists the matches", "[cli][names]") {
+TEST_CASE("names work as well as numbers, and an ambiguous name lists the matches", "[cli][names]") {
   Djflow d;
   const std::string n = "--now=2026-11-20";
   REQUIRE(d.run({n, "init"}).code == 0);
