@@ -216,6 +216,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   register_export_commands(app, cli);
   register_report_commands(app, cli);
   register_life_commands(app, cli);
+  register_web_commands(app, cli);      // issue 11: web, user, token
   check_integer_options(app);
   localise_help(app, cli.lang);
   // Hidden: every command path, one per line (the help scan test and the bash completion).

@@ -68,6 +68,7 @@ void register_import_commands(CLI::App& app, Cli& cli);    // import roster|memb
 void register_export_commands(CLI::App& app, Cli& cli);
 void register_report_commands(CLI::App& app, Cli& cli);    // report year, report --from --to
 void register_life_commands(CLI::App& app, Cli& cli);      // life, meeting, talk, dues
+void register_web_commands(CLI::App& app, Cli& cli);       // web, user, token (issue 11)
 
 // Runs the CLI; returns the process exit code. Testable: streams and environment are injected.
 int run(int argc, char** argv, std::ostream& out, std::ostream& err);

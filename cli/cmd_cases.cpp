@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/app.hpp"
+#include "cli/case_json.hpp"
 #include "cli/input_labels.hpp"
 #include "cli/org_status.hpp"
 #include "cli/resolve.hpp"
@@ -168,6 +169,48 @@ std::optional<engine::MemberStatus> subject_status(const Cli& cli, engine::CaseI
 
 }  // namespace
 
+// The JSON of `show` (and of the web API's case): state as of `today`, deadlines, history with
+// corrections marked, allowed steps.
+Json case_view_json(const engine::CaseView& view, engine::Date today, Lang l) {
+  const auto* wf = view.workflow;
+  std::string state_now = view.c.state;
+  if (view.c.workflow == "rectify") {
+    std::optional<engine::Date> due;
+    for (const auto& d : view.deadlines)
+      if (d.kind == "deadline") due = d.due;
+    state_now = workflows::rectify::state_as_of(view.c.state, due, today);
+  }
+  Json deadlines = Json::array();
+  for (const auto& d : view.deadlines) {
+    const int left = today.days_until(d.due);
+    deadlines.push_back({{"kind", d.kind},
+                         {"label", tr(l, wf->deadline_label(d.kind))},
+                         {"due", d.due.iso()},
+                         {"days_left", left},
+                         {"overdue", left < 0 && !d.milestone},
+                         {"milestone", d.milestone}});
+  }
+  Json history = Json::array();
+  const Fixes fixes = fixes_of(view.history);
+  for (const auto& e : view.history) history.push_back(event_json(e, fixes));
+  Json j = {{"id", view.c.id},
+            {"workflow", view.c.workflow},
+            {"subject", view.c.title},
+            {"person", view.c.person ? Json(*view.c.person) : Json(nullptr)},
+            {"branch", view.c.branch},
+            {"state", view.c.state},
+            {"state_label", tr(l, wf->state_label(view.c.state))},
+            {"state_as_of", state_now},
+            {"as_of", today.iso()},
+            {"stage", wf->stage(view.c.state)},
+            {"stage_label", tr(l, wf->stage_label(wf->stage(view.c.state)))},
+            {"version", view.c.version},
+            {"deadlines", deadlines},
+            {"history", history},
+            {"allowed", view.allowed}};
+  return j;
+}
+
 void register_case_commands(CLI::App& app, Cli& cli) {
   struct StepArgs {
     std::string which;  // a case or person id, or a name (issue 9 §3)
@@ -269,35 +312,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
           state_now = workflows::rectify::state_as_of(view.c.state, due, today);
         }
         if (cli.json) {
-          Json deadlines = Json::array();
-          for (const auto& d : view.deadlines) {
-            const int left = today.days_until(d.due);
-            deadlines.push_back({{"kind", d.kind},
-                                 {"label", tr(l, wf->deadline_label(d.kind))},
-                                 {"due", d.due.iso()},
-                                 {"days_left", left},
-                                 {"overdue", left < 0 && !d.milestone},
-                                 {"milestone", d.milestone}});
-          }
-          Json history = Json::array();
-          const Fixes fixes = fixes_of(view.history);
-          for (const auto& e : view.history) history.push_back(event_json(e, fixes));
-          Json j = {{"id", view.c.id},
-                    {"workflow", view.c.workflow},
-                    {"subject", view.c.title},
-                    {"person", view.c.person ? Json(*view.c.person) : Json(nullptr)},
-                    {"branch", view.c.branch},
-                    {"state", view.c.state},
-                    {"state_label", tr(l, wf->state_label(view.c.state))},
-                    {"state_as_of", state_now},
-                    {"as_of", today.iso()},
-                    {"stage", wf->stage(view.c.state)},
-                    {"stage_label", tr(l, wf->stage_label(wf->stage(view.c.state)))},
-                    {"version", view.c.version},
-                    {"deadlines", deadlines},
-                    {"history", history},
-                    {"allowed", view.allowed}};
-          cli.print_json(j);
+          cli.print_json(case_view_json(view, today, l));
           return 0;
         }
         auto& o = *cli.out;

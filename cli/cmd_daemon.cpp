@@ -11,7 +11,9 @@
 #include "cli/app.hpp"
 #include "cli/health.hpp"
 #include "cli/private_file.hpp"
+#include "cli/web_app.hpp"
 #include "engine/runtime/daemon.hpp"
+#include "engine/runtime/http_server.hpp"
 #include "engine/runtime/lease.hpp"
 
 namespace djflow::cli {
@@ -42,6 +44,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
       std::string log_file;
       std::size_t batch = 1000;
       std::string ca_file;
+      std::string http, tls_cert, tls_key;  // issue 11: the web beside the reminders
     };
     auto a = std::make_shared<ServeArgs>();
     auto* cmd = app.add_subcommand(
@@ -60,8 +63,15 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
     cmd->add_option("--log-file", a->log_file, tr(cli.lang, "日志同时写入该文件", "also log to this file"));
     cmd->add_option("--batch", a->batch, tr(cli.lang, "每批处理的期限条数（默认 1000）", "deadlines per tick transaction (default 1000)"))->check(CLI::PositiveNumber);
     cmd->add_option("--ca-file", a->ca_file, tr(cli.lang, "额外信任的 CA 证书（PEM 格式），用于 https 机器人地址", "extra CA certificates (PEM) for https webhooks"));
+    cmd->add_option("--http", a->http, tr(cli.lang, "同时在此 地址:端口 提供网页工作台和数据接口（如 127.0.0.1:8080）",
+                                          "also serve the web workbench and the API on ADDRESS:PORT (e.g. 127.0.0.1:8080)"));
+    cmd->add_option("--tls-cert", a->tls_cert, tr(cli.lang, "网页的 HTTPS 证书（PEM）", "HTTPS certificate of the web (PEM)"));
+    cmd->add_option("--tls-key", a->tls_key, tr(cli.lang, "网页的 HTTPS 私钥（PEM）", "HTTPS private key of the web (PEM)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
+        engine::runtime::HttpOptions web_options;
+        if (!a->http.empty())
+          if (auto s = listen_options(a->http, a->tls_cert, a->tls_key, web_options); !s) return cli.fail(s.error());
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         std::shared_ptr<spdlog::logger> log;
         // The log names members and cases: 0600 before spdlog opens it for appending.
@@ -95,6 +105,21 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         o.ca_file = a->ca_file;
         o.anchor_file = cli.db + ".anchors";  // daily anchors (anchor.channel), as `djflow anchor`
         engine::runtime::Daemon daemon(eng, real, o, log);
+        // The web on the daemon's own loop (decision 0100): same thread, same store, no locks.
+        std::unique_ptr<WebApp> web;
+        std::unique_ptr<engine::runtime::HttpServer> http;
+        if (!a->http.empty()) {
+          if (auto s = daemon.start(); !s) return cli.fail(s.error());  // the lease first
+          web = std::make_unique<WebApp>(WebContext{eng, *cli.store, *cli.workflows, real, use, !a->tls_cert.empty(), cli.actor});
+          http = std::make_unique<engine::runtime::HttpServer>(
+              web_options, [w = web.get()](const engine::runtime::HttpRequest& q) { return w->handle(q); }, log);
+          if (auto s = http->start_on(daemon); !s) {
+            daemon.stop();
+            static_cast<void>(daemon.run());
+            return cli.fail(s.error());
+          }
+          log->info("web workbench on {}", listen_url(*http, a->http));
+        }
         auto s = daemon.run();
         if (!s) return cli.fail(s.error());
         return 0;

@@ -222,14 +222,18 @@ const std::string& ListingTexts::iso(engine::Date d) {
   return it->second;
 }
 
+Json error_json(const engine::Error& e, Lang lang) {
+  Json j = {{"code", engine::exit_code(e.code)}, {"kind", engine::code_name(e.code)}, {"message", e.message.in(lang)}};
+  if (!e.rule.empty()) j["rule"] = e.rule;
+  if (!e.article.empty()) j["article"] = e.article;
+  if (e.possible_from) j["possible_from"] = e.possible_from->iso();
+  return Json{{"error", j}};
+}
+
 int report_error(std::ostream& err, const engine::Error& e, Lang lang, bool json) {
   const int code = engine::exit_code(e.code);
   if (json) {
-    Json j = {{"code", code}, {"kind", engine::code_name(e.code)}, {"message", e.message.in(lang)}};
-    if (!e.rule.empty()) j["rule"] = e.rule;
-    if (!e.article.empty()) j["article"] = e.article;
-    if (e.possible_from) j["possible_from"] = e.possible_from->iso();
-    err << Json{{"error", j}}.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+    err << error_json(e, lang).dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
   } else {
     err << (lang == Lang::Zh ? "错误：" : "error: ") << e.message.in(lang) << '\n';
   }

@@ -129,5 +129,7 @@ std::string days_left_text(Lang lang, int days_left, bool milestone);
 
 // Writes the error (text or JSON) to `err` and returns its exit code.
 int report_error(std::ostream& err, const engine::Error& e, Lang lang, bool json);
+// {"error": {code, kind, message, rule, article, possible_from}}: what --json prints and the web API answers.
+Json error_json(const engine::Error& e, Lang lang);
 
 }  // namespace djflow::cli

@@ -2,7 +2,7 @@
 // Each port is one concern (engine/ports/): the unit of work, settings and calendar, the
 // directory of organisations and people, case histories, deadlines and timers, the notification
 // outbox, the rectification ledger, delivery to channels, the daemon lease, the backend's
-// health, and what verify audits (the entity history). A backend implements each port in a class of its own over a shared connection, and
+// health, what verify audits (the entity history), and who may use the web (users, sessions). A backend implements each port in a class of its own over a shared connection, and
 // `Store` is only their sum, so that code which needs everything (the engine facade, the CLI)
 // takes a Store&, and code which needs one concern takes that port.
 //
@@ -13,6 +13,7 @@
 // case state, deadlines, timers and notifications commit together or not at all (I1).
 #pragma once
 
+#include "engine/ports/access_store.hpp"
 #include "engine/ports/audit_store.hpp"
 #include "engine/ports/delivery_store.hpp"
 #include "engine/ports/directory_store.hpp"
@@ -37,7 +38,8 @@ class Store : public virtual Transactions,
               public virtual DeliveryStore,
               public virtual LeaseStore,
               public virtual HealthStore,
-              public virtual AuditStore {
+              public virtual AuditStore,
+              public virtual AccessStore {
  public:
   ~Store() override = default;
 };

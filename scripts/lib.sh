@@ -11,6 +11,7 @@ DJFLOW_PACKAGES=(
   nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata ca-certificates python3
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   libminizip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-icalendar
+  chromium chromium-driver python3-selenium fonts-wqy-microhei
 )
 
 djflow_install_deps() {

@@ -315,6 +315,48 @@ CREATE INDEX persons_name ON persons (name);
 CREATE INDEX entity_events_row ON entity_events (entity, key, seq);
 )sql";
 
+// Issue 11: who may use the web workbench and the API. Users and API tokens are tracked rows
+// (entity history: they decide who may read and act); sessions and stored idempotent answers
+// are bookkeeping. Secrets are stored only as hashes (engine/access.hpp).
+constexpr const char* kMigrationWebAccess = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  org           TEXT NOT NULL REFERENCES branches(code),
+  role          TEXT NOT NULL CHECK (role IN ('viewer', 'secretary', 'organiser', 'admin')),
+  password_hash TEXT NOT NULL,
+  active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at    INTEGER NOT NULL
+) STRICT;
+CREATE TABLE api_tokens (
+  id         INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  label      TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE web_sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  csrf       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+) STRICT;
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+CREATE TABLE idempotent_answers (
+  user_id        INTEGER NOT NULL REFERENCES users(id),
+  key            TEXT NOT NULL,
+  request_digest TEXT NOT NULL,
+  status         INTEGER NOT NULL,
+  body           TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) STRICT;
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a migration that is on
 // main (tests/storage/migration_freeze_test.cpp keeps the checksum of every one).
 constexpr Migration kMigrations[] = {
@@ -326,6 +368,7 @@ constexpr Migration kMigrations[] = {
     {kMigrationChannelsAfterNotification, kHasChannelsAfterNotification},
     {kMigrationEntityEvents},
     {kMigrationPersonKeys},
+    {kMigrationWebAccess},
 };
 
 // A migration's step that SQL cannot do (hashing), run in the migration's transaction after its

@@ -209,4 +209,23 @@ class SqliteAudit : public virtual engine::AuditStore, protected virtual detail:
   engine::Result<std::vector<std::string>> schema_problems() override;
 };
 
+// sqlite_store_access.cpp (issue 11: users, sessions, API tokens, idempotent answers)
+class SqliteAccess : public virtual engine::AccessStore, protected virtual detail::SqliteConnection {
+ public:
+  engine::Result<std::int64_t> insert_user(const engine::User& u) override;
+  engine::Result<std::optional<engine::User>> find_user(const std::string& name) override;
+  engine::Result<std::optional<engine::User>> find_user_by_id(std::int64_t id) override;
+  engine::Result<std::vector<engine::User>> list_users() override;
+  engine::Status update_user(const engine::User& u) override;
+  engine::Status insert_session(const engine::Session& s) override;
+  engine::Result<std::optional<engine::Session>> find_session(const std::string& token_hash) override;
+  engine::Status revoke_session(const std::string& token_hash) override;
+  engine::Status revoke_sessions_of(std::int64_t user_id) override;
+  engine::Result<std::int64_t> insert_token(const engine::ApiToken& t) override;
+  engine::Result<std::optional<engine::ApiToken>> find_token(const std::string& token_hash) override;
+  engine::Result<std::optional<StoredAnswer>> find_answer(std::int64_t user_id, const std::string& key) override;
+  engine::Status insert_answer(std::int64_t user_id, const std::string& key, const StoredAnswer& a,
+                               engine::TimePoint at) override;
+};
+
 }  // namespace djflow::storage

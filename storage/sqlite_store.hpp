@@ -33,7 +33,8 @@ class SqliteStore final : public engine::Store,
                           public SqliteDelivery,
                           public SqliteLease,
                           public SqliteHealth,
-                          public SqliteAudit {
+                          public SqliteAudit,
+                          public SqliteAccess {
  public:
   // Opens `path` (":memory:" for a private in-memory database, always created and migrated).
   // New files get mode 0600, and so do their -wal and -shm files.

@@ -65,6 +65,7 @@ struct Daemon::Impl {
   asio::steady_timer disp_timer{ioc};
   std::optional<asio::signal_set> signals;
   std::optional<asio::steady_timer> force_timer;  // armed when a loop threw
+  std::vector<std::function<void()>> stop_hooks;  // the web server beside the loops (on_stop)
 
   std::string owner;
   Lease lease;
@@ -102,6 +103,7 @@ struct Daemon::Impl {
     log->info("stopping ({}): finishing the work in flight", why);
     sched_timer.cancel();
     disp_timer.cancel();
+    for (auto& hook : stop_hooks) hook();
   }
 
   // The io_context stops after `grace` unless both loops have finished by then.
@@ -554,6 +556,8 @@ void Daemon::stop() {
 }
 
 bool Daemon::finished() const { return impl_->done; }
+void* Daemon::io_context() { return &impl_->ioc; }
+void Daemon::on_stop(std::function<void()> hook) { impl_->stop_hooks.push_back(std::move(hook)); }
 const DaemonStats& Daemon::stats() const { return impl_->stats; }
 const Lease& Daemon::lease() const { return impl_->lease; }
 

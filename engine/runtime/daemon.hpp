@@ -80,6 +80,12 @@ class Daemon {
   const DaemonStats& stats() const;
   const Lease& lease() const;
 
+  // For HttpServer::start_on (`serve --http`: the web beside the reminders on this loop): the
+  // daemon's boost::asio::io_context (opaque here: this header includes no Asio), and a hook the
+  // daemon runs on its thread when it begins to stop, so the web stops with it.
+  void* io_context();
+  void on_stop(std::function<void()> hook);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -184,6 +184,27 @@ class FaultyAudit : public virtual AuditStore, protected virtual FaultGate {
   Result<std::vector<std::string>> schema_problems() override { return s().schema_problems(); }
 };
 
+class FaultyAccess : public virtual AccessStore, protected virtual FaultGate {
+ public:
+  Result<std::int64_t> insert_user(const User& u) override { DJFLOW_FAULTY_WRITE(insert_user(u)); }
+  Result<std::optional<User>> find_user(const std::string& n) override { return s().find_user(n); }
+  Result<std::optional<User>> find_user_by_id(std::int64_t id) override { return s().find_user_by_id(id); }
+  Result<std::vector<User>> list_users() override { return s().list_users(); }
+  Status update_user(const User& u) override { DJFLOW_FAULTY_WRITE(update_user(u)); }
+  Status insert_session(const Session& x) override { DJFLOW_FAULTY_WRITE(insert_session(x)); }
+  Result<std::optional<Session>> find_session(const std::string& h) override { return s().find_session(h); }
+  Status revoke_session(const std::string& h) override { DJFLOW_FAULTY_WRITE(revoke_session(h)); }
+  Status revoke_sessions_of(std::int64_t u) override { DJFLOW_FAULTY_WRITE(revoke_sessions_of(u)); }
+  Result<std::int64_t> insert_token(const ApiToken& t) override { DJFLOW_FAULTY_WRITE(insert_token(t)); }
+  Result<std::optional<ApiToken>> find_token(const std::string& h) override { return s().find_token(h); }
+  Result<std::optional<StoredAnswer>> find_answer(std::int64_t u, const std::string& k) override {
+    return s().find_answer(u, k);
+  }
+  Status insert_answer(std::int64_t u, const std::string& k, const StoredAnswer& a, TimePoint at) override {
+    DJFLOW_FAULTY_WRITE(insert_answer(u, k, a, at));
+  }
+};
+
 #undef DJFLOW_FAULTY_WRITE
 
 }  // namespace detail
@@ -199,7 +220,8 @@ class FaultyStore final : public Store,
                           public detail::FaultyDelivery,
                           public detail::FaultyLease,
                           public detail::FaultyHealth,
-                          public detail::FaultyAudit {
+                          public detail::FaultyAudit,
+                          public detail::FaultyAccess {
  public:
   // fail_at: 1-based index of the mutating call that fails; 0 never fails.
   FaultyStore(Store& inner, int fail_at) : detail::FaultGate(inner, fail_at) {}

@@ -1,0 +1,472 @@
+#include "cli/web_app.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <set>
+
+#include "cli/case_json.hpp"
+#include "cli/web_assets.hpp"
+#include "engine/access.hpp"
+#include "engine/utf8.hpp"
+
+namespace djflow::cli {
+
+using engine::Error;
+using engine::ErrorCode;
+using engine::Result;
+using engine::Text;
+using engine::runtime::HttpRequest;
+using engine::runtime::HttpResponse;
+
+namespace {
+
+constexpr std::string_view kCookie = "djflow_session";
+
+HttpResponse json_answer(int status, const Json& j) {
+  return HttpResponse{status, "application/json; charset=utf-8",
+                      j.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
+}
+
+int http_status(ErrorCode c) {
+  switch (c) {
+    case ErrorCode::Refused: return 422;
+    case ErrorCode::InvalidInput: return 400;
+    case ErrorCode::NotFound: return 404;
+    case ErrorCode::Conflict: return 409;
+    default: return 503;
+  }
+}
+
+HttpResponse error_answer(const Error& e, Lang l) { return json_answer(http_status(e.code), error_json(e, l)); }
+
+HttpResponse plain_error(int status, std::string_view kind, const Text& msg, Lang l) {
+  return json_answer(status, Json{{"error", {{"kind", kind}, {"message", msg.in(l)}}}});
+}
+
+// ?lang=zh|en, else the browser's first preference, else Chinese (the users' language).
+Lang pick_lang(const HttpRequest& q) {
+  const auto p = q.param("lang");
+  if (p == "en") return Lang::En;
+  if (p == "zh") return Lang::Zh;
+  const auto a = q.header("accept-language");
+  if (a.rfind("en", 0) == 0) return Lang::En;
+  return Lang::Zh;
+}
+
+std::string cookie_value(const HttpRequest& q, std::string_view name) {
+  for (const auto& [k, v] : q.headers) {
+    if (k != "cookie") continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      const auto semi = rest.find(';');
+      auto part = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      const auto eq = part.find('=');
+      if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    }
+  }
+  return {};
+}
+
+std::optional<engine::CaseId> parse_id(std::string_view s) {
+  engine::CaseId id = 0;
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc{} || p != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+// A string member of a JSON body, checked at the edge (valid UTF-8, no NUL, bounded).
+Result<std::string> text_field(const Json& body, const char* name, Lang, bool required) {
+  if (!body.contains(name) || body[name].is_null()) {
+    if (required) return Error::invalid(Text{std::string("缺少字段 ") + name, std::string("missing field ") + name});
+    return std::string();
+  }
+  if (!body[name].is_string())
+    return Error::invalid(Text{std::string("字段 ") + name + " 应为字符串", std::string("field ") + name + " must be a string"});
+  std::string v = body[name].get<std::string>();
+  DJFLOW_TRY(engine::utf8::check_text(v, name));
+  return v;
+}
+
+}  // namespace
+
+struct WebApp::Principal {
+  engine::User user;
+  std::optional<engine::Session> session;  // nullopt: a Bearer token
+};
+
+struct WebApp::Call {
+  const HttpRequest& q;
+  Lang lang;
+  std::optional<Principal> who;
+  std::vector<std::string> scope;  // organisation codes the user may see
+  bool in_scope(const std::string& org) const { return std::find(scope.begin(), scope.end(), org) != scope.end(); }
+};
+
+HttpResponse WebApp::handle(const HttpRequest& q) {
+  const Lang lang = pick_lang(q);
+  if (q.path.rfind("/api/", 0) != 0) {
+    if (q.method != "GET" && q.method != "HEAD")
+      return plain_error(405, "invalid", Text{"不支持的请求方法", "method not allowed"}, lang);
+    const auto* a = find_web_asset(q.path == "/" ? "/index.html" : q.path);
+    if (a == nullptr) return plain_error(404, "not_found", Text{"页面不存在", "no such page"}, lang);
+    HttpResponse r{200, std::string(a->content_type), std::string(a->body), {}};
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+  }
+  Call c{q, lang, std::nullopt, {}};
+  return api(c);
+}
+
+HttpResponse WebApp::api(Call& c) {
+  const auto& q = c.q;
+  const std::string& p = q.path;
+  if (p == "/api/v1/openapi.json" && q.method == "GET") {
+    const auto* a = find_web_asset("/openapi.json");
+    return HttpResponse{200, "application/json; charset=utf-8", a ? std::string(a->body) : "{}", {}};
+  }
+  if (p == "/api/v1/login") {
+    if (q.method != "POST") return plain_error(405, "invalid", Text{"请用 POST 登录", "log in with POST"}, c.lang);
+    return login(c);
+  }
+  auto who = authenticate(q);
+  if (!who) return plain_error(401, "unauthenticated", Text{"请先登录", "log in first"}, c.lang);
+  c.who = std::move(who.value());
+  // CSRF: a browser session's state-changing request carries the session's token in a header
+  // that a cross-site form cannot set (SameSite=Strict is the second line).
+  const bool writes = q.method != "GET" && q.method != "HEAD";
+  if (writes && c.who->session &&
+      !engine::equal_secret(q.header("x-csrf-token"), c.who->session->csrf))
+    return plain_error(403, "csrf", Text{"缺少或错误的 CSRF 令牌，请刷新页面", "missing or wrong CSRF token; reload the page"},
+                       c.lang);
+  auto scope = subtree(c.who->user.org);
+  if (!scope) return error_answer(scope.error(), c.lang);
+  c.scope = std::move(scope.value());
+
+  if (p == "/api/v1/logout" && q.method == "POST") return logout(c);
+  if (p == "/api/v1/me" && q.method == "GET") return me(c);
+  if (p == "/api/v1/orgs" && q.method == "GET") return orgs(c);
+  if (p == "/api/v1/cases" && q.method == "GET") return cases(c);
+  if (p == "/api/v1/due" && q.method == "GET") return due(c);
+  constexpr std::string_view kCases = "/api/v1/cases/";
+  if (p.rfind(kCases, 0) == 0) {
+    std::string_view rest = std::string_view(p).substr(kCases.size());
+    const auto slash = rest.find('/');
+    const auto id = parse_id(rest.substr(0, slash));
+    if (!id) return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+    if (slash == std::string_view::npos && q.method == "GET") return one_case(c, *id);
+    if (rest.substr(slash + 1) == "steps" && q.method == "POST") return record(c, *id);
+  }
+  return plain_error(404, "not_found", Text{"没有这个接口", "no such endpoint"}, c.lang);
+}
+
+Result<WebApp::Principal> WebApp::authenticate(const HttpRequest& q) {
+  const auto now = ctx_.real.now();
+  const auto auth = q.header("authorization");
+  std::optional<std::int64_t> user_id;
+  std::optional<engine::Session> session;
+  if (auth.rfind("Bearer ", 0) == 0) {
+    auto t = ctx_.store.find_token(engine::token_digest(auth.substr(7)));
+    if (!t) return t.error();
+    if (!t.value() || t.value()->revoked || t.value()->expires_at <= now) return Error::not_found(Text{"", ""});
+    user_id = t.value()->user_id;
+  } else {
+    const auto token = cookie_value(q, kCookie);
+    if (token.empty()) return Error::not_found(Text{"", ""});
+    auto s = ctx_.store.find_session(engine::token_digest(token));
+    if (!s) return s.error();
+    if (!s.value() || s.value()->revoked || s.value()->expires_at <= now) return Error::not_found(Text{"", ""});
+    user_id = s.value()->user_id;
+    session = *s.value();
+  }
+  auto u = ctx_.store.find_user_by_id(*user_id);
+  if (!u) return u.error();
+  if (!u.value() || !u.value()->active) return Error::not_found(Text{"", ""});
+  return Principal{*u.value(), session};
+}
+
+Result<std::vector<std::string>> WebApp::subtree(const std::string& org) {
+  auto all = ctx_.store.list_branches();
+  if (!all) return all.error();
+  std::vector<std::string> out{org};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (const auto& b : all.value())
+      if (b.parent == out[i] && std::find(out.begin(), out.end(), b.code) == out.end()) out.push_back(b.code);
+  return out;
+}
+
+bool WebApp::limited(const std::string& key, int max) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return false;
+  const auto cutoff = ctx_.real.now() - ctx_.failure_window;
+  while (!it->second.empty() && it->second.front() <= cutoff) it->second.pop_front();
+  if (it->second.empty()) {
+    failures_.erase(it);
+    return false;
+  }
+  return static_cast<int>(it->second.size()) >= max;
+}
+
+void WebApp::fail_login(const std::string& key) { failures_[key].push_back(ctx_.real.now()); }
+
+HttpResponse WebApp::login(Call& c) {
+  const Json body = Json::parse(c.q.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, c.lang);
+  auto name = text_field(body, "name", c.lang, true);
+  if (!name) return error_answer(name.error(), c.lang);
+  auto password = text_field(body, "password", c.lang, true);
+  if (!password) return error_answer(password.error(), c.lang);
+  const std::string ukey = "u:" + name.value(), akey = "a:" + c.q.remote;
+  if (limited(ukey, ctx_.max_failures_per_user) || limited(akey, ctx_.max_failures_per_address)) {
+    auto r = plain_error(429, "rate_limited",
+                         Text{"登录失败次数过多，请 15 分钟后再试", "too many failed logins; try again in 15 minutes"}, c.lang);
+    r.headers.emplace_back("Retry-After", std::to_string(ctx_.failure_window.count()));
+    return r;
+  }
+  auto u = ctx_.store.find_user(name.value());
+  if (!u) return error_answer(u.error(), c.lang);
+  // The same work and the same answer whether the user exists or not (no user enumeration).
+  static const std::string dummy = engine::hash_password("djflow-no-such-user");
+  const bool ok = engine::verify_password(password.value(), u.value() ? u.value()->password_hash : dummy) &&
+                  u.value() && u.value()->active;
+  if (!ok) {
+    fail_login(ukey);
+    fail_login(akey);
+    return plain_error(401, "unauthenticated", Text{"用户名或密码错误", "wrong user name or password"}, c.lang);
+  }
+  failures_.erase(ukey);
+  engine::Session s;
+  const std::string token = engine::random_token();
+  s.token_hash = engine::token_digest(token);
+  s.user_id = u.value()->id;
+  s.csrf = engine::random_token();
+  s.created_at = ctx_.real.now();
+  s.expires_at = s.created_at + ctx_.session_ttl;
+  if (auto st = ctx_.store.insert_session(s); !st) return error_answer(st.error(), c.lang);
+  const auto& user = *u.value();
+  auto r = json_answer(200, Json{{"user",
+                                  {{"name", user.name},
+                                   {"org", user.org},
+                                   {"role", engine::role_id(user.role)},
+                                   {"role_label", tr(c.lang, engine::role_label(user.role))}}},
+                                 {"csrf", s.csrf},
+                                 {"expires_in", ctx_.session_ttl.count()}});
+  r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                           std::to_string(ctx_.session_ttl.count()) + (ctx_.tls ? "; Secure" : ""));
+  return r;
+}
+
+HttpResponse WebApp::logout(Call& c) {
+  if (c.who->session)
+    if (auto s = ctx_.store.revoke_session(c.who->session->token_hash); !s) return error_answer(s.error(), c.lang);
+  auto r = json_answer(200, Json{{"ok", true}});
+  r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                           (ctx_.tls ? "; Secure" : ""));
+  return r;
+}
+
+HttpResponse WebApp::me(Call& c) {
+  const auto& u = c.who->user;
+  Json j = {{"name", u.name},
+            {"org", u.org},
+            {"role", engine::role_id(u.role)},
+            {"role_label", tr(c.lang, engine::role_label(u.role))},
+            {"orgs", c.scope}};
+  if (c.who->session) j["csrf"] = c.who->session->csrf;
+  return json_answer(200, j);
+}
+
+HttpResponse WebApp::orgs(Call& c) {
+  auto all = ctx_.store.list_branches();
+  if (!all) return error_answer(all.error(), c.lang);
+  Json out = Json::array();
+  for (const auto& b : all.value())
+    if (c.in_scope(b.code))
+      out.push_back({{"code", b.code}, {"name", b.name}, {"kind", b.kind}, {"parent", b.parent}});
+  return json_answer(200, out);
+}
+
+HttpResponse WebApp::cases(Call& c) {
+  engine::CaseFilter f;
+  const auto wf = c.q.param("workflow");
+  if (!wf.empty()) {
+    if (ctx_.workflows.find(wf) == nullptr)
+      return plain_error(400, "invalid_input", Text{"没有这个流程：" + engine::utf8::escape_for_message(wf),
+                                                    "no such workflow: " + engine::utf8::escape_for_message(wf)},
+                         c.lang);
+    f.workflow = wf;
+  }
+  const auto org = c.q.param("org");
+  if (!org.empty() && !c.in_scope(org))
+    return plain_error(404, "not_found", Text{"组织不存在或不在您的权限范围内", "no such organisation in your scope"}, c.lang);
+  const auto state = c.q.param("state");
+  if (!state.empty()) f.states = std::vector<std::string>{state};
+  const auto stage = c.q.param("stage");
+  const auto search = c.q.param("q");
+  auto all = ctx_.store.list_cases(f);
+  if (!all) return error_answer(all.error(), c.lang);
+  Json out = Json::array();
+  for (const auto& k : all.value()) {
+    if (!c.in_scope(k.branch)) continue;
+    if (!org.empty() && k.branch != org) continue;
+    const auto* w = ctx_.workflows.find(k.workflow);
+    if (w == nullptr) continue;
+    const auto st = w->stage(k.state);
+    if (!stage.empty() && st != stage) continue;
+    if (!search.empty() && k.title.find(search) == std::string::npos) continue;
+    out.push_back({{"id", k.id},
+                   {"workflow", k.workflow},
+                   {"workflow_label", tr(c.lang, w->title())},
+                   {"subject", k.title},
+                   {"branch", k.branch},
+                   {"state", k.state},
+                   {"state_label", tr(c.lang, w->state_label(k.state))},
+                   {"stage", st},
+                   {"stage_label", tr(c.lang, w->stage_label(st))},
+                   {"closed", w->closed(k.state)}});
+  }
+  return json_answer(200, out);
+}
+
+HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
+  auto found = ctx_.store.find_case(id);
+  if (!found) return error_answer(found.error(), c.lang);
+  // Outside the user's subtree answers exactly as a case that does not exist.
+  if (!found.value() || !c.in_scope(found.value()->branch))
+    return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+  auto v = ctx_.engine.show(id);
+  if (!v) return error_answer(v.error(), c.lang);
+  Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
+  Json allowed = Json::array();
+  for (const auto& e : v.value().allowed)
+    allowed.push_back({{"event", e}, {"label", tr(c.lang, v.value().workflow->event_label(e))}});
+  j["allowed_steps"] = allowed;
+  j["workflow_label"] = tr(c.lang, v.value().workflow->title());
+  for (auto& h : j["history"])
+    if (h.contains("event") && h["event"].is_string())
+      h["event_label"] = tr(c.lang, v.value().workflow->event_label(h["event"].get<std::string>()));
+  return json_answer(200, j);
+}
+
+HttpResponse WebApp::record(Call& c, engine::CaseId id) {
+  if (c.who->user.role < engine::Role::Secretary)
+    return plain_error(403, "forbidden", Text{"查看人员不能办理步骤", "a viewer cannot record steps"}, c.lang);
+  auto found = ctx_.store.find_case(id);
+  if (!found) return error_answer(found.error(), c.lang);
+  if (!found.value() || !c.in_scope(found.value()->branch))
+    return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+  const Json body = Json::parse(c.q.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object())
+    return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, c.lang);
+  engine::StepInput in;
+  auto event = text_field(body, "event", c.lang, true);
+  if (!event) return error_answer(event.error(), c.lang);
+  in.event = event.value();
+  auto date = text_field(body, "date", c.lang, false);
+  if (!date) return error_answer(date.error(), c.lang);
+  if (date.value().empty()) {
+    in.date = ctx_.engine.today();
+  } else if (auto d = engine::Date::parse(date.value())) {
+    in.date = *d;
+  } else {
+    return plain_error(400, "invalid_input", Text{"date 应为 YYYY-MM-DD 格式的日期", "date must be YYYY-MM-DD"}, c.lang);
+  }
+  for (const char* f : {"note", "ref"}) {
+    auto v = text_field(body, f, c.lang, false);
+    if (!v) return error_answer(v.error(), c.lang);
+    (std::string_view(f) == "note" ? in.note : in.ref) = v.value();
+  }
+  if (body.contains("with")) {
+    if (!body["with"].is_object())
+      return plain_error(400, "invalid_input", Text{"with 应为对象 {键: 值}", "with must be an object {key: value}"}, c.lang);
+    for (const auto& [k, v] : body["with"].items()) {
+      if (!v.is_string() && !v.is_number_integer())
+        return plain_error(400, "invalid_input", Text{"with." + k + " 应为字符串或整数", "with." + k + " must be a string or an integer"},
+                           c.lang);
+      const std::string value = v.is_string() ? v.get<std::string>() : std::to_string(v.get<long long>());
+      if (auto s = engine::utf8::check_text(k, "with"); !s) return error_answer(s.error(), c.lang);
+      if (auto s = engine::utf8::check_text(value, "with." + k); !s) return error_answer(s.error(), c.lang);
+      in.with[k] = value;
+    }
+  }
+  in.actor = c.who->user.name;
+  // The web user is the actor of the step and of every entity event it writes; afterwards the
+  // process's own actor again (a daemon's ticks on the same store).
+  ctx_.store.set_change_context(&ctx_.engine_clock, c.who->user.name);
+  struct RestoreActor {
+    WebContext& ctx;
+    ~RestoreActor() { ctx.store.set_change_context(&ctx.engine_clock, ctx.process_actor); }
+  } restore{ctx_};
+
+  // Idempotency-Key: the answer is stored in the step's own transaction, so a retry after a
+  // lost answer (or a crash) gets the first answer and the step is applied at most once.
+  const auto key = c.q.header("idempotency-key");
+  if (!key.empty())
+    if (auto s = engine::utf8::check_text(key, "Idempotency-Key", 200); !s) return error_answer(s.error(), c.lang);
+  const std::string digest = engine::token_digest(c.q.method + " " + c.q.path + "\n" + c.q.body);
+  engine::WriteTransaction tx(ctx_.store);
+  if (auto s = tx.begin(); !s) return error_answer(s.error(), c.lang);
+  if (!key.empty()) {
+    auto prior = ctx_.store.find_answer(c.who->user.id, key);
+    if (!prior) return error_answer(prior.error(), c.lang);
+    if (prior.value()) {
+      if (prior.value()->request_digest != digest)
+        return plain_error(422, "idempotency_key_reused",
+                           Text{"该 Idempotency-Key 已用于另一个请求", "the Idempotency-Key was used for another request"}, c.lang);
+      auto r = HttpResponse{prior.value()->status, "application/json; charset=utf-8", prior.value()->body, {}};
+      r.headers.emplace_back("Idempotent-Replayed", "true");
+      return r;
+    }
+  }
+  auto out = ctx_.engine.record(id, in);
+  HttpResponse r;
+  if (!out) {
+    r = error_answer(out.error(), c.lang);
+    if (r.status >= 500 || r.status == 409) return r;  // not stored: a retry may succeed
+  } else {
+    auto v = ctx_.engine.show(id);
+    if (!v) return error_answer(v.error(), c.lang);
+    Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
+    j["recorded"] = {{"seq", out.value().event.seq}, {"event", out.value().event.event}};
+    r = json_answer(201, j);
+  }
+  if (!key.empty())
+    if (auto s = ctx_.store.insert_answer(c.who->user.id, key, {digest, r.status, r.body}, ctx_.real.now()); !s)
+      return error_answer(s.error(), c.lang);
+  if (auto s = tx.commit(); !s) return error_answer(s.error(), c.lang);
+  return r;
+}
+
+HttpResponse WebApp::due(Call& c) {
+  int days = 30;
+  if (const auto d = c.q.param("days"); !d.empty()) {
+    auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), days);
+    if (ec != std::errc{} || p != d.data() + d.size() || days < 0 || days > 3660)
+      return plain_error(400, "invalid_input", Text{"days 应为 0 到 3660 的整数", "days must be an integer 0..3660"}, c.lang);
+  }
+  auto items = ctx_.engine.due(days, c.q.param("overdue") == "1");
+  if (!items) return error_answer(items.error(), c.lang);
+  Json out = Json::array();
+  for (const auto& it : items.value()) {
+    if (!c.in_scope(it.c.branch)) continue;
+    const auto* w = ctx_.workflows.find(it.c.workflow);
+    if (w == nullptr) continue;
+    out.push_back({{"case", it.c.id},
+                   {"workflow", it.c.workflow},
+                   {"workflow_label", tr(c.lang, w->title())},
+                   {"subject", it.c.title},
+                   {"branch", it.c.branch},
+                   {"kind", it.deadline.kind},
+                   {"label", tr(c.lang, w->deadline_label(it.deadline.kind))},
+                   {"due", it.deadline.due.iso()},
+                   {"days_left", it.days_left},
+                   {"overdue", it.days_left < 0 && !it.deadline.milestone}});
+  }
+  return json_answer(200, out);
+}
+
+}  // namespace djflow::cli
