@@ -30,7 +30,7 @@ TEST_CASE("member workflow: names, stages and labels", "[workflows][member]") {
                                                 "pre-review", "admit", "interview", "approve", "reject", "oath",
                                                 "apply-full", "convert", "approve-full", "extend",
                                                 "approve-extension", "cancel", "approve-cancel", "archive",
-                                                "withdraw"});
+                                                "withdraw", "register-probationary"});
   const std::map<std::string, std::string> stages{
       {"applicant", "applicant"},        {"activist", "activist"},         {"proposed", "candidate"},
       {"publicity", "candidate"},        {"candidate", "candidate"},       {"pre-reviewed", "candidate"},
