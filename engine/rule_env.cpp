@@ -93,9 +93,11 @@ const RuleEnv& RuleTimeline::at(TimePoint t) const {
 std::optional<std::string> RuleTimeline::case_branch_at(std::int64_t id, TimePoint t) const {
   auto it = case_branches_.find(std::to_string(id));
   if (it == case_branches_.end() || it->second.empty()) return std::nullopt;
+  // A later binding applies to steps recorded after it; a step recorded at the same instant as a
+  // transfer (a simulated clock, or within the same second) was recorded before it.
   const std::string* found = &it->second.front().second;
-  for (const auto& [from, branch] : it->second)
-    if (from <= t) found = &branch;
+  for (std::size_t i = 1; i < it->second.size(); ++i)
+    if (it->second[i].first < t) found = &it->second[i].second;
   return *found;
 }
 

@@ -274,7 +274,8 @@ TEST_CASE("a probationary member in a roster gets a case in probation with its e
   auto show = at_now(d, {"--json", "show", "预甲"}).json();
   CHECK(show["state"] == "probationary");
   bool end_found = false;
-  for (const auto& dl : show["deadlines"])
+  const Json deadlines = show["deadlines"];
+  for (const auto& dl : deadlines)
     if (dl["kind"] == "probation-end") {
       end_found = true;
       CHECK(dl["due"] == "2027-03-10");
@@ -416,7 +417,8 @@ TEST_CASE("a rectification ledger's mistakes are reported by row and column, and
   INFO(bad.out << bad.err);
   CHECK(bad.code == 2);
   std::set<std::pair<int, std::string>> where;
-  for (const auto& p : bad.json()["problems"]) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
+  const Json problems = bad.json()["problems"];
+  for (const auto& p : problems) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
   CHECK(where == std::set<std::pair<int, std::string>>{{2, "进展情况"}, {3, "完成情况"}, {4, "延期申请及批准"}});
   CHECK(slurp(d.db()) == before);
   auto text = at_now(d, {"--lang", "zh", "import", "rectify", fx + "/rectify_ledger_bad.xlsx", "--batch", "1"});
