@@ -100,7 +100,7 @@ TEST_CASE("restore: every stable state round-trips without entry actions", "[wor
   auto fresh = test_restore("");
   CHECK(fresh.restored);
   CHECK(fresh.state.empty());
-  CHECK(fresh.allowed == std::vector<std::string>{"apply"});
+  CHECK(fresh.allowed == std::vector<std::string>{"apply", "register-probationary"});
   CHECK_FALSE(test_restore("archived").restored);
 }
 
