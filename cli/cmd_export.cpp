@@ -112,7 +112,7 @@ int export_members(Cli& cli, const ExportArgs& a) {
   };
   sheet::Rows rows;
   for (const auto& c : cases.value()) {
-    auto history = cli.store->events(c.id);
+    auto history = cli.engine->effective_events(c);  // corrected dates, voided steps left out
     if (!history) return cli.fail(history.error());
     sheet::Row r(header.size());
     const engine::Person* p = c.person && by_id.count(*c.person) ? &by_id[*c.person] : nullptr;

@@ -9,6 +9,7 @@
 
 #include "cli/app.hpp"
 #include "cli/import_columns.hpp"
+#include "cli/import_rectify_steps.hpp"
 #include "cli/rectify_item.hpp"
 
 namespace djflow::cli {
@@ -108,6 +109,7 @@ int report(Cli& cli, const ImportArgs& a, const char* kind, const Summary& s, co
 struct RosterEntry {
   std::size_t row = 0;
   engine::Person p;
+  std::string joined_header;  // as written in the file (the column of a refused probation case)
 };
 
 std::optional<engine::MemberStatus> roster_status(const std::string& v) {
@@ -117,6 +119,24 @@ std::optional<engine::MemberStatus> roster_status(const std::string& v) {
       v == "activist" || v == "applicant")
     return engine::MemberStatus::None;
   return std::nullopt;
+}
+
+// A probationary member gets a development case in probation from the admission date, so the
+// end of probation and its reminders exist (as for one whose pipeline `import members` replays).
+// Nothing when the person is not probationary or already has a development case.
+engine::Result<bool> ensure_probation_case(Cli& cli, const engine::Person& p) {
+  if (p.status != engine::MemberStatus::Probationary || !p.joined) return false;
+  engine::CaseFilter f;
+  f.workflow = "member";
+  f.person = p.id;
+  auto cases = cli.store->list_cases(f);
+  DJFLOW_TRY(cases);
+  if (!cases.value().empty()) return false;
+  engine::CaseSubject subject;
+  subject.person = p.id;
+  auto o = cli.engine->start("member", subject, {"register-probationary", *p.joined, {}, "", "", cli.actor});
+  DJFLOW_TRY(o);
+  return true;
 }
 
 int import_roster(Cli& cli, const ImportArgs& a) {
@@ -179,6 +199,7 @@ int import_roster(Cli& cli, const ImportArgs& a) {
     e.p.joined = joined;
     e.p.key = r.get("key");
     e.p.phone = r.get("phone");
+    e.joined_header = r.header("joined", *sh.specs);
     if (!e.p.key.empty() && !seen.insert("key\x1f" + e.p.key).second) {
       sh.problem(r, "key", {"与前面一行的工号相同", "the same key as an earlier row"});
       continue;
@@ -200,7 +221,19 @@ int import_roster(Cli& cli, const ImportArgs& a) {
     if (const auto* old = dir.find(e.p.key, e.p.name, e.p.branch, e.p.born)) {
       if (old->name == e.p.name && old->branch == e.p.branch && old->born == e.p.born && old->status == e.p.status &&
           old->joined == e.p.joined && old->key == e.p.key && old->phone == e.p.phone) {
-        ++sum.unchanged;
+        // Registered by an earlier version without the case: it gets it now.
+        auto started = ensure_probation_case(cli, *old);
+        if (!started) {
+          if (started.error().code == engine::ErrorCode::Storage) return cli.fail(started.error());
+          sh.problems.push_back({e.row, e.joined_header, e.p.joined ? e.p.joined->iso() : "", started.error().message});
+          continue;
+        }
+        if (started.value()) {
+          ++sum.cases;
+          ++sum.steps;
+        } else {
+          ++sum.unchanged;
+        }
         continue;
       }
       sh.problems.push_back({e.row, "", e.p.name,
@@ -215,6 +248,18 @@ int import_roster(Cli& cli, const ImportArgs& a) {
       continue;
     }
     ++sum.created;
+    engine::Person added = e.p;
+    added.id = id.value();
+    auto started = ensure_probation_case(cli, added);
+    if (!started) {
+      if (started.error().code == engine::ErrorCode::Storage) return cli.fail(started.error());
+      sh.problems.push_back({e.row, e.joined_header, e.p.joined ? e.p.joined->iso() : "", started.error().message});
+      continue;
+    }
+    if (started.value()) {
+      ++sum.cases;
+      ++sum.steps;
+    }
   }
   const bool commit = !a.dry_run && (sh.problems.empty() || a.partial);
   if (commit)
@@ -506,6 +551,24 @@ std::string rectify_type(const std::string& v) {
   return "";
 }
 
+struct LedgerItem {
+  std::size_t row = 0;
+  NewRectifyItem item;
+  std::vector<LedgerStep> steps;
+  std::map<std::string, std::string> headers;  // column key -> the header as written
+};
+
+// The steps of an item already registered, as the ledger names them: the tick's `overdue` and
+// the corrections are djflow's own, not the ledger's.
+engine::Result<std::vector<engine::EventRecord>> ledger_history(Cli& cli, engine::CaseId id) {
+  auto h = cli.store->events(id);
+  DJFLOW_TRY(h);
+  std::vector<engine::EventRecord> out;
+  for (auto& e : h.value())
+    if (e.event != "register" && e.event != "overdue" && e.event != "correct" && e.event != "void") out.push_back(std::move(e));
+  return out;
+}
+
 int import_rectify_file(Cli& cli, const ImportArgs& a) {
   if (auto s = cli.open(); !s) return cli.fail(s.error());
   auto b = cli.store->find_rectify_batch(a.batch);
@@ -522,58 +585,105 @@ int import_rectify_file(Cli& cli, const ImportArgs& a) {
   f.batch = a.batch;
   auto existing = cli.store->list_rectify_items(f);
   if (!existing) return cli.fail(existing.error());
-  std::set<std::string> known;
-  for (const auto& r : existing.value()) known.insert(r.item.problem);
-  std::vector<std::pair<std::size_t, NewRectifyItem>> items;
+  std::map<std::string, engine::CaseId> known;  // 问题表现 -> item
+  for (const auto& r : existing.value()) known[r.item.problem] = r.c.id;
+  std::vector<LedgerItem> items;
   std::set<std::string> seen;
   for (const auto& r : sh.rows) {
     const std::size_t before = sh.problems.size();
     for (const char* k : {"problem", "measures", "leader", "department", "owner", "type"}) sh.require(r, k);
-    NewRectifyItem it{r.get("problem"), r.get("category"), r.get("cause"), r.get("target"), r.get("measures"),
-                      r.get("leader"), r.get("department"), r.get("owner"), r.get("supporting"), rectify_type(r.get("type")),
-                      "", "", "", r.get("note"), {}, cli.engine->today()};
+    LedgerItem li;
+    li.row = r.row;
+    li.headers = r.headers;
+    NewRectifyItem& it = li.item;
+    it = NewRectifyItem{r.get("problem"), r.get("category"), r.get("cause"), r.get("target"), r.get("measures"),
+                        r.get("leader"), r.get("department"), r.get("owner"), r.get("supporting"), rectify_type(r.get("type")),
+                        "", "", "", "", {}, cli.engine->today()};
     if (r.has("type") && it.type.empty())
       sh.problem(r, "type", {"整改类型应为 立行立改、限期整改 或 长期坚持", "the type must be 立行立改, 限期整改 or 长期坚持"});
-    if (auto d = sh.date(r, "deadline")) it.deadline = d->iso();
     if (auto d = sh.date(r, "date")) it.date = *d;
-    for (const auto& line : split_lines(r.get("milestones"))) {
-      auto sep = line.find_first_of(" :\t");
-      std::string rest = sep == std::string::npos ? "" : line.substr(sep + 1);
-      if (rest.rfind("：", 0) == 0) rest = rest.substr(3);
-      auto d = parse_sheet_date(line.substr(0, sep == std::string::npos ? line.find("：") : sep));
-      if (!d || rest.empty()) {
-        sh.problem(r, "milestones", {"阶段目标每行应为“日期 内容”：" + line, "each milestone line must be 'DATE TEXT': " + line});
-        break;
-      }
-      it.milestones.push_back(d->iso() + ":" + rest);
-    }
+    auto plan = plan_ledger_row(sh, r, it.type, it.date, cli.actor);
+    it.deadline = plan.deadline;
+    it.milestones = plan.milestones;
+    it.note = plan.note;
+    li.steps = std::move(plan.steps);
     if (sh.problems.size() != before) continue;
     if (!seen.insert(it.problem).second) {
       sh.problem(r, "problem", {"与前面一行的问题表现相同", "the same problem as an earlier row"});
       continue;
     }
-    items.emplace_back(r.row, std::move(it));
+    items.push_back(std::move(li));
   }
   if (!sh.problems.empty() && !a.partial) return report(cli, a, "rectify", sum, sh.problems, false, true);
   const bool input_problems = !sh.problems.empty();
   engine::WriteTransaction tx(*cli.store);
   if (auto s = tx.begin(); !s) return cli.fail(s.error());
   bool refused = false;
-  for (const auto& [row, it] : items) {
-    if (known.count(it.problem)) {
-      ++sum.unchanged;
-      continue;
+  for (const auto& li : items) {
+    auto column = [&](const std::string& key) {
+      if (auto h = li.headers.find(key); h != li.headers.end()) return h->second;
+      for (const auto& spec : rectify_columns())
+        if (spec.key == key) return spec.zh;
+      return key;
+    };
+    // One item, one savepoint: a refused step undoes the whole item (--partial keeps the others).
+    engine::WriteTransaction item_tx(*cli.store);
+    if (auto s = item_tx.begin(); !s) return cli.fail(s.error());
+    engine::CaseId id = 0;
+    std::size_t done = 0;  // steps already recorded (re-import)
+    Summary add;
+    if (auto k = known.find(li.item.problem); k != known.end()) {
+      id = k->second;
+      auto h = ledger_history(cli, id);
+      if (!h) return cli.fail(h.error());
+      bool differs = false;
+      for (const auto& e : h.value()) {
+        if (done >= li.steps.size() || e.event != li.steps[done].in.event || e.date != li.steps[done].date) {
+          sh.problems.push_back({li.row, done < li.steps.size() ? column(li.steps[done].key) : "", li.item.problem,
+                                 {"与已登记的整改事项 #" + std::to_string(id) + " 不一致：第" + std::to_string(e.seq) + "步已记录为" +
+                                      e.event + " " + e.date.iso() + "（更正请用 djflow correct）",
+                                  "differs from the registered item #" + std::to_string(id) + ": step " + std::to_string(e.seq) +
+                                      " was recorded as " + e.event + " " + e.date.iso() + " (correct it with djflow correct)"}});
+          differs = true;
+          break;
+        }
+        ++done;
+      }
+      if (differs) continue;
+      add.skipped_steps = done;
+      if (done == li.steps.size()) ++add.unchanged;
+    } else {
+      std::int64_t seq = 0;
+      auto o = add_rectify_item(cli, batch, li.item, seq);
+      if (!o) {
+        if (o.error().code == engine::ErrorCode::Storage) return cli.fail(o.error());
+        refused = refused || o.error().code == engine::ErrorCode::Refused;
+        sh.problems.push_back({li.row, "", li.item.problem, o.error().message});
+        continue;
+      }
+      id = o->c.id;
+      ++add.cases;
+      ++add.steps;
     }
-    std::int64_t seq = 0;
-    auto o = add_rectify_item(cli, batch, it, seq);
-    if (!o) {
-      if (o.error().code == engine::ErrorCode::Storage) return cli.fail(o.error());
-      refused = refused || o.error().code == engine::ErrorCode::Refused;
-      sh.problems.push_back({row, "", it.problem, o.error().message});
-      continue;
+    bool failed = false;
+    for (std::size_t k = done; k < li.steps.size(); ++k) {
+      const auto& st = li.steps[k];
+      auto o = cli.engine->record(id, st.in);
+      if (!o) {
+        if (o.error().code == engine::ErrorCode::Storage) return cli.fail(o.error());
+        refused = refused || o.error().code == engine::ErrorCode::Refused;
+        sh.problems.push_back({li.row, column(st.key), st.date.iso(), o.error().message});
+        failed = true;
+        break;
+      }
+      ++add.steps;
     }
-    ++sum.cases;
-    ++sum.steps;
+    if (failed) continue;  // item_tx rolls the item back
+    if (auto s = item_tx.commit(); !s) return cli.fail(s.error());
+    sum.cases += add.cases;
+    sum.steps += add.steps;
+    sum.skipped_steps += add.skipped_steps;
+    sum.unchanged += add.unchanged;
   }
   sum.refused = refused;
   const bool commit = !a.dry_run && (sh.problems.empty() || a.partial);

@@ -91,7 +91,7 @@ const std::vector<std::string>& ledger_columns() {
   static const std::vector<std::string> kCols{
       "序号", "问题来源", "问题类别", "问题表现", "原因分析", "整改目标", "整改措施", "责任领导",
       "责任部门", "责任人", "配合部门", "整改类型", "整改时限", "阶段目标", "进展情况", "完成情况",
-      "佐证材料", "销号申请", "审核意见", "验收人", "销号时间", "延期申请及批准", "备注", "当前状态", "事项编号"};
+      "佐证材料", "销号申请", "审核意见", "验收人", "销号时间", "延期申请及批准", "备注", "当前状态", "事项编号", "登记日期"};
   return kCols;
 }
 
@@ -146,7 +146,7 @@ std::vector<std::string> ledger_row(const engine::RectifyItemRow& r, const std::
           it.target, it.measures, it.leader, it.department, it.owner, it.supporting,
           rect::label(rect::item_types(), it.type).zh, deadline, join(ms, "\n"), join(progress, "\n"), completion,
           join(evidence, "；"), join(submits, "\n"), join(opinions, "\n"), join(verifiers, "、"), join(closes, "、"),
-          join(extensions, "\n"), join(notes, "\n"), state, std::to_string(it.id)};
+          join(extensions, "\n"), join(notes, "\n"), state, std::to_string(it.id), it.registered.iso()};
 }
 
 }  // namespace
@@ -499,7 +499,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           if (!rows) return cli.fail(rows.error());
           auto& table = tables.emplace_back();
           for (const auto& r : rows.value()) {
-            auto history = cli.store->events(r.c.id);
+            auto history = cli.engine->effective_events(r.c);  // corrections applied
             if (!history) return cli.fail(history.error());
             table.push_back(ledger_row(r, history.value(), wf));
           }

@@ -97,8 +97,20 @@ const std::vector<ColumnSpec>& rectify_columns() {
       {"type", "整改类型", "type", {}, true, "立行立改、限期整改、长期坚持", {"立行立改", "限期整改", "长期坚持"}},
       {"deadline", "整改时限", "deadline", {}, false, "限期整改必填", {}},
       {"milestones", "阶段目标", "milestones", {}, false, "长期坚持必填：每行“日期 内容”", {}},
-      {"date", "登记日期", "registered", {}, false, "默认今天", {}},
+      {"date", "登记日期", "registered", {}, false, "默认今天；开始整改也记为此日", {}},
+      // What happened since (rules.md §4.2), as `rectify export` writes it: replayed step by step.
+      {"progress", "进展情况", "progress", {"整改进展"}, false, "每行“日期 进展”；阶段目标检查写“日期 阶段目标检查：内容”", {}},
+      {"completion", "完成情况", "completion", {}, false, "未启动、整改中、已申请销号，待验收、已完成整改", {}},
+      {"evidence", "佐证材料", "evidence", {}, false, "材料名称，多份用“；”分隔（依次对应各次销号申请）", {}},
+      {"submits", "销号申请", "close-out request", {"销号申请日期"}, false, "每行“日期 说明”", {}},
+      {"opinions", "审核意见", "review opinion", {}, false, "每行“日期 验收通过：意见”或“日期 验收未通过：理由”", {}},
+      {"verifiers", "验收人", "verifier", {}, false, "姓名（不能是责任人）", {}},
+      {"closed", "销号时间", "close-out date", {}, false, "验收通过的日期", {}},
+      {"extensions", "延期申请及批准", "extensions", {"延期申请"}, false,
+       "每行“日期 申请延期至 日期（理由）”“日期 姓名 批准延期”或“日期 姓名 不予延期”", {}},
       {"note", "备注", "note", {}, false, "", {}},
+      {"state", "当前状态", "state", {}, false, "导出时填写；导入时核对", {}},
+      {"item", "事项编号", "item", {}, false, "导出时填写，导入时不读", {}},
   };
   return k;
 }

@@ -21,6 +21,14 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
+// "未知步骤“X”；可用步骤：派人谈话（talk）、…": the steps by their Chinese names, each with its id.
+Error unknown_event(const Workflow& wf, const std::string& name) {
+  std::string zh;
+  for (const auto& e : wf.events()) zh += (zh.empty() ? "" : "、") + wf.event_label(e).zh + "（" + e + "）";
+  return Error::invalid({"未知步骤“" + name + "”；可用步骤：" + zh,
+                         "unknown event '" + name + "'; known events: " + join(wf.events(), ", ")});
+}
+
 }  // namespace
 
 Engine::Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflows)
@@ -239,13 +247,21 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   // 1. The event must exist, and on a new case must be the initial one.
   auto event = wf.resolve_event(in.event);
   if (!event) {
-    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + join(wf.events(), "、"),
-                           "unknown event '" + in.event + "'; known events: " + join(wf.events(), ", ")});
+    return unknown_event(wf, in.event);
   }
   in.event = *event;
-  if (is_new && in.event != wf.initial_event()) {
-    return Error::invalid({"新事项的第一步必须是 " + std::string(wf.initial_event()),
-                           "a new case starts with " + std::string(wf.initial_event())});
+  // A workflow may allow more than one first step (member: apply, or register-probationary for
+  // a probationary member taken in from a roster): those its new case allows.
+  auto starts_case = [&] {
+    StoreDirectory directory(store_);
+    const CaseContext fresh{c, history, subject ? &*subject : nullptr, directory, env_.calendar, env_.config};
+    const auto first = wf.allowed(fresh);
+    return std::find(first.begin(), first.end(), in.event) != first.end();
+  };
+  if (is_new && in.event != wf.initial_event() && !starts_case()) {
+    const std::string first(wf.initial_event());
+    return Error::invalid({"新事项的第一步必须是" + wf.event_label(first).zh + "（" + first + "）",
+                           "a new case starts with " + first});
   }
   // 2. Dates: not after today, not before the case's previous step.
   const Date today_date = today();
@@ -478,7 +494,15 @@ Result<std::vector<DueItem>> Engine::due(std::optional<int> within_days, bool ov
   return out;
 }
 
-Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
+Result<std::vector<EventRecord>> Engine::effective_events(const Case& c) {
+  const Workflow* wf = workflows_.find(c.workflow);
+  auto stored = store_.events(c.id);
+  DJFLOW_TRY(stored);
+  if (!wf) return stored;
+  return workflow_history(c, std::move(stored.value()), *wf);
+}
+
+Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) {
   const Workflow* wf = workflows_.find(c.workflow);
   const Text title = wf ? wf->title() : Text{c.workflow, c.workflow};
   const Text label = wf ? wf->deadline_label(d.kind) : Text{d.kind, d.kind};
@@ -487,7 +511,7 @@ Text Engine::reminder_text(const Case& c, const Deadline& d, Date on) const {
   const int left = on.days_until(d.due);
   Text detail;
   if (wf && wf->has_reminder_detail()) {
-    auto history = store_.events(c.id);
+    auto history = effective_events(c);  // corrections applied (a corrected owner or milestone)
     std::optional<Person> subject;
     if (c.person) {
       if (auto p = store_.find_person(*c.person); p.ok()) subject = p.value();

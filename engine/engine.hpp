@@ -208,7 +208,12 @@ class Engine {
                                   const RuleEnv& env, bool is_new);
 
   // Reminder text for a deadline as of `today` (used by tick; exposed for tests and the daemon).
-  Text reminder_text(const Case& c, const Deadline& d, Date today) const;
+  // Its details come from the corrected history (issue 9: what the case is, not what was first
+  // entered).
+  Text reminder_text(const Case& c, const Deadline& d, Date today);
+  // The history the workflow sees: the stored events with corrections and voids applied
+  // (decision 0080); the stored events themselves when there are none.
+  Result<std::vector<EventRecord>> effective_events(const Case& c);
 
  private:
   Result<StepOutcome> apply_step(Case c, std::vector<EventRecord> history,

@@ -102,6 +102,7 @@ Result<EffectiveHistory> Engine::effective_history(const Case& c, const std::vec
                                  " (" + prev.date.iso() + "): a step cannot precede the previous one"});
     }
     w.version = e.seq - 1;
+    w.branch = rules.case_branch_at(c.id, e.recorded_at).value_or(c.branch);  // before a transfer: the old one
     auto derived = derive_step(w, out.events, out.subject ? &*out.subject : nullptr, wf, in,
                                rules.at(e.recorded_at), out.events.empty());
     if (!derived) {

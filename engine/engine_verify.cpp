@@ -128,7 +128,11 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
     std::optional<Inputs> derived_inputs;  // of an ordinary step the workflow accepts
     if (!is_correction(e)) {
       StepInput in{e.event, e.date, e.inputs, e.note, e.ref, e.actor};
-      auto derived = derive_step(c, effective, subject ? &*subject : nullptr, *wf, in, env, effective.empty());
+      // Judged in the organisation the case belonged to when the step was recorded (a transfer
+      // moves the case, not its past steps).
+      Case at = c;
+      at.branch = rules.case_branch_at(c.id, e.recorded_at).value_or(c.branch);
+      auto derived = derive_step(at, effective, subject ? &*subject : nullptr, *wf, in, env, effective.empty());
       if (!derived) {
         out.problems.push_back(step + ": the workflow refuses it on replay: " + derived.error().message.en);
       } else {

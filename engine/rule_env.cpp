@@ -34,6 +34,15 @@ Result<RuleEnv> RuleEnv::from(const std::map<std::string, std::string>& settings
 }
 
 void RuleTimeline::add(const EntityEvent& e) {
+  if (e.entity == "case") {
+    const auto j = nlohmann::json::parse(e.data, nullptr, false);
+    if (j.is_object() && j.contains("branch") && j["branch"].is_string()) {
+      auto& v = case_branches_[e.key];
+      const std::string b = j["branch"].get<std::string>();
+      if (v.empty() || v.back().second != b) v.emplace_back(e.recorded_at, b);
+    }
+    return;
+  }
   if (e.entity != "setting" && e.entity != "holiday") return;
   if (pending_ && *pending_ != e.recorded_at) snapshot(*pending_);
   pending_ = e.recorded_at;
@@ -78,6 +87,17 @@ const RuleEnv& RuleTimeline::at(TimePoint t) const {
   const RuleEnv* found = &snapshots_.front().second;
   for (const auto& [from, env] : snapshots_)
     if (from <= t) found = &env;
+  return *found;
+}
+
+std::optional<std::string> RuleTimeline::case_branch_at(std::int64_t id, TimePoint t) const {
+  auto it = case_branches_.find(std::to_string(id));
+  if (it == case_branches_.end() || it->second.empty()) return std::nullopt;
+  // A later binding applies to steps recorded after it; a step recorded at the same instant as a
+  // transfer (a simulated clock, or within the same second) was recorded before it.
+  const std::string* found = &it->second.front().second;
+  for (std::size_t i = 1; i < it->second.size(); ++i)
+    if (it->second[i].first < t) found = &it->second[i].second;
   return *found;
 }
 

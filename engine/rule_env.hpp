@@ -46,6 +46,10 @@ class RuleTimeline {
   const RuleEnv& at(TimePoint t) const;
   // Every env that was ever in force (reminder times are checked against each).
   std::vector<const RuleEnv*> all() const;
+  // The organisation case `id` belonged to at `t`, from its binding's entity events ("case"):
+  // a step is judged in the organisation of its case when it was recorded, also after the person
+  // and their open cases were transferred (组织关系转接, issue 9). nullopt when none is known.
+  std::optional<std::string> case_branch_at(std::int64_t id, TimePoint t) const;
 
  private:
   void snapshot(TimePoint from);
@@ -54,6 +58,7 @@ class RuleTimeline {
   std::map<Date, HolidayRow> holidays_;
   std::optional<TimePoint> pending_;  // time of the changes not yet snapshotted
   std::vector<std::pair<TimePoint, RuleEnv>> snapshots_;
+  std::map<std::string, std::vector<std::pair<TimePoint, std::string>>> case_branches_;  // by case id
 };
 
 }  // namespace djflow::engine

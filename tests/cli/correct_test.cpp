@@ -137,3 +137,47 @@ TEST_CASE("a correction re-plans the reminders and does not send again those who
   CHECK(ok(d, {"--now=2026-12-02T10:00", "--json", "tick"}).json()["notifications"].size() == 1);  // due day
   CHECK(ok(d, {"--now=2026-12-02T10:00", "verify"}).code == 0);
 }
+
+TEST_CASE("after a correction the reminders and their texts follow the corrected history", "[cli][correct][reminders]") {
+  Djflow d;
+  const std::string n = "--now=2026-11-02";
+  ok(d, {n, "init"});
+  ok(d, {n, "branch", "add", "B01", "--name", "第一党支部"});
+  ok(d, {n, "rectify", "batch", "add", "--source", "主题教育", "--org", "B01", "--feedback", "2026-11-01"});  // 1
+  ok(d, {n, "rectify", "add", "--batch", "1", "--problem", "党员教育方式单一", "--measures", "制定分层学习计划",
+         "--leader", "王书记", "--department", "组织委员", "--owner", "李委员", "--type", "限期整改", "--deadline",
+         "2026-12-31", "--date", "2026-11-01"});  // item 2
+  // The deadline was 2027-01-31 and the responsible person 赵委员: corrected on the registration.
+  auto c = d.run({n, "correct", "2", "1", "--with", "deadline=2027-01-31", "--with", "owner=赵委员", "--reason", "登记有误"});
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  auto due = ok(d, {n, "--json", "due"}).json();
+  REQUIRE(due.size() == 1);
+  CHECK(due[0]["due"] == "2027-01-31");
+  // No reminder for the old deadline (20 days before 2026-12-31, nor on the day).
+  for (const char* t : {"2026-12-11T10:00", "2026-12-31T10:00"}) {
+    auto tick = ok(d, {std::string("--now=") + t, "--json", "tick"});
+    CHECK(tick.out.find("2026-12-31") == std::string::npos);
+    CHECK(tick.out.find("李委员") == std::string::npos);
+  }
+  // The reminder 20 days before the corrected deadline names the corrected responsible person.
+  auto tick = ok(d, {"--now=2027-01-11T10:00", "--lang", "zh", "tick"});
+  CHECK(tick.out.find("2027-01-31") != std::string::npos);
+  CHECK(tick.out.find("赵委员") != std::string::npos);
+  CHECK(tick.out.find("李委员") == std::string::npos);
+  CHECK(ok(d, {"--now=2027-01-11T10:00", "verify"}).code == 0);
+}
+
+TEST_CASE("an unknown step lists the steps by their Chinese names, ids in parentheses", "[cli][correct][zh]") {
+  Djflow d;
+  seed(d, 1);
+  auto r = d.run({kNow, "--lang", "zh", "record", "1", "谈画"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("未知步骤“谈画”") != std::string::npos);
+  CHECK(r.err.find("派人谈话（talk）") != std::string::npos);
+  CHECK(r.err.find("确定入党积极分子（activist）") != std::string::npos);
+  CHECK(r.err.find("、apply、") == std::string::npos);  // not a bare list of ids
+  auto j = d.run({kNow, "--lang", "zh", "--json", "record", "1", "谈画"});
+  CHECK(j.code == 2);
+  CHECK(j.error_json()["error"]["message"].get<std::string>().find("（talk）") != std::string::npos);
+}

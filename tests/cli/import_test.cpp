@@ -256,3 +256,188 @@ TEST_CASE("a rectification ledger is imported into a batch, and every batch expo
   auto x = python(d, "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nprint(len(wb.sheetnames), wb.active.max_row)\n", xlsx);
   CHECK(x == "1 3\n");
 }
+
+TEST_CASE("a probationary member in a roster gets a case in probation with its end and reminders", "[cli][import]") {
+  Djflow d, piped;
+  const std::string fx = fixtures(d);
+  seed(d);
+  seed(piped);
+  auto r = at_now(d, {"--json", "import", "roster", fx + "/roster_probationary.xlsx"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["persons_created"] == 3);
+  CHECK(r.json()["cases_started"] == 2);  // the full member has none
+  auto cases = at_now(d, {"--json", "list"}).json();
+  REQUIRE(cases.size() == 2);
+  for (const auto& c : cases) CHECK(c["state"] == "probationary");
+  // The end of probation is the admission + 1 year (D33), as for one whose pipeline was imported.
+  auto show = at_now(d, {"--json", "show", "预甲"}).json();
+  CHECK(show["state"] == "probationary");
+  bool end_found = false;
+  const Json deadlines = show["deadlines"];
+  for (const auto& dl : deadlines)
+    if (dl["kind"] == "probation-end") {
+      end_found = true;
+      CHECK(dl["due"] == "2027-03-10");
+    }
+  CHECK(end_found);
+  // The same person through `import members` (admitted 2026-03-10, approved later) has the same end.
+  const std::string csv = (piped.dir().path() / "p.csv").string();
+  std::ofstream(csv) << "姓名,所在组织,出生日期,递交入党申请书日期,派人谈话日期,确定积极分子日期,培养联系人,指定培养联系人日期,"
+                        "确定发展对象日期,入党介绍人,确定入党介绍人日期,政治审查日期,集中培训日期,培训天数,预审日期,"
+                        "支部大会接收日期,接收应到人数,接收实到人数,接收赞成票,上级党委谈话日期,上级党委审批日期\n"
+                        "预甲,B01,1995-05-01,2024-01-02,2024-01-20,2024-02-01,正丙、正丁,2024-02-02,2025-02-10,正丙、正丁,"
+                        "2025-02-12,2025-02-14,2025-02-20,3,2025-03-01,2026-03-10,3,3,3,2026-03-15,2026-03-20\n";
+  REQUIRE(at_now(piped, {"person", "add", "正丙", "--branch", "B01", "--born", "1970-01-02", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  REQUIRE(at_now(piped, {"person", "add", "正丁", "--branch", "B01", "--born", "1971-01-02", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  REQUIRE(at_now(piped, {"person", "add", "正戊", "--branch", "B01", "--born", "1972-01-02", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  auto m = at_now(piped, {"--json", "import", "members", csv});
+  INFO(m.out << m.err);
+  REQUIRE(m.code == 0);
+  auto piped_show = at_now(piped, {"--json", "show", "预甲"}).json();
+  CHECK(piped_show["state"] == "probationary");
+  auto end_of = [](const Json& s) {
+    for (const auto& dl : s["deadlines"])
+      if (dl["kind"] == "probation-end") return dl["due"].get<std::string>();
+    return std::string();
+  };
+  CHECK(end_of(piped_show) == end_of(show));
+  // 预乙's probation ended 2026-10-08: the reminder is overdue; the due list has both.
+  auto due = at_now(d, {"--json", "due"}).json();
+  std::set<std::string> dues;
+  for (const auto& x : due) dues.insert(x["kind"].get<std::string>() + " " + x["due"].get<std::string>());
+  CHECK(dues == std::set<std::string>{"probation-end 2026-10-08", "probation-end 2027-03-10"});
+  // The reminder 30 days before the end fires (预备期满).
+  auto tick = d.run({"--now", "2027-02-08T10:00", "--json", "tick"});
+  REQUIRE(tick.code == 0);
+  CHECK(tick.out.find("预甲") != std::string::npos);
+  CHECK(at_now(d, {"verify"}).code == 0);
+  // A correction of the person's membership stays the case's: the status is probationary.
+  auto person = at_now(d, {"--json", "person", "show", "预甲"}).json();
+  CHECK(person["status"] == "probationary");
+  CHECK(person["joined"] == "2026-03-10");
+  // Re-importing changes nothing.
+  Djflow again;
+  seed(again);
+  REQUIRE(at_now(again, {"import", "roster", fx + "/roster_probationary.xlsx"}).code == 0);
+  const std::string before = slurp(again.db());
+  auto re = at_now(again, {"--json", "import", "roster", fx + "/roster_probationary.xlsx"});
+  REQUIRE(re.code == 0);
+  CHECK(re.json()["unchanged"] == 3);
+  CHECK(re.json()["cases_started"] == 0);
+  CHECK(slurp(again.db()) == before);
+}
+
+TEST_CASE("a rectification ledger with progress, extensions and close-outs is replayed through the workflow",
+          "[cli][import][rectify]") {
+  Djflow d, by_hand;
+  const std::string fx = fixtures(d);
+  for (const Djflow* x : {&d, &by_hand}) {
+    seed(*x);
+    REQUIRE(at_now(*x, {"rectify", "batch", "add", "--source", "inspection", "--org", "B01", "--feedback", "2026-08-20"}).code == 0);
+  }
+  auto r = at_now(d, {"--json", "import", "rectify", fx + "/rectify_ledger.xlsx", "--batch", "1"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.json()["cases_started"] == 4);
+  // The same ledger entered by hand, item by item, step by step.
+  const std::vector<std::vector<std::string>> hand{
+      {"rectify", "add", "--batch", "1", "--problem", "三会一课记录不全", "--measures", "补齐记录并建立台账", "--leader", "王书记",
+       "--department", "党办", "--owner", "李委员", "--type", "deadline", "--deadline", "2026-10-15", "--date", "2026-09-01"},
+      {"record", "2", "start", "--date", "2026-09-01"},
+      {"record", "2", "progress", "--date", "2026-09-20", "--note", "已制定方案"},
+      {"record", "2", "request-extension", "--date", "2026-10-01", "--with", "to=2026-11-15", "--note", "需要补充材料"},
+      {"record", "2", "approve-extension", "--date", "2026-10-03", "--with", "approver=王书记"},
+      {"record", "2", "progress", "--date", "2026-10-20", "--note", "已完成一半"},
+      {"record", "2", "submit", "--date", "2026-11-10", "--with", "evidence=整改报告", "--note", "整改完毕"},
+      {"record", "2", "accept", "--date", "2026-11-12", "--with", "verifier=张主任", "--note", "同意销号"},
+      {"rectify", "add", "--batch", "1", "--problem", "理论学习不深入", "--measures", "制定学习计划", "--leader", "王书记",
+       "--department", "党办", "--owner", "赵委员", "--type", "long-term", "--milestone", "2026-10-31:完成第一阶段",
+       "--milestone", "2027-06-30:完成第二阶段", "--date", "2026-09-01"},
+      {"record", "3", "start", "--date", "2026-09-01"},
+      {"record", "3", "milestone", "--date", "2026-10-30", "--note", "第一阶段完成"},
+      {"rectify", "add", "--batch", "1", "--problem", "公示栏内容过期", "--measures", "立即更新", "--leader", "王书记",
+       "--department", "党办", "--owner", "钱委员", "--type", "immediate", "--date", "2026-11-01"},
+      {"record", "4", "submit", "--date", "2026-11-05", "--with", "evidence=照片", "--note", "当场整改"},
+      {"record", "4", "return", "--date", "2026-11-06", "--note", "材料不全"},
+      {"record", "4", "submit", "--date", "2026-11-07", "--with", "evidence=补充说明", "--note", "补充材料"},
+      {"record", "4", "accept", "--date", "2026-11-08", "--with", "verifier=张主任", "--note", "同意"},
+      {"rectify", "add", "--batch", "1", "--problem", "发展党员档案不规范", "--measures", "逐一核查补正", "--leader", "王书记",
+       "--department", "组织科", "--owner", "孙委员", "--type", "deadline", "--deadline", "2026-12-31", "--date", "2026-10-01"},
+      {"record", "5", "start", "--date", "2026-10-01"},
+      {"record", "5", "progress", "--date", "2026-10-15", "--note", "已开会部署"},
+  };
+  for (const auto& cmd : hand) {
+    auto h = at_now(by_hand, cmd);
+    INFO(cmd[1] << " " << cmd[2] << "\n" << h.err);
+    REQUIRE(h.code == 0);
+  }
+  std::vector<std::string> states;
+  for (int id = 2; id <= 5; ++id) {
+    auto a = at_now(d, {"--json", "show", std::to_string(id)});
+    auto b = at_now(by_hand, {"--json", "show", std::to_string(id)});
+    REQUIRE(a.code == 0);
+    CHECK(a.json() == b.json());  // state, deadlines, the whole history with its hashes
+    states.push_back(a.json()["state"]);
+  }
+  CHECK(states == std::vector<std::string>{"closed", "long-term", "closed", "in-progress"});
+  CHECK(at_now(d, {"--json", "due"}).json() == at_now(by_hand, {"--json", "due"}).json());
+  CHECK(at_now(d, {"verify"}).code == 0);
+
+  // Re-importing changes nothing.
+  const std::string before = slurp(d.db());
+  auto again = at_now(d, {"--json", "import", "rectify", fx + "/rectify_ledger.xlsx", "--batch", "1"});
+  INFO(again.out << again.err);
+  REQUIRE(again.code == 0);
+  CHECK(again.json()["unchanged"] == 4);
+  CHECK(again.json()["steps_recorded"] == 0);
+  CHECK(slurp(d.db()) == before);
+
+  // The exported ledger imports into another database as the same ledger.
+  const std::string xlsx = (d.dir().path() / "ledger.xlsx").string();
+  REQUIRE(at_now(d, {"rectify", "export", "--batch", "1", "--xlsx", xlsx}).code == 0);
+  Djflow other;
+  seed(other);
+  REQUIRE(at_now(other, {"rectify", "batch", "add", "--source", "inspection", "--org", "B01", "--feedback", "2026-08-20"}).code == 0);
+  auto re = at_now(other, {"--json", "import", "rectify", xlsx, "--batch", "1"});
+  INFO(re.out << re.err);
+  REQUIRE(re.code == 0);
+  CHECK(at_now(other, {"--json", "rectify", "export", "--batch", "1"}).json() ==
+        at_now(d, {"--json", "rectify", "export", "--batch", "1"}).json());
+}
+
+TEST_CASE("a rectification ledger's mistakes are reported by row and column, and a rule's refusal names its column",
+          "[cli][import][rectify]") {
+  Djflow d;
+  const std::string fx = fixtures(d);
+  seed(d);
+  REQUIRE(at_now(d, {"rectify", "batch", "add", "--source", "inspection", "--org", "B01", "--feedback", "2026-08-20"}).code == 0);
+  const std::string before = slurp(d.db());
+  auto bad = at_now(d, {"--json", "--lang", "zh", "import", "rectify", fx + "/rectify_ledger_bad.xlsx", "--batch", "1"});
+  INFO(bad.out << bad.err);
+  CHECK(bad.code == 2);
+  std::set<std::pair<int, std::string>> where;
+  const Json problems = bad.json()["problems"];
+  for (const auto& p : problems) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
+  CHECK(where == std::set<std::pair<int, std::string>>{{2, "进展情况"}, {3, "完成情况"}, {4, "延期申请及批准"}});
+  CHECK(slurp(d.db()) == before);
+  auto text = at_now(d, {"--lang", "zh", "import", "rectify", fx + "/rectify_ledger_bad.xlsx", "--batch", "1"});
+  CHECK(text.err.find("第2行 进展情况") != std::string::npos);
+  CHECK(text.err.find("每行应以日期开头") != std::string::npos);
+
+  // The verifier is the responsible person: the workflow refuses the close-out (exit 1), the
+  // report names the row and the 验收人 column; nothing of the file is written.
+  auto refused = at_now(d, {"--json", "--lang", "zh", "import", "rectify", fx + "/rectify_ledger_refused.xlsx", "--batch", "1"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.code == 1);
+  REQUIRE(refused.json()["problems"].size() == 1);
+  const auto p = refused.json()["problems"][0];
+  CHECK(p["row"] == 2);
+  CHECK(p["column"] == "验收人");
+  CHECK(slurp(d.db()) == before);
+  // --partial keeps the good item and leaves the refused one out entirely.
+  auto part = at_now(d, {"--json", "import", "rectify", fx + "/rectify_ledger_refused.xlsx", "--batch", "1", "--partial"});
+  CHECK(part.code == 1);
+  CHECK(part.json()["committed"] == true);
+  CHECK(at_now(d, {"--json", "rectify", "list", "--batch", "1"}).json().size() == 1);
+}

@@ -217,3 +217,48 @@ TEST_CASE("due --from/--to and --month answer what falls due then, without the o
   CHECK(d.run({n, "--json", "due", "--to", "2026-12-10"}).json().size() == 1);
   CHECK(d.run({n, "due", "--month", "2026-13"}).code == 2);
 }
+
+TEST_CASE("a transferred case keeps the old organisation for the steps before the transfer", "[cli][person][transfer]") {
+  Djflow d;
+  const std::string n = "--now=2026-11-20";
+  REQUIRE(d.run({n, "init"}).code == 0);
+  REQUIRE(d.run({n, "branch", "add", "B01", "--name", "第一党支部"}).code == 0);
+  REQUIRE(d.run({n, "branch", "add", "B02", "--name", "第二党支部"}).code == 0);
+  for (const char* p : {"甲", "乙", "丙"})  // B01: 3 full members; B02: 1
+    REQUIRE(d.run({n, "person", "add", p, "--branch", "B01", "--born", "1970-01-01", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  REQUIRE(d.run({n, "person", "add", "丁", "--branch", "B02", "--born", "1970-01-01", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  REQUIRE(d.run({n, "person", "add", "张三", "--branch", "B01", "--born", "2000-01-01"}).code == 0);
+  const std::vector<std::vector<std::string>> steps{
+      {"member", "apply", "张三", "--date", "2024-01-02"},
+      {"record", "1", "talk", "--date", "2024-01-20"},
+      {"record", "1", "activist", "--date", "2024-02-01"},
+      {"record", "1", "mentors", "--date", "2024-02-02", "--with", "mentors=甲、乙"},
+      {"record", "1", "propose", "--date", "2025-02-10"},
+      {"record", "1", "sponsors", "--date", "2025-02-12", "--with", "sponsors=甲、乙"},
+      {"record", "1", "political-review", "--date", "2025-02-14", "--with", "result=pass"},
+      {"record", "1", "training", "--date", "2025-02-20", "--with", "days=3"},
+      {"record", "1", "pre-review", "--date", "2025-03-01"},
+      {"record", "1", "admit", "--date", "2025-03-10", "--with", "eligible=3", "--with", "present=3", "--with", "yes=3"},
+  };
+  for (auto s : steps) {
+    s.insert(s.begin(), n);
+    auto r = d.run(s);
+    INFO(s[2] << " " << r.err);
+    REQUIRE(r.code == 0);
+  }
+  REQUIRE(d.run({n, "person", "transfer", "张三", "--to", "B02", "--date", "2026-06-01", "--reason", "工作调动"}).code == 0);
+  CHECK(d.run({n, "--json", "show", "1"}).json()["branch"] == "B02");
+  // The admission meeting was B01's (3 full members), not B02's (1): verify replays it there.
+  auto v = d.run({n, "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.code == 0);
+  // A correction replays the earlier steps in B01 too: the meeting's 3 eligible voters still
+  // agree with the register (in B02 it would be refused under D21: 1 full member registered).
+  auto c = d.run({n, "correct", "1", "2", "--date", "2024-01-21", "--reason", "谈话记录日期有误"});
+  INFO(c.err);
+  REQUIRE(c.code == 0);
+  CHECK(d.run({n, "--json", "show", "1"}).json()["state"] == "admitted");
+  auto v2 = d.run({n, "verify"});
+  INFO(v2.out << v2.err);
+  CHECK(v2.code == 0);
+}

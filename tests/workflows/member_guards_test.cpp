@@ -35,9 +35,9 @@ TEST_CASE("apply: the applicant must be 18 on the date (D1)", "[workflows][membe
   }
 }
 
-TEST_CASE("a new case accepts only apply — an existing case never apply", "[workflows][member][guards]") {
+TEST_CASE("a new case accepts only apply or register-probationary — an existing case never apply", "[workflows][member][guards]") {
   Harness h;
-  CHECK(h.allowed() == std::vector<std::string>{"apply"});
+  CHECK(h.allowed() == std::vector<std::string>{"apply", "register-probationary"});
   auto e = h.fails("talk", "2020-03-01");
   CHECK_THAT(e.message.en, Catch::Contains("talk") && Catch::Contains("allowed now: apply"));
   h.ok("递交入党申请书", "2020-03-01");  // the Chinese step name is an alias

@@ -30,7 +30,7 @@ TEST_CASE("member workflow: names, stages and labels", "[workflows][member]") {
                                                 "pre-review", "admit", "interview", "approve", "reject", "oath",
                                                 "apply-full", "convert", "approve-full", "extend",
                                                 "approve-extension", "cancel", "approve-cancel", "archive",
-                                                "withdraw"});
+                                                "withdraw", "register-probationary"});
   const std::map<std::string, std::string> stages{
       {"applicant", "applicant"},        {"activist", "activist"},         {"proposed", "candidate"},
       {"publicity", "candidate"},        {"candidate", "candidate"},       {"pre-reviewed", "candidate"},
@@ -100,7 +100,7 @@ TEST_CASE("restore: every stable state round-trips without entry actions", "[wor
   auto fresh = test_restore("");
   CHECK(fresh.restored);
   CHECK(fresh.state.empty());
-  CHECK(fresh.allowed == std::vector<std::string>{"apply"});
+  CHECK(fresh.allowed == std::vector<std::string>{"apply", "register-probationary"});
   CHECK_FALSE(test_restore("archived").restored);
 }
 

@@ -143,6 +143,15 @@ std::vector<std::string> Catalog::event_ids() const {
   return out;
 }
 
+engine::Text Catalog::event_list() const {
+  engine::Text out;
+  for (const auto& e : events) {
+    out.zh += (out.zh.empty() ? "" : "、") + event_text(e.id).zh + "（" + std::string(e.id) + "）";
+    out.en += (out.en.empty() ? "" : ", ") + std::string(e.id);
+  }
+  return out;
+}
+
 std::vector<std::string> Catalog::state_names() const {
   std::vector<std::string> out;
   for (const auto& s : states) out.emplace_back(s.name);

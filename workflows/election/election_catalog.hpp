@@ -50,6 +50,8 @@ struct Catalog {
   engine::Text stage_text(std::string_view stage) const;
   engine::Text deadline_text(std::string_view kind) const;
   std::vector<std::string> event_ids() const;
+  // For "unknown step" errors: zh "派人谈话（talk）、…" (names with ids), en "talk, …" (ids).
+  engine::Text event_list() const;
   std::vector<std::string> state_names() const;
 };
 

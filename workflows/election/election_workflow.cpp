@@ -78,8 +78,8 @@ std::vector<std::string> ElectionWorkflow::states() const { return cat().state_n
 engine::Result<engine::StepResult> ElectionWorkflow::apply(const CaseContext& ctx, const engine::StepInput& in) const {
   auto event = cat().resolve(in.event);
   if (!event) {
-    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + join_names(cat().event_ids()),
-                           "unknown event '" + in.event + "' for elections; known: " + join_names(cat().event_ids())});
+    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + cat().event_list().zh,
+                           "unknown event '" + in.event + "' for elections; known: " + cat().event_list().en});
   }
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   ElectionFsm m;

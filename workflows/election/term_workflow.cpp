@@ -61,8 +61,8 @@ std::vector<std::string> TermWorkflow::states() const { return cat().state_names
 engine::Result<engine::StepResult> TermWorkflow::apply(const CaseContext& ctx, const engine::StepInput& in) const {
   auto ev = cat().resolve(in.event);
   if (!ev) {
-    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + join_names(cat().event_ids()),
-                           "unknown event '" + in.event + "' for terms; known: " + join_names(cat().event_ids())});
+    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + cat().event_list().zh,
+                           "unknown event '" + in.event + "' for terms; known: " + cat().event_list().en});
   }
   const std::string& event = *ev;
   // State: only `begin` starts a case; everything else needs a term in progress.

@@ -64,6 +64,10 @@ const std::vector<EventInfo>& events_table() {
        {"审批取消预备党员资格", "批准取消预备党员资格", "审批取消资格", "取消资格审批"}},
       {"archive", "材料归档", "archive the materials", {"归档"}},
       {"withdraw", "终止", "withdraw", {"撤回", "终止发展"}},
+      // A probationary member taken in from a roster (issue 9): the case starts in probation on
+      // the admission date, so the end of probation and its reminders exist.
+      {"register-probationary", "登记预备党员", "register a probationary member",
+       {"预备党员登记", "登记为预备党员", "预备党员建档"}},
   };
   return kEvents;
 }

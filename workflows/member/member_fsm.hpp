@@ -62,12 +62,13 @@ struct Cancel         { static constexpr std::string_view kId = "cancel"; };
 struct ApproveCancel  { static constexpr std::string_view kId = "approve-cancel"; };
 struct Archive        { static constexpr std::string_view kId = "archive"; };
 struct Withdraw       { static constexpr std::string_view kId = "withdraw"; };
+struct RegisterProbationary { static constexpr std::string_view kId = "register-probationary"; };
 
-using AllEvents = boost::mpl::vector26<Apply, Talk, MakeActivist, Mentors, Review, Propose, Consent,
+using AllEvents = boost::mpl::vector27<Apply, Talk, MakeActivist, Mentors, Review, Propose, Consent,
                                        Publicize, Sponsors, PoliticalReview, Training, PreReview,
                                        Admit, Interview, Approve, Reject, Oath, ApplyFull, Convert,
                                        ApproveFull, Extend, ApproveExtension, Cancel, ApproveCancel,
-                                       Archive, Withdraw>;
+                                       Archive, Withdraw, RegisterProbationary>;
 
 // ---- States: each carries its stable name; entering one records it as the step's to_state ----
 template <class Derived>
@@ -78,7 +79,8 @@ struct Stable : msmf::state<> {
   }
 };
 
-// The case before its first event (stable name ""). Only `apply` leaves it.
+// The case before its first event (stable name ""). `apply` leaves it, or `register-probationary`
+// for a person already registered as a probationary member (a roster import).
 struct New : msmf::state<> { static constexpr std::string_view kName = ""; };
 struct Applicant         : Stable<Applicant>         { static constexpr std::string_view kName = "applicant"; };
 struct Activist          : Stable<Activist>          { static constexpr std::string_view kName = "activist"; };
@@ -179,6 +181,16 @@ struct RecordProbation {
     j.result.subject_joined = j.step.facts.admitted;
   }
 };
+// register-probationary: a probationary member since the admission on the step's date (D33).
+struct RecordRegistered {
+  template <class Event, class Fsm, class Source, class Target>
+  void operator()(const Event& e, Fsm& fsm, Source& s, Target& t) const {
+    Record{}(e, fsm, s, t);
+    auto& j = *fsm.judgement;
+    j.result.subject_status = engine::MemberStatus::Probationary;
+    j.result.subject_joined = j.step.in.date;
+  }
+};
 // approve-full: full member; 党龄 counts from the end of probation, not the approval (D37).
 struct RecordFull {
   template <class Event, class Fsm, class Source, class Target>
@@ -215,10 +227,11 @@ struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> 
   using Row = msmf::Row<S, E, T, A, G>;
 
   // clang-format off
-  using transition_table = boost::mpl::vector47<
+  using transition_table = boost::mpl::vector48<
   //    Start               Event             Next                Action             Guard
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
   Row < New               , Apply           , Applicant         , Record           , Rule<check_apply>                  >,
+  Row < New               , RegisterProbationary, Probationary  , RecordRegistered , Rule<check_register_probationary>  >,
   //  +-------------------+-----------------+-------------------+------------------+------------------------------------+
   Row < Applicant         , Talk            , Applicant         , Record           , InputsOk                           >,
   Row < Applicant         , MakeActivist    , Activist          , Record           , Rule<check_activist>               >,

@@ -293,6 +293,8 @@ Facts derive_facts(const std::vector<engine::EventRecord>& history) {
       f.pre_review_version = e.rule_version;
     } else if (ev == "admit") {
       if (e.to_state == "admitted") f.admitted = e.date;  // a failed vote goes back to candidate
+    } else if (ev == "register-probationary") {
+      f.admitted = e.date;  // probation runs from the admission by the branch meeting (D33)
     } else if (ev == "interview") {
       f.interviewed = e.date;
     } else if (ev == "approve") {
@@ -474,6 +476,33 @@ Verdict normalize_inputs(Step& s) {
   return std::nullopt;
 }
 
+namespace {
+
+// Another development case of the subject, opened before this one, that is open or finished
+// (rejected, cancelled and withdrawn ones do not count: the person may apply again; D1).
+Verdict other_member_case(const Step& s, const engine::Person& p) {
+  auto cases = s.ctx.directory.cases_of(p.id);
+  if (!cases.ok()) return cases.error();
+  for (const auto& other : cases.value()) {
+    if (other.workflow != "member" || other.id == s.ctx.c.id) continue;
+    // Only cases opened before this one count: a replayed case (verify) must not meet the
+    // person's later applications.
+    if (s.ctx.c.id != 0 && other.id > s.ctx.c.id) continue;
+    const auto* st = find_state(other.state);
+    const bool finished = other.state == "full";
+    if (st != nullptr && st->stage == "closed") continue;  // rejected, cancelled, withdrawn: may apply again
+    const engine::Text label = state_text(other.state);
+    return refusal(s, "D1",
+                   p.name + "已有" + (finished ? "已完成" : "进行中") + "的发展党员事项 #" + std::to_string(other.id) +
+                       "（" + label.zh + "），不能再次申请入党",
+                   p.name + " already has " + (finished ? "a completed" : "an open") + " development case #" +
+                       std::to_string(other.id) + " (" + label.en + "); only a non-member without one can apply");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Verdict check_apply(const Step& s) {
   if (s.ctx.subject == nullptr) {
     return invalid(s, "发展党员须以已登记的人员为对象", "member development needs a registered person as its subject");
@@ -497,24 +526,29 @@ Verdict check_apply(const Step& s) {
                    p.name + " is already a " + (full ? "full member (since " : "probationary member (probation from ") +
                        since + "); only a non-member can apply to join the Party");
   }
-  auto cases = s.ctx.directory.cases_of(p.id);
-  if (!cases.ok()) return cases.error();
-  for (const auto& other : cases.value()) {
-    if (other.workflow != "member" || other.id == s.ctx.c.id) continue;
-    // Only cases opened before this one count: a replayed case (verify) must not meet the
-    // person's later applications.
-    if (s.ctx.c.id != 0 && other.id > s.ctx.c.id) continue;
-    const auto* st = find_state(other.state);
-    const bool finished = other.state == "full";
-    if (st != nullptr && st->stage == "closed") continue;  // rejected, cancelled, withdrawn: may apply again
-    const engine::Text label = state_text(other.state);
-    return refusal(s, "D1",
-                   p.name + "已有" + (finished ? "已完成" : "进行中") + "的发展党员事项 #" + std::to_string(other.id) +
-                       "（" + label.zh + "），不能再次申请入党",
-                   p.name + " already has " + (finished ? "a completed" : "an open") + " development case #" +
-                       std::to_string(other.id) + " (" + label.en + "); only a non-member without one can apply");
+  return other_member_case(s, p);
+}
+
+Verdict check_register_probationary(const Step& s) {
+  if (s.ctx.subject == nullptr) {
+    return invalid(s, "发展党员须以已登记的人员为对象", "member development needs a registered person as its subject");
   }
-  return std::nullopt;
+  const auto& p = *s.ctx.subject;
+  const Date eighteen = p.born.add_years(18);
+  if (s.in.date < eighteen) {
+    return refusal(s, "D1", p.name + "（" + p.born.iso() + "出生）于" + s.in.date.iso() + "未满十八周岁",
+                   p.name + " (born " + p.born.iso() + ") is under 18 on " + s.in.date.iso(), eighteen);
+  }
+  // The person is registered as a probationary member admitted on this date (a roster), or is
+  // not yet a member in the case's own view (a replay starts from the non-member; verify).
+  if (p.status == engine::MemberStatus::Full) {
+    return invalid(s, p.name + "已登记为正式党员，不能登记为预备党员", p.name + " is registered as a full member");
+  }
+  if (p.status == engine::MemberStatus::Probationary && p.joined && *p.joined != s.in.date) {
+    return invalid(s, p.name + "登记的入党时间（接收日期）为" + p.joined->iso() + "，与本步骤日期" + s.in.date.iso() + "不同",
+                   p.name + " is registered as admitted on " + p.joined->iso() + ", not on " + s.in.date.iso());
+  }
+  return other_member_case(s, p);
 }
 
 Verdict check_activist(const Step& s) {

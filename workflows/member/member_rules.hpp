@@ -103,6 +103,9 @@ Verdict normalize_inputs(Step& step);
 
 // Guards, one per step that has hard rules. REQUIRES: normalize_inputs(step) succeeded.
 Verdict check_apply(const Step& s);             // D1 (age; not a member; no open or finished case)
+// register-probationary: the subject is registered as a probationary member admitted on the
+// step's date (its `joined`), with no other development case open or finished.
+Verdict check_register_probationary(const Step& s);  // D33
 Verdict check_activist(const Step& s);          // D5
 Verdict check_mentors(const Step& s);           // D7
 Verdict check_propose(const Step& s);           // D12

@@ -52,9 +52,13 @@ Error not_allowed(const Step& s, std::string_view state) {
            "); allowed now: " + list_en});
 }
 
-std::string known_events() {
-  std::string out;
-  for (const auto& e : event_infos()) out += (out.empty() ? "" : ", ") + std::string(e.id);
+// The steps by their Chinese names with the id in parentheses (zh), or by id (en).
+Text known_events() {
+  Text out;
+  for (const auto& e : event_infos()) {
+    out.zh += (out.zh.empty() ? "" : "、") + std::string(e.zh) + "（" + std::string(e.id) + "）";
+    out.en += (out.en.empty() ? "" : ", ") + std::string(e.id);
+  }
   return out;
 }
 
@@ -89,8 +93,9 @@ engine::Result<engine::StepResult> MemberWorkflow::apply(const CaseContext& ctx,
                                                          const engine::StepInput& in) const {
   auto event = resolve_event_name(in.event);
   if (!event) {
-    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + known_events(),
-                           "unknown event '" + in.event + "' for member development; known: " + known_events()});
+    const Text known = known_events();
+    return Error::invalid({"未知步骤“" + in.event + "”；可用步骤：" + known.zh,
+                           "unknown event '" + in.event + "' for member development; known: " + known.en});
   }
   fsm::Judgement j{make_step(ctx, in, *event), {}, false, false, {}};
   if (is_meeting(*event)) {  // eligible voters are checked against the register (D21, D29)

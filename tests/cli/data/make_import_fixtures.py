@@ -9,6 +9,10 @@ usage: make_import_fixtures.py DIR
   roster_errors.csv  a roster with 10 kinds of mistakes (bytes written directly: invalid UTF-8)
   members_bad.xlsx   3 pipeline rows, one refused by a rule (propose < 1 year after activist)
   rectify.xlsx     2 rectification items
+  roster_probationary.xlsx  two probationary members (one past the end of probation) and a full one
+  rectify_ledger.xlsx  4 items with every column of rules.md 4.2 (progress, extension, close-out)
+  rectify_ledger_bad.xlsx  the same columns with mistakes (undated line, closed without acceptance)
+  rectify_ledger_refused.xlsx  one item whose verifier is its responsible person (refused by a rule)
 """
 import datetime as dt
 import json
@@ -232,3 +236,66 @@ w.append([1, "三会一课记录不全", "补齐记录并建立台账", "张书�
 w.append([2, "理论学习不深入", "制定学习计划", "张书记", "党办", "王委员", "长期坚持", None,
           "2026-12-31 完成第一阶段\n2027-06-30 完成第二阶段", D(2026, 11, 1)])
 wbr.save(os.path.join(out, "rectify.xlsx"))
+
+# --- probationary members in a roster -----------------------------------------------------------
+wbp = openpyxl.Workbook()
+w = wbp.active
+w.append(["姓名", "所在组织", "出生日期", "政治面貌", "入党时间"])
+w.append(["预甲", "B01", D(1995, 5, 1), "预备党员", D(2026, 3, 10)])
+w.append(["预乙", "B01", D(1996, 6, 1), "预备党员", "2025年10月8日"])
+w.append(["正丙", "B01", D(1970, 1, 2), "正式党员", D(2000, 7, 1)])
+wbp.save(os.path.join(out, "roster_probationary.xlsx"))
+
+# --- a rectification ledger with everything that happened since registration --------------------
+LEDGER = ["序号", "问题来源", "问题类别", "问题表现", "原因分析", "整改目标", "整改措施", "责任领导", "责任部门", "责任人",
+          "配合部门", "整改类型", "整改时限", "阶段目标", "进展情况", "完成情况", "佐证材料", "销号申请", "审核意见",
+          "验收人", "销号时间", "延期申请及批准", "备注", "当前状态", "事项编号", "登记日期"]
+
+
+def ledger_row(**kw):
+    return [kw.get(h, None) for h in LEDGER]
+
+
+wbl = openpyxl.Workbook()
+w = wbl.active
+w.append(LEDGER)
+w.append(ledger_row(序号=1, 问题表现="三会一课记录不全", 整改措施="补齐记录并建立台账", 责任领导="王书记", 责任部门="党办",
+                    责任人="李委员", 整改类型="限期整改", 整改时限="2026-11-15（原定 2026-10-15）",
+                    进展情况="2026-09-20 已制定方案\n2026-10-20 已完成一半", 完成情况="已完成整改（按期销号）",
+                    佐证材料="整改报告", 销号申请="2026-11-10 整改完毕", 审核意见="2026-11-12 验收通过：同意销号",
+                    验收人="张主任", 销号时间="2026-11-12",
+                    延期申请及批准="2026-10-01 申请延期至 2026-11-15（需要补充材料）\n2026-10-03 王书记 批准延期",
+                    当前状态="已销号", 登记日期=D(2026, 9, 1)))
+w.append(ledger_row(序号=2, 问题表现="理论学习不深入", 整改措施="制定学习计划", 责任领导="王书记", 责任部门="党办",
+                    责任人="赵委员", 整改类型="长期坚持", 阶段目标="2026-10-31 完成第一阶段\n2027-06-30 完成第二阶段",
+                    进展情况="2026-10-30 阶段目标检查：第一阶段完成", 完成情况="长期坚持", 登记日期=D(2026, 9, 1)))
+w.append(ledger_row(序号=3, 问题表现="公示栏内容过期", 整改措施="立即更新", 责任领导="王书记", 责任部门="党办",
+                    责任人="钱委员", 整改类型="立行立改", 佐证材料="照片；补充说明",
+                    销号申请="2026-11-05 当场整改\n2026-11-07 补充材料",
+                    审核意见="2026-11-06 验收未通过：材料不全\n2026-11-08 验收通过：同意", 验收人="张主任",
+                    销号时间="2026-11-08", 登记日期="2026年11月1日"))
+w.append(ledger_row(序号=4, 问题表现="发展党员档案不规范", 整改措施="逐一核查补正", 责任领导="王书记", 责任部门="组织科",
+                    责任人="孙委员", 整改类型="限期整改", 整改时限=D(2026, 12, 31), 进展情况="2026-10-15 已开会部署",
+                    完成情况="整改中", 登记日期=D(2026, 10, 1)))
+wbl.save(os.path.join(out, "rectify_ledger.xlsx"))
+
+wbb = openpyxl.Workbook()
+w = wbb.active
+w.append(LEDGER)
+w.append(ledger_row(问题表现="甲", 整改措施="措施", 责任领导="王书记", 责任部门="党办", 责任人="李委员", 整改类型="限期整改",
+                    整改时限="2026-12-31", 进展情况="上周已部署", 登记日期=D(2026, 10, 1)))            # row 2: undated line
+w.append(ledger_row(问题表现="乙", 整改措施="措施", 责任领导="王书记", 责任部门="党办", 责任人="李委员", 整改类型="限期整改",
+                    整改时限="2026-12-31", 完成情况="已完成整改", 登记日期=D(2026, 10, 1)))           # row 3: no acceptance
+w.append(ledger_row(问题表现="丙", 整改措施="措施", 责任领导="王书记", 责任部门="党办", 责任人="李委员", 整改类型="限期整改",
+                    整改时限="2026-12-31", 延期申请及批准="2026-10-05 延期吧", 登记日期=D(2026, 10, 1)))  # row 4: unknown line
+wbb.save(os.path.join(out, "rectify_ledger_bad.xlsx"))
+
+wbr = openpyxl.Workbook()
+w = wbr.active
+w.append(LEDGER)
+w.append(ledger_row(问题表现="丁", 整改措施="措施", 责任领导="王书记", 责任部门="党办", 责任人="李委员", 整改类型="限期整改",
+                    整改时限="2026-12-31", 佐证材料="报告", 销号申请="2026-11-10 完成", 审核意见="2026-11-12 验收通过",
+                    验收人="李委员", 登记日期=D(2026, 10, 1)))
+w.append(ledger_row(问题表现="戊", 整改措施="措施", 责任领导="王书记", 责任部门="党办", 责任人="周委员", 整改类型="限期整改",
+                    整改时限="2026-12-31", 登记日期=D(2026, 10, 1)))
+wbr.save(os.path.join(out, "rectify_ledger_refused.xlsx"))
