@@ -46,6 +46,7 @@ struct Db {
   engine::ManualClock clock{noon(*Date::parse("2027-06-01"))};
   engine::WorkflowRegistry registry;
   std::unique_ptr<engine::Engine> eng;
+  int applicants = 0;
 
   explicit Db(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
@@ -83,7 +84,7 @@ struct Db {
 
   engine::CaseId new_case(Date apply) {
     engine::Person p;
-    p.name = "申请人";
+    p.name = "申请人" + std::to_string(++applicants);  // names are unique in an organisation
     p.branch = "B01";
     p.born = *Date::parse("2000-01-01");
     auto id = eng->add_person(p);
@@ -216,7 +217,14 @@ int main(int argc, char** argv) {
     const auto t0 = Clock::now();
     Db db(pristine);
     db.clock.set(noon(today));
+    // Generated in outer transactions of 2,000 cases (each engine call is then a savepoint,
+    // decision 0080): one fsync per batch instead of about six per case, so that 100,000 cases
+    // take minutes, not an hour. The measured commands below commit one by one as usual.
     for (int i = 0; i < big_cases; ++i) {
+      if (i % 2000 == 0) {
+        if (i > 0 && !db.store->commit()) std::abort();
+        if (!db.store->begin_write()) std::abort();
+      }
       const Date start = today.add_days(-(i % 730));
       auto id = db.new_case(start);
       const Date activist = start.add_days(40);
@@ -232,6 +240,7 @@ int main(int argc, char** argv) {
         db.step(id, st.e, st.d, st.with);
       }
     }
+    if (big_cases > 0 && !db.store->commit()) std::abort();
     std::printf("2. generated %d cases in %.1f s\n", big_cases,
                 std::chrono::duration<double>(Clock::now() - t0).count());
   }

@@ -1,9 +1,8 @@
 #include "engine/clock.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <string>
-
-#include <date/date.h>
 
 namespace djflow::engine {
 
@@ -30,6 +29,17 @@ PreciseTimePoint SimulatedClock::now_precise() const {
   return start_ + std::chrono::floor<std::chrono::microseconds>(sim);
 }
 
-std::string format_utc(TimePoint t) { return date::format("%FT%TZ", t); }
+std::string format_utc(TimePoint t) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
 
 }  // namespace djflow::engine

@@ -18,12 +18,12 @@
 // the last transition. Only that one file is read. (The date library's tz database, used before,
 // listed and stat()ed every file under /usr/share/zoneinfo at the first lookup, about 700 system
 // calls per djflow process, and loaded libdate-tz.so with the shared C++ runtime:
-// docs/performance.md, "A lean process".) The type keeps the name timezone.hpp declares.
-namespace date {
+// docs/performance.md, "A lean process"; decision 0083.)
+namespace djflow::engine::detail {
 
-class time_zone {
+class ZoneRules {
  public:
-  static std::optional<time_zone> read(const std::string& name);
+  static std::optional<ZoneRules> read(const std::string& name);
   // The offset from UTC (seconds) in force at the UTC instant `t`.
   std::int64_t offset_at(std::int64_t t) const;
 
@@ -90,7 +90,7 @@ bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 
-std::optional<time_zone::Posix> time_zone::parse_posix(std::string_view s) {
+std::optional<ZoneRules::Posix> ZoneRules::parse_posix(std::string_view s) {
   Posix p;
   std::int64_t v = 0;
   if (!posix_name(s) || !posix_time(s, v)) return std::nullopt;
@@ -136,7 +136,7 @@ std::optional<time_zone::Posix> time_zone::parse_posix(std::string_view s) {
   return p;
 }
 
-std::int64_t time_zone::posix_offset(const Posix& p, std::int64_t t) {
+std::int64_t ZoneRules::posix_offset(const Posix& p, std::int64_t t) {
   if (!p.has_dst) return p.std_offset;
   // The local (standard time) year of t; the rule's dates are in that year.
   const std::int64_t local_days = (t + p.std_offset) >= 0 ? (t + p.std_offset) / 86400
@@ -163,7 +163,7 @@ std::int64_t time_zone::posix_offset(const Posix& p, std::int64_t t) {
   return dst ? p.dst_offset : p.std_offset;
 }
 
-std::int64_t time_zone::offset_at(std::int64_t t) const {
+std::int64_t ZoneRules::offset_at(std::int64_t t) const {
   if (at_.empty() || t < at_.front()) {
     if (at_.empty() && posix_) return posix_offset(*posix_, t);
     return offset_.front();  // before the first transition: type 0 (RFC 8536 §3.2)
@@ -173,7 +173,7 @@ std::int64_t time_zone::offset_at(std::int64_t t) const {
   return offset_[type_[static_cast<std::size_t>(i)]];
 }
 
-std::optional<time_zone> time_zone::read(const std::string& name) {
+std::optional<ZoneRules> ZoneRules::read(const std::string& name) {
   // A name of the database, never a path out of it.
   if (name.empty() || name.size() > 255 || name.front() == '/' || name.find("..") != std::string::npos ||
       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
@@ -212,7 +212,7 @@ std::optional<time_zone> time_zone::read(const std::string& name) {
     tsize = 8;
   }
   if (size < pos + static_cast<std::size_t>(block(c, tsize))) return std::nullopt;
-  time_zone z;
+  ZoneRules z;
   for (std::int64_t i = 0; i < c.time; ++i) {
     z.at_.push_back(big_endian(b + pos, tsize));
     pos += static_cast<std::size_t>(tsize);
@@ -235,7 +235,7 @@ std::optional<time_zone> time_zone::read(const std::string& name) {
   return z;
 }
 
-}  // namespace date
+}  // namespace djflow::engine::detail
 
 namespace djflow::engine {
 
@@ -245,15 +245,15 @@ namespace {
 
 // Zones are immutable and few (one per database, a few in tests): each file is read once per
 // process and kept, so that TimeZone stays a cheap copyable handle.
-const date::time_zone* find_zone(const std::string& name) {
+const detail::ZoneRules* find_zone(const std::string& name) {
   static std::mutex m;
-  static std::vector<std::pair<std::string, std::unique_ptr<date::time_zone>>> zones;
+  static std::vector<std::pair<std::string, std::unique_ptr<detail::ZoneRules>>> zones;
   const std::lock_guard lock(m);
   for (const auto& [n, z] : zones)
     if (n == name) return z.get();
-  auto z = date::time_zone::read(name);
+  auto z = detail::ZoneRules::read(name);
   if (!z) return nullptr;
-  zones.emplace_back(name, std::make_unique<date::time_zone>(std::move(*z)));
+  zones.emplace_back(name, std::make_unique<detail::ZoneRules>(std::move(*z)));
   return zones.back().second.get();
 }
 
@@ -262,7 +262,7 @@ std::int64_t unix_seconds(TimePoint t) { return floor<seconds>(t).time_since_epo
 }  // namespace
 
 Result<TimeZone> TimeZone::locate(const std::string& name) {
-  if (const date::time_zone* z = find_zone(name)) return TimeZone(name, z);
+  if (const detail::ZoneRules* z = find_zone(name)) return TimeZone(name, z);
   return Error::invalid({"未知时区：" + name, "unknown time zone: " + name});
 }
 

@@ -1,6 +1,7 @@
 // The organisation's time zone (default Asia/Shanghai): turns instants into business dates and
-// local wall times into instants. Backed by the system tz database (tzdata) through Howard
-// Hinnant's date library. Immutable; cheap to copy.
+// local wall times into instants. Backed by the zone's own file of the system tz database
+// (tzdata, /usr/share/zoneinfo; engine/timezone.cpp reads it, decision 0083). Immutable; cheap
+// to copy.
 #pragma once
 
 #include <string>
@@ -9,9 +10,9 @@
 #include "engine/date.hpp"
 #include "engine/error.hpp"
 
-namespace date { class time_zone; }
-
 namespace djflow::engine {
+
+namespace detail { class ZoneRules; }
 
 inline constexpr const char* kDefaultTimeZone = "Asia/Shanghai";
 
@@ -31,9 +32,9 @@ class TimeZone {
   TimePoint at(Date d, int hour, int minute = 0) const;
 
  private:
-  TimeZone(std::string name, const date::time_zone* tz) : name_(std::move(name)), tz_(tz) {}
+  TimeZone(std::string name, const detail::ZoneRules* tz) : name_(std::move(name)), tz_(tz) {}
   std::string name_;
-  const date::time_zone* tz_;
+  const detail::ZoneRules* tz_;
 };
 
 // Parses "YYYY-MM-DD" (12:00 local that day), "YYYY-MM-DDTHH:MM[:SS]" or "YYYY-MM-DD HH:MM[:SS]"

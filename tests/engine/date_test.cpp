@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "engine/clock.hpp"
 #include "engine/date.hpp"
 
 using djflow::engine::Date;
@@ -48,4 +49,18 @@ TEST_CASE("weekdays and day differences", "[engine][date]") {
   CHECK(D("2024-01-01").days_until(D("2024-03-01")) == 60);
   CHECK(D("2024-03-01").days_until(D("2024-01-01")) == -60);
   CHECK(D("2024-02-28").add_days(1) == D("2024-02-29"));
+}
+
+// format_utc is written with <chrono>'s calendar types since the date library was dropped
+// (decision 0083): the same text as date::format("%FT%TZ") gave, before and after 1970.
+TEST_CASE("instants print as ISO 8601 UTC", "[engine][date]") {
+  using djflow::engine::format_utc;
+  using djflow::engine::TimePoint;
+  using std::chrono::seconds;
+  CHECK(format_utc(TimePoint{seconds{0}}) == "1970-01-01T00:00:00Z");
+  CHECK(format_utc(TimePoint{seconds{1709164799}}) == "2024-02-28T23:59:59Z");
+  CHECK(format_utc(TimePoint{seconds{1709164800}}) == "2024-02-29T00:00:00Z");
+  CHECK(format_utc(TimePoint{seconds{-1}}) == "1969-12-31T23:59:59Z");
+  CHECK(format_utc(TimePoint{seconds{-86401}}) == "1969-12-30T23:59:59Z");
+  CHECK(format_utc(TimePoint{seconds{4102444800}}) == "2100-01-01T00:00:00Z");
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Issue 7 §6, a lean process (docs/performance.md): the djflow binary needs no shared object but
+# the C library's. Every other library is linked in (SQLite, OpenSSL, zlib, minizip, expat, the
+# C++ runtime; spdlog and fmt header-only) or loaded when first used (libxlsxwriter, only by the
+# commands that write a workbook), because each shared object costs every process its loading
+# and relocations. Fails naming the shared object that crept back in.
+#   lean_process_test.sh DJFLOW
+set -euo pipefail
+djflow=$1
+needed=$(readelf -d "$djflow" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+status=0
+for lib in $needed; do
+  case $lib in
+    libc.so.6 | libm.so.6 | ld-linux-x86-64.so.2) ;;
+    *) echo "djflow needs the shared object $lib at start (docs/performance.md, \"A lean process\")"; status=1 ;;
+  esac
+done
+# The workbook library is found when it is needed: a command that writes one still works.
+# (tests/cli/report_e2e_test.cpp and import_test.cpp write and read workbooks end to end.)
+exit $status
