@@ -42,8 +42,26 @@ std::string org_name(const rp::Report& r, const std::string& code) {
   return code;
 }
 
-Json report_json(const Cli& cli, const rp::Report& r) {
+// The life figure ids behind which detail rows are listed, in the order of the rows.
+std::vector<std::string> life_detail_ids(const std::vector<LifeRow>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& row : rows) {
+    ids.push_back(row.id);
+    const std::string suffix = "_expected";
+    if (row.id.size() > suffix.size() && row.id.compare(row.id.size() - suffix.size(), suffix.size(), suffix) == 0)
+      ids.push_back(row.id.substr(0, row.id.size() - suffix.size()) + "_missed");
+  }
+  return ids;
+}
+
+Json life_number(const LifeRow& row, double v) {
+  if (row.ratio) return Json(static_cast<double>(static_cast<long long>(v * 10000.0 + 0.5)) / 10000.0);
+  return Json(static_cast<std::int64_t>(v));
+}
+
+Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life) {
   const Lang l = cli.lang;
+  const auto lrows = life_rows(l, life);
   Json j = {{"from", r.query.from.iso()}, {"to", r.query.to.iso()}, {"as_of", r.query.to.iso()},
             {"org", r.query.org.empty() ? Json(nullptr) : Json(r.query.org)}};
   Json figs = Json::array();
@@ -51,6 +69,8 @@ Json report_json(const Cli& cli, const rp::Report& r) {
     const auto& i = rp::info(f);
     figs.push_back({{"id", i.id}, {"section", i.section}, {"label", figure_label(l, f)}, {"value", r.total[static_cast<int>(f)]}});
   }
+  for (const auto& row : lrows)
+    figs.push_back({{"id", row.id}, {"section", "life"}, {"label", row.label}, {"value", life_number(row, row.total)}});
   j["figures"] = figs;
   j["late_days_total"] = r.late_days_total;
   j["late_days_max"] = r.late_days_max;
@@ -60,6 +80,9 @@ Json report_json(const Cli& cli, const rp::Report& r) {
     Json v = Json::object();
     const auto& c = r.per_org.at(b.code);
     for (auto f : kAll) v[rp::info(f).id] = c[static_cast<int>(f)];
+    for (std::size_t k = 0; k < life.organisations.size() && k < life.per_org.size(); ++k)
+      if (life.organisations[k] == b.code)
+        for (const auto& row : lrows) v[row.id] = life_number(row, row.per_org[k]);
     o["figures"] = v;
     orgs.push_back(o);
   }
@@ -76,6 +99,19 @@ Json report_json(const Cli& cli, const rp::Report& r) {
   };
   j["rectify_by_source"] = rect(r.by_source, true);
   j["rectify_by_batch"] = rect(r.by_batch, false);
+  {
+    Json kinds = Json::array();
+    for (const auto& k : life.kinds)
+      kinds.push_back({{"kind", k.kind}, {"period", engine::life::to_string(k.period)}, {"expected", k.expected},
+                       {"held", k.held}, {"missed", k.missed}});
+    Json flagged = Json::array();
+    for (const auto& x : life.flagged)
+      flagged.push_back({{"person", x.person}, {"name", x.name}, {"org", x.org}, {"attendance", x.attendance},
+                         {"dues", x.dues}, {"unpaid_months", x.unpaid_months}, {"rule", "R20"}});
+    j["life"] = {{"kinds", kinds}, {"flagged", flagged}, {"without_ledger", life.without_ledger},
+                 {"attendance_meetings", life.attendance_meetings}, {"present", life.present},
+                 {"should_attend", life.should_attend}};
+  }
   if (r.query.detail) {
     Json d = Json::array();
     for (const auto& x : r.details)
@@ -83,13 +119,20 @@ Json report_json(const Cli& cli, const rp::Report& r) {
                    {"person", x.person ? Json(x.person) : Json(nullptr)}, {"name", x.name},
                    {"date", x.date.empty() ? Json(nullptr) : Json(x.date)}, {"what", x.what},
                    {"text", detail_what(cli, x)}, {"days", x.days}});
+    for (const auto& id : life_detail_ids(lrows))
+      for (const auto& x : life.details)
+        if (x.figure == id)
+          d.push_back({{"figure", x.figure}, {"org", x.org}, {"case", nullptr}, {"person", nullptr}, {"name", x.name},
+                       {"date", x.date.empty() ? Json(nullptr) : Json(x.date)}, {"what", x.what},
+                       {"text", life_detail_what(l, x)}, {"days", 0}});
     j["details"] = d;
   }
   return j;
 }
 
-std::string report_csv(const Cli& cli, const rp::Report& r) {
+std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life) {
   const Lang l = cli.lang;
+  const auto lrows = life_rows(l, life);
   std::ostringstream csv;
   csv << "\xEF\xBB\xBF";
   auto line = [&](const std::vector<std::string>& cells) {
@@ -103,6 +146,9 @@ std::string report_csv(const Cli& cli, const rp::Report& r) {
     for (const auto& d : r.details)
       line({figure_label(l, d.fig), rp::info(d.fig).id, d.org, org_name(r, d.org), d.case_id ? num(d.case_id) : "", d.name,
             d.date, detail_what(cli, d), d.days ? num(d.days) : ""});
+    for (const auto& id : life_detail_ids(lrows))
+      for (const auto& d : life.details)
+        if (d.figure == id) line({life_label(l, id), id, d.org, org_name(r, d.org), "", d.name, d.date, life_detail_what(l, d), ""});
     return csv.str();
   }
   std::vector<std::string> head = {tr(l, "分类", "section"), tr(l, "指标", "figure"), tr(l, "指标代码", "figure id"),
@@ -115,10 +161,54 @@ std::string report_csv(const Cli& cli, const rp::Report& r) {
     for (const auto& b : r.orgs) row.push_back(num(r.per_org.at(b.code)[static_cast<int>(f)]));
     line(row);
   }
+  for (const auto& lr : lrows) {
+    std::vector<std::string> row = {tr(l, rp::section_text("life")), lr.label, lr.id, life_value(lr, lr.total)};
+    for (const auto& b : r.orgs) {
+      std::string cell = "0";
+      for (std::size_t k = 0; k < life.organisations.size() && k < lr.per_org.size(); ++k)
+        if (life.organisations[k] == b.code) cell = life_value(lr, lr.per_org[k]);
+      row.push_back(cell);
+    }
+    line(row);
+  }
   return csv.str();
 }
 
-void print_text(const Cli& cli, const rp::Report& r, const std::string& title) {
+void print_life(const Cli& cli, const engine::LifeFigures& life, const std::vector<LifeRow>& rows, int n) {
+  const Lang l = cli.lang;
+  auto& o = *cli.out;
+  const char* numerals[] = {"一", "二", "三", "四", "五", "六"};
+  o << "\n" << (l == Lang::Zh ? std::string(numerals[n]) + "、" : std::to_string(n + 1) + ". ")
+    << tr(l, rp::section_text("life")) << "\n";
+  Table kinds({tr(l, "类别", "kind"), tr(l, "要求", "required"), tr(l, "应开（完成）", "expected"), tr(l, "已开（完成）", "held")});
+  for (const auto& k : life.kinds) {
+    const auto* kind = engine::life::find_kind(k.kind);
+    kinds.add({kind ? (l == Lang::Zh ? kind->zh : kind->en) : k.kind, tr(l, engine::life::period_label(k.period)),
+               num(k.expected), num(k.held)});
+  }
+  kinds.print(o, "  ");
+  Table t({tr(l, "指标", "figure"), tr(l, "数量", "count")});
+  for (const auto& row : rows) {
+    if (row.id.rfind("life_meetings", 0) != 0 && row.id.rfind("life_lectures", 0) != 0 && row.id != "life_talks" &&
+        row.id != "life_attendance" && row.id != "life_flagged")
+      continue;
+    std::string value = life_value(row, row.total);
+    if (row.ratio)
+      value += tr(l, "（", " (") + std::to_string(life.attendance_meetings) + tr(l, " 次会议，出席 ", " meetings, ") +
+               std::to_string(life.present) + "/" + std::to_string(life.should_attend) + tr(l, " 人次）", " present)");
+    t.add({row.label, value});
+  }
+  o << "\n";
+  t.print(o, "  ");
+  if (!life.without_ledger.empty()) {
+    o << "  " << tr(l, "尚未记录组织生活的组织（不计入）：", "organisations without a ledger (not counted): ");
+    for (std::size_t i = 0; i < life.without_ledger.size() && i < 20; ++i) o << (i ? " " : "") << life.without_ledger[i];
+    if (life.without_ledger.size() > 20) o << " …（" << life.without_ledger.size() << "）";
+    o << "\n";
+  }
+}
+
+void print_text(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life, const std::string& title) {
   const Lang l = cli.lang;
   auto& o = *cli.out;
   o << title << "\n";
@@ -167,6 +257,8 @@ void print_text(const Cli& cli, const rp::Report& r, const std::string& title) {
   };
   rect(r.by_source, true);
   rect(r.by_batch, false);
+  const auto lrows = life_rows(l, life);
+  print_life(cli, life, lrows, n);
   if (r.orgs.size() > 1) {
     o << "\n" << tr(l, "各组织：", "per organisation:") << "\n";
     const rp::Fig cols[] = {rp::Fig::Applications, rp::Fig::ActivistsNew, rp::Fig::Admitted, rp::Fig::Converted,
@@ -192,6 +284,14 @@ void print_text(const Cli& cli, const rp::Report& r, const std::string& title) {
         if (d.fig == f) t.add({d.org, d.case_id ? "#" + num(d.case_id) : "", d.name, d.date, detail_what(cli, d)});
       if (t.empty()) continue;
       o << "\n  " << figure_label(l, f) << tr(l, "（", " (") << t.size() << tr(l, "）", ")") << "\n";
+      t.print(o, "    ");
+    }
+    for (const auto& id : life_detail_ids(lrows)) {
+      Table t({tr(l, "组织", "organisation"), tr(l, "日期", "date"), tr(l, "姓名或事项", "name or item"), tr(l, "说明", "what")});
+      for (const auto& d : life.details)
+        if (d.figure == id) t.add({d.org, d.date, d.name, life_detail_what(l, d)});
+      if (t.empty()) continue;
+      o << "\n  " << life_label(l, id) << tr(l, "（", " (") << t.size() << tr(l, "）", ")") << "\n";
       t.print(o, "    ");
     }
   }
@@ -304,6 +404,7 @@ void register_report_commands(CLI::App& app, Cli& cli) {
     if (as_of < q.from)
       return cli.fail(Error::invalid({"截至日期 " + as_of.iso() + " 早于统计期间的第一天 " + q.from.iso(),
                                       "the as-of date " + as_of.iso() + " is before the period begins (" + q.from.iso() + ")"}));
+    const Date period_to = q.to;
     q.to = as_of;
     q.org = a->org;
     q.detail = a->detail || !a->xlsx.empty();
@@ -311,15 +412,18 @@ void register_report_commands(CLI::App& app, Cli& cli) {
     if (!reads) return cli.fail(reads.error());
     auto r = rp::year_report(*cli.engine, *reads.value(), q);
     if (!r) return cli.fail(r.error());
+    // Organisational life (docs/report.md): the periods of [from, to] closed by the as-of date.
+    auto life = engine::life_figures(*cli.store, *cli.store, cli.engine->config(), q.org, q.from, period_to, as_of, q.detail);
+    if (!life) return cli.fail(life.error());
     if (!a->xlsx.empty()) {
-      if (auto s = write_report_xlsx(cli, r.value(), a->xlsx); !s) return cli.fail(s.error());
+      if (auto s = write_report_xlsx(cli, r.value(), life.value(), a->xlsx); !s) return cli.fail(s.error());
       if (cli.json) cli.print_json({{"file", a->xlsx}, {"organisations", r->orgs.size()}, {"details", r->details.size()}});
       else *cli.out << tr(l, "已写出 ", "written ") << a->xlsx << "\n";
       return 0;
     }
     r->query.detail = a->detail;
     if (a->csv) {
-      const std::string text = report_csv(cli, r.value());
+      const std::string text = report_csv(cli, r.value(), life.value());
       if (!a->output.empty()) {
         if (auto s = write_private_file(a->output, text); !s) return cli.fail(s.error());
         if (cli.json) cli.print_json({{"file", a->output}});
@@ -330,12 +434,12 @@ void register_report_commands(CLI::App& app, Cli& cli) {
       return 0;
     }
     if (cli.json) {
-      cli.print_json(report_json(cli, r.value()));
+      cli.print_json(report_json(cli, r.value(), life.value()));
       return 0;
     }
     std::string title = a->year ? std::to_string(a->year) + tr(l, "年度党建工作统计", ": the year's figures")
                                 : tr(l, "党建工作统计", "figures");
-    print_text(cli, r.value(), title);
+    print_text(cli, r.value(), life.value(), title);
     return 0;
   };
   report->callback([&cli, run] {

@@ -33,7 +33,8 @@ std::string sheet_name(std::string name, std::set<std::string>& used) {
 
 }  // namespace
 
-engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const std::string& path) {
+engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life,
+                                 const std::string& path) {
   const Lang l = cli.lang;
   DJFLOW_TRY(make_private_file(path));
   lxw_workbook* wb = workbook_new(path.c_str());
@@ -65,6 +66,22 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const std:
     worksheet_write_number(ws, row, 3, static_cast<double>(r.total[f]), nullptr);
     for (std::size_t k = 0; k < r.orgs.size(); ++k)
       worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), static_cast<double>(r.per_org.at(r.orgs[k].code)[f]), nullptr);
+    ++row;
+  }
+  // Organisational life: the same columns (a ratio as a fraction formatted as a percentage).
+  lxw_format* percent = workbook_add_format(wb);
+  format_set_num_format(percent, "0.0%");
+  const auto lrows = life_rows(l, life);
+  for (const auto& lr : lrows) {
+    lxw_format* fmt = lr.ratio ? percent : nullptr;
+    worksheet_write_string(ws, row, 0, tr(l, rp::section_text("life")).c_str(), nullptr);
+    worksheet_write_string(ws, row, 1, lr.label.c_str(), nullptr);
+    worksheet_write_string(ws, row, 2, lr.id.c_str(), nullptr);
+    worksheet_write_number(ws, row, 3, lr.total, fmt);
+    for (std::size_t k = 0; k < r.orgs.size(); ++k)
+      for (std::size_t m = 0; m < life.organisations.size() && m < lr.per_org.size(); ++m)
+        if (life.organisations[m] == r.orgs[k].code)
+          worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), lr.per_org[m], fmt);
     ++row;
   }
   worksheet_set_column(ws, 0, 0, 14, nullptr);
@@ -125,6 +142,33 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const std:
     }
     worksheet_set_column(wd, 2, 2, 20, nullptr);
     worksheet_set_column(wd, 4, 4, 36, nullptr);
+  }
+  // One sheet per organisational-life detail list.
+  for (const auto& lr : lrows) {
+    std::vector<std::string> ids = {lr.id};
+    if (lr.id.size() > 9 && lr.id.compare(lr.id.size() - 9, 9, "_expected") == 0)
+      ids = {lr.id.substr(0, lr.id.size() - 9) + "_missed"};
+    for (const auto& id : ids) {
+      bool any = false;
+      for (const auto& d : life.details) any = any || d.figure == id;
+      if (!any) continue;
+      const std::string name = sheet_name(life_label(l, id), used);
+      lxw_worksheet* wd = workbook_add_worksheet(wb, name.c_str());
+      const std::string dh[] = {tr(l, "组织", "organisation"), tr(l, "日期", "date"), tr(l, "姓名或事项", "name or item"),
+                                tr(l, "说明", "what")};
+      for (int c = 0; c < 4; ++c) worksheet_write_string(wd, 0, static_cast<lxw_col_t>(c), dh[c].c_str(), bold);
+      lxw_row_t rr = 1;
+      for (const auto& d : life.details) {
+        if (d.figure != id) continue;
+        worksheet_write_string(wd, rr, 0, d.org.c_str(), nullptr);
+        worksheet_write_string(wd, rr, 1, d.date.c_str(), nullptr);
+        worksheet_write_string(wd, rr, 2, d.name.c_str(), nullptr);
+        worksheet_write_string(wd, rr, 3, life_detail_what(l, d).c_str(), nullptr);
+        ++rr;
+      }
+      worksheet_set_column(wd, 2, 2, 24, nullptr);
+      worksheet_set_column(wd, 3, 3, 36, nullptr);
+    }
   }
   const lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR)

@@ -23,6 +23,18 @@ struct LifeFlagged {
   int unpaid_months = 0;
 };
 
+// One name behind a figure (the report's --detail). `figure` is the report's figure id
+// (life_meetings, life_<kind>_held, life_<kind>_missed, life_lectures_by_secretary,
+// life_lectures_by_others, life_talks, life_attendance, life_flagged; <kind> with '_' for '-').
+struct LifeDetail {
+  std::string figure;
+  std::string org;
+  std::string date;  // "" for a period or a flag
+  std::string name;  // a person, a period ("2023-Q1") or a meeting's topic
+  std::string what;  // stable: kinds "theme-day,lecture", "present/should", "attendance", "dues:7", ...
+  bool operator==(const LifeDetail&) const = default;
+};
+
 struct LifeFigures {
   std::vector<std::string> organisations;  // the subtree's codes, the root first
   std::vector<std::string> without_ledger; // of them, those with no `life` case (nothing counted)
@@ -36,11 +48,20 @@ struct LifeFigures {
   // summed over those meetings (0 when there is none).
   double average_attendance = 0.0;
   int attendance_meetings = 0;      // how many meetings the average is over
+  long present = 0, should_attend = 0;  // the sums behind the average
   std::vector<LifeFlagged> flagged; // members flagged under R20 as of min(to, as_of)
+  std::vector<LifeDetail> details;  // by organisation, figure, date (when asked for)
+  // One entry per organisation of the subtree (its own ledger only; organisations = {code}), in
+  // the order of `organisations` (empty in the entries themselves).
+  std::vector<LifeFigures> per_org;
 };
 
-// REQUIRES: from <= to. NotFound when `org` does not exist.
+// The report's figure id of a kind: "life_" + id with '_' for '-' + suffix ("_held", "_expected").
+std::string life_figure_id(std::string_view kind, std::string_view suffix);
+
+// REQUIRES: from <= to. NotFound when `org` does not exist; "" is every organisation. With
+// `detail`, the names behind each figure are collected.
 Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
-                                 const std::string& org, Date from, Date to, Date as_of);
+                                 const std::string& org, Date from, Date to, Date as_of, bool detail = false);
 
 }  // namespace djflow::engine

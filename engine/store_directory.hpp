@@ -25,6 +25,7 @@ class StoreDirectory final : public Directory {
     f.person = id;
     return store_.list_cases(f);
   }
+  Result<std::vector<EventRecord>> events_of(CaseId id) const override { return store_.events(id); }
 
  private:
   Store& store_;

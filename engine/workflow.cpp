@@ -31,6 +31,8 @@ Result<std::vector<Person>> Directory::people(const std::string&) const {
 
 Result<std::vector<Case>> Directory::cases_of(PersonId) const { return std::vector<Case>{}; }
 
+Result<std::vector<EventRecord>> Directory::events_of(CaseId) const { return std::vector<EventRecord>{}; }
+
 Text Workflow::flag_label(std::string_view flag) const { return {std::string(flag), std::string(flag)}; }
 
 void WorkflowRegistry::add(std::unique_ptr<Workflow> wf) { workflows_.push_back(std::move(wf)); }

@@ -31,6 +31,9 @@ class Directory {
   virtual Result<std::vector<Person>> people(const std::string& branch) const;
   // Every case about a person, of any workflow, by id. The default has none.
   virtual Result<std::vector<Case>> cases_of(PersonId person) const;
+  // The stored history of a case, in order (a person's membership on a past date is what their
+  // member-development case had reached by then). The default has none.
+  virtual Result<std::vector<EventRecord>> events_of(CaseId id) const;
 };
 
 // Configurable defaults for rules marked [L] or [M] in rules.md (key -> value, from the store's

@@ -242,3 +242,53 @@ TEST_CASE("dues import is all or nothing, and appraisal grades are recorded", "[
   CHECK(d.run({"--now", "2026-12-20", "life", "grade", "--org", "B01", "--grade", "张三:很好"}).code == 2);
   require_verified(d, "2026-12-20");
 }
+
+// Z5 (《中国共产党支部工作条例（试行）》第十七条): the problems an organisational-life meeting finds are
+// rectified item by item. `meeting add --rectify` opens the batch (source 组织生活会, the meeting
+// as its origin) in the same command; items are then added to it.
+TEST_CASE("meeting add --rectify opens a rectification batch with the meeting as origin", "[cli][life][rectify]") {
+  Djflow d;
+  setup(d);
+  add_person(d, "王书记");
+  add_person(d, "张三");
+  ok(d, {"--now", "2026-01-05", "life", "start", "--org", "B01", "--date", "2026-01-01", "--secretary", "王书记"});
+
+  // Only an organisational-life meeting opens one: refused for another kind, nothing recorded.
+  auto refused = d.run({"--now", "2026-11-20", "--json", "meeting", "add", "--org", "B01", "--kind", "主题党日", "--date",
+                        "2026-11-15", "--topic", "学习", "--rectify"});
+  CHECK(refused.code == 2);
+  CHECK(ok(d, {"meeting", "list", "--org", "B01"}).json().empty());
+  CHECK(ok(d, {"rectify", "batch", "list"}).json().empty());
+
+  auto m = ok(d, {"--now", "2026-11-20", "meeting", "add", "--org", "B01", "--kind", "组织生活会", "--date", "2026-11-18",
+                  "--topic", "2026年度组织生活会", "--present", "王书记,张三", "--rectify"})
+               .json();
+  REQUIRE(m.contains("batch"));
+  const int batch = m["batch"];
+  const int meeting_case = m["case"];
+  const int seq = m["seq"];
+  auto batches = ok(d, {"rectify", "batch", "list"}).json();
+  REQUIRE(batches.size() == 1);
+  CHECK(batches[0]["id"] == batch);
+  CHECK(batches[0]["source"] == "org-life-meeting");
+  CHECK(batches[0]["org"] == "B01");
+  CHECK(batches[0]["feedback"] == "2026-11-18");
+  CHECK(batches[0]["title"].get<std::string>().find("2026年度组织生活会") != std::string::npos);
+  // The batch's first step names the meeting it came from.
+  auto shown = ok(d, {"show", std::to_string(batch)}).json();
+  CHECK(shown["history"][0]["ref"] ==
+        "组织生活会 B01 #" + std::to_string(meeting_case) + "." + std::to_string(seq));
+  // Items go into it with the batch's source, and the meeting counts as the year's 组织生活会.
+  auto item = ok(d, {"--now", "2026-11-25", "rectify", "add", "--batch", std::to_string(batch), "--problem",
+                     "批评和自我批评不够深入", "--measures", "逐条制定措施", "--leader", "王书记", "--department", "党支部",
+                     "--owner", "张三", "--type", "deadline", "--deadline", "2027-01-31", "--date", "2026-11-25"})
+                  .json();
+  auto item_shown = ok(d, {"show", std::to_string(item["id"].get<int>())}).json();
+  CHECK(item_shown["workflow"] == "rectify");
+  auto status = ok(d, {"--now", "2026-12-01", "life", "status", "--org", "B01", "--year", "2026"}).json();
+  bool held = false;
+  for (const auto& k : status)
+    if (k["kind"] == "life-meeting") held = k["held"] == 1;
+  CHECK(held);
+  require_verified(d, "2026-12-01");
+}

@@ -139,3 +139,52 @@ TEST_CASE("a late talk is accepted and shown as late", "[cli][member]") {
   auto text = d.run({"--now=2024-06-01", "--lang", "zh", "show", "1"});
   CHECK(text.out.find("逾期") != std::string::npos);
 }
+
+// A branch meeting is judged against the members of its date, from the history: a probationary
+// member whose conversion the superior approved after the meeting was not a voter at it, even
+// though their 党龄 counts from before it (the probation's end). verify used to count them from
+// the register of today, derive "eligible-differs" and fail on this correct history.
+TEST_CASE("verify takes membership as of the meeting date, not today's register", "[cli][member][verify]") {
+  Djflow d;
+  seed(d);  // 4 full members (1-4), 张三 (5)
+  REQUIRE(d.run({"person", "add", "李四", "--branch", "B01", "--born", "1999-01-01"}).out == "6\n");
+  const std::string now = "--now=2024-01-15";
+  auto steps = [&](const std::string& person, const std::string& apply,
+                   const std::vector<std::vector<std::string>>& list) {
+    auto c = d.run({now, "--json", "member", "apply", person, "--date", apply});
+    REQUIRE(c.code == 0);
+    const int id = c.json()["id"];
+    for (const auto& s : list) {
+      std::vector<std::string> args = {now, "--json", "record", std::to_string(id), s[0], "--date", s[1]};
+      for (std::size_t i = 2; i < s.size(); ++i) args.insert(args.end(), {"--with", s[i]});
+      auto r = d.run(args);
+      INFO(s[0] << " " << s[1] << ": " << r.err);
+      REQUIRE(r.code == 0);
+      if (s[0] == "admit") CHECK(r.json()["flags"].empty());
+    }
+    return id;
+  };
+  // 张三: probationary from the branch meeting of 2022-03-01, its probation ends 2023-03-01.
+  const int zhang = steps("5", "2020-03-01",
+                          {{"talk", "2020-03-10"}, {"activist", "2020-04-01"}, {"mentors", "2020-04-02", "mentors=1,2"},
+                           {"propose", "2021-04-10"}, {"sponsors", "2021-04-15", "sponsors=1,2"},
+                           {"political-review", "2021-05-01", "result=pass"}, {"training", "2021-06-01", "days=3"},
+                           {"pre-review", "2022-02-01"}, {"admit", "2022-03-01", "eligible=4", "present=4", "yes=4"},
+                           {"interview", "2022-03-15"}, {"approve", "2022-04-01"}, {"oath", "2022-04-10"},
+                           {"apply-full", "2023-02-01"}, {"convert", "2023-03-01", "eligible=4", "present=4", "yes=4"}});
+  // 李四's branch meeting on 2023-03-20: 4 full members vote (张三 still probationary).
+  steps("6", "2021-09-01",
+        {{"talk", "2021-09-15"}, {"activist", "2021-11-01"}, {"mentors", "2021-11-02", "mentors=1,2"},
+         {"propose", "2023-01-10"}, {"sponsors", "2023-01-15", "sponsors=1,2"},
+         {"political-review", "2023-02-01", "result=pass"}, {"training", "2023-02-15", "days=3"},
+         {"pre-review", "2023-03-01"}, {"admit", "2023-03-20", "eligible=4", "present=4", "yes=4"}});
+  // The superior approves 张三's full membership on 04-20; 党龄 counts from 2023-03-01.
+  auto full = d.run({now, "--json", "record", std::to_string(zhang), "approve-full", "--date", "2023-04-20"});
+  REQUIRE(full.code == 0);
+  auto who = d.run({"--json", "person", "show", "5"});
+  REQUIRE(who.code == 0);
+  CHECK(who.out.find("2023-03-01") != std::string::npos);
+  auto v = d.run({now, "--json", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.code == 0);
+}

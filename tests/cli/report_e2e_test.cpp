@@ -5,7 +5,10 @@
 // conversions), in text, JSON, CSV and XLSX; the one-pass report equals the replayed one.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -65,8 +68,9 @@ void build_year(const Djflow& d) {
   for (int i = 1; i <= 20; ++i) must(d, {"person", "add", "积极分子" + two(i), "--branch", "B01", "--born", "2000-01-01"});
 
   // 8 probationary members admitted in March 2022, converted on 2023-04-20. Case k is admitted on
-  // 2022-03-0k, so its probation ends (and its branch meeting on full membership is) on 2023-03-0k;
-  // the cases converted before it are full members by then (eligible = 26 + k - 1).
+  // 2022-03-0k, so its probation ends (and its branch meeting on full membership is) on 2023-03-0k.
+  // The superior approves all 8 conversions on 04-20: on 03-0k none of them is a full member yet,
+  // though 党龄 counts from 03-0k (eligible = 26 at every meeting of March).
   for (int k = 1; k <= 8; ++k) {
     const int id = apply(d, 26 + k, "2020-03-01");
     const std::string day = "0" + std::to_string(k);
@@ -76,7 +80,7 @@ void build_year(const Djflow& d) {
                   {"pre-review", "2022-02-01"}, {"admit", "2022-03-" + day, "eligible=26", "present=20", "yes=20"},
                   {"interview", "2022-03-15"}, {"approve", "2022-04-01"}, {"oath", "2022-04-10"},
                   {"apply-full", "2023-02-01"},
-                  {"convert", "2023-03-" + day, "eligible=" + std::to_string(25 + k), "present=20", "yes=20"},
+                  {"convert", "2023-03-" + day, "eligible=26", "present=20", "yes=20"},
                   {"approve-full", "2023-04-20"}});
   }
   // 6 activists since 2021 determined as development candidates in January 2023 and admitted.
@@ -85,7 +89,7 @@ void build_year(const Djflow& d) {
     steps(d, id, {{"talk", "2021-09-15"}, {"activist", "2021-11-01"}, {"mentors", "2021-11-02", "mentors=1,2"},
                   {"propose", "2023-01-10"}, {"sponsors", "2023-01-15", "sponsors=1,2"},
                   {"political-review", "2023-02-01", "result=pass"}, {"training", "2023-02-15", "days=3"},
-                  {"pre-review", "2023-03-01"}, {"admit", "2023-03-20", "eligible=34", "present=30", "yes=30"},
+                  {"pre-review", "2023-03-01"}, {"admit", "2023-03-20", "eligible=26", "present=24", "yes=24"},
                   {"interview", "2023-04-01"}, {"approve", "2023-05-15"}, {"oath", "2023-06-01"}});
   }
   // 20 applications of January 2023; two talks 10 days late; 10 activists in March, 10 in June.
@@ -133,21 +137,76 @@ void build_year(const Djflow& d) {
     rec(submit, "submit", {"--with", "evidence=整改材料"});
     rec(accept, "accept", {"--with", "verifier=乙"});
   }
+  // Organisational life: the ledger from 2023-01-01, 党员01 the secretary; 12 主题党日 on the 15th
+  // (every member present but 发展06, who never attends: flagged under R20 by the year end), 4 党课
+  // (02-20 and 08-20 by the secretary, 05-20 and 11-20 by 党员02; 党员01-20 present), 4 talks.
+  must(d, {kNow, "life", "start", "--org", "B01", "--date", "2023-01-01", "--secretary", "党员01", "--committee",
+           "党员01,党员02,党员03"});
+  std::string all_but_one;
+  for (int i = 1; i <= 26; ++i) all_but_one += "党员" + two(i) + ",";
+  for (int i = 1; i <= 8; ++i) all_but_one += "转正" + two(i) + ",";
+  for (int i = 1; i <= 5; ++i) all_but_one += "发展" + two(i) + (i < 5 ? "," : "");
+  for (int m = 1; m <= 12; ++m)
+    must(d, {kNow, "meeting", "add", "--org", "B01", "--kind", "主题党日", "--date", "2023-" + two(m) + "-15", "--topic",
+             "主题党日" + std::to_string(m) + "月", "--present", all_but_one});
+  std::string first20;
+  for (int i = 1; i <= 20; ++i) first20 += "党员" + two(i) + (i < 20 ? "," : "");
+  for (int q = 0; q < 4; ++q)
+    must(d, {kNow, "meeting", "add", "--org", "B01", "--kind", "党课", "--date", "2023-" + two(2 + 3 * q) + "-20", "--topic",
+             "党课" + std::to_string(q + 1), "--speaker", q % 2 == 0 ? "党员01" : "党员02", "--present", first20});
+  for (int t = 0; t < 4; ++t)
+    must(d, {kNow, "talk", "add", "--with", "党员" + two(2 + t), "--by", "党员01", "--date", "2023-" + two(3 + 3 * t) + "-01"});
+}
+
+// The seed's year is built through the binary once per build (about 400 runs) and kept beside the
+// test executable, keyed by the modification times of both binaries; each test process copies it.
+std::filesystem::path seed_cache() {
+  namespace fs = std::filesystem;
+  const fs::path exe = fs::read_symlink("/proc/self/exe");
+  const char* bin = std::getenv("DJFLOW_BIN");
+  auto stamp = [](const fs::path& p) {
+    std::error_code ec;
+    const auto t = fs::last_write_time(p, ec);
+    return ec ? std::string("0") : std::to_string(t.time_since_epoch().count());
+  };
+  return exe.parent_path() / ("report-seed-year-" + stamp(exe) + "-" + stamp(bin ? bin : "") + ".db");
 }
 
 const Djflow& year() {
+  namespace fs = std::filesystem;
   static const Djflow d;
   static bool built = false;
   if (!built) {
-    build_year(d);
+    const fs::path cache = seed_cache();
+    if (fs::exists(cache)) {
+      fs::copy_file(cache, d.db(), fs::copy_options::overwrite_existing);
+    } else {
+      build_year(d);
+      // Published whole (copy, then rename), so a concurrent test never reads half a file; the
+      // copies of older builds are removed.
+      for (const auto& e : fs::directory_iterator(cache.parent_path()))
+        if (e.path().filename().string().rfind("report-seed-year-", 0) == 0) fs::remove(e.path());
+      const fs::path tmp = cache.string() + "." + std::to_string(::getpid());
+      fs::copy_file(d.db(), tmp, fs::copy_options::overwrite_existing);
+      fs::rename(tmp, cache);
+    }
     built = true;
   }
   return d;
 }
 
+// The integer figures of the sections other than organisational life.
 std::map<std::string, std::int64_t> figures(const nlohmann::json& j) {
   std::map<std::string, std::int64_t> out;
-  for (const auto& f : j["figures"]) out[f["id"].get<std::string>()] = f["value"].get<std::int64_t>();
+  for (const auto& f : j["figures"])
+    if (f["section"] != "life") out[f["id"].get<std::string>()] = f["value"].get<std::int64_t>();
+  return out;
+}
+
+std::map<std::string, double> life(const nlohmann::json& j) {
+  std::map<std::string, double> out;
+  for (const auto& f : j["figures"])
+    if (f["section"] == "life") out[f["id"].get<std::string>()] = f["value"].get<double>();
   return out;
 }
 
@@ -192,6 +251,30 @@ TEST_CASE("report year gives the seed's figures as of the year end", "[cli][repo
   CHECK(r["rectify_by_source"][0]["open_overdue"] == 1);
   CHECK(r["rectify_by_batch"][0]["label"] == "主题教育检视整改");
   CHECK(names(r, "full_members").size() == 34);
+  // Organisational life: 4 党课 (2 by the secretary), 12 主题党日, 4 talks; 发展06 flagged.
+  const auto lf = life(r);
+  CHECK(lf.at("life_theme_day_expected") == 12);
+  CHECK(lf.at("life_theme_day_held") == 12);
+  CHECK(lf.at("life_lecture_expected") == 4);
+  CHECK(lf.at("life_lecture_held") == 4);
+  CHECK(lf.at("life_secretary_lecture_expected") == 1);
+  CHECK(lf.at("life_secretary_lecture_held") == 1);
+  CHECK(lf.at("life_meetings") == 16);
+  CHECK(lf.at("life_lectures_by_secretary") == 2);
+  CHECK(lf.at("life_lectures_by_others") == 2);
+  CHECK(lf.at("life_talks") == 4);
+  CHECK(lf.at("life_attendance") == Approx((12.0 * 39 + 4 * 20) / (16 * 40)).margin(0.0001));
+  CHECK(lf.at("life_flagged") == 1);
+  // Monthly 支部委员会 is expected and none was held: 12 missed months, named.
+  CHECK(lf.at("life_committee_meeting_expected") == 12);
+  CHECK(lf.at("life_committee_meeting_held") == 0);
+  CHECK(names(r, "life_committee_meeting_missed").size() == 12);
+  CHECK(names(r, "life_lectures_by_secretary") == std::vector<std::string>{"党员01", "党员01"});
+  CHECK(names(r, "life_lectures_by_others") == std::vector<std::string>{"党员02", "党员02"});
+  CHECK(names(r, "life_theme_day_held").size() == 12);
+  CHECK(names(r, "life_flagged") == std::vector<std::string>{"发展06"});
+  CHECK(r["life"]["flagged"][0]["rule"] == "R20");
+  CHECK(r["organisations"][0]["figures"]["life_lecture_held"] == 4);
 }
 
 TEST_CASE("report year as of a date in the middle counts what the history says then", "[cli][report][e2e]") {
@@ -211,6 +294,21 @@ TEST_CASE("report year as of a date in the middle counts what the history says t
   CHECK(f.at("rectify_registered") == 0);
   CHECK(f.at("full_members") == 26);
   CHECK(f.at("probationary_members") == 8);
+  // Organisational life as of 04-10: no meeting after it counts (主题党日 of January to March, the
+  // 党课 of 02-20, the talk of 03-01); only the closed periods are expected; nobody flagged yet.
+  const auto lf = life(r);
+  CHECK(lf.at("life_theme_day_expected") == 3);
+  CHECK(lf.at("life_theme_day_held") == 3);
+  CHECK(lf.at("life_lecture_expected") == 1);
+  CHECK(lf.at("life_lecture_held") == 1);
+  CHECK(lf.at("life_secretary_lecture_expected") == 1);  // the year's duty already met on 02-20
+  CHECK(lf.at("life_secretary_lecture_held") == 1);
+  CHECK(lf.at("life_meetings") == 4);
+  CHECK(lf.at("life_lectures_by_secretary") == 1);
+  CHECK(lf.at("life_lectures_by_others") == 0);
+  CHECK(lf.at("life_talks") == 1);
+  CHECK(lf.at("life_attendance") == Approx((3.0 * 39 + 20) / (4 * 40)).margin(0.0001));
+  CHECK(lf.at("life_flagged") == 0);
   // --from/--to is the same report.
   auto same = must(d, {kNow, "report", "--from", "2023-01-01", "--to", "2023-04-10", "--org", "B01"}).json();
   CHECK(figures(same) == f);
@@ -263,6 +361,9 @@ TEST_CASE("the report's text is aligned Chinese, CSV has a BOM, an unknown org e
   CHECK(text.out.find("2023年度党建工作统计") != std::string::npos);
   CHECK(text.out.find("一、发展党员") != std::string::npos);
   CHECK(text.out.find("预备党员转正") != std::string::npos);
+  CHECK(text.out.find("五、组织生活") != std::string::npos);
+  CHECK(text.out.find("书记讲党课") != std::string::npos);
+  CHECK(text.out.find("85.6%") != std::string::npos);
   // The value column starts at the same display column on every row of a section.
   {
     std::istringstream in(text.out);
@@ -284,6 +385,8 @@ TEST_CASE("the report's text is aligned Chinese, CSV has a BOM, an unknown org e
   REQUIRE(csv.code == 0);
   CHECK(csv.out.rfind("\xEF\xBB\xBF", 0) == 0);
   CHECK(csv.out.find("发展党员,预备党员转正,converted,8,8\r\n") != std::string::npos);
+  CHECK(csv.out.find("组织生活,党课：已开（完成）期数,life_lecture_held,4,4\r\n") != std::string::npos);
+  CHECK(csv.out.find("组织生活,主题党日：已开（完成）期数,life_theme_day_held,12,12\r\n") != std::string::npos);
   auto detail = d.run({kNow, "report", "year", "2023", "--org", "B01", "--csv", "--detail"});
   CHECK(detail.out.find("转正08") != std::string::npos);
   CHECK(d.run({kNow, "report", "year", "2023", "--org", "B99"}).code == 3);
@@ -314,6 +417,8 @@ TEST_CASE("report --xlsx writes a workbook of figures, a chart and the detail li
           "rows = {r[2]: r[3] for r in ws.iter_rows(min_row=4, values_only=True)}\n"
           "assert rows['converted'] == 8 and rows['admitted'] == 6 and rows['activists_new'] == 20, rows\n"
           "assert rows['full_members'] == 34 and rows['rectify_registered'] == 5, rows\n"
+          "assert rows['life_lecture_held'] == 4 and rows['life_theme_day_held'] == 12, rows\n"
+          "assert '书记讲党课' in names, names\n"
           "conv = [r[2] for r in wb['预备党员转正'].iter_rows(min_row=2, values_only=True)]\n"
           "assert conv == ['转正0%d' % i for i in range(1, 9)], conv\n"
           "z = zipfile.ZipFile(sys.argv[1])\n"

@@ -766,6 +766,32 @@ bool is_meeting(std::string_view event) {
   return event == "admit" || event == "convert" || event == "extend" || event == "cancel";
 }
 
+namespace {
+
+// Whether `p` was a full member on `d`, from the history (see registered_full_members).
+engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::Person& p, Date d) {
+  const bool registered = p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d);
+  if (p.status == engine::MemberStatus::None) return registered;  // cheap: no case makes them one now
+  auto cases = dir.cases_of(p.id);
+  if (!cases.ok()) return cases.error();
+  bool developed = false;
+  std::optional<std::pair<Date, std::string>> last;  // the latest step on or before d, its state
+  for (const auto& c : cases.value()) {
+    if (c.workflow != "member") continue;
+    developed = true;
+    auto events = dir.events_of(c.id);
+    if (!events.ok()) return events.error();
+    for (const auto& e : events.value())
+      if (e.date <= d && (!last || e.date >= last->first)) last = std::make_pair(e.date, e.to_state);
+  }
+  if (!developed) return registered;
+  if (!last) return false;  // developed after d: not a member then
+  const auto* st = find_state(last->second);
+  return st != nullptr && std::string_view(st->stage) == "full";
+}
+
+}  // namespace
+
 engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch, Date d,
                                             std::optional<engine::PersonId> subject) {
   auto people = dir.people(branch);
@@ -773,7 +799,9 @@ engine::Result<int> registered_full_members(const engine::Directory& dir, const 
   int n = 0;
   for (const auto& p : people.value()) {
     if (subject && p.id == *subject) continue;  // the candidate never votes on their own case
-    if (p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d)) ++n;
+    auto full = full_member_on(dir, p, d);
+    if (!full.ok()) return full.error();
+    if (full.value()) ++n;
   }
   return n;
 }

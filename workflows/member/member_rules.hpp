@@ -81,7 +81,11 @@ struct Step {
 
 // The branch general meetings that vote (D21, D22; D34, D35): admit, convert, extend, cancel.
 bool is_meeting(std::string_view event);
-// Full members registered in `branch` on `d`: status full and joined on or before d.
+// Full members of `branch` on `d`, from the history: a person whose member-development case had
+// reached full membership by a step dated on or before `d` (the superior's approval of the
+// conversion, whatever date 党龄 counts from), or, without such a case, registered as a full
+// member with `joined` on or before `d`. A conversion approved after `d` does not count, even if
+// 党龄 starts before it: on `d` the person was still a probationary member.
 engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch,
                                             engine::Date d, std::optional<engine::PersonId> subject);
 // The meeting's vote passed: yes votes > half of the eligible voters (D22). REQUIRES: a meeting

@@ -346,6 +346,7 @@ engine::Text section_text(std::string_view section) {
   if (section == "elections") return {"换届选举", "elections"};
   if (section == "rectification") return {"整改", "rectification"};
   if (section == "membership") return {"党员队伍（期末）", "membership at the end"};
+  if (section == "life") return {"组织生活", "organisational life"};
   return {std::string(section), std::string(section)};
 }
 
