@@ -200,8 +200,19 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
           if (!j) return cli.fail(Error::invalid({"--joined 应为 YYYY-MM-DD：" + a->joined, "--joined must be YYYY-MM-DD, got " + a->joined}));
           a->p.joined = *j;
         }
+        if (a->p.status == engine::MemberStatus::Probationary && !a->p.joined)
+          return cli.fail(Error::invalid({"预备党员须给出 --joined（接收为预备党员的日期），以计算预备期满和转正提醒",
+                                          "a probationary member needs --joined (the admission date) for the end of probation and its reminders"}));
+        // One transaction: the person and, for a probationary member, the development case in
+        // probation (issue 9 §1: the 预备期满 and 转正 reminders exist from the start).
+        engine::WriteTransaction tx(*cli.store);
+        if (auto s = tx.begin(); !s) return cli.fail(s.error());
         auto id = cli.engine->add_person(a->p);
         if (!id) return cli.fail(id.error());
+        a->p.id = id.value();
+        auto started = ensure_probation_case(cli, a->p);
+        if (!started) return cli.fail(started.error());
+        if (auto s = tx.commit(); !s) return cli.fail(s.error());
         if (cli.json) cli.print_json({{"id", id.value()}});
         else *cli.out << id.value() << "\n";
         if (a->p.status == engine::MemberStatus::Full) warn_size_alerts(cli, a->p.branch);  // E1-E4, stderr

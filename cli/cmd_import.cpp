@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/app.hpp"
+#include "cli/people.hpp"
 #include "cli/import_columns.hpp"
 #include "cli/import_rectify_steps.hpp"
 #include "cli/rectify_item.hpp"
@@ -119,24 +120,6 @@ std::optional<engine::MemberStatus> roster_status(const std::string& v) {
       v == "activist" || v == "applicant")
     return engine::MemberStatus::None;
   return std::nullopt;
-}
-
-// A probationary member gets a development case in probation from the admission date, so the
-// end of probation and its reminders exist (as for one whose pipeline `import members` replays).
-// Nothing when the person is not probationary or already has a development case.
-engine::Result<bool> ensure_probation_case(Cli& cli, const engine::Person& p) {
-  if (p.status != engine::MemberStatus::Probationary || !p.joined) return false;
-  engine::CaseFilter f;
-  f.workflow = "member";
-  f.person = p.id;
-  auto cases = cli.store->list_cases(f);
-  DJFLOW_TRY(cases);
-  if (!cases.value().empty()) return false;
-  engine::CaseSubject subject;
-  subject.person = p.id;
-  auto o = cli.engine->start("member", subject, {"register-probationary", *p.joined, {}, "", "", cli.actor});
-  DJFLOW_TRY(o);
-  return true;
 }
 
 int import_roster(Cli& cli, const ImportArgs& a) {
@@ -704,6 +687,24 @@ int write_template(Cli& cli, const std::string& kind, const std::string& file) {
 }
 
 }  // namespace
+
+// A probationary member gets a development case in probation from the admission date, so the
+// end of probation and its reminders exist (as for one whose pipeline `import members` replays).
+// Nothing when the person is not probationary or already has a development case.
+engine::Result<bool> ensure_probation_case(Cli& cli, const engine::Person& p) {
+  if (p.status != engine::MemberStatus::Probationary || !p.joined) return false;
+  engine::CaseFilter f;
+  f.workflow = "member";
+  f.person = p.id;
+  auto cases = cli.store->list_cases(f);
+  DJFLOW_TRY(cases);
+  if (!cases.value().empty()) return false;
+  engine::CaseSubject subject;
+  subject.person = p.id;
+  auto o = cli.engine->start("member", subject, {"register-probationary", *p.joined, {}, "", "", cli.actor});
+  DJFLOW_TRY(o);
+  return true;
+}
 
 void register_import_commands(CLI::App& app, Cli& cli) {
   const Lang l = cli.lang;

@@ -262,3 +262,41 @@ TEST_CASE("a transferred case keeps the old organisation for the steps before th
   INFO(v2.out << v2.err);
   CHECK(v2.code == 0);
 }
+
+TEST_CASE("person add --status probationary starts the case in probation, with its end and reminders", "[cli][people]") {
+  Djflow d;
+  const std::string now = "--now=2026-11-29";
+  REQUIRE(d.run({"init"}).code == 0);
+  REQUIRE(d.run({"branch", "add", "B01", "--name", "第一党支部"}).code == 0);
+  // Without the admission date the end of probation is unknown: refused, nothing written.
+  auto no_date = d.run({now, "person", "add", "预甲", "--branch", "B01", "--born", "1995-05-01", "--status", "probationary"});
+  CHECK(no_date.code == 2);
+  CHECK(no_date.err.find("--joined") != std::string::npos);
+  CHECK(d.run({"--json", "person", "list"}).json().empty());
+  auto r = d.run({now, "--json", "person", "add", "预甲", "--branch", "B01", "--born", "1995-05-01", "--status", "probationary",
+                  "--joined", "2026-03-10"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto cases = d.run({now, "--json", "list"}).json();
+  REQUIRE(cases.size() == 1);
+  CHECK(cases[0]["state"] == "probationary");
+  auto show = d.run({now, "--json", "show", "预甲"}).json();
+  bool end_found = false;
+  for (const auto& dl : show["deadlines"])
+    if (dl["kind"] == "probation-end") {
+      end_found = true;
+      CHECK(dl["due"] == "2027-03-10");  // admission + 1 year (D33)
+    }
+  CHECK(end_found);
+  auto tick = d.run({"--now", "2027-02-08T10:00", "--json", "tick"});
+  REQUIRE(tick.code == 0);
+  CHECK(tick.out.find("预甲") != std::string::npos);  // 预备期满 reminder, 30 days before
+  CHECK(d.run({now, "verify"}).code == 0);
+  // A full member gets no case; an under-age admission is refused with nothing written.
+  REQUIRE(d.run({now, "person", "add", "正乙", "--branch", "B01", "--born", "1970-01-02", "--status", "full", "--joined", "2000-07-01"}).code == 0);
+  CHECK(d.run({now, "--json", "list"}).json().size() == 1);
+  auto young = d.run({now, "person", "add", "少丙", "--branch", "B01", "--born", "2010-01-01", "--status", "probationary",
+                      "--joined", "2026-03-10"});
+  CHECK(young.code != 0);
+  CHECK(d.run({"--json", "person", "list"}).json().size() == 2);
+}
