@@ -58,6 +58,9 @@ lxw_chart* workbook_add_chart(lxw_workbook* workbook, uint8_t chart_type) {
 void format_set_bold(lxw_format* format) { DJFLOW_LXW(format_set_bold)(format); }
 void format_set_italic(lxw_format* format) { DJFLOW_LXW(format_set_italic)(format); }
 void format_set_text_wrap(lxw_format* format) { DJFLOW_LXW(format_set_text_wrap)(format); }
+void format_set_num_format(lxw_format* format, const char* num_format) {
+  DJFLOW_LXW(format_set_num_format)(format, num_format);
+}
 void format_set_font_color(lxw_format* format, lxw_color_t color) {
   DJFLOW_LXW(format_set_font_color)(format, color);
 }
