@@ -301,7 +301,7 @@ TEST_CASE("web: an Idempotency-Key applies a step at most once", "[web]") {
   CHECK(sec.get("/api/v1/cases/1").j()["history"].size() == 5);
 }
 
-TEST_CASE("web: pages and answers carry the security headers; limits on size", "[web]") {
+TEST_CASE("web: pages and answers carry the security headers, and size limits hold", "[web]") {
   Djflow d;
   seed(d);
   Server srv(d.db());
