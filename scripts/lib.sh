@@ -10,7 +10,7 @@ DJFLOW_PACKAGES=(
   libboost1.81-dev libsqlite3-dev libspdlog-dev libfmt-dev catch2 libcli11-dev
   nlohmann-json3-dev libssl-dev tzdata ca-certificates python3
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
-  libminizip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-icalendar
+  libminizip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-icalendar
   chromium chromium-driver python3-selenium fonts-wqy-microhei
 )
 
