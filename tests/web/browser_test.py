@@ -88,7 +88,23 @@ try:
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
               "--window-size=1280,1400", "--lang=zh-CN"):
         opts.add_argument(a)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    # chromedriver is started here on 127.0.0.1 and reached by address: selenium's own Service
+    # polls "localhost", which a minimal root's /etc/hosts may not name (fresh-machine-check).
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chromedriver = subprocess.Popen(["/usr/bin/chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if chromedriver.poll() is not None:
+                sys.exit(f"FAIL: chromedriver exited {chromedriver.returncode}")
+            time.sleep(0.1)
+    driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=opts)
     wait = WebDriverWait(driver, 15)
     alerts = []
 
@@ -162,6 +178,8 @@ try:
     shot("07-other-branch")
     driver.quit()
 finally:
+    if "chromedriver" in globals():
+        chromedriver.terminate()
     server.terminate()
     try:
         server.wait(timeout=10)
