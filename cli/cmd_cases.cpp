@@ -167,19 +167,23 @@ std::optional<engine::MemberStatus> subject_status(const Cli& cli, engine::CaseI
   return p.value()->status;
 }
 
+// As of `today`: a rectification item past its deadline is overdue before the tick records it,
+// by the rule `rectify list` answers from (rectify::state_as_of); other cases as recorded.
+std::string state_as_of(const engine::CaseView& view, engine::Date today) {
+  if (view.c.workflow != "rectify") return view.c.state;
+  std::optional<engine::Date> due;
+  for (const auto& d : view.deadlines)
+    if (d.kind == "deadline") due = d.due;
+  return workflows::rectify::state_as_of(view.c.state, due, today);
+}
+
 }  // namespace
 
 // The JSON of `show` (and of the web API's case): state as of `today`, deadlines, history with
 // corrections marked, allowed steps.
 Json case_view_json(const engine::CaseView& view, engine::Date today, Lang l) {
   const auto* wf = view.workflow;
-  std::string state_now = view.c.state;
-  if (view.c.workflow == "rectify") {
-    std::optional<engine::Date> due;
-    for (const auto& d : view.deadlines)
-      if (d.kind == "deadline") due = d.due;
-    state_now = workflows::rectify::state_as_of(view.c.state, due, today);
-  }
+  const std::string state_now = state_as_of(view, today);
   Json deadlines = Json::array();
   for (const auto& d : view.deadlines) {
     const int left = today.days_until(d.due);
@@ -302,15 +306,7 @@ void register_case_commands(CLI::App& app, Cli& cli) {
         const auto* wf = view.workflow;
         const auto today = cli.engine->today();
         const Lang l = cli.lang;
-        // As of today: a rectification item past its deadline is overdue before the tick records
-        // it, by the rule `rectify list` answers from (rectify::state_as_of).
-        std::string state_now = view.c.state;
-        if (view.c.workflow == "rectify") {
-          std::optional<engine::Date> due;
-          for (const auto& d : view.deadlines)
-            if (d.kind == "deadline") due = d.due;
-          state_now = workflows::rectify::state_as_of(view.c.state, due, today);
-        }
+        const std::string state_now = state_as_of(view, today);
         if (cli.json) {
           cli.print_json(case_view_json(view, today, l));
           return 0;
