@@ -15,7 +15,6 @@ import time
 
 try:
     from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -83,27 +82,44 @@ try:
             break
         except json.JSONDecodeError:
             continue
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-              "--window-size=1280,1400", "--lang=zh-CN"):
-        opts.add_argument(a)
-    # chromedriver is started here on 127.0.0.1 and reached by address: selenium's own Service
-    # polls "localhost", which a minimal root's /etc/hosts may not name (fresh-machine-check).
+    # Chromium and chromedriver are both started here and reached by address, never by the name
+    # "localhost": a minimal Debian root has no /etc/hosts (fresh-machine-check), so selenium's own
+    # Service (which polls localhost) and chromedriver's own launch of chromium (which connects to
+    # the renderer at localhost) both fail there. chromedriver attaches to our chromium through
+    # debuggerAddress=127.0.0.1:PORT instead.
     import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+
+    def free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def wait_port(proc, port, what):
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                if proc.poll() is not None:
+                    sys.exit(f"FAIL: {what} exited {proc.returncode}")
+                time.sleep(0.1)
+        sys.exit(f"FAIL: {what} did not listen on 127.0.0.1:{port} within 30 s")
+
+    devtools_port = free_port()
+    profile = tempfile.mkdtemp(prefix="djflow-chromium-")
+    chromium = subprocess.Popen(
+        ["/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+         "--no-first-run", "--no-default-browser-check", "--window-size=1280,1400", "--lang=zh-CN",
+         f"--user-data-dir={profile}", "--remote-debugging-address=127.0.0.1",
+         f"--remote-debugging-port={devtools_port}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(chromium, devtools_port, "chromium")
+    port = free_port()
     chromedriver = subprocess.Popen(["/usr/bin/chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if chromedriver.poll() is not None:
-                sys.exit(f"FAIL: chromedriver exited {chromedriver.returncode}")
-            time.sleep(0.1)
+    wait_port(chromedriver, port, "chromedriver")
+    opts = webdriver.ChromeOptions()
+    opts.debugger_address = f"127.0.0.1:{devtools_port}"
     driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=opts)
     wait = WebDriverWait(driver, 15)
     alerts = []
@@ -178,8 +194,11 @@ try:
     shot("07-other-branch")
     driver.quit()
 finally:
-    if "chromedriver" in globals():
-        chromedriver.terminate()
+    for proc in ("chromedriver", "chromium"):
+        if proc in globals():
+            globals()[proc].terminate()
+    if "profile" in globals():
+        shutil.rmtree(profile, ignore_errors=True)
     server.terminate()
     try:
         server.wait(timeout=10)
