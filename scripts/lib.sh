@@ -31,10 +31,20 @@ djflow_install_deps() {
 
 djflow_build() {
   local type=${DJFLOW_BUILD_TYPE:-RelWithDebInfo}
+  # ccache, when installed (it is optional: a fresh machine builds without it), is shared by every
+  # clone and build folder: paths under the clone are rewritten relative to it (BASEDIR) and the
+  # build folder's path is left out of the hash (NOHASHDIR, which -g would otherwise include), so a
+  # CI run on a fresh clone reuses what any earlier build compiled. DJFLOW_CCACHE=0 turns it off.
+  local launcher=()
+  if [ "${DJFLOW_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null 2>&1; then
+    export CCACHE_BASEDIR="$DJFLOW_ROOT" CCACHE_NOHASHDIR=1
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
   if [ ! -f "$DJFLOW_BUILD/build.ninja" ]; then
     # DJFLOW_CMAKE_ARGS: extra options of a separate build folder (.ci/run: -DDJFLOW_SANITIZE=ON).
     # shellcheck disable=SC2086
-    cmake -S "$DJFLOW_ROOT" -B "$DJFLOW_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" ${DJFLOW_CMAKE_ARGS:-} >/dev/null
+    cmake -S "$DJFLOW_ROOT" -B "$DJFLOW_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" \
+      ${DJFLOW_CMAKE_ARGS:-} >/dev/null
   fi
   # MSM translation units take ~500 MB each; two jobs fit any machine we target.
   cmake --build "$DJFLOW_BUILD" -j "${DJFLOW_JOBS:-2}" -- --quiet
