@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/app.hpp"
+#include "cli/election_start.hpp"
 #include "cli/org_status.hpp"
 #include "cli/step_checks.hpp"
 #include "workflows/election/election_rules.hpp"
@@ -59,6 +60,38 @@ engine::Result<std::optional<el::TermFacts>> latest_term(engine::Store& store, c
 }
 
 }  // namespace
+
+engine::Result<engine::StepOutcome> start_election(engine::Engine& engine, engine::Store& store, const std::string& actor,
+                                                   const NewElection& a, OrgStatus& org) {
+  auto orgs = org_statuses(store, engine.workflows(), a.code);
+  DJFLOW_TRY(orgs);
+  org = orgs.value().front();
+  if (!org.term) {
+    return Error::not_found(
+        {a.code + "尚未登记任期：先用 djflow branch term " + a.code + " --start 日期 登记本届任期",
+         a.code + " has no term recorded: record the current term first with djflow branch term " + a.code +
+             " --start DATE"});
+  }
+  if (org.election) {
+    return Error::refused({a.code + "已有进行中的换届选举事项 #" + std::to_string(org.election->id),
+                           a.code + " already has an open election case #" + std::to_string(org.election->id)});
+  }
+  const auto& t = org.term_facts;
+  const int years = a.years ? a.years : el::default_term_years(org.branch.kind, t.locality);
+  engine::StepInput in{"start", a.date,
+                       {{"term-case", std::to_string(org.term->id)},
+                        {"term-start", t.start.iso()},
+                        {"term-end", t.original_end.iso()},
+                        {"due", org.term_end.value_or(t.end()).iso()},
+                        {"years", std::to_string(years)}},
+                       a.note, a.ref, actor};
+  if (!t.locality.empty()) in.with["locality"] = t.locality;
+  if (!a.committee.empty()) in.with["committee"] = a.committee;
+  engine::CaseSubject subject;
+  subject.branch = a.code;
+  subject.title = org.branch.name + " " + t.start.iso() + "—" + t.original_end.iso();
+  return engine.start("election", subject, in);
+}
 
 void register_election_commands(CLI::App& app, Cli& cli) {
   CLI::App* branch = app.get_subcommand("branch");
@@ -231,36 +264,11 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto date = cli.date_arg(a->date, "--date");
         if (!date) return cli.fail(date.error());
-        auto orgs = org_statuses(cli, a->code);
-        if (!orgs) return cli.fail(orgs.error());
-        const OrgStatus& org = orgs.value().front();
-        if (!org.term) {
-          return cli.fail(Error::not_found(
-              {a->code + "尚未登记任期：先用 djflow branch term " + a->code + " --start 日期 登记本届任期",
-               a->code + " has no term recorded: record the current term first with djflow branch term " + a->code +
-                   " --start DATE"}));
-        }
-        if (org.election) {
-          return cli.fail(Error::refused(
-              {a->code + "已有进行中的换届选举事项 #" + std::to_string(org.election->id),
-               a->code + " already has an open election case #" + std::to_string(org.election->id)}));
-        }
-        const auto& t = org.term_facts;
-        const int years = a->years ? a->years : el::default_term_years(org.branch.kind, t.locality);
-        engine::StepInput in{"start", date.value(),
-                             {{"term-case", std::to_string(org.term->id)},
-                              {"term-start", t.start.iso()},
-                              {"term-end", t.original_end.iso()},
-                              {"due", org.term_end.value_or(t.end()).iso()},
-                              {"years", std::to_string(years)}},
-                             a->note, a->ref, cli.actor};
-        if (!t.locality.empty()) in.with["locality"] = t.locality;
-        if (!a->committee.empty()) in.with["committee"] = a->committee;
-        engine::CaseSubject subject;
-        subject.branch = a->code;
-        subject.title = org.branch.name + " " + t.start.iso() + "—" + t.original_end.iso();
-        auto o = cli.engine->start("election", subject, in);
+        OrgStatus org;
+        auto o = start_election(*cli.engine, *cli.store, cli.actor,
+                                {a->code, date.value(), a->years, a->committee, a->note, a->ref}, org);
         if (!o) return cli.fail(o.error());
+        const auto& t = org.term_facts;
         if (cli.json) {
           cli.print_json({{"id", o->c.id}});
         } else {

@@ -10,6 +10,7 @@
 #include "cli/resolve.hpp"
 #include "cli/private_file.hpp"
 #include "cli/rectify_item.hpp"
+#include "cli/rectify_ledger.hpp"
 #include "sheet/sheet.hpp"
 #include "engine/utf8.hpp"
 #include "workflows/rectify/rectify_catalog.hpp"
@@ -44,115 +45,32 @@ std::string get(const engine::Inputs& in, const char* key) {
   return it == in.end() ? std::string() : it->second;
 }
 
-std::optional<int> parse_int(const std::string& s) {
-  int v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-struct ItemStatus {
-  std::optional<int> days_left;  // of the open deadline
-  std::string colour;            // green | yellow | red | "" (no open deadline)
-  bool overdue = false;
-  bool escalate = false;
-  std::string state;             // as of today (rect::state_as_of, as `djflow show` says)
-  std::optional<int> closed_days_overdue;  // closed items with a deadline: 0 = on time
-};
-
-ItemStatus status_of(const engine::RectifyItemRow& r, engine::Date today) {
-  ItemStatus s;
-  std::optional<engine::Date> open_due;
-  if (r.due && r.due_open) {
-    open_due = r.due;
-    s.days_left = today.days_until(*r.due);
-    s.colour = std::string(rect::warning_colour(*s.days_left));
-    s.overdue = rect::overdue_as_of(*r.due, today);
-    s.escalate = s.overdue;
-  }
-  s.state = rect::state_as_of(r.c.state, open_due, today);
-  if (r.closed_on && r.due) s.closed_days_overdue = rect::days_overdue(*r.due, *r.closed_on);
-  return s;
-}
-
-// "按期销号" / "逾期 5 天销号" (the ledger's wording, in Chinese whatever the language).
-std::string closed_text_zh(int days_overdue) {
-  return days_overdue == 0 ? "按期销号" : "逾期" + std::to_string(days_overdue) + "天销号";
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v)
-    if (!s.empty()) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
-const std::vector<std::string>& ledger_columns() {
-  static const std::vector<std::string> kCols{
-      "序号", "问题来源", "问题类别", "问题表现", "原因分析", "整改目标", "整改措施", "责任领导",
-      "责任部门", "责任人", "配合部门", "整改类型", "整改时限", "阶段目标", "进展情况", "完成情况",
-      "佐证材料", "销号申请", "审核意见", "验收人", "销号时间", "延期申请及批准", "备注", "当前状态", "事项编号", "登记日期"};
-  return kCols;
-}
-
-// One ledger row of an item from its registration and its history (rules.md §4.2).
-std::vector<std::string> ledger_row(const engine::RectifyItemRow& r, const std::vector<engine::EventRecord>& history,
-                                    const engine::Workflow* wf) {
-  const auto& it = r.item;
-  const auto facts = rect::derive_facts(history);
-  std::vector<std::string> progress, evidence, submits, opinions, verifiers, closes, extensions, notes;
-  for (const auto& e : history) {
-    const std::string d = e.date.iso();
-    const std::string ev = get(e.inputs, "evidence");
-    if (!ev.empty()) evidence.push_back(ev);
-    if (e.event == "register" && !e.note.empty()) notes.push_back(e.note);
-    if (e.event == "progress") progress.push_back(d + " " + e.note);
-    if (e.event == "milestone") progress.push_back(d + " 阶段目标检查：" + e.note);
-    if (e.event == "submit") submits.push_back(d + (e.note.empty() ? "" : " " + e.note));
-    if (e.event == "accept") {
-      opinions.push_back(d + " 验收通过" + (e.note.empty() ? "" : "：" + e.note));
-      verifiers.push_back(get(e.inputs, "verifier"));
-      closes.push_back(d);
-    }
-    if (e.event == "return") opinions.push_back(d + " 验收未通过：" + e.note);
-    if (e.event == "request-extension") extensions.push_back(d + " 申请延期至 " + get(e.inputs, "to") + "（" + e.note + "）");
-    if (e.event == "approve-extension") extensions.push_back(d + " " + get(e.inputs, "approver") + " 批准延期");
-    if (e.event == "deny-extension") extensions.push_back(d + " " + get(e.inputs, "approver") + " 不予延期");
-    if (e.event == "overdue") notes.push_back(d + " 起逾期");
-    if (e.event == "reopen") notes.push_back(d + " 回头看重新整改：" + e.note);
-  }
-  std::string deadline = facts.deadline ? facts.deadline->iso() : "";
-  if (facts.deadline && facts.original_deadline && *facts.deadline != *facts.original_deadline)
-    deadline += "（原定 " + facts.original_deadline->iso() + "）";
-  std::vector<std::string> ms;
-  for (std::size_t i = 0; i < facts.milestones.size(); ++i)
-    ms.push_back(facts.milestones[i].date.iso() + " " + facts.milestones[i].text +
-                 (i < facts.milestones_done ? "（已检查）" : ""));
-  std::string completion = r.c.state == "closed"      ? "已完成整改"
-                           : r.c.state == "submitted" ? "已申请销号，待验收"
-                           : r.c.state == "long-term" ? "长期坚持"
-                           : rect::ever_started(history) ? "整改中"
-                                                         : "未启动";
-  if (r.c.state == "closed") {
-    // The closing event keeps how long the item was past its deadline (older ones: from the row).
-    std::optional<int> late;
-    for (const auto& e : history)
-      if (e.event == "accept") late = parse_int(get(e.inputs, "days-overdue"));
-    if (!late && r.closed_on && r.due) late = rect::days_overdue(*r.due, *r.closed_on);
-    if (late) completion += "（" + closed_text_zh(*late) + "）";
-  }
-  const std::string state = wf ? wf->state_label(r.c.state).zh : r.c.state;
-  return {std::to_string(it.seq), rect::label(rect::sources(), it.source).zh, it.category, it.problem, it.cause,
-          it.target, it.measures, it.leader, it.department, it.owner, it.supporting,
-          rect::label(rect::item_types(), it.type).zh, deadline, join(ms, "\n"), join(progress, "\n"), completion,
-          join(evidence, "；"), join(submits, "\n"), join(opinions, "\n"), join(verifiers, "、"), join(closes, "、"),
-          join(extensions, "\n"), join(notes, "\n"), state, std::to_string(it.id), it.registered.iso()};
-}
-
 }  // namespace
 
-engine::Result<engine::StepOutcome> add_rectify_item(Cli& cli, const engine::RectifyBatch& batch,
-                                                     const NewRectifyItem& a, std::int64_t& seq) {
+engine::Result<engine::StepOutcome> add_rectify_batch(engine::Engine& engine, const std::string& actor,
+                                                      const NewRectifyBatch& a) {
+  engine::Inputs with{{"source", a.source}, {"title", a.title}};
+  if (a.months > 0) with["report-months"] = std::to_string(a.months);
+  engine::CaseSubject subject;
+  subject.branch = a.org;
+  subject.title = a.title;
+  engine::StepInput in{"open", a.feedback, with, "", "", actor};
+  return engine.start("rectify-batch", subject, in,
+                      [&](engine::Store& store, const engine::StepOutcome& out) -> engine::Status {
+                        engine::RectifyBatch b;
+                        b.id = out.c.id;
+                        b.source = a.source;
+                        b.org = out.c.branch;
+                        b.title = a.title;
+                        b.feedback = out.event.date;
+                        b.report_due = engine::Date::parse(get(out.event.inputs, "report-due"));
+                        return store.insert_rectify_batch(b);
+                      });
+}
+
+engine::Result<engine::StepOutcome> add_rectify_item(engine::Engine& engine, const std::string& actor,
+                                                     const engine::RectifyBatch& batch, const NewRectifyItem& a,
+                                                     std::int64_t& seq) {
   engine::Inputs with{{"batch", std::to_string(batch.id)}, {"source", batch.source}, {"problem", a.problem},
                       {"category", a.category}, {"cause", a.cause}, {"target", a.target},
                       {"measures", a.measures}, {"leader", a.leader}, {"department", a.department},
@@ -165,8 +83,8 @@ engine::Result<engine::StepOutcome> add_rectify_item(Cli& cli, const engine::Rec
   engine::CaseSubject subject;
   subject.branch = a.org.empty() ? batch.org : a.org;
   subject.title = a.title.empty() ? short_form(a.problem, 24) : a.title;
-  engine::StepInput in{"register", a.date, with, a.note, "", cli.actor};
-  return cli.engine->start("rectify", subject, in,
+  engine::StepInput in{"register", a.date, with, a.note, "", actor};
+  return engine.start("rectify", subject, in,
                            [&](engine::Store& store, const engine::StepOutcome& out) -> engine::Status {
                              const auto& v = out.event.inputs;
                              engine::RectifyItem it;
@@ -225,23 +143,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
         if (!source) return cli.fail(source.error());
         a->source = source.value();
         const std::string title = a->title.empty() ? rect::label(rect::sources(), a->source).zh + "整改" : a->title;
-        engine::Inputs with{{"source", a->source}, {"title", title}};
-        if (a->months > 0) with["report-months"] = std::to_string(a->months);
-        engine::CaseSubject subject;
-        subject.branch = a->org;
-        subject.title = title;
-        engine::StepInput in{"open", date.value(), with, "", "", cli.actor};
-        auto o = cli.engine->start("rectify-batch", subject, in,
-                                   [&](engine::Store& store, const engine::StepOutcome& out) -> engine::Status {
-                                     engine::RectifyBatch b;
-                                     b.id = out.c.id;
-                                     b.source = a->source;
-                                     b.org = out.c.branch;
-                                     b.title = title;
-                                     b.feedback = out.event.date;
-                                     b.report_due = engine::Date::parse(get(out.event.inputs, "report-due"));
-                                     return store.insert_rectify_batch(b);
-                                   });
+        auto o = add_rectify_batch(*cli.engine, cli.actor, {a->source, a->org, title, date.value(), a->months});
         if (!o) return cli.fail(o.error());
         const std::string due = get(o->event.inputs, "report-due");
         if (cli.json) {
@@ -377,33 +279,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           for (const auto& r : rows.value()) {
             const auto st = status_of(r, today);
             w.begin_object();
-            w.integer("id", r.c.id);
-            w.integer("batch", r.item.batch);
-            w.integer("seq", r.item.seq);
-            w.string("org", r.item.org);
-            w.string("title", r.c.title);
-            w.string("problem", r.item.problem);
-            w.string("type", r.item.type);
-            w.string("owner", r.item.owner);
-            w.string("leader", r.item.leader);
-            w.string("department", r.item.department);
-            w.string("state", r.c.state);
-            w.string("state_as_of", st.state);
-            if (r.due) w.string("deadline", texts.iso(*r.due));
-            else w.null("deadline");
-            if (st.days_left) w.integer("days_left", *st.days_left);
-            else w.null("days_left");
-            w.boolean("overdue", st.overdue);
-            w.integer("days_overdue", st.overdue ? -*st.days_left : 0);
-            if (st.colour.empty()) w.null("colour");
-            else w.string("colour", st.colour);
-            w.boolean("escalate", st.escalate);
-            if (r.next_milestone) w.string("next_milestone", texts.iso(*r.next_milestone));
-            else w.null("next_milestone");
-            if (r.closed_on) w.string("closed_on", texts.iso(*r.closed_on));
-            else w.null("closed_on");
-            if (st.closed_days_overdue) w.integer("closed_days_overdue", *st.closed_days_overdue);
-            else w.null("closed_days_overdue");
+            write_item_fields(w, r, st, [&](engine::Date d) -> const std::string& { return texts.iso(d); });
             w.end_object();
           }
           w.finish();
@@ -489,22 +365,11 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
                                               "no rectification batch " + std::to_string(a->batch)}));
           batches.push_back(*b.value());
         }
-        const auto* wf = cli.workflows->find("rectify");
-        std::vector<std::vector<std::vector<std::string>>> tables;
+        auto built = ledger_tables(*cli.engine, *cli.store, batches);
+        if (!built) return cli.fail(built.error());
+        const auto& tables = built.value();
         std::size_t total = 0;
-        for (const auto& batch : batches) {
-          engine::RectifyItemFilter f;
-          f.batch = batch.id;
-          auto rows = cli.store->list_rectify_items(f);
-          if (!rows) return cli.fail(rows.error());
-          auto& table = tables.emplace_back();
-          for (const auto& r : rows.value()) {
-            auto history = cli.engine->effective_events(r.c);  // corrections applied
-            if (!history) return cli.fail(history.error());
-            table.push_back(ledger_row(r, history.value(), wf));
-          }
-          total += table.size();
-        }
+        for (const auto& t : tables) total += t.size();
         if (!a->xlsx.empty()) {
           std::vector<sheet::SheetOut> sheets;
           for (std::size_t i = 0; i < batches.size(); ++i) {
@@ -517,14 +382,7 @@ void register_rectify_commands(CLI::App& app, Cli& cli) {
           if (auto s = sheet::write_xlsx(a->xlsx, sheets); !s) return cli.fail(s.error());
         }
         const bool many = a->all;
-        std::vector<std::string> header = ledger_columns();
-        if (many) header.insert(header.begin(), "批次");
-        std::vector<std::vector<std::string>> flat;
-        for (std::size_t i = 0; i < batches.size(); ++i)
-          for (auto row : tables[i]) {
-            if (many) row.insert(row.begin(), std::to_string(batches[i].id));
-            flat.push_back(std::move(row));
-          }
+        auto [header, flat] = flat_ledger(batches, tables, many);
         const std::string csv = sheet::to_csv(header, flat);
         if (!a->output.empty())
           if (auto s = write_private_file(a->output, csv); !s) return cli.fail(s.error());  // 0600

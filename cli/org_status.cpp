@@ -8,8 +8,8 @@ namespace djflow::cli {
 using engine::Error;
 namespace el = workflows::election;
 
-engine::Result<std::vector<OrgStatus>> org_statuses(Cli& cli, const std::optional<std::string>& only) {
-  auto& store = *cli.store;
+engine::Result<std::vector<OrgStatus>> org_statuses(engine::Store& store, const engine::WorkflowRegistry& workflows,
+                                                    const std::optional<std::string>& only) {
   auto branches = store.list_branches();
   DJFLOW_TRY(branches);
   std::vector<OrgStatus> out;
@@ -57,7 +57,7 @@ engine::Result<std::vector<OrgStatus>> org_statuses(Cli& cli, const std::optiona
   if (only) elections.branch = *only;
   auto election_cases = store.list_cases(elections);
   DJFLOW_TRY(election_cases);
-  const auto* ewf = cli.workflows->find("election");
+  const auto* ewf = workflows.find("election");
   for (const auto& c : election_cases.value()) {
     auto it = by_code.find(c.branch);
     if (it == by_code.end() || (ewf && ewf->closed(c.state))) continue;
@@ -83,8 +83,7 @@ Json alerts_json(const OrgStatus& s, Lang lang) {
   return arr;
 }
 
-Json org_status_json(const OrgStatus& s, const Cli& cli) {
-  const auto today = cli.engine->today();
+Json org_status_json(const OrgStatus& s, engine::Date today, const engine::WorkflowRegistry& workflows, Lang lang) {
   Json j = {{"code", s.branch.code},
             {"name", s.branch.name},
             {"kind", s.branch.kind},
@@ -103,14 +102,14 @@ Json org_status_json(const OrgStatus& s, const Cli& cli) {
     j["term"] = nullptr;
   }
   if (s.election) {
-    const auto* wf = cli.workflows->find("election");
+    const auto* wf = workflows.find("election");
     j["election"] = {{"case", s.election->id},
                      {"state", s.election->state},
-                     {"label", wf ? tr(cli.lang, wf->state_label(s.election->state)) : s.election->state}};
+                     {"label", wf ? tr(lang, wf->state_label(s.election->state)) : s.election->state}};
   } else {
     j["election"] = nullptr;
   }
-  j["alerts"] = alerts_json(s, cli.lang);
+  j["alerts"] = alerts_json(s, lang);
   return j;
 }
 

@@ -24,10 +24,18 @@ struct OrgStatus {
 };
 
 // All organisations (or the one named), in code order. NotFound when `only` names none.
-engine::Result<std::vector<OrgStatus>> org_statuses(Cli& cli, const std::optional<std::string>& only = std::nullopt);
+engine::Result<std::vector<OrgStatus>> org_statuses(engine::Store& store, const engine::WorkflowRegistry& workflows,
+                                                    const std::optional<std::string>& only = std::nullopt);
+inline engine::Result<std::vector<OrgStatus>> org_statuses(Cli& cli, const std::optional<std::string>& only = std::nullopt) {
+  return org_statuses(*cli.store, *cli.workflows, only);
+}
 
 Json alerts_json(const OrgStatus& s, Lang lang);
-Json org_status_json(const OrgStatus& s, const Cli& cli);
+// `election list --json`, `branch show --json` and GET /api/v1/terms.
+Json org_status_json(const OrgStatus& s, engine::Date today, const engine::WorkflowRegistry& workflows, Lang lang);
+inline Json org_status_json(const OrgStatus& s, const Cli& cli) {
+  return org_status_json(s, cli.engine->today(), *cli.workflows, cli.lang);
+}
 // Writes "⚠ B01 第一党支部: ..." lines for every alert to `out`.
 void print_alerts(const Cli& cli, const std::vector<OrgStatus>& orgs, std::ostream& out);
 // The alerts of one organisation, printed to stderr (after a person's status changed).

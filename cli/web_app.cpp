@@ -7,6 +7,7 @@
 
 #include "cli/case_json.hpp"
 #include "cli/web_assets.hpp"
+#include "cli/web_internal.hpp"
 #include "engine/access.hpp"
 #include "engine/utf8.hpp"
 
@@ -19,15 +20,14 @@ using engine::Text;
 using engine::runtime::HttpRequest;
 using engine::runtime::HttpResponse;
 
-namespace {
-
-constexpr std::string_view kCookie = "djflow_session";
+namespace web {
 
 HttpResponse json_answer(int status, const Json& j) {
   return HttpResponse{status, "application/json; charset=utf-8",
                       j.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
 }
 
+namespace {
 int http_status(ErrorCode c) {
   switch (c) {
     case ErrorCode::Refused: return 422;
@@ -37,6 +37,7 @@ int http_status(ErrorCode c) {
     default: return 503;
   }
 }
+}  // namespace
 
 HttpResponse error_answer(const Error& e, Lang l) { return json_answer(http_status(e.code), error_json(e, l)); }
 
@@ -44,6 +45,70 @@ HttpResponse plain_error(int status, std::string_view kind, const Text& msg, Lan
   return json_answer(status, Json{{"error", {{"kind", kind}, {"message", msg.in(l)}}}});
 }
 
+HttpResponse not_found(Lang l) { return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, l); }
+
+std::optional<HttpResponse> require_role(const WebApp::Principal& who, engine::Role role, Lang l) {
+  if (who.user.role >= role) return std::nullopt;
+  return plain_error(403, "forbidden",
+                     Text{"您的角色（" + engine::role_label(who.user.role).zh + "）不能办理此事",
+                          "your role (" + engine::role_label(who.user.role).en + ") may not do this"},
+                     l);
+}
+
+std::optional<engine::CaseId> parse_id(std::string_view s) {
+  engine::CaseId id = 0;
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc{} || p != s.data() + s.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+Result<std::string> text_field(const Json& body, const char* name, bool required) {
+  if (!body.contains(name) || body[name].is_null()) {
+    if (required) return Error::invalid(Text{std::string("缺少字段 ") + name, std::string("missing field ") + name});
+    return std::string();
+  }
+  if (!body[name].is_string())
+    return Error::invalid(Text{std::string("字段 ") + name + " 应为字符串", std::string("field ") + name + " must be a string"});
+  std::string v = body[name].get<std::string>();
+  DJFLOW_TRY(engine::utf8::check_text(v, name));
+  return v;
+}
+
+Result<std::optional<engine::Date>> date_field(const Json& body, const char* name) {
+  auto v = text_field(body, name, false);
+  DJFLOW_TRY(v);
+  if (v.value().empty()) return std::optional<engine::Date>();
+  if (auto d = engine::Date::parse(v.value())) return std::optional<engine::Date>(*d);
+  return Error::invalid(Text{std::string(name) + " 应为 YYYY-MM-DD 格式的日期", std::string(name) + " must be YYYY-MM-DD"});
+}
+
+Json case_page_json(const engine::CaseView& v, engine::Date today, Lang l) {
+  Json j = case_view_json(v, today, l);
+  Json allowed = Json::array();
+  for (const auto& e : v.allowed) allowed.push_back({{"event", e}, {"label", tr(l, v.workflow->event_label(e))}});
+  j["allowed_steps"] = allowed;
+  j["workflow_label"] = tr(l, v.workflow->title());
+  for (auto& h : j["history"])
+    if (h.contains("event") && h["event"].is_string())
+      h["event_label"] = tr(l, v.workflow->event_label(h["event"].get<std::string>()));
+  return j;
+}
+
+std::optional<HttpResponse> parse_body(const HttpRequest& q, Lang l, Json& out) {
+  out = Json::parse(q.body, nullptr, false);
+  if (out.is_discarded() || !out.is_object())
+    return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, l);
+  return std::nullopt;
+}
+
+}  // namespace web
+
+using namespace web;
+
+namespace {
+
+constexpr std::string_view kCookie = "djflow_session";
 // ?lang=zh|en, else the browser's first preference, else Chinese (the users' language).
 Lang pick_lang(const HttpRequest& q) {
   const auto p = q.param("lang");
@@ -70,41 +135,7 @@ std::string cookie_value(const HttpRequest& q, std::string_view name) {
   return {};
 }
 
-std::optional<engine::CaseId> parse_id(std::string_view s) {
-  engine::CaseId id = 0;
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc{} || p != s.data() + s.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-// A string member of a JSON body, checked at the edge (valid UTF-8, no NUL, bounded).
-Result<std::string> text_field(const Json& body, const char* name, Lang, bool required) {
-  if (!body.contains(name) || body[name].is_null()) {
-    if (required) return Error::invalid(Text{std::string("缺少字段 ") + name, std::string("missing field ") + name});
-    return std::string();
-  }
-  if (!body[name].is_string())
-    return Error::invalid(Text{std::string("字段 ") + name + " 应为字符串", std::string("field ") + name + " must be a string"});
-  std::string v = body[name].get<std::string>();
-  DJFLOW_TRY(engine::utf8::check_text(v, name));
-  return v;
-}
-
 }  // namespace
-
-struct WebApp::Principal {
-  engine::User user;
-  std::optional<engine::Session> session;  // nullopt: a Bearer token
-};
-
-struct WebApp::Call {
-  const HttpRequest& q;
-  Lang lang;
-  std::optional<Principal> who;
-  std::vector<std::string> scope;  // organisation codes the user may see
-  bool in_scope(const std::string& org) const { return std::find(scope.begin(), scope.end(), org) != scope.end(); }
-};
 
 HttpResponse WebApp::handle(const HttpRequest& q) {
   const Lang lang = pick_lang(q);
@@ -150,15 +181,31 @@ HttpResponse WebApp::api(Call& c) {
   if (p == "/api/v1/me" && q.method == "GET") return me(c);
   if (p == "/api/v1/orgs" && q.method == "GET") return orgs(c);
   if (p == "/api/v1/cases" && q.method == "GET") return cases(c);
+  if (p == "/api/v1/cases" && q.method == "POST") return start_case(c);
+  if (p == "/api/v1/people" && q.method == "GET") return people(c);
   if (p == "/api/v1/due" && q.method == "GET") return due(c);
+  if (p == "/api/v1/terms" && q.method == "GET") return terms(c);
+  if (p == "/api/v1/notifications" && q.method == "GET") return notifications(c);
+  if (p == "/api/v1/channels" && q.method == "GET") return channels(c);
+  if (p == "/api/v1/deliveries/dead" && q.method == "GET") return dead_letters(c);
+  if (p == "/api/v1/deliveries/retry" && q.method == "POST") return retry_dead(c);
+  if (p == "/api/v1/elections" && q.method == "POST") return start_election(c);
+  constexpr std::string_view kElections = "/api/v1/elections/";
+  if (p.rfind(kElections, 0) == 0 && q.method == "GET") {
+    const auto id = parse_id(std::string_view(p).substr(kElections.size()));
+    return id ? election(c, *id) : not_found(c.lang);
+  }
+  constexpr std::string_view kRectify = "/api/v1/rectify/";
+  if (p.rfind(kRectify, 0) == 0) return rectify(c, std::string_view(p).substr(kRectify.size()));
   constexpr std::string_view kCases = "/api/v1/cases/";
   if (p.rfind(kCases, 0) == 0) {
     std::string_view rest = std::string_view(p).substr(kCases.size());
     const auto slash = rest.find('/');
     const auto id = parse_id(rest.substr(0, slash));
-    if (!id) return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+    if (!id) return not_found(c.lang);
     if (slash == std::string_view::npos && q.method == "GET") return one_case(c, *id);
     if (rest.substr(slash + 1) == "steps" && q.method == "POST") return record(c, *id);
+    if (rest.substr(slash + 1) == "verify" && q.method == "GET") return verify_case(c, *id);
   }
   return plain_error(404, "not_found", Text{"没有这个接口", "no such endpoint"}, c.lang);
 }
@@ -216,9 +263,9 @@ HttpResponse WebApp::login(Call& c) {
   const Json body = Json::parse(c.q.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, c.lang);
-  auto name = text_field(body, "name", c.lang, true);
+  auto name = text_field(body, "name", true);
   if (!name) return error_answer(name.error(), c.lang);
-  auto password = text_field(body, "password", c.lang, true);
+  auto password = text_field(body, "password", true);
   if (!password) return error_answer(password.error(), c.lang);
   const std::string ukey = "u:" + name.value(), akey = "a:" + c.q.remote;
   if (limited(ukey, ctx_.max_failures_per_user) || limited(akey, ctx_.max_failures_per_address)) {
@@ -337,36 +384,26 @@ HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
   if (!found) return error_answer(found.error(), c.lang);
   // Outside the user's subtree answers exactly as a case that does not exist.
   if (!found.value() || !c.in_scope(found.value()->branch))
-    return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+    return not_found(c.lang);
   auto v = ctx_.engine.show(id);
   if (!v) return error_answer(v.error(), c.lang);
-  Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
-  Json allowed = Json::array();
-  for (const auto& e : v.value().allowed)
-    allowed.push_back({{"event", e}, {"label", tr(c.lang, v.value().workflow->event_label(e))}});
-  j["allowed_steps"] = allowed;
-  j["workflow_label"] = tr(c.lang, v.value().workflow->title());
-  for (auto& h : j["history"])
-    if (h.contains("event") && h["event"].is_string())
-      h["event_label"] = tr(c.lang, v.value().workflow->event_label(h["event"].get<std::string>()));
-  return json_answer(200, j);
+  return json_answer(200, case_page_json(v.value(), ctx_.engine.today(), c.lang));
 }
 
 HttpResponse WebApp::record(Call& c, engine::CaseId id) {
-  if (c.who->user.role < engine::Role::Secretary)
-    return plain_error(403, "forbidden", Text{"查看人员不能办理步骤", "a viewer cannot record steps"}, c.lang);
+  if (auto no = require_role(*c.who, engine::Role::Secretary, c.lang)) return *no;
   auto found = ctx_.store.find_case(id);
   if (!found) return error_answer(found.error(), c.lang);
   if (!found.value() || !c.in_scope(found.value()->branch))
-    return plain_error(404, "not_found", Text{"事项不存在", "no such case"}, c.lang);
+    return not_found(c.lang);
   const Json body = Json::parse(c.q.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, c.lang);
   engine::StepInput in;
-  auto event = text_field(body, "event", c.lang, true);
+  auto event = text_field(body, "event", true);
   if (!event) return error_answer(event.error(), c.lang);
   in.event = event.value();
-  auto date = text_field(body, "date", c.lang, false);
+  auto date = text_field(body, "date", false);
   if (!date) return error_answer(date.error(), c.lang);
   if (date.value().empty()) {
     in.date = ctx_.engine.today();
@@ -376,7 +413,7 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
     return plain_error(400, "invalid_input", Text{"date 应为 YYYY-MM-DD 格式的日期", "date must be YYYY-MM-DD"}, c.lang);
   }
   for (const char* f : {"note", "ref"}) {
-    auto v = text_field(body, f, c.lang, false);
+    auto v = text_field(body, f, false);
     if (!v) return error_answer(v.error(), c.lang);
     (std::string_view(f) == "note" ? in.note : in.ref) = v.value();
   }
@@ -394,6 +431,18 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
     }
   }
   in.actor = c.who->user.name;
+  return write(c, [&]() -> HttpResponse {
+    auto out = ctx_.engine.record(id, in);
+    if (!out) return error_answer(out.error(), c.lang);
+    auto v = ctx_.engine.show(id);
+    if (!v) return error_answer(v.error(), c.lang);
+    Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
+    j["recorded"] = {{"seq", out.value().event.seq}, {"event", out.value().event.event}};
+    return json_answer(201, j);
+  });
+}
+
+HttpResponse WebApp::write(Call& c, const std::function<HttpResponse()>& apply) {
   // The web user is the actor of the step and of every entity event it writes; afterwards the
   // process's own actor again (a daemon's ticks on the same store).
   ctx_.store.set_change_context(&ctx_.engine_clock, c.who->user.name);
@@ -402,8 +451,8 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
     ~RestoreActor() { ctx.store.set_change_context(&ctx.engine_clock, ctx.process_actor); }
   } restore{ctx_};
 
-  // Idempotency-Key: the answer is stored in the step's own transaction, so a retry after a
-  // lost answer (or a crash) gets the first answer and the step is applied at most once.
+  // Idempotency-Key: the answer is stored in the write's own transaction, so a retry after a
+  // lost answer (or a crash) gets the first answer and the write is applied at most once.
   const auto key = c.q.header("idempotency-key");
   if (!key.empty())
     if (auto s = engine::utf8::check_text(key, "Idempotency-Key", 200); !s) return error_answer(s.error(), c.lang);
@@ -422,18 +471,8 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
       return r;
     }
   }
-  auto out = ctx_.engine.record(id, in);
-  HttpResponse r;
-  if (!out) {
-    r = error_answer(out.error(), c.lang);
-    if (r.status >= 500 || r.status == 409) return r;  // not stored: a retry may succeed
-  } else {
-    auto v = ctx_.engine.show(id);
-    if (!v) return error_answer(v.error(), c.lang);
-    Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
-    j["recorded"] = {{"seq", out.value().event.seq}, {"event", out.value().event.event}};
-    r = json_answer(201, j);
-  }
+  HttpResponse r = apply();
+  if (r.status >= 500 || r.status == 409) return r;  // not stored: a retry may succeed
   if (!key.empty())
     if (auto s = ctx_.store.insert_answer(c.who->user.id, key, {digest, r.status, r.body}, ctx_.real.now()); !s)
       return error_answer(s.error(), c.lang);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -41,9 +42,11 @@ class WebApp {
   explicit WebApp(WebContext ctx) : ctx_(ctx) {}
   engine::runtime::HttpResponse handle(const engine::runtime::HttpRequest& q);
 
- private:
+ public:
   struct Principal;
   struct Call;
+
+ private:
   engine::runtime::HttpResponse api(Call& c);
   engine::runtime::HttpResponse login(Call& c);
   engine::runtime::HttpResponse logout(Call& c);
@@ -53,6 +56,29 @@ class WebApp {
   engine::runtime::HttpResponse one_case(Call& c, engine::CaseId id);
   engine::runtime::HttpResponse record(Call& c, engine::CaseId id);
   engine::runtime::HttpResponse due(Call& c);
+  // A state-changing request: the user as actor, one transaction, Idempotency-Key honoured.
+  engine::runtime::HttpResponse write(Call& c, const std::function<engine::runtime::HttpResponse()>& apply);
+  // /api/v1/rectify/...: the ledger (web_rectify.cpp).
+  engine::runtime::HttpResponse rectify(Call& c, std::string_view rest);
+  engine::runtime::HttpResponse rectify_batches(Call& c);
+  engine::runtime::HttpResponse add_batch(Call& c);
+  engine::runtime::HttpResponse rectify_items(Call& c);
+  engine::runtime::HttpResponse rectify_item(Call& c, engine::CaseId id);
+  engine::runtime::HttpResponse add_item(Call& c);
+  engine::runtime::HttpResponse export_ledger(Call& c);
+  // Terms and elections (web_election.cpp).
+  engine::runtime::HttpResponse terms(Call& c);
+  engine::runtime::HttpResponse election(Call& c, engine::CaseId id);
+  engine::runtime::HttpResponse start_election(Call& c);
+  // Reminders (web_notify.cpp): notifications, channels; failed deliveries and retry (admin).
+  engine::runtime::HttpResponse notifications(Call& c);
+  engine::runtime::HttpResponse channels(Call& c);
+  engine::runtime::HttpResponse dead_letters(Call& c);
+  engine::runtime::HttpResponse retry_dead(Call& c);
+  // People, starting a case, one case's verify (web_cases.cpp).
+  engine::runtime::HttpResponse people(Call& c);
+  engine::runtime::HttpResponse start_case(Call& c);
+  engine::runtime::HttpResponse verify_case(Call& c, engine::CaseId id);
 
   engine::Result<Principal> authenticate(const engine::runtime::HttpRequest& q);
   engine::Result<std::vector<std::string>> subtree(const std::string& org);

@@ -12,6 +12,7 @@
 
 #include "engine/deadline_plan.hpp"
 #include "engine/engine.hpp"
+#include "engine/case_verify.hpp"
 #include "engine/history_hash.hpp"
 #include "engine/store_directory.hpp"
 
@@ -204,11 +205,8 @@ Result<ReplayedCase> Engine::replay(const Case& stored, const std::vector<EventR
 
 // --- verify ---------------------------------------------------------------------------------
 
-namespace {
-
-// Checks one case's chain: sequence, links, hashes, and the row's version/head/state.
 void check_chain(const Case& c, const std::vector<EventRecord>& events, std::vector<std::string>& problems) {
-  const std::string where = case_name(c.id);
+  const std::string where = "case #" + std::to_string(c.id);
   std::string prev;
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
@@ -234,6 +232,9 @@ void check_chain(const Case& c, const std::vector<EventRecord>& events, std::vec
     problems.push_back(where + ": state '" + c.state + "' differs from the last event's '" + events.back().to_state + "'");
 }
 
+namespace {
+
+// Checks one case's chain: sequence, links, hashes, and the row's version/head/state.
 // Aligns stored deadlines (by id) with derived ones (in order); returns stored index -> derived
 // index (or -1), reporting insertions, deletions and edits.
 std::vector<long> align_deadlines(const CaseRecord& rec, const ReplayedCase& r, std::vector<std::string>& problems) {

@@ -8,6 +8,7 @@ Screenshots of every page are saved in OUTPUT_DIR (docs/web.md shows two of them
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,36 @@ dj(NOW, "member", "apply", "5", "--date", "2024-05-20")
 dj(NOW, "record", "1", "talk", "--date", "2023-01-20")
 dj(NOW, "record", "1", "activist", "--date", "2023-07-01")
 dj(NOW, "record", "1", "mentors", "--date", "2023-07-02", "--with", "mentors=1,2")
+# The ledger: one item overdue (red), one due within 30 days (yellow), one later (green).
+batch = json.loads(dj(NOW, "--json", "rectify", "batch", "add", "--source", "circuit-inspection", "--org", "B01",
+                      "--feedback", "2024-05-01"))["id"]
+ledger_items = {}
+for problem, deadline in (("三会一课记录不全", "2024-05-25"), ("党费台账未及时更新", "2024-06-20"),
+                          ("主题党日<b>未按月开展</b>", "2024-12-31")):
+    ledger_items[problem] = json.loads(dj(
+        NOW, "--json", "rectify", "add", "--batch", str(batch), "--problem", problem, "--measures", "逐项整改",
+        "--leader", "王书记", "--department", "党办", "--owner", "李老师", "--type", "deadline", "--deadline", deadline,
+        "--date", "2024-05-10"))["id"]
+# Terms: B01's ends on 2024-06-10 (yellow), its election counted; B02's in 2025 (green).
+dj(NOW, "branch", "term", "B01", "--start", "2021-06-10")
+dj(NOW, "branch", "term", "B02", "--start", "2022-01-01")
+election = json.loads(dj(NOW, "--json", "election", "start", "B01", "--date", "2024-03-01"))["id"]
+for step in (["request", "--date", "2024-03-05", "--ref", "支〔2024〕1号"],
+             ["reply", "--date", "2024-03-15", "--ref", "委〔2024〕2号"],
+             ["nominate", "--date", "2024-03-20"],
+             ["candidates", "--date", "2024-04-01", "--with", "seats=1", "--with", "nominees=李老师,王老师"],
+             ["candidates-approved", "--date", "2024-04-10", "--ref", "委〔2024〕3号"],
+             ["meeting", "--date", "2024-06-01", "--with", "should-attend=2", "--with", "present=2", "--with", "issued=2",
+              "--with", "returned=2", "--with", "votes=李老师:2,王老师:0"]):
+    dj(NOW, "record", str(election), *step)
+# Reminders: fired by a tick, one delivery to a channel failed for good (as the daemon leaves it).
+dj("--now=2024-06-01T09:00", "tick")
+dj("notify", "add", "file", os.path.join(work, "reminders.jsonl"), "--name", "台账文件")
+with sqlite3.connect(db) as con:
+    con.execute("INSERT INTO deliveries (notification_id, channel_id, status, attempts, next_attempt_at, last_error,"
+                " created_at) SELECT min(id), (SELECT min(id) FROM channels), 'dead', 8, 0, 'disk full', 0"
+                " FROM notifications")
+dj("user", "add", "root", "--org", "D01", "--role", "admin", stdin="password-root\n")
 dj("user", "add", "sec1", "--org", "B01", "--role", "secretary", stdin="password-sec1\n")
 dj("user", "add", "sec2", "--org", "B02", "--role", "secretary", stdin="password-sec2\n")
 
@@ -182,6 +213,92 @@ try:
     check("sec1" in driver.find_element(By.ID, "timeline").text, "the recorded step names the web user as actor")
     shot("06-recorded")
 
+    # The ledger: colours by days left, filters, an item's page, a step with evidence, the export.
+    driver.get(url + "#/rectify")
+    wait.until(EC.presence_of_element_located((By.ID, "ledger")))
+    rows = {r.find_elements(By.TAG_NAME, "td")[1].text: r.get_attribute("class")
+            for r in driver.find_elements(By.CSS_SELECTOR, "#ledger tbody tr")}
+    check(rows.get("三会一课记录不全") == "overdue" and rows.get("党费台账未及时更新") == "soon" and
+          rows.get("主题党日<b>未按月开展</b>") == "ok", f"ledger rows red / yellow / green by days left: {rows}")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#ledger b")) == 0, "a problem with <b> is text, not markup")
+    shot("08-ledger")
+    driver.find_element(By.ID, "filter-owner").send_keys("王老师\n")
+    wait.until(lambda d: "#/rectify?owner=" in d.current_url and len(d.find_elements(By.ID, "ledger")) == 0)
+    check("（无）" in driver.find_element(By.ID, "view").text, "the owner filter leaves no item of 王老师")
+    # The export link downloads the ledger as the command line writes it (UTF-8 with BOM).
+    driver.get(url + "#/rectify")
+    wait.until(EC.presence_of_element_located((By.ID, "ledger")))
+    href = driver.find_element(By.ID, "export-csv").get_attribute("href")
+    csv = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.arrayBuffer()).then(b => {"
+        "  const u = new Uint8Array(b); done({bom: u[0] === 0xEF && u[1] === 0xBB && u[2] === 0xBF,"
+        "  text: new TextDecoder().decode(b)}); });", href)
+    lines = csv["text"].splitlines()
+    check(csv["bom"] and lines[0].startswith("批次,序号,问题来源") and len(lines) == 4 and "三会一课记录不全" in csv["text"],
+          f"the exported CSV has the BOM, the ledger's columns and the 3 items ({lines[:1]}, {len(lines)} lines)")
+    driver.get(url + f"#/rectify/item/{ledger_items['党费台账未及时更新']}")
+    wait.until(EC.presence_of_element_located((By.ID, "item-facts")))
+    check("李老师" in driver.find_element(By.ID, "item-facts").text, "the item's page shows its responsibilities")
+    Select(driver.find_element(By.ID, "step-event")).select_by_value("start")
+    driver.find_element(By.ID, "step-submit").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline li")) == 2)
+    Select(driver.find_element(By.ID, "step-event")).select_by_value("progress")
+    driver.find_element(By.ID, "step-with-evidence").send_keys("台账照片")
+    driver.find_element(By.ID, "step-note").send_keys("已补齐台账")
+    driver.find_element(By.ID, "step-submit").click()
+    wait.until(EC.presence_of_element_located((By.ID, "item-progress")))
+    check("已补齐台账" in driver.find_element(By.ID, "item-progress").text and
+          "台账照片" in driver.find_element(By.ID, "item-evidence").text, "progress and evidence appear on the item's page")
+    shot("09-ledger-item")
+
+    # 换届选举: terms with days left in colour; the election's page with its vote counts.
+    driver.get(url + "#/terms")
+    wait.until(EC.presence_of_element_located((By.ID, "terms")))
+    row = driver.find_element(By.CSS_SELECTOR, "#terms tr[data-org=B01]")
+    check(row.get_attribute("class") == "soon" and "还剩 9 天" in row.text, "B01's term: 9 days left, in yellow: " + row.text)
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#terms tr[data-org=B02]")) == 0, "B02's term is not shown to B01")
+    shot("10-terms")
+    row.find_element(By.TAG_NAME, "a").click()
+    wait.until(EC.presence_of_element_located((By.ID, "election-facts")))
+    meeting = driver.find_element(By.CSS_SELECTOR, ".meeting").text
+    check("李老师" in meeting and "2" in meeting and "✓" in meeting, "the election's page shows the votes and who was elected")
+    check("当选" in driver.find_element(By.ID, "election-facts").text, "the election's facts name the elected")
+    shot("11-election")
+
+    # The overview's additions: counts per branch, terms ending within 6 months, the ledger's bars.
+    driver.get(url + "#/")
+    wait.until(EC.presence_of_element_located((By.ID, "ledger-bars")))
+    check("B01" in driver.find_element(By.ID, "funnel-branches").text, "the funnel has a row per branch")
+    check("0/3" in driver.find_element(By.ID, "ledger-bars").text, "the ledger's completion bar per batch")
+    check("2024-06-10" in driver.find_element(By.ID, "view").text, "terms ending within 6 months are listed")
+    shot("12-overview-more")
+
+    # 提醒: recent reminders and channels; failed deliveries only for administrators.
+    driver.get(url + "#/reminders")
+    wait.until(lambda d: "发送渠道" in d.find_element(By.ID, "view").text)
+    check("发送失败的提醒" not in driver.find_element(By.ID, "view").text, "a secretary does not see the failed deliveries")
+    shot("13-reminders")
+
+    # The case's history with its verify status.
+    driver.get(url + "#/case/1")
+    wait.until(EC.presence_of_element_located((By.ID, "verify-status")))
+    check("哈希链完好" in driver.find_element(By.ID, "verify-status").text, "the case's history shows its hash status")
+
+    # An administrator sees the failed delivery and sends it again.
+    driver.find_element(By.ID, "logout").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "login")))
+    login("root", "password-root")
+    driver.get(url + "#/reminders")
+    wait.until(EC.presence_of_element_located((By.ID, "dead-letters")))
+    check("disk full" in driver.find_element(By.ID, "dead-letters").text, "the admin sees the failed delivery and its error")
+    shot("14-reminders-admin")
+    driver.find_element(By.ID, "retry-all").click()
+    # The page is drawn again after the retry: read the result by script (no stale element).
+    wait.until(lambda d: "1" in (d.execute_script(
+        "const e = document.getElementById('retry-result'); return e ? e.textContent : '';") or ""))
+    check(len(driver.find_elements(By.ID, "dead-letters")) == 0, "the failed delivery is queued again")
+
     # Log out; another branch's secretary sees none of it, even by the case's address.
     driver.find_element(By.ID, "logout").click()
     wait.until(EC.visibility_of_element_located((By.ID, "login")))
@@ -192,6 +309,9 @@ try:
     wait.until(lambda d: d.find_element(By.ID, "view").text != "")
     check("事项不存在" in driver.find_element(By.ID, "view").text, "B02's secretary gets 事项不存在 for B01's case")
     shot("07-other-branch")
+    driver.get(url + "#/rectify")
+    wait.until(lambda d: d.find_element(By.ID, "view").text != "")
+    check("三会一课" not in driver.find_element(By.ID, "view").text, "B02's secretary sees none of B01's ledger")
     driver.quit()
 finally:
     for proc in ("chromedriver", "chromium"):

@@ -355,3 +355,413 @@ TEST_CASE("web: user commands refuse bad input and keep users in verify's histor
   CHECK(tampered.code == 4);
   CHECK(tampered.out.find("user") != std::string::npos);
 }
+
+namespace {
+
+struct Ledger {
+  int batch_a = 0, item_a = 0, item_a2 = 0;  // B01's inspection and two of its items
+  int batch_b = 0, item_b = 0;               // B02's
+};
+
+// The ledger by the command line, as an office keeps it: one inspection per branch.
+Ledger seed_rectify(const Djflow& d) {
+  auto json_of = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--json", "--now=2024-06-01"});
+    auto r = d.run(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return r.json();
+  };
+  Ledger l;
+  l.batch_a = json_of({"rectify", "batch", "add", "--source", "circuit-inspection", "--org", "B01", "--feedback", "2024-05-01"})["id"];
+  l.batch_b = json_of({"rectify", "batch", "add", "--source", "audit", "--org", "B02", "--feedback", "2024-05-02"})["id"];
+  auto item = [&](int batch, const std::string& problem, const std::string& owner, const std::string& deadline) {
+    return json_of({"rectify", "add", "--batch", std::to_string(batch), "--problem", problem, "--measures", "逐项整改",
+                    "--leader", "王书记", "--department", "党办", "--owner", owner, "--type", "deadline", "--deadline",
+                    deadline, "--date", "2024-05-10"})["id"]
+        .get<int>();
+  };
+  l.item_a = item(l.batch_a, "三会一课记录不全", "李老师", "2024-06-20");
+  l.item_a2 = item(l.batch_a, "<script>alert(1)</script>党费台账", "王老师", "2024-12-31");
+  l.item_b = item(l.batch_b, "第二支部的问题", "赵六", "2024-07-01");
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("web: the rectification ledger is read within the user's subtree", "[web][rectify]") {
+  Djflow d;
+  seed(d);
+  const auto l = seed_rectify(d);
+  Server srv(d.db());
+  Client sec1(srv.port()), sec2(srv.port()), boss(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(sec2.login("sec2", "password-sec2").status == 200);
+  REQUIRE(boss.login("boss", "password-boss").status == 200);
+
+  auto batches = sec1.get("/api/v1/rectify/batches?lang=zh").j();
+  REQUIRE(batches.size() == 1);
+  CHECK(batches[0]["id"] == l.batch_a);
+  CHECK(batches[0]["source_label"] == "巡察");
+  CHECK(batches[0]["items"] == 2);
+  CHECK(batches[0]["closed"] == 0);
+  CHECK(boss.get("/api/v1/rectify/batches").j().size() == 2);
+
+  // The list: the command line's fields (rectify list --json) with labels, only B01's items.
+  auto items = sec1.get("/api/v1/rectify/items?lang=zh").j();
+  REQUIRE(items.size() == 2);
+  CHECK(items[0]["id"] == l.item_a);
+  CHECK(items[0]["days_left"] == 19);
+  CHECK(items[0]["deadline"] == "2024-06-20");
+  CHECK(items[0]["owner"] == "李老师");
+  CHECK(items[0]["state_label"] == "已登记");
+  CHECK(items[1]["problem"] == "<script>alert(1)</script>党费台账");   // stored and answered as text
+  CHECK(sec1.get("/api/v1/rectify/items?owner=王老师").j().size() == 1);
+  CHECK(sec1.get("/api/v1/rectify/items?status=open").j().size() == 2);
+  CHECK(sec1.get("/api/v1/rectify/items?status=closed").j().empty());
+  CHECK(sec1.get("/api/v1/rectify/items?batch=" + std::to_string(l.batch_a)).j().size() == 2);
+  CHECK(sec1.get("/api/v1/rectify/items?status=bogus").status == 400);
+  CHECK(sec1.get("/api/v1/rectify/items?batch=x").status == 400);
+  CHECK(sec1.get("/api/v1/rectify/items?org=B02").status == 404);
+  CHECK(boss.get("/api/v1/rectify/items?org=B02").j().size() == 1);
+
+  // One item: registration, progress, evidence, extensions, the ledger row and the case.
+  auto one = sec1.get("/api/v1/rectify/items/" + std::to_string(l.item_a) + "?lang=zh");
+  REQUIRE(one.status == 200);
+  CHECK(one.j()["item"]["measures"] == "逐项整改");
+  CHECK(one.j()["batch"]["id"] == l.batch_a);
+  CHECK(one.j()["ledger"]["责任人"] == "李老师");
+  CHECK(one.j()["case"]["history"][0]["event_label"] == "登记整改事项");
+  CHECK(one.j()["progress"].empty());
+
+  // B02's item by id guessing, a member case as an item, an id that does not exist: one 404.
+  auto other = sec1.get("/api/v1/rectify/items/" + std::to_string(l.item_b));
+  auto none = sec1.get("/api/v1/rectify/items/987654");
+  CHECK(other.status == 404);
+  CHECK(other.body == none.body);
+  CHECK(sec1.get("/api/v1/rectify/items/1").status == 404);
+  CHECK(sec2.get("/api/v1/rectify/items/" + std::to_string(l.item_b)).status == 200);
+  CHECK(sec1.get("/api/v1/cases/" + std::to_string(l.item_b)).status == 404);
+}
+
+TEST_CASE("web: the ledger exports as the command line's CSV, within the subtree", "[web][rectify]") {
+  Djflow d;
+  seed(d);
+  const auto l = seed_rectify(d);
+  Server srv(d.db());
+  Client sec1(srv.port()), boss(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(boss.login("boss", "password-boss").status == 200);
+
+  auto all = sec1.get("/api/v1/rectify/export.csv");
+  REQUIRE(all.status == 200);
+  CHECK(all.header("Content-Type").find("text/csv") == 0);
+  CHECK(all.header("Content-Disposition").find("attachment") == 0);
+  CHECK(all.body.rfind("\xEF\xBB\xBF", 0) == 0);                      // UTF-8 with BOM
+  CHECK(all.body.find("批次,序号,问题来源") != std::string::npos);        // as rectify export --all
+  CHECK(all.body.find("三会一课记录不全") != std::string::npos);
+  CHECK(all.body.find("第二支部的问题") == std::string::npos);           // B02's item: not in B01's export
+
+  // One batch: byte for byte what `djflow rectify export --batch ID` writes.
+  auto one = boss.get("/api/v1/rectify/export.csv?batch=" + std::to_string(l.batch_b));
+  REQUIRE(one.status == 200);
+  auto cli = d.run({"--now=2024-06-01", "rectify", "export", "--batch", std::to_string(l.batch_b)});
+  REQUIRE(cli.code == 0);
+  CHECK(one.body == cli.out);
+  CHECK(sec1.get("/api/v1/rectify/export.csv?batch=" + std::to_string(l.batch_b)).status == 404);
+  CHECK(sec1.get("/api/v1/rectify/export.csv?batch=nope").status == 400);
+}
+
+TEST_CASE("web: ledger writes: registration and steps with the command line's refusals and access", "[web][rectify]") {
+  Djflow d;
+  seed(d);
+  const auto l = seed_rectify(d);
+  Server srv(d.db());
+  Client sec1(srv.port()), viewer(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(viewer.login("view1", "password-view1").status == 200);
+  const json item = {{"batch", l.batch_a}, {"problem", "主题党日未按月开展"}, {"measures", "制定年度计划"},
+                     {"leader", "王书记"}, {"department", "党办"}, {"owner", "李老师"}, {"type", "限期整改"},
+                     {"deadline", "2024-09-30"}, {"date", "2024-06-01"}};
+
+  // Access: a viewer 403, no CSRF token 403, another branch's batch or organisation 404.
+  CHECK(viewer.post("/api/v1/rectify/items", item).status == 403);
+  CHECK(viewer.post("/api/v1/rectify/batches", {{"source", "audit"}, {"org", "B01"}, {"feedback", "2024-06-01"}}).status == 403);
+  const auto csrf = sec1.csrf_;
+  sec1.forget_csrf();
+  CHECK(sec1.post("/api/v1/rectify/items", item).status == 403);
+  sec1.csrf_ = csrf;
+  json theirs = item;
+  theirs["batch"] = l.batch_b;
+  CHECK(sec1.post("/api/v1/rectify/items", theirs).status == 404);
+  json elsewhere = item;
+  elsewhere["org"] = "B02";
+  CHECK(sec1.post("/api/v1/rectify/items", elsewhere).status == 404);
+  CHECK(sec1.post("/api/v1/rectify/batches", {{"source", "audit"}, {"org", "B02"}, {"feedback", "2024-06-01"}}).status == 404);
+
+  // Bad input 400; the rule's refusal 422 with rule and article, as `rectify add` (Z-ITEM).
+  CHECK(sec1.post("/api/v1/rectify/items", {{"batch", l.batch_a}}).status == 400);
+  json no_deadline = item;
+  no_deadline.erase("deadline");
+  auto refused = sec1.post("/api/v1/rectify/items", no_deadline);
+  CHECK(refused.status == 422);
+  CHECK(refused.j()["error"]["rule"] == "Z-ITEM");
+  CHECK(sec1.get("/api/v1/rectify/items").j().size() == 2);   // nothing written
+
+  // Registered, once, with an Idempotency-Key.
+  auto added = sec1.post("/api/v1/rectify/items", item, {{"Idempotency-Key", "item-1"}});
+  REQUIRE(added.status == 201);
+  CHECK(added.j()["seq"] == 3);
+  auto again = sec1.post("/api/v1/rectify/items", item, {{"Idempotency-Key", "item-1"}});
+  CHECK(again.body == added.body);
+  CHECK(again.header("Idempotent-Replayed") == "true");
+  CHECK(sec1.get("/api/v1/rectify/items").j().size() == 3);
+  const std::string id = std::to_string(added.j()["id"].get<int>());
+  auto batch = sec1.post("/api/v1/rectify/batches", {{"source", "组织生活会"}, {"org", "B01"}, {"feedback", "2024-05-30"}});
+  REQUIRE(batch.status == 201);
+  CHECK(batch.j()["source"] == "org-life-meeting");
+  CHECK(batch.j()["title"] == "组织生活会整改");
+
+  // The item's steps: start, progress with evidence, an extension requested and approved; the
+  // approver may not be the responsible person (the command line's refusal).
+  const std::string steps = "/api/v1/cases/" + id + "/steps";
+  REQUIRE(sec1.post(steps, {{"event", "start"}, {"date", "2024-06-01"}}).status == 201);
+  REQUIRE(sec1.post(steps, {{"event", "progress"}, {"date", "2024-06-01"}, {"note", "已制定计划"}, {"with", {{"evidence", "计划文件"}}}}).status == 201);
+  REQUIRE(sec1.post(steps, {{"event", "request-extension"}, {"date", "2024-06-01"}, {"note", "需上级审批"}, {"with", {{"to", "2024-10-31"}}}}).status == 201);
+  auto by_owner = sec1.post(steps, {{"event", "approve-extension"}, {"date", "2024-06-01"}, {"with", {{"approver", "李老师"}}}});
+  CHECK(by_owner.status == 422);
+  CHECK(by_owner.j()["error"]["rule"] == "Z-ITEM");
+  CHECK(by_owner.j()["error"]["article"].is_string());
+  CHECK(viewer.post(steps, {{"event", "approve-extension"}, {"date", "2024-06-01"}, {"with", {{"approver", "王书记"}}}}).status == 403);
+  REQUIRE(sec1.post(steps, {{"event", "approve-extension"}, {"date", "2024-06-01"}, {"with", {{"approver", "王书记"}}}}).status == 201);
+  auto page = sec1.get("/api/v1/rectify/items/" + id).j();
+  CHECK(page["item"]["deadline"] == "2024-10-31");
+  REQUIRE(page["progress"].size() == 1);
+  CHECK(page["progress"][0]["actor"] == "sec1");
+  CHECK(page["evidence"][0]["evidence"] == "计划文件");
+  REQUIRE(page["extensions"].size() == 2);
+  CHECK(page["extensions"][0]["to"] == "2024-10-31");
+  CHECK(page["extensions"][1]["approver"] == "王书记");
+  CHECK(d.run({"verify"}).code == 0);
+}
+
+TEST_CASE("web: terms and elections: days left, an election's counts, the command line's refusals", "[web][election]") {
+  Djflow d;
+  seed(d);
+  REQUIRE(d.run({"--now=2024-06-01", "branch", "term", "B01", "--start", "2021-06-10"}).code == 0);   // ends 2024-06-10
+  REQUIRE(d.run({"--now=2024-06-01", "branch", "term", "B02", "--start", "2022-01-01"}).code == 0);   // ends 2025-01-01
+  Server srv(d.db());
+  Client sec1(srv.port()), sec2(srv.port()), viewer(srv.port()), boss(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(sec2.login("sec2", "password-sec2").status == 200);
+  REQUIRE(viewer.login("view1", "password-view1").status == 200);
+  REQUIRE(boss.login("boss", "password-boss").status == 200);
+
+  // Terms: as `election list --json`, in scope, with a colour by days left.
+  auto mine = sec1.get("/api/v1/terms").j();
+  REQUIRE(mine.size() == 1);
+  CHECK(mine[0]["code"] == "B01");
+  CHECK(mine[0]["term"]["end"] == "2024-06-10");
+  CHECK(mine[0]["term"]["days_left"] == 9);
+  CHECK(mine[0]["term"]["colour"] == "yellow");
+  auto all = boss.get("/api/v1/terms").j();
+  REQUIRE(all.size() == 3);
+  CHECK(all[1]["term"]["colour"] == "green");    // B02: 214 days, over 6 months
+  CHECK(all[2]["term"].is_null());                // D01: no term recorded, last
+  CHECK(boss.get("/api/v1/terms?within=30").j().size() == 1);
+  CHECK(boss.get("/api/v1/terms?within=x").status == 400);
+
+  // Starting an election: secretary or above, own subtree only, the command line's refusals.
+  CHECK(viewer.post("/api/v1/elections", {{"org", "B01"}}).status == 403);
+  CHECK(sec1.post("/api/v1/elections", {{"org", "B02"}}).status == 404);
+  CHECK(sec1.post("/api/v1/elections", {{"org", "D01"}}).status == 404);
+  CHECK(boss.post("/api/v1/elections", {{"org", "D01"}}).status == 404);   // no term recorded
+  CHECK(sec1.post("/api/v1/elections", {{"org", "B01"}, {"committee", "maybe"}}).status == 400);
+  const auto csrf = sec1.csrf_;
+  sec1.forget_csrf();
+  CHECK(sec1.post("/api/v1/elections", {{"org", "B01"}}).status == 403);
+  sec1.csrf_ = csrf;
+  auto started = sec1.post("/api/v1/elections", {{"org", "B01"}, {"date", "2024-03-01"}});
+  REQUIRE(started.status == 201);
+  CHECK(started.j()["state"] == "preparing");
+  CHECK(sec1.post("/api/v1/elections", {{"org", "B01"}, {"date", "2024-03-02"}}).status == 422);  // already open
+  const std::string id = std::to_string(started.j()["id"].get<int>());
+  CHECK(sec1.get("/api/v1/terms").j()[0]["election"]["case"] == started.j()["id"]);
+
+  // Its steps, with the rules' refusals (a branch without a committee elects 1 or 2: E3).
+  const std::string steps = "/api/v1/cases/" + id + "/steps";
+  REQUIRE(sec1.post(steps, {{"event", "request"}, {"date", "2024-03-05"}, {"ref", "支〔2024〕1号"}}).status == 201);
+  REQUIRE(sec1.post(steps, {{"event", "reply"}, {"date", "2024-03-15"}, {"ref", "委〔2024〕2号"}}).status == 201);
+  REQUIRE(sec1.post(steps, {{"event", "nominate"}, {"date", "2024-03-20"}}).status == 201);
+  auto too_many = sec1.post(steps, {{"event", "candidates"}, {"date", "2024-04-01"}, {"with", {{"seats", "3"}, {"nominees", "李老师,王老师,张三,赵六"}}}});
+  CHECK(too_many.status == 422);
+  CHECK(too_many.j()["error"]["rule"] == "E3");
+  CHECK(too_many.j()["error"]["article"].get<std::string>().find("第") != std::string::npos);
+  REQUIRE(sec1.post(steps, {{"event", "candidates"}, {"date", "2024-04-01"}, {"with", {{"seats", "1"}, {"nominees", "李老师,王老师"}}}}).status == 201);
+  REQUIRE(sec1.post(steps, {{"event", "candidates-approved"}, {"date", "2024-04-10"}, {"ref", "委〔2024〕3号"}}).status == 201);
+  auto voted = sec1.post(steps, {{"event", "meeting"}, {"date", "2024-06-01"},
+                                 {"with", {{"should-attend", "2"}, {"present", "2"}, {"issued", "2"}, {"returned", "2"}, {"votes", "李老师:2,王老师:0"}}}});
+  if (voted.status != 201) FAIL_CHECK(voted.body);
+
+  // The election's page: its facts and each meeting's counts with the result.
+  auto page = sec1.get("/api/v1/elections/" + id + "?lang=zh");
+  REQUIRE(page.status == 200);
+  auto j = page.j();
+  CHECK(j["facts"]["seats"] == 1);
+  CHECK(j["facts"]["nominees"].size() == 2);
+  CHECK(j["facts"]["elected"] == json::array({"李老师"}));
+  REQUIRE(j["meetings"].size() == 1);
+  CHECK(j["meetings"][0]["present"] == 2);
+  CHECK(j["meetings"][0]["votes"][0] == json({{"name", "李老师"}, {"yes", 2}}));
+  CHECK(j["meetings"][0]["elected"] == json::array({"李老师"}));
+  CHECK(j["case"]["history"].back()["actor"] == "sec1");
+  // Another branch by id guessing, a term or member case as an election: one 404.
+  auto other = sec2.get("/api/v1/elections/" + id);
+  CHECK(other.status == 404);
+  CHECK(other.body == sec2.get("/api/v1/elections/987654").body);
+  CHECK(sec1.get("/api/v1/elections/1").status == 404);
+  auto verified = d.run({"verify"});
+  INFO(verified.out << verified.err);
+  CHECK(verified.code == 0);
+}
+
+TEST_CASE("web: reminders: notifications in scope, channels, failed deliveries and retry for admins only", "[web][notify]") {
+  Djflow d;
+  seed(d);
+  REQUIRE(d.run({"--now=2024-06-01T09:00", "tick"}).code == 0);   // the reminders due by then
+  REQUIRE(d.run({"notify", "add", "file", d.db() + ".reminders.jsonl", "--name", "台账文件"}).code == 0);
+  const std::string admin_cmd = "printf 'password-root\\n' | env LANG=C.UTF-8 " +
+                                djflow::testing::shell_quote(std::getenv("DJFLOW_BIN")) + " --db " +
+                                djflow::testing::shell_quote(d.db()) + " user add root --org D01 --role admin >/dev/null";
+  REQUIRE(Djflow::sh(admin_cmd) == 0);
+  // One delivery that failed for good (what the daemon writes after its last attempt).
+  std::int64_t dead_id = 0;
+  {
+    auto s = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+    REQUIRE(s.ok());
+    auto notes = s.value()->notifications_since(0, 0);
+    REQUIRE(notes.ok());
+    REQUIRE(!notes.value().empty());
+    auto chans = s.value()->list_channels(false);
+    REQUIRE(chans.ok());
+    djflow::engine::Delivery dl;
+    dl.notification_id = notes.value().front().id;
+    dl.channel_id = chans.value().front().id;
+    dl.status = djflow::engine::DeliveryStatus::Dead;
+    dl.attempts = 8;
+    dl.last_error = "disk full";
+    REQUIRE(s.value()->insert_delivery(dl).ok());
+    auto rows = s.value()->list_deliveries({});
+    REQUIRE(rows.ok());
+    dead_id = rows.value().front().d.id;
+  }
+  Server srv(d.db());
+  Client sec1(srv.port()), sec2(srv.port()), root(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(sec2.login("sec2", "password-sec2").status == 200);
+  REQUIRE(root.login("root", "password-root").status == 200);
+
+  auto mine = sec1.get("/api/v1/notifications?lang=zh").j();
+  REQUIRE(!mine.empty());
+  for (const auto& n : mine) CHECK(n["branch"] == "B01");
+  CHECK(mine[0]["text"].get<std::string>().find("张三") != std::string::npos);
+  for (const auto& n : sec2.get("/api/v1/notifications").j()) CHECK(n["branch"] == "B02");
+  CHECK(sec1.get("/api/v1/notifications?limit=0").status == 400);
+
+  auto chans = sec1.get("/api/v1/channels").j();
+  REQUIRE(chans.size() == 1);
+  CHECK(chans[0]["name"] == "台账文件");
+  CHECK(chans[0]["dead"] == 1);
+  CHECK(chans[0]["state"] == "failing");
+  CHECK(!chans[0].contains("target"));                       // only an admin sees where it goes
+  CHECK(root.get("/api/v1/channels").j()[0].contains("target"));
+
+  // Failed deliveries and their retry: admin only (others 403), with CSRF.
+  CHECK(sec1.get("/api/v1/deliveries/dead").status == 403);
+  CHECK(sec1.post("/api/v1/deliveries/retry", {{"all", true}}).status == 403);
+  auto dead = root.get("/api/v1/deliveries/dead");
+  REQUIRE(dead.status == 200);
+  REQUIRE(dead.j().size() == 1);
+  CHECK(dead.j()[0]["last_error"] == "disk full");
+  const auto csrf = root.csrf_;
+  root.forget_csrf();
+  CHECK(root.post("/api/v1/deliveries/retry", {{"ids", {dead_id}}}).status == 403);
+  root.csrf_ = csrf;
+  CHECK(root.post("/api/v1/deliveries/retry", json::object()).status == 400);
+  auto retried = root.post("/api/v1/deliveries/retry", {{"ids", {dead_id}}});
+  REQUIRE(retried.status == 200);
+  CHECK(retried.j()["requeued"] == 1);
+  CHECK(root.get("/api/v1/deliveries/dead").j().empty());
+  CHECK(root.get("/api/v1/channels").j()[0]["pending"] == 1);
+  CHECK(root.post("/api/v1/deliveries/retry", {{"ids", {dead_id}}}).status == 404);   // nothing dead any more
+}
+
+TEST_CASE("web: one case's verify status finds that case's tampering only", "[web][verify]") {
+  Djflow d;
+  seed(d);
+  Server srv(d.db());
+  Client sec1(srv.port()), sec2(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(sec2.login("sec2", "password-sec2").status == 200);
+  auto good = sec1.get("/api/v1/cases/1/verify?lang=zh");
+  REQUIRE(good.status == 200);
+  CHECK(good.j()["ok"] == true);
+  CHECK(good.j()["chain_ok"] == true);
+  CHECK(good.j()["replay_ok"] == true);
+  CHECK(good.j()["events"] == 4);
+  CHECK(sec1.get("/api/v1/cases/2/verify").status == 404);   // B02's case by id guessing
+  CHECK(sec1.get("/api/v1/cases/2/verify").body == sec1.get("/api/v1/cases/424242/verify").body);
+  // A note edited behind djflow's back breaks case 1's chain, and only case 1's.
+  REQUIRE(Djflow::sh("/usr/bin/python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                     "c.execute('DROP TRIGGER IF EXISTS events_no_update'); "
+                     "c.execute('UPDATE events SET note=\\'改过\\' WHERE case_id=1 AND seq=2'); c.commit()\" " +
+                     djflow::testing::shell_quote(d.db())) == 0);
+  auto bad = sec1.get("/api/v1/cases/1/verify").j();
+  CHECK(bad["ok"] == false);
+  CHECK(bad["chain_ok"] == false);
+  REQUIRE(!bad["problems"].empty());
+  CHECK(bad["problems"][0].get<std::string>().find("event 2") != std::string::npos);
+  CHECK(sec2.get("/api/v1/cases/2/verify").j()["ok"] == true);
+}
+
+TEST_CASE("web: starting a member development case: people in scope, the command line's refusals", "[web][start]") {
+  Djflow d;
+  seed(d);
+  REQUIRE(d.run({"person", "add", "孙七", "--branch", "B01", "--born", "2001-04-01"}).code == 0);    // person 5
+  REQUIRE(d.run({"person", "add", "小王", "--branch", "B01", "--born", "2010-01-01"}).code == 0);    // person 6: 14
+  Server srv(d.db());
+  Client sec1(srv.port()), viewer(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(viewer.login("view1", "password-view1").status == 200);
+
+  auto people = sec1.get("/api/v1/people").j();
+  CHECK(people.size() == 5);                                  // B01's only
+  for (const auto& p : people) CHECK(p["branch"] == "B01");
+  CHECK(sec1.get("/api/v1/people?q=孙").j().size() == 1);
+  CHECK(sec1.get("/api/v1/people?org=B02").status == 404);
+
+  CHECK(viewer.post("/api/v1/cases", {{"person", 5}}).status == 403);
+  CHECK(sec1.post("/api/v1/cases", {{"person", 4}}).status == 404);          // 赵六, B02
+  CHECK(sec1.post("/api/v1/cases", {{"person", 5}, {"workflow", "rectify"}}).status == 400);
+  CHECK(sec1.post("/api/v1/cases", {{"person", "孙七"}}).status == 400);
+  const auto csrf = sec1.csrf_;
+  sec1.forget_csrf();
+  CHECK(sec1.post("/api/v1/cases", {{"person", 5}}).status == 403);
+  sec1.csrf_ = csrf;
+  // Under 18: the same refusal as `member apply` (rule and article).
+  auto young = sec1.post("/api/v1/cases", {{"person", 6}, {"date", "2024-05-20"}});
+  CHECK(young.status == 422);
+  CHECK(young.j()["error"]["article"].get<std::string>().find("第") != std::string::npos);
+  CHECK(young.j()["error"]["rule"] == "D1");
+  CHECK(young.j()["error"]["possible_from"] == "2028-01-01");
+  CHECK(d.run({"member", "apply", "6", "--date", "2024-05-20"}).code == 1);   // the command line agrees
+  auto started = sec1.post("/api/v1/cases", {{"person", 5}, {"date", "2024-05-20"}, {"note", "递交入党申请书"}},
+                           {{"Idempotency-Key", "apply-5"}});
+  REQUIRE(started.status == 201);
+  CHECK(started.j()["state"] == "applicant");
+  CHECK(started.j()["history"][0]["actor"] == "sec1");
+  CHECK(sec1.post("/api/v1/cases", {{"person", 5}, {"date", "2024-05-20"}, {"note", "递交入党申请书"}},
+                  {{"Idempotency-Key", "apply-5"}}).body == started.body);
+  CHECK(sec1.post("/api/v1/cases", {{"person", 5}, {"date", "2024-05-21"}}).status == 422);   // already open
+  CHECK(sec1.get("/api/v1/cases?workflow=member").j().size() == 2);
+}

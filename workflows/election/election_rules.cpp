@@ -129,7 +129,7 @@ const InputSpec* find_spec(std::string_view event) {
 // step's stored inputs judge the same step again.
 bool computed_input(std::string_view event, std::string_view key) {
   if (event == "start") return key == "full-members";
-  if (event == "candidates") return key == "unregistered";
+  if (event == "candidates") return key == "unregistered" || key == "person-ids";  // recomputed on replay
   if (event == "meeting" || event == "supplementary" || event == "invalid-meeting")
     return key == "elected" || key == "tied" || key == "missing" || key == "majority" || key == "seats";
   return false;
