@@ -2,8 +2,6 @@
 // the command's transaction (recording) or the verify's reads (replay).
 #pragma once
 
-#include <set>
-
 #include "engine/store.hpp"
 #include "engine/workflow.hpp"
 
@@ -21,23 +19,6 @@ class StoreDirectory final : public Directory {
   }
   Result<std::vector<Person>> people(const std::string& code) const override {
     return store_.list_persons(code);
-  }
-  Result<std::vector<Person>> people_under(const std::string& code) const override {
-    auto branches = store_.list_branches();
-    DJFLOW_TRY(branches);
-    std::set<std::string> tree{code};
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (const auto& b : branches.value())
-        if (tree.count(b.parent) && tree.insert(b.code).second) grew = true;
-    }
-    std::vector<Person> out;
-    for (const auto& c : tree) {
-      auto people = store_.list_persons(c);
-      DJFLOW_TRY(people);
-      for (auto& p : people.value()) out.push_back(std::move(p));
-    }
-    return out;
   }
   Result<std::vector<Case>> cases_of(PersonId id) const override {
     CaseFilter f;

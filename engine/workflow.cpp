@@ -29,8 +29,6 @@ Result<std::vector<Person>> Directory::people(const std::string&) const {
   return std::vector<Person>{};
 }
 
-Result<std::vector<Person>> Directory::people_under(const std::string& branch) const { return people(branch); }
-
 Result<std::vector<Case>> Directory::cases_of(PersonId) const { return std::vector<Case>{}; }
 
 Result<std::vector<EventRecord>> Directory::events_of(CaseId) const { return std::vector<EventRecord>{}; }

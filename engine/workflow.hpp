@@ -29,9 +29,6 @@ class Directory {
   // The people registered in the organisation itself (not in those under it). The default has
   // none (a fake directory need not list); the engine's directory reads the store.
   virtual Result<std::vector<Person>> people(const std::string& branch) const;
-  // The people registered in the organisation and in every organisation under it (whatever their
-  // status today: membership on a past date is judged from the history). The default is people().
-  virtual Result<std::vector<Person>> people_under(const std::string& branch) const;
   // Every case about a person, of any workflow, by id. The default has none.
   virtual Result<std::vector<Case>> cases_of(PersonId person) const;
   // The stored history of a case, in order (a person's membership on a past date is what their

@@ -154,10 +154,6 @@ Verdict normalize_inputs(Step& s);
 // membership (`joined`, D37) not after that day. Member statuses are current: a person no longer
 // full is not full on any day.
 bool full_member_on(const engine::Person& p, engine::Date day);
-// Full members of the organisation and everything under it on `day`, from the history
-// (member::full_member_on): what E3 judges a `start` or `candidates` step by, when recorded and
-// when verify replays it.
-engine::Result<int> full_members_on(const engine::Directory& dir, const std::string& branch, engine::Date day);
 
 Verdict check_start(const Step& s);             // E3, E7
 Verdict check_candidates(const Step& s);        // E3, E13

@@ -766,7 +766,9 @@ bool is_meeting(std::string_view event) {
   return event == "admit" || event == "convert" || event == "extend" || event == "cancel";
 }
 
-// Whether `p` was a full member on `d`, from the history (see registered_full_members).
+// Whether `p` was a full member on `d`, from the history (see registered_full_members). Not static:
+// the election's E3 count uses it too (declared in workflows/election/election_rules.cpp, so that
+// member_rules.hpp, included by the member machine's translation unit, stays as it was).
 engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::Person& p, Date d) {
   const bool registered = p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d);
   if (p.status == engine::MemberStatus::None) return registered;  // cheap: no case makes them one now

@@ -88,8 +88,6 @@ bool is_meeting(std::string_view event);
 // 党龄 starts before it: on `d` the person was still a probationary member.
 engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch,
                                             engine::Date d, std::optional<engine::PersonId> subject);
-// Whether one person was a full member on `d`, by the same rule.
-engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::Person& p, engine::Date d);
 // The meeting's vote passed: yes votes > half of the eligible voters (D22). REQUIRES: a meeting
 // step whose inputs were normalised.
 bool vote_passed(const Step& s);
