@@ -32,6 +32,13 @@ class SqliteReport final : public engine::ReportStore {
   engine::Result<std::vector<engine::ReportDeadline>> report_late_deadlines(engine::CaseId id) override;
 
  private:
+  // The number of rows of a table (to reserve the vectors once; 0 when it cannot be read).
+  std::size_t count_rows(const std::string& table) {
+    auto st = cache_->get("SELECT count(*) FROM " + table);
+    if (!st.ok()) return 0;
+    detail::Use use(**st);
+    return (*st)->step() == SQLITE_ROW ? static_cast<std::size_t>((*st)->int64(0)) : 0;
+  }
   engine::Result<std::vector<engine::ReportDeadline>> read_deadlines(detail::Statement& s, const char* what);
   sqlite3* db_;
   std::unique_ptr<detail::StatementCache> cache_;
@@ -62,7 +69,7 @@ using detail::sqlite_error;
 Result<std::vector<engine::ReportCase>> SqliteReport::report_cases() {
   DJFLOW_STATEMENT(s, std::string("SELECT id, workflow, branch, title, person_id FROM cases ORDER BY id"));
   std::vector<engine::ReportCase> out;
-  out.reserve(1024);
+  out.reserve(count_rows("cases"));
   for (;;) {
     const int rc = s.step();
     if (rc == SQLITE_DONE) return out;
@@ -80,6 +87,7 @@ Result<std::vector<engine::ReportCase>> SqliteReport::report_cases() {
 Result<std::vector<engine::ReportPerson>> SqliteReport::report_persons() {
   DJFLOW_STATEMENT(s, std::string("SELECT id, branch, name, status, joined FROM persons ORDER BY id"));
   std::vector<engine::ReportPerson> out;
+  out.reserve(count_rows("persons"));
   for (;;) {
     const int rc = s.step();
     if (rc == SQLITE_DONE) return out;

@@ -388,6 +388,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   for (const auto& d : item_deadlines.value())
     if (d.opened_on <= q.to && (!d.closed_on || *d.closed_on > q.to)) in_force[d.case_id] = d.due;
 
+  const std::string from_iso = q.from.iso();
   std::vector<StepRow> buf;
   std::size_t n = 0;
   const engine::ReportCase* head = nullptr;
@@ -400,8 +401,9 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     v.steps = std::span<const StepRow>(buf.data(), n);
     if (head->workflow == "member") v.status = status_of_stage(eng.workflows().find("member")->stage(buf[n - 1].to_state));
     if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
-    const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [](const StepRow& x) {
-      return std::any_of(x.flags.begin(), x.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
+    // Only a late step within the period is counted (with its days): only then read the deadlines.
+    const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [&](const StepRow& x) {
+      return x.date >= from_iso && std::any_of(x.flags.begin(), x.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
     });
     if (has_late) {
       auto rows = reads.report_late_deadlines(head->id);
