@@ -1,5 +1,5 @@
 // Organisational life (组织生活): life start|configure|status|flags|grade, meeting add|list|show,
-// talk add, dues pay|import|arrears. Everything is a step on the organisation's `life` case
+// talk add, dues pay|import|arrears|base|relief|standard. Everything is a step on the organisation's `life` case
 // (workflows/life, docs/workflows/life.md); the figures come from engine/life.hpp.
 #include <algorithm>
 #include <fstream>
@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/app.hpp"
+#include "engine/dues.hpp"
 #include "engine/life.hpp"
 #include "engine/life_figures.hpp"
 
@@ -367,12 +368,51 @@ void register_life(CLI::App& app, Cli& cli) {
         auto o = cli.engine->record(c->id, {"grades", date.value(), with, "", "", cli.actor});
         const int rc = print_step(cli, o, {{"unqualified", unqualified}});
         if (rc == 0 && !unqualified.empty() && !cli.json) {
-          *cli.out << tr(cli.lang, "评为不合格的党员须限期改正或按规定处置（见 docs/workflows/life.md）：",
-                         "members graded unqualified must correct within a set time or be dealt with (docs/workflows/life.md): ");
+          const int months = cli.engine->config().get_int(L::kSettingCorrectMonths, 6);
+          *cli.out << tr(cli.lang, engine::Text{"评为不合格的党员限期 " + std::to_string(months) +
+                                                    " 个月改正（djflow life correct 记录处置；经教育仍无转变的，应当劝其退党：《中国共产党章程》第九条）：",
+                                                "members graded unqualified are to correct within " + std::to_string(months) +
+                                                    " months (record the follow-up with djflow life correct; if unchanged, "
+                                                    "persuasion to leave: 《中国共产党章程》第九条): "});
           for (std::size_t i = 0; i < unqualified.size(); ++i) *cli.out << (i ? "、" : "") << unqualified[i];
           *cli.out << "\n";
         }
         return rc;
+      };
+    });
+  }
+  {
+    struct Args { std::string org, person, outcome, date, ref; };
+    auto a = std::make_shared<Args>();
+    auto* cmd = life->add_subcommand("correct", tr(l, "记录不合格党员的处置：已改正、劝其退党、除名、上级批准或不批准",
+                                                   "record the follow-up of an unqualified member: corrected, persuade, remove, approved, rejected"));
+    cmd->add_option("--person", a->person, tr(l, "党员（姓名或编号）", "member (name or id)"))->required();
+    cmd->add_option("--outcome", a->outcome,
+                    tr(l, "corrected（经教育已改正）、persuade（支部党员大会决定劝其退党）、remove（劝而不退，支部党员大会决定除名）、approved（上级党组织批准）、rejected（上级党组织不批准）",
+                       "corrected, persuade (general meeting), remove (general meeting, after a refused persuasion), approved or rejected (the superior)"))
+        ->required();
+    cmd->add_option("--date", a->date, tr(l, "日期（默认今天）", "date (default today)"));
+    cmd->add_option("--ref", a->ref, tr(l, "会议记录或批准文件（决定和批准必填）", "minutes or approval (required for decisions and answers)"));
+    cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
+    cmd->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto date = cli.date_arg(a->date, "--date");
+        if (!date) return cli.fail(date.error());
+        auto p = find_person(cli, a->org, a->person);
+        if (!p) return cli.fail(p.error());
+        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
+        if (!c) return cli.fail(c.error());
+        engine::Inputs with{{"person", std::to_string(p->id)}, {"outcome", a->outcome}};
+        auto o = cli.engine->record(c->id, {"correction", date.value(), with, "", a->ref, cli.actor});
+        std::string state;
+        if (o) {
+          auto h = ledger(cli, o->c);
+          if (!h) return cli.fail(h.error());
+          for (const auto& u : L::unqualified(L::facts(h.value())))
+            if (u.person == p->id) state = u.state;
+        }
+        return print_step(cli, o, {{"person", p->id}, {"state", state}});
       };
     });
   }
@@ -648,8 +688,26 @@ void register_dues(CLI::App& app, Cli& cli) {
         auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
         if (!c) return cli.fail(c.error());
         engine::Inputs with;
-        for (const auto& m : split_list(a->months)) with["dues:" + std::to_string(p->id) + ":" + m] = a->amount;
-        return print_step(cli, cli.engine->record(c->id, {"dues", date.value(), with, "", "", cli.actor}), {{"person", p->id}});
+        const auto months = split_list(a->months);
+        for (const auto& m : months) with["dues:" + std::to_string(p->id) + ":" + m] = a->amount;
+        auto o = cli.engine->record(c->id, {"dues", date.value(), with, "", "", cli.actor});
+        // R19 (rules.md [S], "generally"): arrears are made up at most life.dues.makeup_months back.
+        Json late = Json::array();
+        if (o) {
+          const int limit = cli.engine->config().get_int(engine::dues::kSettingMakeupMonths, 6);
+          for (const auto& m : months)
+            if (m.size() == 7 && engine::dues::months_between(m, date->iso().substr(0, 7)) > limit) late.push_back(m);
+          if (!late.empty() && !cli.json)
+            *cli.err << tr(cli.lang, engine::Text{"提示：补交超过 " + std::to_string(limit) + " 个月前的党费（",
+                                                  "note: dues made up more than " + std::to_string(limit) + " months back ("})
+                     << late.dump() << tr(cli.lang, "）；补交党费的时间一般不超过6个月：", "); arrears are generally made up at most 6 months back: ")
+                     << tr(cli.lang, engine::dues::article("R19")) << "\n";
+        }
+        const bool central = o && std::find(o->event.flags.begin(), o->event.flags.end(), "dues-to-central") != o->event.flags.end();
+        if (central && !cli.json)
+          *cli.err << tr(cli.lang, "提示：自愿一次多交纳1000元以上的党费，全部上缴中央：", "note: a voluntary extra of 1,000 yuan or more goes to the Central Committee: ")
+                   << tr(cli.lang, engine::dues::article("R18-central")) << "\n";
+        return print_step(cli, o, {{"person", o ? p->id : 0}, {"made_up_late", late}, {"to_central", central}});
       };
     });
   }
@@ -711,7 +769,9 @@ void register_dues(CLI::App& app, Cli& cli) {
         auto cases = ledgers(cli, a->org);
         if (!cases) return cli.fail(cases.error());
         Json arr = Json::array();
-        Table t({tr(lg, "组织", "org"), "#", tr(lg, "姓名", "name"), tr(lg, "欠交月数", "months"), tr(lg, "欠交月份", "unpaid")});
+        const int warn = cli.engine->config().get_int(engine::dues::kSettingWarnMonths, 3);
+        Table t({tr(lg, "组织", "org"), "#", tr(lg, "姓名", "name"), tr(lg, "欠交月数", "months"), tr(lg, "欠交金额（元）", "owed (yuan)"),
+                 tr(lg, "欠交月份", "unpaid")});
         for (const auto& c : cases.value()) {
           auto h = ledger(cli, c);
           if (!h) return cli.fail(h.error());
@@ -726,13 +786,123 @@ void register_dues(CLI::App& app, Cli& cli) {
             if (static_cast<int>(unpaid.size()) < a->min) continue;
             std::string months;
             for (const auto& m : unpaid) months += (months.empty() ? "" : " ") + m;
-            arr.push_back({{"org", c.branch}, {"person", p.id}, {"name", p.name}, {"months", unpaid.size()}, {"unpaid", unpaid}});
-            t.add({c.branch, std::to_string(p.id), p.name, std::to_string(unpaid.size()), months});
+            // What the unpaid months come to at the member's standard (R15-R18), when known.
+            engine::dues::Cents owed = 0;
+            bool known = true;
+            for (const auto& m : unpaid) {
+              auto st = engine::dues::standard(f, p.id, m);
+              if (st) owed += st->amount;
+              else known = false;
+            }
+            // Three unpaid months: criticism and a deadline to correct (practice, rules.md §6.4).
+            const bool warning = static_cast<int>(unpaid.size()) >= warn;
+            arr.push_back({{"org", c.branch}, {"person", p.id}, {"name", p.name}, {"months", unpaid.size()}, {"unpaid", unpaid},
+                           {"owed", known ? Json(engine::dues::yuan(owed)) : Json(nullptr)}, {"warning", warning}});
+            t.add({c.branch, std::to_string(p.id), p.name, std::to_string(unpaid.size()) + (warning ? tr(lg, "（应批评教育、限期改正）", " (warn)") : ""),
+                   known ? engine::dues::yuan(owed) : "-", months});
           }
         }
         if (cli.json) cli.print_json(arr);
         else if (t.empty()) *cli.out << tr(lg, "无\n", "none\n");
         else t.print(*cli.out);
+        return 0;
+      };
+    });
+  }
+  {
+    struct Args { std::string person, category, base, from, date, org; };
+    auto a = std::make_shared<Args>();
+    auto* cmd = dues->add_subcommand("base", tr(l, "记录党员交纳党费的类别和月收入（自某月起按新标准交纳）",
+                                                "record a member's category and monthly income (the standard from a month on)"));
+    cmd->add_option("--person", a->person, tr(l, "党员（姓名或编号）", "member (name or id)"))->required();
+    cmd->add_option("--category", a->category, tr(l, "类别：在职、离退休、农民、学生、下岗失业、低保", "category: working, retired, farmer, student, unemployed, relief"))->required();
+    cmd->add_option("--base", a->base, tr(l, "月收入（税后，元；在职、离退休党员必填）", "monthly income after tax (yuan; working and retired members)"));
+    cmd->add_option("--from", a->from, tr(l, "自哪个月起 YYYY-MM（领取新工资的当月）", "from month YYYY-MM (the month the new pay is received)"))->required();
+    cmd->add_option("--date", a->date, tr(l, "记录日期（默认今天）", "date recorded (default today)"));
+    cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
+    cmd->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto date = cli.date_arg(a->date, "--date");
+        if (!date) return cli.fail(date.error());
+        auto p = find_person(cli, a->org, a->person);
+        if (!p) return cli.fail(p.error());
+        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
+        if (!c) return cli.fail(c.error());
+        engine::Inputs with{{"person", std::to_string(p->id)}, {"category", a->category}, {"from", a->from}};
+        if (!a->base.empty()) with["base"] = a->base;
+        auto o = cli.engine->record(c->id, {"dues-base", date.value(), with, "", "", cli.actor});
+        if (!o) return cli.fail(o.error());
+        auto h = ledger(cli, o->c);
+        if (!h) return cli.fail(h.error());
+        auto st = engine::dues::standard(L::facts(h.value()), p->id, a->from);
+        Json extra = {{"person", p->id}, {"from", a->from}};
+        if (st) extra["standard"] = engine::dues::yuan(st->amount), extra["rule"] = st->rule;
+        if (st && !cli.json)
+          *cli.out << tr(cli.lang, "每月应交党费 ", "monthly dues ") << engine::dues::yuan(st->amount) << tr(cli.lang, " 元（", " yuan (")
+                   << tr(cli.lang, st->basis) << tr(cli.lang, "；", "; ") << tr(cli.lang, st->article) << tr(cli.lang, "）", ")") << "\n";
+        return print_step(cli, o, extra);
+      };
+    });
+  }
+  {
+    struct Args { std::string person, from, to, amount, study, ref, date, org; };
+    auto a = std::make_shared<Args>();
+    auto* cmd = dues->add_subcommand("relief", tr(l, "记录经批准少交或免交党费（须党支部研究并报上一级党委批准）",
+                                                  "record an approved reduction or exemption (the branch's study and the superior's approval)"));
+    cmd->add_option("--person", a->person, tr(l, "党员（姓名或编号）", "member (name or id)"))->required();
+    cmd->add_option("--from", a->from, tr(l, "自哪个月起 YYYY-MM", "first month YYYY-MM"))->required();
+    cmd->add_option("--to", a->to, tr(l, "至哪个月止 YYYY-MM（默认不限）", "last month YYYY-MM (default open-ended)"));
+    cmd->add_option("--amount", a->amount, tr(l, "每月交纳金额（元，0 为免交）", "monthly amount (yuan, 0 exempts)"))->required();
+    cmd->add_option("--study", a->study, tr(l, "党支部研究的会议记录", "minutes of the branch's study"))->required();
+    cmd->add_option("--ref", a->ref, tr(l, "上一级党委的批准文件", "the superior committee's approval"))->required();
+    cmd->add_option("--date", a->date, tr(l, "记录日期（默认今天）", "date recorded (default today)"));
+    cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
+    cmd->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto date = cli.date_arg(a->date, "--date");
+        if (!date) return cli.fail(date.error());
+        auto p = find_person(cli, a->org, a->person);
+        if (!p) return cli.fail(p.error());
+        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
+        if (!c) return cli.fail(c.error());
+        engine::Inputs with{{"person", std::to_string(p->id)}, {"from", a->from}, {"amount", a->amount}, {"study", a->study}};
+        if (!a->to.empty()) with["to"] = a->to;
+        return print_step(cli, cli.engine->record(c->id, {"dues-relief", date.value(), with, "", a->ref, cli.actor}), {{"person", p->id}});
+      };
+    });
+  }
+  {
+    struct Args { std::string person, month, org; };
+    auto a = std::make_shared<Args>();
+    auto* cmd = dues->add_subcommand("standard", tr(l, "党员某月应交党费及其依据", "a member's monthly standard and its basis"));
+    cmd->add_option("--person", a->person, tr(l, "党员（姓名或编号）", "member (name or id)"))->required();
+    cmd->add_option("--month", a->month, tr(l, "月份 YYYY-MM（默认本月）", "month YYYY-MM (default this month)"));
+    cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
+    cmd->callback([&cli, a] {
+      cli.action = [&cli, a]() -> int {
+        if (auto s = cli.open(); !s) return cli.fail(s.error());
+        auto p = find_person(cli, a->org, a->person);
+        if (!p) return cli.fail(p.error());
+        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
+        if (!c) return cli.fail(c.error());
+        const std::string month = a->month.empty() ? cli.engine->today().iso().substr(0, 7) : a->month;
+        if (month.size() != 7 || !engine::Date::parse(month + "-01"))
+          return cli.fail(Error::invalid({"--month 应为 YYYY-MM：" + month, "--month must be YYYY-MM, got " + month}));
+        auto h = ledger(cli, c.value());
+        if (!h) return cli.fail(h.error());
+        auto st = engine::dues::standard(L::facts(h.value()), p->id, month);
+        if (!st)
+          return cli.fail(Error::not_found({p->name + " 尚未记录党费计算基数（djflow dues base）", p->name + " has no dues base recorded (djflow dues base)"}));
+        if (cli.json) {
+          cli.print_json({{"person", p->id}, {"name", p->name}, {"month", month}, {"standard", engine::dues::yuan(st->amount)},
+                          {"rule", st->rule}, {"basis", tr(cli.lang, st->basis)}, {"article", tr(cli.lang, st->article)},
+                          {"relief", st->relief}});
+        } else {
+          *cli.out << p->name << " " << month << tr(cli.lang, " 应交党费 ", " dues ") << engine::dues::yuan(st->amount)
+                   << tr(cli.lang, " 元：", " yuan: ") << tr(cli.lang, st->basis) << "\n  " << tr(cli.lang, st->article) << "\n";
+        }
         return 0;
       };
     });

@@ -75,14 +75,14 @@ Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures&
   j["late_days_total"] = r.late_days_total;
   j["late_days_max"] = r.late_days_max;
   Json orgs = Json::array();
+  const auto life_index = life_org_index(life);
   for (const auto& b : r.orgs) {
     Json o = {{"code", b.code}, {"name", b.name}, {"parent", b.parent}};
     Json v = Json::object();
     const auto& c = r.per_org.at(b.code);
     for (auto f : kAll) v[rp::info(f).id] = c[static_cast<int>(f)];
-    for (std::size_t k = 0; k < life.organisations.size() && k < life.per_org.size(); ++k)
-      if (life.organisations[k] == b.code)
-        for (const auto& row : lrows) v[row.id] = life_number(row, row.per_org[k]);
+    if (auto k = life_index.find(b.code); k != life_index.end())
+      for (const auto& row : lrows) v[row.id] = life_number(row, row.per_org[k->second]);
     o["figures"] = v;
     orgs.push_back(o);
   }
@@ -161,13 +161,12 @@ std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFi
     for (const auto& b : r.orgs) row.push_back(num(r.per_org.at(b.code)[static_cast<int>(f)]));
     line(row);
   }
+  const auto life_index = life_org_index(life);
   for (const auto& lr : lrows) {
     std::vector<std::string> row = {tr(l, rp::section_text("life")), lr.label, lr.id, life_value(lr, lr.total)};
     for (const auto& b : r.orgs) {
-      std::string cell = "0";
-      for (std::size_t k = 0; k < life.organisations.size() && k < lr.per_org.size(); ++k)
-        if (life.organisations[k] == b.code) cell = life_value(lr, lr.per_org[k]);
-      row.push_back(cell);
+      auto k = life_index.find(b.code);
+      row.push_back(k == life_index.end() || k->second >= lr.per_org.size() ? "0" : life_value(lr, lr.per_org[k->second]));
     }
     line(row);
   }

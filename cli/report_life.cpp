@@ -52,6 +52,13 @@ std::vector<LifeRow> life_rows(Lang l, const engine::LifeFigures& f) {
   return rows;
 }
 
+std::unordered_map<std::string, std::size_t> life_org_index(const engine::LifeFigures& f) {
+  std::unordered_map<std::string, std::size_t> out;
+  out.reserve(f.organisations.size());
+  for (std::size_t k = 0; k < f.organisations.size() && k < f.per_org.size(); ++k) out.emplace(f.organisations[k], k);
+  return out;
+}
+
 std::string life_value(const LifeRow& row, double v) {
   if (!row.ratio) return std::to_string(static_cast<long long>(v));
   char buf[32];

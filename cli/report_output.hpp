@@ -6,6 +6,8 @@
 #include <string>
 
 #include "cli/app.hpp"
+#include <unordered_map>
+
 #include "engine/life_figures.hpp"
 #include "workflows/report/year_report.hpp"
 
@@ -26,6 +28,9 @@ struct LifeRow {
   bool ratio = false;  // life_attendance: present / should attend (0..1)
 };
 std::vector<LifeRow> life_rows(Lang lang, const engine::LifeFigures& f);
+// The index into LifeRow::per_org of each organisation code (looked up once per organisation:
+// with 20,000 organisations a search per cell was 400 million comparisons).
+std::unordered_map<std::string, std::size_t> life_org_index(const engine::LifeFigures& f);
 // "12", or "75.0%" for the ratio.
 std::string life_value(const LifeRow& row, double v);
 // The label of a life figure id ("" when unknown) and what a detail row means.

@@ -72,6 +72,7 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engi
   lxw_format* percent = workbook_add_format(wb);
   format_set_num_format(percent, "0.0%");
   const auto lrows = life_rows(l, life);
+  const auto life_index = life_org_index(life);
   for (const auto& lr : lrows) {
     lxw_format* fmt = lr.ratio ? percent : nullptr;
     worksheet_write_string(ws, row, 0, tr(l, rp::section_text("life")).c_str(), nullptr);
@@ -79,9 +80,8 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engi
     worksheet_write_string(ws, row, 2, lr.id.c_str(), nullptr);
     worksheet_write_number(ws, row, 3, lr.total, fmt);
     for (std::size_t k = 0; k < r.orgs.size(); ++k)
-      for (std::size_t m = 0; m < life.organisations.size() && m < lr.per_org.size(); ++m)
-        if (life.organisations[m] == r.orgs[k].code)
-          worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), lr.per_org[m], fmt);
+      if (auto m = life_index.find(r.orgs[k].code); m != life_index.end() && m->second < lr.per_org.size())
+        worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), lr.per_org[m->second], fmt);
     ++row;
   }
   worksheet_set_column(ws, 0, 0, 14, nullptr);

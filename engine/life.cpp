@@ -224,10 +224,19 @@ Facts facts(const std::vector<EventRecord>& history) {
         const auto paid = at == std::string::npos ? std::optional<Date>(e.date) : Date::parse(v.substr(at + 1));
         if (auto id = to_int(parts[0])) f.dues.push_back({*id, parts[1], v.substr(0, at), paid.value_or(e.date)});
       }
+    } else if (e.event == "dues-base") {
+      if (auto id = to_int(get(in, "person")))
+        f.bases.push_back({*id, get(in, "from"), get(in, "category"), get(in, "base"), get(in, "amount"), e.date});
+    } else if (e.event == "dues-relief") {
+      if (auto id = to_int(get(in, "person")))
+        f.reliefs.push_back({*id, get(in, "from"), get(in, "to"), get(in, "amount"), get(in, "study"), e.ref});
     } else if (e.event == "grades") {
       for (const auto& [k, v] : in)
         if (k.rfind("grade:", 0) == 0)
-          if (auto id = to_int(std::string_view(k).substr(6))) f.grades.push_back({*id, v, e.date});
+          if (auto id = to_int(std::string_view(k).substr(6)))
+            f.grades.push_back({*id, v, e.date, Date::parse(get(in, "correct-by:" + std::to_string(*id)))});
+    } else if (e.event == "correction") {
+      if (auto id = to_int(get(in, "person"))) f.corrections.push_back({*id, get(in, "outcome"), e.date, e.ref});
     }
   }
   return f;
@@ -318,8 +327,15 @@ std::vector<std::string> unpaid_months(const Facts& f, PersonId person, Date fro
     if (p.person == person && p.paid_on <= as_of) paid.insert(p.month);
   std::vector<std::string> out;
   const Date end = Date(as_of.year(), as_of.month(), 1);
+  // Months exempted by approval (R18, an amount of nothing) are not owed.
+  auto exempt = [&](const std::string& month) {
+    return std::any_of(f.reliefs.begin(), f.reliefs.end(), [&](const DuesRelief& r) {
+      return r.person == person && r.from <= month && (r.to.empty() || month <= r.to) &&
+             r.amount.find_first_not_of("0.") == std::string::npos;
+    });
+  };
   for (Date m = Date(from.year(), from.month(), 1); m < end; m = m.add_months(1))
-    if (!paid.count(month_of(m))) out.push_back(month_of(m));
+    if (!paid.count(month_of(m)) && !exempt(month_of(m))) out.push_back(month_of(m));
   return out;
 }
 
@@ -358,6 +374,31 @@ std::vector<LapseFlag> lapse_flags(const Facts& f, const std::vector<Person>& me
       fl.dues = run >= 6;
     }
     if (fl.attendance || fl.dues) out.push_back(fl);
+  }
+  return out;
+}
+
+std::string deadline_kind_correction(PersonId p) { return "correction-" + std::to_string(p); }
+
+std::vector<Unqualified> unqualified(const Facts& f) {
+  std::map<PersonId, const Grade*> latest;
+  for (const auto& g : f.grades) {
+    auto& slot = latest[g.person];
+    if (!slot || g.date >= slot->date) slot = &g;
+  }
+  std::vector<Unqualified> out;
+  for (const auto& [person, g] : latest) {
+    if (g->grade != "unqualified") continue;
+    Unqualified u{person, g->date, g->correct_by.value_or(g->date.add_months(6)), "correcting"};
+    for (const auto& c : f.corrections) {
+      if (c.person != person || c.date < g->date) continue;
+      if (c.outcome == "corrected") u.state = "corrected";
+      else if (c.outcome == "persuade") u.state = "persuade-decided";
+      else if (c.outcome == "remove") u.state = "remove-decided";
+      else if (c.outcome == "approved") u.state = u.state == "remove-decided" ? "removed" : "persuaded";
+      else if (c.outcome == "rejected") u.state = u.state == "remove-decided" ? "persuaded" : "kept";
+    }
+    out.push_back(u);
   }
   return out;
 }

@@ -83,10 +83,36 @@ struct DuesPayment {
   std::string amount;  // yuan, "90.00"
   Date paid_on;
 };
+// The base of a member's dues from a month on (`dues-base`, R15-R18).
+struct DuesBase {
+  PersonId person = 0;
+  std::string from;      // "YYYY-MM": applies from this month (R18: the month the new pay is received)
+  std::string category;  // engine/dues.hpp Category id
+  std::string base;      // yuan ("" for the fixed amounts of R17)
+  std::string amount;    // R17: the fixed monthly amount in force when recorded ("" otherwise)
+  Date recorded;
+};
+// An approved reduction or exemption (`dues-relief`, R18): `amount` a month ("0" exempt).
+struct DuesRelief {
+  PersonId person = 0;
+  std::string from, to;  // "YYYY-MM"; to "" = open-ended
+  std::string amount;
+  std::string study;     // the branch's study (minutes)
+  std::string ref;       // the superior committee's approval
+};
 struct Grade {
   PersonId person = 0;
   std::string grade;  // excellent | qualified | basic | unqualified
   Date date;
+  std::optional<Date> correct_by;  // unqualified: the deadline to correct (stored when recorded)
+};
+// A step of the 不合格 follow-up (`correction`, 《中国共产党章程》第九条): corrected | persuade |
+// remove (general-meeting decisions) | approved | rejected (the superior's answer).
+struct Correction {
+  PersonId person = 0;
+  std::string outcome;
+  Date date;
+  std::string ref;
 };
 struct OrgConfig {
   std::map<std::string, Period> periods;  // kind -> period, per organisation (overrides settings)
@@ -101,13 +127,33 @@ struct Facts {
   std::vector<Meeting> meetings;
   std::vector<Talk> talks;
   std::vector<DuesPayment> dues;
+  std::vector<DuesBase> bases;
+  std::vector<DuesRelief> reliefs;
   std::vector<Grade> grades;
+  std::vector<Correction> corrections;
 };
 Facts facts(const std::vector<EventRecord>& history);
 
 // The period of `kind` for an organisation: its own setting, else the global one, else the default.
 Period period_for(const Facts& f, const Config& config, std::string_view kind);
 int theme_day(const Facts& f, const Config& config);
+
+// The follow-up of a member graded 不合格 (docs/workflows/life.md; a configurable default, not a
+// rule of rules.md): correct by a deadline (life.unqualified.correct_months, default 6, from the
+// grade), then, if not corrected, persuasion to leave and, if refused, removal, each decided by the
+// general meeting and approved by the superior (《中国共产党章程》第九条).
+inline constexpr const char* kSettingCorrectMonths = "life.unqualified.correct_months";
+struct Unqualified {
+  PersonId person = 0;
+  Date graded;
+  Date correct_by;
+  // correcting | corrected | persuade-decided | persuaded | remove-decided | removed | kept
+  // (kept: the superior did not approve the persuasion)
+  std::string state;
+};
+// Members whose latest grade is unqualified, with where their follow-up stands.
+std::vector<Unqualified> unqualified(const Facts& f);
+std::string deadline_kind_correction(PersonId p);  // "correction-<id>"
 
 // Grades (民主评议党员, R8).
 std::optional<std::string> resolve_grade(std::string_view name);

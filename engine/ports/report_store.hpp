@@ -42,18 +42,32 @@ struct ReportDeadline {
   std::optional<Date> closed_on;
 };
 
+// One person, with what the membership figures need.
+struct ReportPerson {
+  PersonId id = 0;
+  std::string branch;
+  std::string name;
+  MemberStatus status = MemberStatus::None;
+  std::optional<Date> joined;
+};
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
 
   // Every case, by id.
   virtual Result<std::vector<ReportCase>> report_cases() = 0;
+  // Every person, by id.
+  virtual Result<std::vector<ReportPerson>> report_persons() = 0;
   // Every event with an effective date on or before `until`, in (case, seq) order.
   virtual Status for_each_report_event(Date until, const std::function<void(const ReportEvent&)>& fn) = 0;
   // The deadlines of kind `kind` of the cases of `workflow` ("" for any), with `late_only` only
   // those closed after their due date.
   virtual Result<std::vector<ReportDeadline>> report_deadlines(const std::string& workflow, const std::string& kind,
                                                                bool late_only) = 0;
+  // The deadlines of one case closed after their due date, by id (how late its late steps were;
+  // asked only for the cases with a late step, instead of reading every deadline).
+  virtual Result<std::vector<ReportDeadline>> report_late_deadlines(CaseId id) = 0;
 };
 
 }  // namespace djflow::engine

@@ -200,3 +200,25 @@ TEST_CASE("size alerts: on branch list/show, election list and check --notify (E
   CHECK(d.run({"--now=2026-01-10", "--json", "check", "--notify"}).json()["notified"] == 0);  // once per term
   CHECK(d.run({"--lang", "zh", "check"}).out.find("应设立支部委员会") != std::string::npos);
 }
+
+TEST_CASE("verify judges an election's start by the membership of its date, not today's", "[cli][election][e2e][verify]") {
+  // 7 full members on 2026-03-01: a committee is elected (E3). One of them is removed in May by a
+  // self-lapse review; replaying the start with today's 6 full members refused it (E3) and verify
+  // failed on a lawful election.
+  Djflow d;
+  seed(d, 7);
+  REQUIRE(d.run({"--now=2026-01-10", "branch", "term", "B01", "--start", "2023-06-20"}).code == 0);
+  auto start = d.run({"--now=2026-03-01", "--json", "election", "start", "B01", "--date", "2026-03-01", "--committee", "yes"});
+  INFO(start.err);
+  REQUIRE(start.code == 0);
+  auto opened = d.run({"--now=2026-04-01", "--json", "life", "review", "open", "--person", "党员7", "--reason", "attendance"});
+  INFO(opened.err);
+  REQUIRE(opened.code == 0);
+  const int review = opened.json()["case"];
+  REQUIRE(rec(d, "2026-04-10", review, "notify", "2026-04-10").code == 0);
+  REQUIRE(rec(d, "2026-05-10", review, "decide", "2026-05-10", {"decision=remove"}, "支部党员大会记录").code == 0);
+  REQUIRE(rec(d, "2026-05-20", review, "approve", "2026-05-20", {}, "上级批复").code == 0);
+  auto v = d.run({"--now=2026-05-21", "--json", "verify"});
+  INFO(v.out << v.err);
+  CHECK(v.code == 0);
+}

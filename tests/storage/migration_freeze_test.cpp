@@ -32,6 +32,7 @@ const std::vector<std::string> kFrozen = {
     "2019d8c695abad7daaf829f4573e809317a953fc3a8b69d70e97ed247ba91bf0",  // 7 entity history (issue 7 §2)
     "89f22d612884c1dc463ab08b4529d519689511d5da194a8e97ae1aef66752e02",  // 8 persons.key, phone, change_reason (issue 9)
     "e83f37e6a94fa11651d9a67d7125671c87a2eba8644235c0be43764605e9c4ab",  // 9 users, api_tokens, web_sessions, idempotent_answers (issue 11)
+    "df597a290a7b08a5e5c8f00856fd8c540a2361692ea93ff4d330ee46bc118dd7",  // 10 events_report covering index (issue 10 §3)
 };
 
 // What is frozen: the SQL, and the skip_if query when the migration has one.

@@ -7,6 +7,11 @@
 
 #include "workflows/election/election_catalog.hpp"
 
+namespace djflow::workflows::member {
+// workflows/member/member_rules.cpp: whether `p` was a full member on `d`, from the history.
+engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::Person& p, engine::Date d);
+}  // namespace djflow::workflows::member
+
 namespace djflow::workflows::election {
 
 using engine::Date;
@@ -14,6 +19,40 @@ using engine::Error;
 using engine::Text;
 
 namespace {
+
+// Full members of the organisation and everything under it on `day`: the organisation's own
+// people from the history (member::full_member_on, as the general meeting's votes are judged; a
+// person removed later by a self-lapse review counts until its approval), those of the
+// organisations under it as counted today. What E3 judges a `start` or `candidates` step by, when
+// recorded and when verify replays it (not today's membership).
+engine::Result<int> full_members_on(const engine::Directory& dir, const std::string& branch, Date day) {
+  auto today = dir.full_members(branch);
+  if (!today.ok()) return today.error();
+  auto people = dir.people(branch);
+  if (!people.ok()) return people.error();
+  int n = today.value();
+  for (const auto& p : people.value()) n -= p.status == engine::MemberStatus::Full ? 1 : 0;
+  for (const auto& p : people.value()) {
+    engine::Person then = p;
+    if (p.status == engine::MemberStatus::None) {
+      // Removed after `day` by a self-lapse review (its approval is dated): a member until then,
+      // full unless their member-development case says otherwise.
+      auto cases = dir.cases_of(p.id);
+      if (!cases.ok()) return cases.error();
+      for (const auto& c : cases.value()) {
+        if (c.workflow != "lapse") continue;
+        auto events = dir.events_of(c.id);
+        if (!events.ok()) return events.error();
+        for (const auto& e : events.value())
+          if (e.event == "approve" && e.to_state == "removed" && e.date > day) then.status = engine::MemberStatus::Full;
+      }
+    }
+    auto full = member::full_member_on(dir, then, day);
+    if (!full.ok()) return full.error();
+    n += full.value() ? 1 : 0;
+  }
+  return n;
+}
 
 struct ArticleRow {
   std::string_view rule;
@@ -452,8 +491,9 @@ Verdict normalize_inputs(Step& s) {
   if (s.event == "cancel" && trim(s.in.note).empty())
     return invalid(s, "撤销须用 --note 说明原因", "cancelling needs a reason (--note)");
   if (s.event == "start") {
-    // The organisation's full members now: the snapshot for E3, and the default of committee.
-    auto full = s.ctx.directory.full_members(s.ctx.c.branch);
+    // The organisation's full members on the step's date, from the history (not today's: verify
+    // replays this step years later): the snapshot for E3, and the default of committee.
+    auto full = full_members_on(s.ctx.directory, s.ctx.c.branch, s.in.date);
     if (!full.ok()) return full.error();
     s.inputs["full-members"] = n(full.value());
     if (s.inputs.count("committee") == 0) s.inputs["committee"] = full.value() >= 7 ? "yes" : "no";
@@ -497,7 +537,7 @@ Verdict check_candidates(const Step& s) {
   const int seats = in_int(s, "seats");
   const int nominees = static_cast<int>(parse_names(in_str(s, "nominees"))->size());
   if (s.facts.committee) {
-    auto full = s.ctx.directory.full_members(s.ctx.c.branch);
+    auto full = full_members_on(s.ctx.directory, s.ctx.c.branch, s.in.date);
     if (!full.ok()) return full.error();
     if (full.value() < 7)
       return refusal(s, "E3",

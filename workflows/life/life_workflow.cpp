@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "engine/dues.hpp"
 #include "engine/life.hpp"
 
 namespace djflow::workflows::life {
@@ -34,7 +35,10 @@ const std::vector<EventInfo>& event_table() {
       {"meeting", "召开会议", "meeting held"},
       {"talk", "谈心谈话", "heart-to-heart talk"},
       {"dues", "交纳党费", "party dues paid"},
+      {"dues-base", "党费计算基数", "dues base"},
+      {"dues-relief", "批准少交或免交党费", "dues reduced or exempted"},
       {"grades", "民主评议党员等次", "appraisal grades"},
+      {"correction", "不合格党员的处置", "follow-up of an unqualified member"},
       {"close", "期间结束", "period closed"},
   };
   return t;
@@ -177,9 +181,13 @@ class LifeWorkflow final : public engine::Workflow {
     if (ev == "meeting") return meeting(ctx, f, in, r);
     if (ev == "talk") return talk(ctx, f, in, r);
     if (ev == "dues") return dues(f, in, r);
+    if (ev == "dues-base") return dues_base(ctx, in, r);
+    if (ev == "dues-relief") return dues_relief(ctx, in, r);
+    if (ev == "correction") return correction(ctx, f, in, r);
     if (ev == "grades") {
       if (in.with.empty()) return bad("须至少评定一名党员", "grade at least one member");
       for (const auto& [k, v] : in.with) {
+        if (k.rfind("correct-by:", 0) == 0) continue;  // stored with an unqualified grade (below)
         if (k.rfind("grade:", 0) != 0) return bad("未知输入项“" + k + "”", "unknown input '" + k + "'");
         auto id = to_int(std::string_view(k).substr(6));
         if (!id) return bad("人员编号无效：" + k, "bad person id in " + k);
@@ -187,6 +195,14 @@ class LifeWorkflow final : public engine::Workflow {
         auto g = L::resolve_grade(v);
         if (!g) return bad("等次应为 优秀、合格、基本合格 或 不合格：" + v, "a grade is excellent, qualified, basic or unqualified, got " + v);
         r.inputs[k] = *g;
+        if (*g != "unqualified") continue;
+        // The deadline to correct: given again on replay, else the setting when recorded.
+        const std::string by_key = "correct-by:" + k.substr(6);
+        auto by = in.with.count(by_key) ? Date::parse(get(in.with, by_key))
+                                        : std::optional<Date>(in.date.add_months(ctx.config.get_int(L::kSettingCorrectMonths, 6)));
+        if (!by || *by <= in.date)
+          return bad("改正期限应为评议日期之后的日期：" + get(in.with, by_key), "the deadline to correct must be after the appraisal: " + get(in.with, by_key));
+        r.inputs[by_key] = by->iso();
       }
       return r;
     }
@@ -306,7 +322,120 @@ class LifeWorkflow final : public engine::Workflow {
     return std::move(r);
   }
 
-  engine::Result<engine::StepResult> dues(const L::Facts& f, const engine::StepInput& in, engine::StepResult& r) const {
+  // The 不合格 follow-up (《中国共产党章程》第九条): corrected; or, once the deadline to correct has
+  // passed, persuasion to leave decided by the general meeting and approved by the superior; if the
+  // member refuses to leave, removal, decided and approved the same way.
+  engine::Result<engine::StepResult> correction(const CaseContext& ctx, const L::Facts& f, const engine::StepInput& in,
+                                                engine::StepResult& r) const {
+    static const std::set<std::string> keys = {"person", "outcome"};
+    for (const auto& [k, v] : in.with)
+      if (!keys.count(k)) return bad("未知输入项“" + k + "”", "unknown input '" + k + "'");
+    auto id = to_int(get(in.with, "person"));
+    if (!id) return bad("须注明党员（--person）", "the member is required (--person)");
+    DJFLOW_TRY(person_exists(ctx, *id, "不合格党员的处置", "unqualified follow-up"));
+    const std::string out = get(in.with, "outcome");
+    static const std::set<std::string> outcomes = {"corrected", "persuade", "remove", "approved", "rejected"};
+    if (!outcomes.count(out))
+      return bad("处置结果应为 corrected（已改正）、persuade（劝其退党）、remove（除名）、approved（上级批准）或 rejected（上级不批准）：" + out,
+                 "the outcome is corrected, persuade, remove, approved or rejected, got '" + out + "'");
+    const std::string art_zh = "《中国共产党章程》第九条";
+    auto refuse = [&](const std::string& zh, const std::string& en, std::optional<Date> from = std::nullopt) {
+      return Error::rule_refusal({zh + "（" + art_zh + "）", en + " (" + art_zh + ")"}, "CH9", art_zh, from);
+    };
+    const L::Unqualified* u = nullptr;
+    const auto all = L::unqualified(f);
+    for (const auto& x : all)
+      if (x.person == *id) u = &x;
+    if (!u || u->state == "corrected" || u->state == "removed" || u->state == "kept")
+      return refuse("#" + std::to_string(*id) + " 没有待处置的不合格评定", "#" + std::to_string(*id) + " has no open unqualified grade");
+    if (in.date < u->graded)
+      return bad("日期早于评议日期 " + u->graded.iso(), "the date is before the appraisal (" + u->graded.iso() + ")");
+    const bool decision = out == "persuade" || out == "remove";
+    if ((decision || out == "approved" || out == "rejected") && in.ref.empty())
+      return bad(decision ? "须注明支部党员大会的会议记录（--ref）" : "须注明上级党组织的批准文件（--ref）",
+                 decision ? "the general meeting's minutes are required (--ref)" : "the superior's answer is required (--ref)");
+    if (out == "corrected" && u->state != "correcting")
+      return refuse("已作出处置决定，不能再记为已改正", "a decision was already taken; it cannot be recorded as corrected");
+    if (out == "persuade") {
+      if (u->state != "correcting") return refuse("已作出处置决定", "a decision was already taken");
+      if (in.date <= u->correct_by)
+        return refuse("限期改正至 " + u->correct_by.iso() + "；经教育仍无转变的，才应当劝其退党",
+                      "the member has until " + u->correct_by.iso() + " to correct; persuasion to leave comes only after",
+                      u->correct_by.add_days(1));
+    }
+    if (out == "remove" && u->state != "persuaded")
+      return refuse("被劝告退党的党员坚持不退的，才提交支部党员大会决定除名：须先经批准劝其退党",
+                    "removal comes only when a member persuaded to leave (approved) refuses to leave");
+    if ((out == "approved" || out == "rejected") && u->state != "persuade-decided" && u->state != "remove-decided")
+      return refuse("没有待上级批准的决定", "no decision awaits the superior's answer");
+    r.inputs = {{"person", std::to_string(*id)}, {"outcome", out}};
+    return std::move(r);
+  }
+
+  // R15-R18: a member's category and monthly base, from a month on.
+  engine::Result<engine::StepResult> dues_base(const CaseContext& ctx, const engine::StepInput& in,
+                                               engine::StepResult& r) const {
+    static const std::set<std::string> keys = {"person", "category", "base", "from", "amount"};
+    for (const auto& [k, v] : in.with)
+      if (!keys.count(k)) return bad("未知输入项“" + k + "”", "unknown input '" + k + "'");
+    auto id = to_int(get(in.with, "person"));
+    if (!id) return bad("须注明党员（--person）", "the member is required (--person)");
+    DJFLOW_TRY(person_exists(ctx, *id, "党费计算基数", "dues base"));
+    auto c = engine::dues::category_from(get(in.with, "category"));
+    if (!c)
+      return bad("党员类别应为 在职、离退休、农民、学生、下岗失业 或 低保（working、retired、farmer、student、unemployed、relief）：" +
+                     get(in.with, "category"),
+                 "a category is working, retired, farmer, student, unemployed or relief, got " + get(in.with, "category"));
+    const std::string from = get(in.with, "from");
+    if (!valid_month(from)) return bad("起始月份应为 YYYY-MM：" + from, "the first month is YYYY-MM, got " + from);
+    r.inputs = {{"person", std::to_string(*id)}, {"category", std::string(engine::dues::to_string(*c))}, {"from", from}};
+    if (engine::dues::needs_base(*c)) {
+      auto base = engine::dues::parse_yuan(get(in.with, "base"));
+      if (!base)
+        return bad("在职和离退休党员须注明月收入（税后，元，至多两位小数）：" + get(in.with, "base"),
+                   "working and retired members need their monthly income after tax (yuan, at most 2 decimals), got '" +
+                       get(in.with, "base") + "'");
+      r.inputs["base"] = engine::dues::yuan(*base);
+    } else {
+      // R17's fixed amount in force now (given again on replay: the setting may change later).
+      auto fixed = in.with.count("amount") ? engine::dues::parse_yuan(get(in.with, "amount"))
+                                           : std::optional<engine::dues::Cents>(engine::dues::fixed_amount(*c, ctx.config));
+      if (!fixed) return bad("每月金额应为元（至多两位小数）：" + get(in.with, "amount"), "the monthly amount is yuan, got " + get(in.with, "amount"));
+      r.inputs["amount"] = engine::dues::yuan(*fixed);
+    }
+    return std::move(r);
+  }
+
+  // R18: less or nothing, after the branch's study and the superior committee's approval.
+  engine::Result<engine::StepResult> dues_relief(const CaseContext& ctx, const engine::StepInput& in,
+                                                 engine::StepResult& r) const {
+    static const std::set<std::string> keys = {"person", "from", "to", "amount", "study"};
+    for (const auto& [k, v] : in.with)
+      if (!keys.count(k)) return bad("未知输入项“" + k + "”", "unknown input '" + k + "'");
+    auto id = to_int(get(in.with, "person"));
+    if (!id) return bad("须注明党员（--person）", "the member is required (--person)");
+    DJFLOW_TRY(person_exists(ctx, *id, "少交或免交党费", "dues relief"));
+    const std::string from = get(in.with, "from"), to = get(in.with, "to");
+    if (!valid_month(from)) return bad("起始月份应为 YYYY-MM：" + from, "the first month is YYYY-MM, got " + from);
+    if (!to.empty() && (!valid_month(to) || to < from))
+      return bad("结束月份应为不早于起始月份的 YYYY-MM：" + to, "the last month is YYYY-MM, not before the first, got " + to);
+    auto amount = engine::dues::parse_yuan(get(in.with, "amount"));
+    if (!amount) return bad("每月金额应为元（至多两位小数，0 为免交）：" + get(in.with, "amount"),
+                            "the monthly amount is yuan with at most 2 decimals (0 exempts), got '" + get(in.with, "amount") + "'");
+    const engine::Text art = engine::dues::article("R18");
+    if (get(in.with, "study").empty() || in.ref.empty())
+      return Error::rule_refusal({"少交或免交党费须经党支部研究（--study 会议记录）并报上一级党委批准（--ref 批准文件）：" + art.zh,
+                                  "paying less or nothing needs the branch's study (--study, the minutes) and the superior "
+                                  "committee's approval (--ref, the approval): " + art.en},
+                                 "R18", art.zh);
+    r.inputs = {{"person", std::to_string(*id)}, {"from", from}, {"amount", engine::dues::yuan(*amount)},
+                {"study", get(in.with, "study")}};
+    if (!to.empty()) r.inputs["to"] = to;
+    return std::move(r);
+  }
+
+  engine::Result<engine::StepResult> dues(const L::Facts& f, const engine::StepInput& in,
+                                          engine::StepResult& r) const {
     if (in.with.empty()) return bad("须至少记录一笔党费", "record at least one payment");
     std::set<std::pair<PersonId, std::string>> paid;
     for (const auto& p : f.dues) paid.insert({p.person, p.month});
@@ -326,9 +455,33 @@ class LifeWorkflow final : public engine::Workflow {
         return bad("交纳日期无效或晚于记录日期：" + v, "the date paid is invalid or after the record's date: " + v);
       if (!paid.insert({*id, month}).second)
         return Error::refused({"#" + std::to_string(*id) + " " + month + " 的党费已记录", "dues of #" + std::to_string(*id) + " for " + month + " are already recorded"});
+      DJFLOW_TRY(check_standard(f, *id, month, amount, r));
       r.inputs[k] = amount + "@" + on->iso();
     }
     return std::move(r);
+  }
+
+  // A payment against the member's standard (when a base is recorded): less than the standard is
+  // refused (R15-R17; paying less needs the approval of R18 first); a voluntary extra of 1,000 yuan
+  // or more is flagged for the Central Committee (R18). Only the history before the step decides,
+  // so replay judges it the same. (R19's make-up limit is a warning of `dues pay`, not stored.)
+  static engine::Status check_standard(const L::Facts& f, PersonId id, const std::string& month, const std::string& amount,
+                                       engine::StepResult& r) {
+    namespace D = engine::dues;
+    auto st = D::standard(f, id, month);
+    if (!st) return {};
+    const D::Cents paid = D::parse_yuan(amount).value_or(0);
+    if (paid < st->amount)
+      return Error::rule_refusal(
+          {"#" + std::to_string(id) + " " + month + " 应交党费 " + D::yuan(st->amount) + " 元（" + st->basis.zh + "），记录的是 " +
+               D::yuan(paid) + " 元；少交须先经党支部研究、报上一级党委批准（dues relief）：" + st->article.zh,
+           "#" + std::to_string(id) + " owes " + D::yuan(st->amount) + " yuan for " + month + " (" + st->basis.en + "), " +
+               D::yuan(paid) + " recorded; paying less needs the approval first (dues relief): " + st->article.en},
+          st->rule, st->article.zh);
+    if (paid - st->amount >= D::kToCentral &&
+        std::find(r.flags.begin(), r.flags.end(), "dues-to-central") == r.flags.end())
+      r.flags.emplace_back("dues-to-central");
+    return {};
   }
 
   std::vector<DeadlineSpec> deadlines(const CaseContext& ctx) const override {
@@ -336,6 +489,16 @@ class LifeWorkflow final : public engine::Workflow {
     if (ctx.history.empty()) return out;
     const L::Facts f = L::facts(ctx.history);
     const int remind = ctx.config.get_int(L::kSettingRemindDays, 10);
+    for (const auto& u : L::unqualified(f)) {
+      if (u.state != "correcting") continue;
+      DeadlineSpec d;
+      d.kind = L::deadline_kind_correction(u.person);
+      d.due = u.correct_by;
+      d.opened_on = u.graded;
+      d.offsets = {-remind};
+      d.overdue_every_days = 0;
+      out.push_back(d);
+    }
     for (L::Period p : {L::Period::Month, L::Period::Quarter, L::Period::Half, L::Period::Year}) {
       const bool any = std::any_of(L::kinds().begin(), L::kinds().end(),
                                    [&](const L::Kind& k) { return L::period_for(f, ctx.config, k.id) == p; });
@@ -376,7 +539,7 @@ class LifeWorkflow final : public engine::Workflow {
 
   std::vector<std::string> allowed(const CaseContext& ctx) const override {
     if (ctx.c.state.empty()) return {"start"};
-    return {"configure", "meeting", "talk", "dues", "grades", "close"};
+    return {"configure", "meeting", "talk", "dues", "dues-base", "dues-relief", "grades", "correction", "close"};
   }
   std::string stage(std::string_view) const override { return "open"; }
   bool closed(std::string_view) const override { return false; }
@@ -392,10 +555,15 @@ class LifeWorkflow final : public engine::Workflow {
     if (kind == kQuarterly) return {"季度组织生活", "quarterly organisational life"};
     if (kind == kHalfYearly) return {"半年度组织生活", "half-yearly organisational life"};
     if (kind == kYearly) return {"年度组织生活", "yearly organisational life"};
+    if (kind.rfind("correction-", 0) == 0)
+      return {"不合格党员限期改正（#" + std::string(kind.substr(11)) + "）", "unqualified member to correct (#" + std::string(kind.substr(11)) + ")"};
     return {std::string(kind), std::string(kind)};
   }
   bool has_reminder_detail() const override { return true; }
   Text reminder_detail(const CaseContext& ctx, const engine::Deadline& d, Date) const override {
+    if (d.kind.rfind("correction-", 0) == 0)
+      return {"（限期改正；经教育仍无转变的，应当劝其退党：《中国共产党章程》第九条）",
+              " (to correct by the deadline; if unchanged, persuasion to leave: 《中国共产党章程》第九条)"};
     const L::Facts f = L::facts(ctx.history);
     const L::Period p = group_period(d.kind);
     const auto miss = missing(f, ctx.config, p, L::period_span(p, d.due), false);

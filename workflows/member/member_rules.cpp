@@ -766,9 +766,9 @@ bool is_meeting(std::string_view event) {
   return event == "admit" || event == "convert" || event == "extend" || event == "cancel";
 }
 
-namespace {
-
-// Whether `p` was a full member on `d`, from the history (see registered_full_members).
+// Whether `p` was a full member on `d`, from the history (see registered_full_members). Not static:
+// the election's E3 count uses it too (declared in workflows/election/election_rules.cpp, so that
+// member_rules.hpp, included by the member machine's translation unit, stays as it was).
 engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::Person& p, Date d) {
   const bool registered = p.status == engine::MemberStatus::Full && (!p.joined || *p.joined <= d);
   if (p.status == engine::MemberStatus::None) return registered;  // cheap: no case makes them one now
@@ -789,8 +789,6 @@ engine::Result<bool> full_member_on(const engine::Directory& dir, const engine::
   const auto* st = find_state(last->second);
   return st != nullptr && std::string_view(st->stage) == "full";
 }
-
-}  // namespace
 
 engine::Result<int> registered_full_members(const engine::Directory& dir, const std::string& branch, Date d,
                                             std::optional<engine::PersonId> subject) {

@@ -135,11 +135,9 @@ class Accumulator {
   // Persons whose membership a member case derives (the latest case with a step by the end).
   void note_member_case(engine::PersonId p) { has_member_case_.insert(p); }
 
-  Status finish() {
+  Status finish(const std::vector<engine::ReportPerson>& persons) {
     // Membership at the end.
-    auto persons = eng_.store().list_persons(std::nullopt);
-    DJFLOW_TRY(persons);
-    for (const auto& p : persons.value()) {
+    for (const auto& p : persons) {
       Counts* c = org(p.branch);
       if (!c) continue;
       MemberStatus s = MemberStatus::None;
@@ -381,17 +379,16 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     by_id[c.id] = &c;
     if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
   }
-  // Deadlines closed after their due date (how late a late step was) and the items' deadlines.
-  auto late_rows = reads.report_deadlines("", "", true);
-  DJFLOW_TRY(late_rows);
-  std::unordered_map<CaseId, std::vector<LateClose>> late;
-  for (const auto& d : late_rows.value()) late[d.case_id].push_back({d.kind, d.closed_on->iso(), d.due});
+  // The items' deadlines (the one in force at the end). The deadlines closed after their due date
+  // (how late a late step was) are read per case, only for a case with a late step.
+  std::vector<LateClose> late;
   auto item_deadlines = reads.report_deadlines("rectify", "deadline", false);
   DJFLOW_TRY(item_deadlines);
   std::unordered_map<CaseId, Date> in_force;  // the last deadline opened by the end and not closed by it
   for (const auto& d : item_deadlines.value())
     if (d.opened_on <= q.to && (!d.closed_on || *d.closed_on > q.to)) in_force[d.case_id] = d.due;
 
+  const std::string from_iso = q.from.iso();
   std::vector<StepRow> buf;
   std::size_t n = 0;
   const engine::ReportCase* head = nullptr;
@@ -404,7 +401,20 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     v.steps = std::span<const StepRow>(buf.data(), n);
     if (head->workflow == "member") v.status = status_of_stage(eng.workflows().find("member")->stage(buf[n - 1].to_state));
     if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
-    if (auto it = late.find(head->id); it != late.end()) v.late = it->second;
+    // Only a late step within the period is counted (with its days): only then read the deadlines.
+    const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [&](const StepRow& x) {
+      return x.date >= from_iso && std::any_of(x.flags.begin(), x.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
+    });
+    if (has_late) {
+      auto rows = reads.report_late_deadlines(head->id);
+      if (!rows) {
+        failed = rows.error();
+        return;
+      }
+      late.clear();
+      for (const auto& d : rows.value()) late.push_back({d.kind, d.closed_on->iso(), d.due});
+      v.late = late;
+    }
     if (head->workflow == "term") {
       auto h = store.events(head->id);
       if (!h) {
@@ -439,7 +449,9 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   }));
   flush();
   DJFLOW_TRY(failed);
-  DJFLOW_TRY(acc.finish());
+  auto persons = reads.report_persons();
+  DJFLOW_TRY(persons);
+  DJFLOW_TRY(acc.finish(persons.value()));
   return r;
 }
 
@@ -492,7 +504,12 @@ Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
     return true;
   }));
   DJFLOW_TRY(failed);
-  DJFLOW_TRY(acc.finish());
+  auto persons = store.list_persons(std::nullopt);
+  DJFLOW_TRY(persons);
+  std::vector<engine::ReportPerson> lean;
+  lean.reserve(persons->size());
+  for (const auto& p : persons.value()) lean.push_back({p.id, p.branch, p.name, p.status, p.joined});
+  DJFLOW_TRY(acc.finish(lean));
   return r;
 }
 
