@@ -117,6 +117,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
     return Error::storage("cannot connect to PostgreSQL " + redact_url(url) + ": " +
                           message_of(c, nullptr));
   }
+  // The server's notices (NOTICE, WARNING) are not the user's business: libpq would print them on
+  // stderr, in the middle of a command's output.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   // Text in and out is UTF-8 whatever the server's or client's locale; instants are integers,
   // so the session time zone does not matter.
   DJFLOW_TRY(conn->exec_script("set up the connection",
