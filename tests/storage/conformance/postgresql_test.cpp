@@ -16,7 +16,7 @@ using namespace djflow;
 using engine::ErrorCode;
 using storage::test::must;
 
-TEST_CASE("postgresql: port methods not implemented yet say so by name",
+TEST_CASE("only postgresql: port methods not implemented yet say so by name",
           "[postgresql][not-yet]") {
   storage::test::TestDb db;
   REQUIRE(db.postgres());
@@ -31,7 +31,7 @@ TEST_CASE("postgresql: port methods not implemented yet say so by name",
   CHECK_THAT(lease.error().message.en, Catch::Contains("find_lease"));
 }
 
-TEST_CASE("postgresql: a transaction that lost a deadlock is run again",
+TEST_CASE("only postgresql: a transaction that lost a deadlock is run again",
           "[postgresql][concurrency]") {
   storage::test::TestDb db;
   REQUIRE(db.postgres());
@@ -65,7 +65,7 @@ TEST_CASE("postgresql: a transaction that lost a deadlock is run again",
   CHECK(attempts1.load() + attempts2.load() == 3);  // exactly one ran twice
 }
 
-TEST_CASE("postgresql: the schema is migrated once, to the version of the SQLite list, and an "
+TEST_CASE("only postgresql: the schema is migrated once, to the version of the SQLite list, and an "
           "existing open needs it",
           "[postgresql][migrate]") {
   storage::test::TestDb db;
