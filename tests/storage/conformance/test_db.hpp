@@ -22,6 +22,8 @@ class TestDb {
   TestDb& operator=(const TestDb&) = delete;
 
   bool postgres() const { return !schema_.empty(); }
+  // What open() opens: a SQLite file path or a PostgreSQL URL (for `djflow --db`).
+  const std::string& target() const { return target_; }
   // A new store on this database (migrated at the first open); FAILs the test when it cannot.
   std::unique_ptr<engine::Store> open();
   // Raw SQL on `s`'s connection behind the ports (tamper tests).
