@@ -3,6 +3,8 @@
 // exit 4 and say what is not yet available, and the password never reaches the output.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/conformance/test_db.hpp"
@@ -10,9 +12,10 @@
 
 using djflow::testing::Djflow;
 
-TEST_CASE("postgresql cli: a member case is opened and shown on PostgreSQL; unported commands "
+TEST_CASE("postgresql cli: a member case is opened and shown on PostgreSQL, unported commands "
           "say so and write nothing",
           "[cli][postgresql]") {
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
   djflow::storage::test::TestDb db;
   REQUIRE(db.postgres());
   // trust authentication ignores the password: it is there to prove it is never shown.
