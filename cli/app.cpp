@@ -14,6 +14,7 @@
 #include "cli/resolve.hpp"
 #include "engine/timezone.hpp"
 #include "engine/utf8.hpp"
+#include "storage/open_store.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflows/registry.hpp"
 
@@ -104,7 +105,8 @@ void early_output_options(int argc, char** argv, bool& json, Lang& lang) {
 }  // namespace
 
 engine::Status Cli::open(bool create) {
-  auto s = storage::SqliteStore::open(db, create ? storage::OpenMode::Create : storage::OpenMode::Existing);
+  // A postgresql:// URL opens PostgreSQL (issue 12), anything else a SQLite file.
+  auto s = storage::open_store(db, create ? storage::OpenMode::Create : storage::OpenMode::Existing);
   DJFLOW_TRY(s);
   store = std::move(s.value());
   workflows = std::make_unique<engine::WorkflowRegistry>();
@@ -189,8 +191,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   cli.db = env("DJFLOW_DB").empty() ? "djflow.db" : env("DJFLOW_DB");
   cli.now_text = env("DJFLOW_NOW");
   cli.actor = os_user();
-  app.add_option("--db", cli.db, tr(cli.lang, "数据库文件（默认取 $DJFLOW_DB，否则为当前目录的 djflow.db）",
-                                    "database file (default $DJFLOW_DB, else ./djflow.db)"));
+  app.add_option("--db", cli.db, tr(cli.lang, "数据库文件，或 PostgreSQL 数据库地址 postgresql://…（默认取 $DJFLOW_DB，否则为当前目录的 djflow.db）",
+                                    "database file, or a PostgreSQL URL postgresql://... (default $DJFLOW_DB, else ./djflow.db)"));
   app.add_option("--now", cli.now_text,
                  tr(cli.lang, "把“今天”定为某日 DATE（当地 12:00）或某时 DATETIME（默认取 $DJFLOW_NOW，否则为系统时间）",
                     "the engine clock: DATE (12:00 local) or DATETIME (default $DJFLOW_NOW, else the system clock)"));

@@ -9,6 +9,7 @@
 #include "cli/people.hpp"
 #include "cli/resolve.hpp"
 #include "engine/settings.hpp"
+#include "storage/open_store.hpp"
 
 namespace djflow::cli {
 
@@ -89,10 +90,10 @@ void register_admin_commands(CLI::App& app, Cli& cli) {
         if (auto s = tx.commit(); !s) return cli.fail(s.error());
         if (auto s = cli.engine->load(); !s) return cli.fail(s.error());
         if (cli.json) {
-          cli.print_json({{"db", cli.db}, {"timezone", cli.engine->zone().name()},
+          cli.print_json({{"db", storage::display_db(cli.db)}, {"timezone", cli.engine->zone().name()},
                           {"holidays_seeded", seeded}});
         } else {
-          *cli.out << tr(cli.lang, "数据库已就绪：", "database ready: ") << cli.db << " ("
+          *cli.out << tr(cli.lang, "数据库已就绪：", "database ready: ") << storage::display_db(cli.db) << " ("
                    << cli.engine->zone().name() << ")\n";
           if (seeded)
             *cli.out << tr(cli.lang, "已载入法定节假日安排 2023–2026：", "loaded official holiday arrangements 2023-2026: ")

@@ -12,6 +12,7 @@ DJFLOW_PACKAGES=(
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   libminizip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-icalendar
   chromium chromium-driver python3-selenium fonts-wqy-microhei
+  postgresql libpq-dev
 )
 
 djflow_install_deps() {

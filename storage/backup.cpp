@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "storage/migrations.hpp"
+#include "storage/open_store.hpp"
 #include "storage/statement.hpp"
 
 namespace djflow::storage {
@@ -94,6 +95,8 @@ Result<int> copy_into(sqlite3* src, const std::string& tmp) {
 }  // namespace
 
 Result<BackupInfo> backup_database(const std::string& source, const std::string& dest) {
+  // A PostgreSQL database is backed up by its DBA's tools (pg_dump, base backups).
+  if (is_postgres(source)) return not_on_postgres("backup");
   if (dest.empty()) return Error::invalid({"备份文件名为空", "the backup file name is empty"});
   std::error_code ec;
   if (fs::symlink_status(dest, ec).type() != fs::file_type::not_found) {

@@ -69,6 +69,31 @@ Result<std::string> encode_flags(const std::vector<std::string>& flags) {
   return dump(Json(flags));
 }
 
+Error corrupt_value(const char* what, std::string_view value) { return corrupt(what, value); }
+
+Status decode_inputs(std::string_view text, engine::Inputs& out) {
+  out.clear();
+  // Parse failures are reported as corruption, never thrown across the boundary.
+  const Json inputs = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!inputs.is_object()) return corrupt("events.inputs", text);
+  for (const auto& [k, v] : inputs.items()) {
+    if (!v.is_string()) return corrupt("events.inputs", text);
+    out.emplace(k, v.get<std::string>());
+  }
+  return {};
+}
+
+Status decode_flags(std::string_view text, std::vector<std::string>& out) {
+  out.clear();
+  const Json flags = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!flags.is_array()) return corrupt("events.flags", text);
+  for (const auto& f : flags) {
+    if (!f.is_string()) return corrupt("events.flags", text);
+    out.push_back(f.get<std::string>());
+  }
+  return {};
+}
+
 Status read_date(const Statement& s, int col, const char* what, Date& out) {
   if (!parse_iso_date(s.text(col), out)) return corrupt(what, s.text(col));
   return {};
@@ -134,26 +159,13 @@ Status decode(const Statement& s, int col, engine::EventRecord& out) {
   DJFLOW_TRY(read_date(s, col + 3, "events.effective_date", out.date));
   out.recorded_at = from_unix(s.int64(col + 4));
   out.actor = s.string(col + 5);
-  out.inputs.clear();
-  out.flags.clear();
-  // Parse failures are reported as corruption, never thrown across the boundary.
-  const Json inputs = Json::parse(s.text(col + 6), nullptr, /*allow_exceptions=*/false);
-  if (!inputs.is_object()) return corrupt("events.inputs", s.text(col + 6));
-  for (const auto& [k, v] : inputs.items()) {
-    if (!v.is_string()) return corrupt("events.inputs", s.text(col + 6));
-    out.inputs.emplace(k, v.get<std::string>());
-  }
+  DJFLOW_TRY(decode_inputs(s.text(col + 6), out.inputs));
   out.note = s.string(col + 7);
   out.ref = s.string(col + 8);
   out.rule_version = s.string(col + 9);
   out.from_state = s.string(col + 10);
   out.to_state = s.string(col + 11);
-  const Json flags = Json::parse(s.text(col + 12), nullptr, /*allow_exceptions=*/false);
-  if (!flags.is_array()) return corrupt("events.flags", s.text(col + 12));
-  for (const auto& f : flags) {
-    if (!f.is_string()) return corrupt("events.flags", s.text(col + 12));
-    out.flags.push_back(f.get<std::string>());
-  }
+  DJFLOW_TRY(decode_flags(s.text(col + 12), out.flags));
   out.prev_hash = s.string(col + 13);
   out.hash = s.string(col + 14);
   return {};

@@ -59,6 +59,13 @@ inline engine::TimePoint from_unix(std::int64_t s) {
 engine::Result<std::string> encode_inputs(const engine::Inputs& in);
 engine::Result<std::string> encode_flags(const std::vector<std::string>& flags);
 
+// The text of events.inputs (a JSON object of strings) and events.flags (a JSON array of
+// strings); Corruption when malformed. Shared by both backends' row decoders.
+engine::Status decode_inputs(std::string_view text, engine::Inputs& out);
+engine::Status decode_flags(std::string_view text, std::vector<std::string>& out);
+// Corruption: a stored value of `what` does not have the documented format.
+engine::Error corrupt_value(const char* what, std::string_view value);
+
 // Row decoders: read the columns listed above starting at `col`. Corruption when a stored value
 // does not have the documented format.
 engine::Status decode(const Statement& s, int col, engine::Branch& out);

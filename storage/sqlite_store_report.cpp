@@ -5,6 +5,7 @@
 #include "storage/sqlite_report.hpp"
 
 #include "storage/codec.hpp"
+#include "storage/open_store.hpp"
 #include "storage/statement.hpp"
 #include "storage/statement_cache.hpp"
 
@@ -47,6 +48,7 @@ class SqliteReport final : public engine::ReportStore {
 }  // namespace
 
 engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path) {
+  if (is_postgres(path)) return not_on_postgres("the year's figures (report reads)");
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     sqlite3_close_v2(db);

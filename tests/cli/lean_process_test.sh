@@ -15,6 +15,9 @@ status=0
 for lib in $needed; do
   case $lib in
     libc.so.6 | libm.so.6 | ld-linux-x86-64.so.2) ;;
+    # libpq (PostgreSQL, issue 12, decision 0120): the one exception for now, until it is loaded
+    # when first used like libxlsxwriter (a follow-up of issue 12).
+    libpq.so.5) ;;
     *) echo "djflow needs the shared object $lib at start (docs/performance.md, \"A lean process\")"; status=1 ;;
   esac
 done

@@ -12,6 +12,7 @@
 
 #include "engine/history_hash.hpp"
 #include "storage/migrations.hpp"
+#include "storage/pg_migrations.hpp"
 
 using djflow::engine::sha256_hex;
 using djflow::storage::detail::Migration;
@@ -80,4 +81,11 @@ TEST_CASE("the historical migration texts of the upgrade fixtures are the frozen
   // Migration 5 as it was on main at 22034c2 (before after_notification): what migration 6 repairs.
   CHECK(sha256_hex(slurp(std::string(DJFLOW_FIXTURES_DIR) + "/migration_5_22034c2.sql")) ==
         "d0174f889611f1da0d1c7719754993834ace7652ad384b2a82d42a763cc3ce1d");
+}
+
+TEST_CASE("every SQLite migration has its PostgreSQL twin under the same number",
+          "[storage][migrate][postgresql]") {
+  INFO("storage/pg_migrations.cpp must hold the PostgreSQL text of every migration of "
+       "storage/migrations.cpp, in the same order (an empty text when nothing is to be done)");
+  CHECK(djflow::storage::pg::pg_migrations().size() == migrations().size());
 }

@@ -51,6 +51,8 @@ class TempDir {
 class Djflow {
  public:
   Djflow() : db_((dir_.path() / "test.db").string()) {}
+  // On another database: a path or a postgresql:// URL.
+  explicit Djflow(std::string db) : db_(std::move(db)) {}
   const std::string& db() const { return db_; }
   const TempDir& dir() const { return dir_; }
 

@@ -1,0 +1,48 @@
+// Internal to storage/: PostgreSQL rows into engine values, the twin of codec.hpp's decoders
+// (same column lists, DJFLOW_*_COLS, and the same stored formats: ISO date text, unix seconds,
+// 0/1, JSON inputs and flags). Corruption when a stored value does not have its format.
+#pragma once
+
+#include <cstddef>
+
+#include "engine/model.hpp"
+#include "storage/codec.hpp"
+#include "storage/pg_connection.hpp"
+
+namespace djflow::storage::pg {
+
+engine::Status decode(const Rows& r, int row, int col, engine::Branch& out);
+engine::Status decode(const Rows& r, int row, int col, engine::Person& out);
+engine::Status decode(const Rows& r, int row, int col, engine::Case& out);
+engine::Status decode(const Rows& r, int row, int col, engine::EventRecord& out);
+engine::Status decode(const Rows& r, int row, int col, engine::Deadline& out);
+engine::Status decode(const Rows& r, int row, int col, engine::Timer& out);
+engine::Status decode(const Rows& r, int row, int col, engine::Notification& out);
+
+// Every row of `r`, decoded from column 0.
+template <class T>
+engine::Result<std::vector<T>> collect(const engine::Result<Rows>& r) {
+  if (!r) return r.error();
+  std::vector<T> out(static_cast<std::size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) DJFLOW_TRY(decode(*r, i, 0, out[static_cast<std::size_t>(i)]));
+  return out;
+}
+
+// The first row of `r`, if any.
+template <class T>
+engine::Result<std::optional<T>> first(const engine::Result<Rows>& r) {
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<T>();
+  T v;
+  DJFLOW_TRY(decode(*r, 0, 0, v));
+  return std::optional<T>(std::move(v));
+}
+
+// A LIMIT parameter: 0 means no limit (LIMIT NULL).
+inline Params& limit(Params& p, std::size_t n) {
+  return n == 0 ? p.null() : p.int64(static_cast<std::int64_t>(n));
+}
+
+inline std::string iso(engine::Date d) { return std::string(detail::IsoDate(d).view()); }
+
+}  // namespace djflow::storage::pg

@@ -1,0 +1,218 @@
+// The only file of djflow that includes libpq-fe.h (pg_connection.hpp).
+#include "storage/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <utility>
+
+namespace djflow::storage::pg {
+
+using engine::Error;
+using engine::Result;
+using engine::Status;
+using engine::Text;
+
+namespace {
+
+// The primary message of a failed statement, without libpq's "ERROR:" prefix and newline.
+std::string message_of(pg_conn* c, pg_result* r) {
+  const char* m = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string s = m != nullptr ? m : (c != nullptr ? PQerrorMessage(c) : "no connection");
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+bool is_postgres_url(std::string_view s) {
+  return s.starts_with("postgresql://") || s.starts_with("postgres://");
+}
+
+std::string redact_url(const std::string& url) {
+  std::string out = url;
+  // user:password@host
+  const auto scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const auto start = scheme + 3;
+    const auto at = out.find('@', start);
+    const auto slash = out.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const auto colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // ?password=... or &password=...
+  for (const char* key : {"?password=", "&password="}) {
+    auto p = out.find(key);
+    if (p == std::string::npos) continue;
+    p += std::char_traits<char>::length(key);
+    const auto end = out.find('&', p);
+    out.replace(p, (end == std::string::npos ? out.size() : end) - p, "***");
+  }
+  return out;
+}
+
+// --- parameters ------------------------------------------------------------------------------------
+
+Params& Params::text(std::string_view v) {
+  values_.emplace_back(std::string(v));
+  return *this;
+}
+Params& Params::int64(std::int64_t v) {
+  values_.emplace_back(std::to_string(v));
+  return *this;
+}
+Params& Params::null() {
+  values_.emplace_back(std::nullopt);
+  return *this;
+}
+Params& Params::opt_text(const std::optional<std::string>& v) { return v ? text(*v) : null(); }
+Params& Params::text_or_null(const std::string& v) { return v.empty() ? null() : text(v); }
+
+const char* const* Params::values() const {
+  ptrs_.clear();
+  for (const auto& v : values_) ptrs_.push_back(v ? v->c_str() : nullptr);
+  return ptrs_.empty() ? nullptr : ptrs_.data();
+}
+
+// --- rows ------------------------------------------------------------------------------------------
+
+Rows::Rows(pg_result* r) : r_(r) {}
+Rows::~Rows() { PQclear(r_); }
+Rows::Rows(Rows&& o) noexcept : r_(std::exchange(o.r_, nullptr)) {}
+Rows& Rows::operator=(Rows&& o) noexcept {
+  if (this != &o) {
+    PQclear(r_);
+    r_ = std::exchange(o.r_, nullptr);
+  }
+  return *this;
+}
+
+int Rows::size() const { return r_ == nullptr ? 0 : PQntuples(r_); }
+bool Rows::is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+std::string_view Rows::text(int row, int col) const {
+  return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))};
+}
+std::int64_t Rows::int64(int row, int col) const {
+  const auto t = text(row, col);
+  std::int64_t v = 0;
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+std::int64_t Rows::affected() const {
+  const char* n = r_ == nullptr ? "" : PQcmdTuples(r_);
+  std::int64_t v = 0;
+  std::from_chars(n, n + std::char_traits<char>::length(n), v);
+  return v;
+}
+
+// --- connection ------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
+  pg_conn* c = PQconnectdb(url.c_str());
+  std::unique_ptr<Connection> conn(new Connection(c));
+  if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
+    // libpq's message names host and port, not the password.
+    return Error::storage("cannot connect to PostgreSQL " + redact_url(url) + ": " +
+                          message_of(c, nullptr));
+  }
+  // The server's notices (NOTICE, WARNING) are not the user's business: libpq would print them on
+  // stderr, in the middle of a command's output.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  // Text in and out is UTF-8 whatever the server's or client's locale; instants are integers,
+  // so the session time zone does not matter.
+  DJFLOW_TRY(conn->exec_script("set up the connection",
+                               "SET client_encoding = 'UTF8'; SET client_min_messages = warning"));
+  return conn;
+}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+std::string Connection::where() const {
+  const char* host = PQhost(conn_);
+  const char* db = PQdb(conn_);
+  return std::string(host != nullptr ? host : "") + "/" + (db != nullptr ? db : "");
+}
+
+int Connection::backend_pid() const { return PQbackendPID(conn_); }
+
+bool Connection::in_transaction() const {
+  const auto s = PQtransactionStatus(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+bool Connection::transaction_failed() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
+Error Connection::error_of(const char* what, pg_result* r) {
+  const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  sqlstate_ = state != nullptr ? state : "";
+  const std::string msg = message_of(conn_, r);
+  const std::string at = " (PostgreSQL " + where() + ")";
+  if (sqlstate_ == kUniqueViolation) {
+    return Error::conflict(Text{std::string(what) + "：数据已存在（" + msg + "）",
+                                std::string(what) + ": already exists (" + msg + ")"});
+  }
+  if (last_retryable()) {
+    return Error::conflict(Text{std::string(what) + "：与并发操作冲突，请重试（" + msg + "）",
+                                std::string(what) + ": conflicts with a concurrent command; try again (" +
+                                    msg + ")"});
+  }
+  return Error::storage(std::string(what) + ": " + msg + at);
+}
+
+Result<Rows> Connection::exec(const char* what, std::string_view sql, const Params& p) {
+  const std::string text(sql);
+  for (int attempt = 1;; ++attempt) {
+    const bool alone = !in_transaction();
+    Rows rows(PQexecParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0));
+    const auto st = rows.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(rows.r_);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      sqlstate_.clear();
+      return rows;
+    }
+    Error e = error_of(what, rows.r_);
+    // A statement of its own is its own transaction: it may simply run again.
+    if (alone && last_retryable() && attempt < kMaxRetries) continue;
+    return e;
+  }
+}
+
+Status Connection::exec_script(const char* what, const std::string& sql) {
+  Rows owned(PQexec(conn_, sql.c_str()));
+  pg_result* r = owned.r_;
+  const auto st = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    sqlstate_.clear();
+    return {};
+  }
+  return error_of(what, r);
+}
+
+Result<Rows> Connection::exec_guarded(const char* what, std::string_view sql, const Params& p) {
+  if (!in_transaction()) return exec(what, sql, p);
+  DJFLOW_TRY(exec_script(what, "SAVEPOINT djflow_stmt"));
+  auto rows = exec(what, sql, p);
+  if (!rows) {
+    const std::string state = sqlstate_;
+    static_cast<void>(exec_script(what, "ROLLBACK TO SAVEPOINT djflow_stmt; RELEASE SAVEPOINT djflow_stmt"));
+    sqlstate_ = state;  // the caller reads the failed statement's SQLSTATE
+    return rows.error();
+  }
+  DJFLOW_TRY(exec_script(what, "RELEASE SAVEPOINT djflow_stmt"));
+  return rows;
+}
+
+Status retry_transaction(Connection& c, const std::function<Status()>& body, int attempts) {
+  for (int attempt = 1;; ++attempt) {
+    DJFLOW_TRY(c.exec_script("BEGIN", "BEGIN"));
+    Status s = body();
+    if (s) s = c.exec_script("COMMIT", "COMMIT");
+    if (s) return s;
+    const bool retry = c.last_retryable() && attempt < attempts;
+    if (c.in_transaction()) static_cast<void>(c.exec_script("ROLLBACK", "ROLLBACK"));
+    if (!retry) return s;
+  }
+}
+
+}  // namespace djflow::storage::pg

@@ -1,0 +1,129 @@
+// Internal to storage/: one libpq connection to PostgreSQL (issue 12 §3), parameterised queries
+// in text format, RAII results and the translation of SQLSTATEs into engine::Error. Only
+// pg_connection.cpp includes libpq-fe.h; this header forward-declares its two handles, so that
+// libpq never leaks into a header included above storage/.
+//
+// Errors: 23505 (unique violation) -> Conflict; 40001 (serialization failure) and 40P01
+// (deadlock) -> retried up to kMaxRetries times when the statement runs on its own (autocommit),
+// Conflict ("try again") inside a transaction, where only the whole transaction can be retried
+// (retry_transaction); anything else -> Storage. Messages name the host and database, never the
+// password (redact_url).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace djflow::storage::pg {
+
+inline constexpr int kMaxRetries = 3;
+
+// SQLSTATEs the store acts on.
+inline constexpr std::string_view kUniqueViolation = "23505";
+inline constexpr std::string_view kForeignKeyViolation = "23503";
+inline constexpr std::string_view kSerializationFailure = "40001";
+inline constexpr std::string_view kDeadlock = "40P01";
+
+// The URL with any password replaced by "***" (user:secret@host -> user:***@host, and a
+// password=... query parameter), for messages and logs.
+std::string redact_url(const std::string& url);
+// True for a URL djflow hands to PostgreSQL: postgresql:// or postgres://.
+bool is_postgres_url(std::string_view s);
+
+// Parameters of one statement, $1, $2, ... in the order added, sent as text (NULL when absent).
+class Params {
+ public:
+  Params& text(std::string_view v);
+  Params& int64(std::int64_t v);
+  Params& null();
+  Params& opt_text(const std::optional<std::string>& v);
+  // Empty text as NULL (the optional columns persons.key, .phone, branches.parent).
+  Params& text_or_null(const std::string& v);
+  int size() const { return static_cast<int>(values_.size()); }
+  const char* const* values() const;
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+  mutable std::vector<const char*> ptrs_;
+};
+
+// A query's rows; owns the PGresult. Cells are read as text (the text format of libpq).
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(pg_result* r);
+  ~Rows();
+  Rows(Rows&& o) noexcept;
+  Rows& operator=(Rows&& o) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+
+  int size() const;
+  bool is_null(int row, int col) const;
+  std::string_view text(int row, int col) const;  // "" for NULL
+  std::string string(int row, int col) const { return std::string(text(row, col)); }
+  std::int64_t int64(int row, int col) const;     // 0 for NULL
+  // Rows changed by INSERT / UPDATE / DELETE (PQcmdTuples).
+  std::int64_t affected() const;
+
+ private:
+  friend class Connection;
+  pg_result* r_ = nullptr;
+};
+
+class Connection {
+ public:
+  // Connects to `url` (postgresql://user@host/db?..., any libpq connection URI; a password may
+  // come from the URL, PGPASSFILE / ~/.pgpass or a service file: libpq reads them). Storage
+  // error naming the redacted URL when it fails.
+  static engine::Result<std::unique_ptr<Connection>> open(const std::string& url);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // One statement with parameters (PQexecParams). `what` names the operation in errors.
+  engine::Result<Rows> exec(const char* what, std::string_view sql, const Params& p = {});
+  // Several statements without parameters (migrations, BEGIN / COMMIT).
+  engine::Status exec_script(const char* what, const std::string& sql);
+  // A statement that may fail on a constraint inside an open transaction, wrapped in a
+  // savepoint so that its failure leaves the transaction usable (as in SQLite, where a failed
+  // statement does not abort the transaction).
+  engine::Result<Rows> exec_guarded(const char* what, std::string_view sql, const Params& p = {});
+
+  // The SQLSTATE of the last failed statement ("" after a success).
+  const std::string& last_sqlstate() const { return sqlstate_; }
+  bool last_retryable() const {
+    return sqlstate_ == kSerializationFailure || sqlstate_ == kDeadlock;
+  }
+  // True inside BEGIN ... COMMIT (including a failed transaction block).
+  bool in_transaction() const;
+  // True when the open transaction failed and PostgreSQL will only roll it back.
+  bool transaction_failed() const;
+  // "host/db" (or "socket dir/db"), for messages.
+  std::string where() const;
+  // The server's backend process id (pg_backend_pid), for tests.
+  int backend_pid() const;
+
+ private:
+  explicit Connection(pg_conn* c) : conn_(c) {}
+  engine::Error error_of(const char* what, pg_result* r);
+
+  pg_conn* conn_ = nullptr;
+  std::string sqlstate_;
+};
+
+// Runs `body` between BEGIN and COMMIT, again (up to `attempts` times in all) when it fails with
+// a serialization failure or a deadlock; any other error rolls back and is returned.
+engine::Status retry_transaction(Connection& c, const std::function<engine::Status()>& body,
+                                 int attempts = kMaxRetries);
+
+}  // namespace djflow::storage::pg

@@ -1,0 +1,235 @@
+// djflow::storage::PgStore: the PostgreSQL implementation of the engine's persistence ports
+// (issue 12 §3; docs/decisions/0120-postgresql-store.md), with the shape of SqliteStore: one
+// class per port over one shared libpq connection (pg_connection.hpp), their sum PgStore.
+//
+// Implemented: Transactions, SettingsStore, DirectoryStore, HistoryStore, ScheduleStore and
+// OutboxStore. Every method of the other ports (ledger, delivery, lease, health, audit, access)
+// returns a Storage error naming the method and saying it is not yet available on PostgreSQL
+// (PgNotYet). The entity history (AuditStore) is not written on PostgreSQL yet.
+//
+// Concurrency without a global writer lock: a transaction is READ COMMITTED; update_case locks
+// the case row (SELECT ... FOR UPDATE) and compares its version, so of two concurrent steps on
+// one case exactly one commits and the other gets Conflict; due_timers inside a transaction
+// claims its rows FOR UPDATE SKIP LOCKED, so concurrent tickers fire disjoint batches.
+// Like every Store, used by one thread at a time; several processes share one database.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/store.hpp"
+#include "storage/pg_connection.hpp"
+#include "storage/sqlite_store.hpp"  // OpenMode
+
+namespace djflow::storage {
+
+namespace detail {
+
+// The connection, a virtual base shared by every port class of one PgStore.
+class PgBase {
+ public:
+  PgBase(const PgBase&) = delete;
+  PgBase& operator=(const PgBase&) = delete;
+
+ protected:
+  PgBase();
+  explicit PgBase(std::unique_ptr<pg::Connection> c);
+  ~PgBase();
+  pg::Connection& db() { return *conn_; }
+
+  std::unique_ptr<pg::Connection> conn_;
+};
+
+}  // namespace detail
+
+// pg_store.cpp: BEGIN (READ COMMITTED); nested begin_write is a SAVEPOINT, as in SQLite.
+class PgTransactions : public virtual engine::Transactions, protected virtual detail::PgBase {
+ public:
+  engine::Status begin_write() override;
+  // COMMIT; a transaction that failed earlier (PostgreSQL aborts it on any error outside a
+  // guarded statement) is rolled back and reported instead of being silently dropped.
+  engine::Status commit() override;
+  void rollback() noexcept override;
+  bool in_transaction() const override;
+
+ private:
+  int nested_ = 0;
+};
+
+// pg_store.cpp
+class PgSettings : public virtual engine::SettingsStore, protected virtual detail::PgBase {
+ public:
+  engine::Result<std::optional<std::string>> setting(const std::string& key) override;
+  engine::Status set_setting(const std::string& key, const std::string& value) override;
+  engine::Result<std::map<std::string, std::string>> all_settings() override;
+  engine::Result<std::vector<engine::HolidayRow>> holidays() override;
+  engine::Status upsert_holiday(const engine::HolidayRow& row) override;
+};
+
+// pg_store.cpp
+class PgDirectory : public virtual engine::DirectoryStore, protected virtual detail::PgBase {
+ public:
+  engine::Status insert_branch(const engine::Branch& b) override;
+  engine::Result<std::optional<engine::Branch>> find_branch(const std::string& code) override;
+  engine::Result<std::vector<engine::Branch>> list_branches() override;
+  engine::Result<engine::PersonId> insert_person(const engine::Person& p) override;
+  engine::Result<std::optional<engine::Person>> find_person(engine::PersonId id) override;
+  engine::Result<std::vector<engine::Person>> list_persons(
+      const std::optional<std::string>& branch) override;
+  engine::Result<std::vector<engine::Person>> find_persons_by_name(const std::string& name) override;
+  engine::Result<std::optional<engine::Person>> find_person_by_key(const std::string& key) override;
+  engine::Status update_person(const engine::Person& p, const std::string& reason) override;
+  engine::Status update_person_status(engine::PersonId id, engine::MemberStatus status,
+                                      std::optional<engine::Date> joined) override;
+  engine::Result<int> count_full_members(const std::string& branch) override;
+};
+
+// pg_store_history.cpp
+class PgHistory : public virtual engine::HistoryStore, protected virtual detail::PgBase {
+ public:
+  engine::Result<engine::CaseId> insert_case(const engine::Case& c) override;
+  engine::Result<std::optional<engine::Case>> find_case(engine::CaseId id) override;
+  engine::Result<std::vector<engine::Case>> list_cases(const engine::CaseFilter& f) override;
+  // SELECT version ... FOR UPDATE, then the update: the row stays locked until the end of the
+  // transaction, so a concurrent step on the case waits and then sees the new version.
+  engine::Status update_case(engine::CaseId id, std::int64_t expected_version,
+                             const std::string& state, const std::string& head_hash,
+                             engine::TimePoint updated_at) override;
+  engine::Status append_event(const engine::EventRecord& e) override;
+  engine::Status update_case_branch(engine::CaseId id, const std::string& branch) override;
+  engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
+  engine::Result<std::vector<engine::CaseHistory>> history_page(engine::CaseId after,
+                                                                std::size_t limit) override;
+};
+
+// pg_store_schedule.cpp
+class PgSchedule : public virtual engine::ScheduleStore, protected virtual detail::PgBase {
+ public:
+  engine::Result<std::int64_t> insert_deadline(const engine::Deadline& d) override;
+  engine::Result<std::vector<engine::Deadline>> open_deadlines(engine::CaseId id) override;
+  engine::Status close_deadline(std::int64_t deadline_id, engine::Date closed_on) override;
+  engine::Result<std::vector<engine::DeadlineRow>> list_open_deadlines(
+      const engine::DeadlineFilter& f) override;
+  engine::Result<bool> insert_timer(const engine::Timer& t) override;
+  // Inside a transaction the rows are claimed FOR UPDATE SKIP LOCKED: a timer another
+  // transaction is firing is skipped, not waited for.
+  engine::Result<std::vector<engine::Timer>> due_timers(engine::TimePoint now,
+                                                        std::size_t limit) override;
+  engine::Result<std::vector<engine::Timer>> pending_timers(std::int64_t deadline_id) override;
+  engine::Status mark_timer_fired(std::int64_t timer_id, engine::TimePoint at) override;
+  engine::Status drop_pending_timers(std::int64_t deadline_id) override;
+  engine::Result<std::optional<engine::TimePoint>> next_timer_at() override;
+};
+
+// pg_store_schedule.cpp
+class PgOutbox : public virtual engine::OutboxStore, protected virtual detail::PgBase {
+ public:
+  engine::Result<std::optional<std::int64_t>> insert_notification(
+      const engine::Notification& n) override;
+  engine::Result<std::vector<engine::Notification>> notifications_since(std::int64_t after_id,
+                                                                        std::size_t limit) override;
+};
+
+// pg_store_not_yet.cpp: the ports not implemented on PostgreSQL yet. Every method returns a
+// Storage error "<method> is not yet available on PostgreSQL".
+class PgNotYet : public virtual engine::LedgerStore,
+                 public virtual engine::DeliveryStore,
+                 public virtual engine::LeaseStore,
+                 public virtual engine::HealthStore,
+                 public virtual engine::AuditStore,
+                 public virtual engine::AccessStore {
+ public:
+  engine::Status insert_rectify_batch(const engine::RectifyBatch& b) override;
+  engine::Result<std::optional<engine::RectifyBatch>> find_rectify_batch(engine::CaseId id) override;
+  engine::Result<std::vector<engine::RectifyBatch>> list_rectify_batches() override;
+  engine::Result<std::int64_t> insert_rectify_item(const engine::RectifyItem& item) override;
+  engine::Result<std::vector<engine::RectifyItemRow>> list_rectify_items(
+      const engine::RectifyItemFilter& f) override;
+
+  engine::Result<std::int64_t> insert_channel(const engine::Channel& c) override;
+  engine::Result<std::vector<engine::Channel>> list_channels(bool include_removed) override;
+  engine::Result<std::optional<engine::Channel>> find_channel(const std::string& id_or_name) override;
+  engine::Status remove_channel(std::int64_t id) override;
+  engine::Result<std::int64_t> routed_through() override;
+  engine::Status set_routed_through(std::int64_t notification_id) override;
+  engine::Result<bool> insert_delivery(const engine::Delivery& d) override;
+  engine::Result<std::vector<engine::DeliveryRow>> due_deliveries(engine::TimePoint now,
+                                                                  std::size_t limit) override;
+  engine::Result<std::optional<engine::TimePoint>> next_delivery_at() override;
+  engine::Status update_delivery(const engine::Delivery& d, const engine::Delivery& as_read) override;
+  engine::Result<std::vector<engine::DeliveryRow>> list_deliveries(
+      const engine::DeliveryFilter& f) override;
+  engine::Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids,
+                                          engine::TimePoint now) override;
+  engine::Result<std::map<std::string, std::int64_t>> delivery_counts() override;
+
+  engine::Result<std::optional<engine::Lease>> find_lease() override;
+  engine::Status put_lease(const engine::Lease& l) override;
+  engine::Result<bool> renew_lease(const std::string& owner, engine::TimePoint heartbeat,
+                                   engine::TimePoint expires) override;
+  engine::Status release_lease(const std::string& owner) override;
+
+  engine::Result<std::vector<std::string>> integrity_problems() override;
+  engine::Result<std::vector<std::string>> quick_problems() override;
+  engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
+  engine::Result<std::int64_t> change_token() override;
+
+  engine::Status for_each_case_record(
+      const std::function<bool(const engine::CaseRecord&)>& fn) override;
+  engine::Status for_each_entity_event(
+      const std::function<bool(const engine::EntityEvent&)>& fn) override;
+  engine::Result<std::vector<engine::EntityEvent>> entity_history(const std::string& entity,
+                                                                  const std::string& key) override;
+  engine::Result<engine::EntityCheck> check_entities() override;
+  engine::Result<std::vector<std::string>> schema_problems() override;
+
+  engine::Result<std::int64_t> insert_user(const engine::User& u) override;
+  engine::Result<std::optional<engine::User>> find_user(const std::string& name) override;
+  engine::Result<std::optional<engine::User>> find_user_by_id(std::int64_t id) override;
+  engine::Result<std::vector<engine::User>> list_users() override;
+  engine::Status update_user(const engine::User& u) override;
+  engine::Status insert_session(const engine::Session& s) override;
+  engine::Result<std::optional<engine::Session>> find_session(const std::string& token_hash) override;
+  engine::Status revoke_session(const std::string& token_hash) override;
+  engine::Status revoke_sessions_of(std::int64_t user_id) override;
+  engine::Result<std::int64_t> insert_token(const engine::ApiToken& t) override;
+  engine::Result<std::optional<engine::ApiToken>> find_token(const std::string& token_hash) override;
+  engine::Result<std::optional<StoredAnswer>> find_answer(std::int64_t user_id,
+                                                          const std::string& key) override;
+  engine::Status insert_answer(std::int64_t user_id, const std::string& key, const StoredAnswer& a,
+                               engine::TimePoint at) override;
+};
+
+class PgStore final : public engine::Store,
+                      public PgTransactions,
+                      public PgSettings,
+                      public PgDirectory,
+                      public PgHistory,
+                      public PgSchedule,
+                      public PgOutbox,
+                      public PgNotYet {
+ public:
+  // Connects to `url` (postgresql://...). Create: migrates the database to the current schema;
+  // Existing: the schema must be current (NotFound when there is none: run djflow init).
+  // Storage error when the database is not djflow's, or newer or (Existing) older than djflow.
+  static engine::Result<std::unique_ptr<PgStore>> open(const std::string& url, OpenMode mode);
+  static int schema_version();
+
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  // Runs `body` in a write transaction and commits; again, up to `attempts` times in all, when
+  // PostgreSQL reports a serialization failure or a deadlock (SQLSTATE 40001, 40P01).
+  engine::Status run_retrying(const std::function<engine::Status()>& body,
+                              int attempts = pg::kMaxRetries);
+
+  // Test-only: raw SQL behind the Store's back (tamper tests).
+  engine::Status test_exec(const std::string& sql);
+
+ private:
+  explicit PgStore(std::unique_ptr<pg::Connection> c);
+};
+
+}  // namespace djflow::storage

@@ -1,0 +1,161 @@
+// PgStore, part 2: cases and their hash-chained history.
+#include "storage/pg_store.hpp"
+
+#include "storage/pg_codec.hpp"
+
+namespace djflow::storage {
+
+using engine::Case;
+using engine::CaseId;
+using engine::Error;
+using engine::EventRecord;
+using engine::Result;
+using engine::Status;
+using engine::Text;
+using engine::TimePoint;
+using detail::to_unix;
+using pg::Params;
+
+Result<CaseId> PgHistory::insert_case(const Case& c) {
+  Params p;
+  p.text(c.workflow);
+  if (c.person) {
+    p.int64(*c.person);
+  } else {
+    p.null();
+  }
+  p.text(c.branch).text(c.title).text(c.state).text(c.head_hash).int64(to_unix(c.created_at))
+      .int64(to_unix(c.updated_at));
+  auto r = db().exec("insert_case",
+                     "INSERT INTO cases (workflow, person_id, branch, title, state, version, "
+                     "head_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8) "
+                     "RETURNING id",
+                     p);
+  if (!r) return r.error();
+  return static_cast<CaseId>(r->int64(0, 0));
+}
+
+Result<std::optional<Case>> PgHistory::find_case(CaseId id) {
+  return pg::first<Case>(db().exec("find_case", "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE c.id = $1",
+                                   Params().int64(id)));
+}
+
+Result<std::vector<Case>> PgHistory::list_cases(const engine::CaseFilter& f) {
+  if (f.states && f.states->empty()) return std::vector<Case>();
+  std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE true";
+  Params p;
+  auto next = [&p] { return "$" + std::to_string(p.size()); };
+  if (f.workflow) sql += " AND c.workflow = " + (p.text(*f.workflow), next());
+  if (f.branch) sql += " AND c.branch = " + (p.text(*f.branch), next());
+  if (f.person) sql += " AND c.person_id = " + (p.int64(*f.person), next());
+  if (f.states) {
+    sql += " AND c.state IN (";
+    for (std::size_t i = 0; i < f.states->size(); ++i) {
+      p.text((*f.states)[i]);
+      sql += (i == 0 ? "" : ", ") + next();
+    }
+    sql += ")";
+  }
+  pg::limit(p, f.limit);
+  sql += " ORDER BY c.id LIMIT " + next();
+  return pg::collect<Case>(db().exec("list_cases", sql, p));
+}
+
+Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const std::string& state,
+                              const std::string& head_hash, TimePoint updated_at) {
+  // Lock the row first: a concurrent step on this case waits here until this transaction ends,
+  // then reads the version it left (READ COMMITTED), and gets Conflict below.
+  auto v = db().exec("update_case", "SELECT version FROM cases WHERE id = $1 FOR UPDATE",
+                     Params().int64(id));
+  if (!v) return v.error();
+  const std::string sid = std::to_string(id);
+  if (v->size() == 0) return Error::not_found(Text{"案例 " + sid + " 不存在", "case " + sid + " does not exist"});
+  if (v->int64(0, 0) != expected_version) {
+    const std::string stored = std::to_string(v->int64(0, 0));
+    const std::string expected = std::to_string(expected_version);
+    return Error::conflict(
+        Text{"案例 " + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
+             "case " + sid + " was changed by another command (version " + stored + ", expected " +
+                 expected + "); try again"});
+  }
+  auto r = db().exec("update_case",
+                     "UPDATE cases SET state = $2, version = version + 1, head_hash = $3, "
+                     "updated_at = $4 WHERE id = $1",
+                     Params().int64(id).text(state).text(head_hash).int64(to_unix(updated_at)));
+  if (!r) return r.error();
+  return {};
+}
+
+Status PgHistory::update_case_branch(CaseId id, const std::string& branch) {
+  auto r = db().exec_guarded("update_case_branch", "UPDATE cases SET branch = $2 WHERE id = $1",
+                             Params().int64(id).text(branch));
+  if (!r) {
+    if (db().last_sqlstate() == pg::kForeignKeyViolation)
+      return Error::not_found(Text{"组织 " + branch + " 不存在", "branch " + branch + " does not exist"});
+    return r.error();
+  }
+  if (r->affected() == 0)
+    return Error::not_found(Text{"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
+  return {};
+}
+
+Status PgHistory::append_event(const EventRecord& e) {
+  auto inputs = detail::encode_inputs(e.inputs);
+  if (!inputs) return inputs.error();
+  auto flags = detail::encode_flags(e.flags);
+  if (!flags) return flags.error();
+  Params p;
+  p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
+      .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
+      .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash);
+  auto r = db().exec_guarded(
+      "append_event",
+      "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, note, "
+      "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+      p);
+  if (r) return {};
+  const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
+  if (db().last_sqlstate() == pg::kUniqueViolation) {
+    return Error::conflict(Text{"案例事件 " + where + " 已存在（可能被并发记录）；请重试",
+                                "event " + where + " already exists (recorded concurrently?); try again"});
+  }
+  if (db().last_sqlstate() == pg::kForeignKeyViolation) {
+    return Error::not_found(Text{"案例 " + std::to_string(e.case_id) + " 不存在",
+                                 "case " + std::to_string(e.case_id) + " does not exist"});
+  }
+  return r.error();
+}
+
+Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {
+  return pg::collect<EventRecord>(db().exec(
+      "events", "SELECT " DJFLOW_EVENT_COLS " FROM events e WHERE e.case_id = $1 ORDER BY e.seq",
+      Params().int64(id)));
+}
+
+Result<std::vector<engine::CaseHistory>> PgHistory::history_page(CaseId after, std::size_t limit) {
+  Params cp;
+  cp.int64(after);
+  pg::limit(cp, limit);
+  auto cases = pg::collect<Case>(db().exec(
+      "history_page", "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE c.id > $1 ORDER BY c.id LIMIT $2", cp));
+  if (!cases) return cases.error();
+  std::vector<engine::CaseHistory> page;
+  page.reserve(cases->size());
+  for (auto& c : *cases) page.push_back(engine::CaseHistory{std::move(c), {}});
+  if (page.empty()) return page;
+  auto events = pg::collect<EventRecord>(db().exec(
+      "history_page",
+      "SELECT " DJFLOW_EVENT_COLS " FROM events e WHERE e.case_id BETWEEN $1 AND $2 "
+      "ORDER BY e.case_id, e.seq",
+      Params().int64(page.front().c.id).int64(page.back().c.id)));
+  if (!events) return events.error();
+  std::size_t at = 0;  // cases and events both come in case order: one merge pass
+  for (auto& e : *events) {
+    while (at < page.size() && page[at].c.id < e.case_id) ++at;
+    if (at < page.size() && page[at].c.id == e.case_id) page[at].events.push_back(std::move(e));
+  }
+  return page;
+}
+
+}  // namespace djflow::storage

@@ -1,0 +1,183 @@
+// PgStore, part 3: deadlines, durable timers (claimed FOR UPDATE SKIP LOCKED) and the
+// notification outbox.
+#include "storage/pg_store.hpp"
+
+#include "storage/pg_codec.hpp"
+
+namespace djflow::storage {
+
+using engine::CaseId;
+using engine::Date;
+using engine::Deadline;
+using engine::DeadlineRow;
+using engine::Error;
+using engine::Notification;
+using engine::Result;
+using engine::Status;
+using engine::Text;
+using engine::TimePoint;
+using engine::Timer;
+using detail::from_unix;
+using detail::to_unix;
+using pg::Params;
+
+// --- deadlines -----------------------------------------------------------------------------------
+
+Result<std::int64_t> PgSchedule::insert_deadline(const Deadline& d) {
+  Params p;
+  p.int64(d.case_id).text(d.kind).text(pg::iso(d.due)).text(pg::iso(d.opened_on)).int64(d.milestone ? 1 : 0)
+      .int64(d.overdue_every_days).int64(d.open ? 1 : 0);
+  if (d.closed_on) {
+    p.text(pg::iso(*d.closed_on));
+  } else {
+    p.null();
+  }
+  p.text(d.on_due_event);
+  auto r = db().exec("insert_deadline",
+                     "INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, "
+                     "overdue_every_days, open, closed_on, on_due_event) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     p);
+  if (!r) return r.error();
+  return r->int64(0, 0);
+}
+
+Result<std::vector<Deadline>> PgSchedule::open_deadlines(CaseId id) {
+  return pg::collect<Deadline>(db().exec(
+      "open_deadlines",
+      "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = $1 AND d.open = 1 "
+      "ORDER BY d.due_date, d.id",
+      Params().int64(id)));
+}
+
+Status PgSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) {
+  auto r = db().exec("close_deadline",
+                     "UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1",
+                     Params().int64(deadline_id).text(pg::iso(closed_on)));
+  if (!r) return r.error();
+  if (r->affected() == 1) return {};
+  auto o = db().exec("close_deadline", "SELECT open FROM deadlines WHERE id = $1", Params().int64(deadline_id));
+  if (!o) return o.error();
+  const std::string sid = std::to_string(deadline_id);
+  if (o->size() == 0) return Error::not_found(Text{"期限 " + sid + " 不存在", "deadline " + sid + " does not exist"});
+  return Error::conflict(Text{"期限 " + sid + " 已关闭", "deadline " + sid + " is already closed"});
+}
+
+Result<std::vector<DeadlineRow>> PgSchedule::list_open_deadlines(const engine::DeadlineFilter& f) {
+  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
+                    " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
+  Params p;
+  auto next = [&p] { return "$" + std::to_string(p.size()); };
+  if (f.due_on_or_before) sql += " AND d.due_date <= " + (p.text(pg::iso(*f.due_on_or_before)), next());
+  if (f.branch) sql += " AND c.branch = " + (p.text(*f.branch), next());
+  if (f.workflow) sql += " AND c.workflow = " + (p.text(*f.workflow), next());
+  if (f.case_id) sql += " AND d.case_id = " + (p.int64(*f.case_id), next());
+  pg::limit(p, f.limit);
+  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT " + next();
+  auto r = db().exec("list_open_deadlines", sql, p);
+  if (!r) return r.error();
+  constexpr int kDeadlineColumns = 10;
+  std::vector<DeadlineRow> out(static_cast<std::size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) {
+    auto& row = out[static_cast<std::size_t>(i)];
+    DJFLOW_TRY(pg::decode(*r, i, 0, row.deadline));
+    DJFLOW_TRY(pg::decode(*r, i, kDeadlineColumns, row.c));
+  }
+  return out;
+}
+
+// --- timers --------------------------------------------------------------------------------------
+
+Result<bool> PgSchedule::insert_timer(const Timer& t) {
+  Params p;
+  p.text(t.key).int64(t.case_id).int64(t.deadline_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days)
+      .int64(to_unix(t.fire_at));
+  if (t.fired_at) {
+    p.int64(to_unix(*t.fired_at));
+  } else {
+    p.null();
+  }
+  auto r = db().exec("insert_timer",
+                     "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, "
+                     "fire_at, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                     "ON CONFLICT (key) DO NOTHING",
+                     p);
+  if (!r) return r.error();
+  return r->affected() == 1;
+}
+
+Result<std::vector<Timer>> PgSchedule::due_timers(TimePoint now, std::size_t limit) {
+  Params p;
+  p.int64(to_unix(now));
+  pg::limit(p, limit);
+  // In a transaction (a tick) the batch is claimed: rows another tick holds are skipped, and a
+  // row fired meanwhile is re-checked against fired_at IS NULL before it is returned.
+  const char* sql = db().in_transaction()
+      ? "SELECT " DJFLOW_TIMER_COLS " FROM timers t WHERE t.fired_at IS NULL AND t.fire_at <= $1 "
+        "ORDER BY t.fire_at, t.id LIMIT $2 FOR UPDATE SKIP LOCKED"
+      : "SELECT " DJFLOW_TIMER_COLS " FROM timers t WHERE t.fired_at IS NULL AND t.fire_at <= $1 "
+        "ORDER BY t.fire_at, t.id LIMIT $2";
+  return pg::collect<Timer>(db().exec("due_timers", sql, p));
+}
+
+Result<std::vector<Timer>> PgSchedule::pending_timers(std::int64_t deadline_id) {
+  return pg::collect<Timer>(db().exec(
+      "pending_timers",
+      "SELECT " DJFLOW_TIMER_COLS " FROM timers t WHERE t.deadline_id = $1 AND t.fired_at IS NULL "
+      "ORDER BY t.fire_at, t.id",
+      Params().int64(deadline_id)));
+}
+
+Status PgSchedule::mark_timer_fired(std::int64_t timer_id, TimePoint at) {
+  auto r = db().exec("mark_timer_fired", "UPDATE timers SET fired_at = $2 WHERE id = $1 AND fired_at IS NULL",
+                     Params().int64(timer_id).int64(to_unix(at)));
+  if (!r) return r.error();
+  if (r->affected() == 1) return {};
+  auto f = db().exec("mark_timer_fired", "SELECT fired_at FROM timers WHERE id = $1", Params().int64(timer_id));
+  if (!f) return f.error();
+  const std::string sid = std::to_string(timer_id);
+  if (f->size() == 0) return Error::not_found(Text{"提醒 " + sid + " 不存在", "timer " + sid + " does not exist"});
+  return Error::conflict(Text{"提醒 " + sid + " 已触发过", "timer " + sid + " has already fired"});
+}
+
+Status PgSchedule::drop_pending_timers(std::int64_t deadline_id) {
+  auto r = db().exec("drop_pending_timers", "DELETE FROM timers WHERE deadline_id = $1 AND fired_at IS NULL",
+                     Params().int64(deadline_id));
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::optional<TimePoint>> PgSchedule::next_timer_at() {
+  auto r = db().exec("next_timer_at", "SELECT min(fire_at) FROM timers WHERE fired_at IS NULL");
+  if (!r) return r.error();
+  if (r->size() == 0 || r->is_null(0, 0)) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(from_unix(r->int64(0, 0)));
+}
+
+// --- notifications -------------------------------------------------------------------------------
+
+Result<std::optional<std::int64_t>> PgOutbox::insert_notification(const Notification& n) {
+  Params p;
+  p.text(n.key).int64(n.case_id).text(n.workflow).text(n.branch).text(n.kind).text(pg::iso(n.due))
+      .int64(n.days_left).int64(to_unix(n.created_at)).text(n.text.zh).text(n.text.en);
+  auto r = db().exec("insert_notification",
+                     "INSERT INTO notifications (key, case_id, workflow, branch, kind, due_date, "
+                     "days_left, created_at, text_zh, text_en) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                     "ON CONFLICT (key) DO NOTHING RETURNING id",
+                     p);
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(r->int64(0, 0));
+}
+
+Result<std::vector<Notification>> PgOutbox::notifications_since(std::int64_t after_id, std::size_t limit) {
+  Params p;
+  p.int64(after_id);
+  pg::limit(p, limit);
+  return pg::collect<Notification>(db().exec(
+      "notifications_since",
+      "SELECT " DJFLOW_NOTIFICATION_COLS " FROM notifications n WHERE n.id > $1 ORDER BY n.id LIMIT $2", p));
+}
+
+}  // namespace djflow::storage
