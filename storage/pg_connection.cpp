@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include "storage/libpq_lazy.hpp"
+
 #include <charconv>
 #include <utility>
 
@@ -111,6 +113,12 @@ std::int64_t Rows::affected() const {
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
   pg_conn* c = PQconnectdb(url.c_str());
+  if (c == nullptr) {
+    // libpq is loaded on first use (storage/libpq_lazy.cpp); NULL otherwise means out of memory.
+    const char* why = djflow_libpq_error();
+    return Error::storage("cannot connect to PostgreSQL " + redact_url(url) + ": " +
+                          (why != nullptr ? why : "libpq could not allocate a connection"));
+  }
   std::unique_ptr<Connection> conn(new Connection(c));
   if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
     // libpq's message names host and port, not the password.
@@ -127,7 +135,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
   return conn;
 }
 
-Connection::~Connection() { PQfinish(conn_); }
+Connection::~Connection() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
 
 std::string Connection::where() const {
   const char* host = PQhost(conn_);

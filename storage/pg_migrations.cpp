@@ -321,6 +321,12 @@ CREATE TABLE idempotent_answers (
 );
 )sql";
 
+// Twin of SQLite's migration 10 (issue 10 §3): the year's figures read (case_id, seq) in order
+// and four more columns; INCLUDE lets PostgreSQL answer them with an index-only scan.
+constexpr const char* kMigrationReportIndex = R"sql(
+CREATE INDEX events_report ON events (case_id, seq) INCLUDE (effective_date, event, to_state, flags);
+)sql";
+
 #undef DJFLOW_PG_APPEND_ONLY
 
 // Migration N (1-based) is kMigrations[N - 1], the twin of SQLite's N. Append only: a new
@@ -336,6 +342,7 @@ constexpr const char* const kMigrations[] = {
     kMigrationEntityEvents,
     kMigrationPersonKeys,
     kMigrationWebAccess,
+    kMigrationReportIndex,
 };
 
 Result<bool> has_table(Connection& c, const char* name) {

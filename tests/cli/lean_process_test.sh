@@ -2,8 +2,8 @@
 # Issue 7 §6, a lean process (docs/performance.md): the djflow binary needs no shared object but
 # the C library's. Every other library is linked in (SQLite, OpenSSL, zlib, minizip, expat, the
 # C++ runtime; spdlog and fmt header-only) or loaded when first used (libxlsxwriter, only by the
-# commands that write a workbook), because each shared object costs every process its loading
-# and relocations. Fails naming the shared object that crept back in.
+# commands that write a workbook; libpq, only on a postgresql:// database), because each shared
+# object costs every process its loading and relocations. Fails naming the shared object that crept back in.
 # Unless built with -DDJFLOW_PIE=ON, djflow is also a fixed-address executable (decision 0121):
 # a PIE would relocate the static OpenSSL's tables in every process.
 #   lean_process_test.sh DJFLOW [PIE=ON|OFF]
@@ -15,9 +15,6 @@ status=0
 for lib in $needed; do
   case $lib in
     libc.so.6 | libm.so.6 | ld-linux-x86-64.so.2) ;;
-    # libpq (PostgreSQL, issue 12, decision 0120): the one exception for now, until it is loaded
-    # when first used like libxlsxwriter (a follow-up of issue 12).
-    libpq.so.5) ;;
     *) echo "djflow needs the shared object $lib at start (docs/performance.md, \"A lean process\")"; status=1 ;;
   esac
 done

@@ -83,6 +83,37 @@ TEST_CASE("the historical migration texts of the upgrade fixtures are the frozen
         "d0174f889611f1da0d1c7719754993834ace7652ad384b2a82d42a763cc3ce1d");
 }
 
+// SHA-256 of each PostgreSQL migration (storage/pg_migrations.cpp), frozen the same way: a
+// PostgreSQL database records only its version number too.
+const std::vector<std::string> kFrozenPg = {
+    "c66de272eb4d27d7162523a8b9dcf38639147852c506551c21dfbd61c149bf3f",  // 1 base schema
+    "ea29f80ec05c1a773b063d0e1c7b8c39f4db9308de2dc586d40c3d9e22ed977b",  // 2 deadlines.on_due_event
+    "8a84521a3957e16f0d5ded355eb8e36c9fcbe3aaa8aff958ae982737a2997529",  // 3 rectification ledger
+    "5a13387503a40a153585b2341fae12f8b4b356a497342bf1e9c728766808c554",  // 4 elections
+    "e947a303900ab30bdaec7ea190d7c0433f2bca7ff72ea7ddb1349338fb627a42",  // 5 daemon
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  // 6 empty: PostgreSQL 5 already has after_notification
+    "13ef33f51bfd42b5449a04b3c349ab74b7cac947fcfc9650f9f5abaa20f07ead",  // 7 entity events
+    "89f22d612884c1dc463ab08b4529d519689511d5da194a8e97ae1aef66752e02",  // 8 person keys
+    "367059488bd3b2d37ab982898991fc832515e4ddd6706faf65e9233edf8c9894",  // 9 web access
+    "bb15ab124e3208607ff6cf2e002d56344225ee45480bd42dcfb348ffb69a1bd9",  // 10 events_report index (issue 10 §3)
+};
+
+TEST_CASE("PostgreSQL migrations on main never change", "[storage][migrate][postgresql]") {
+  const auto all = djflow::storage::pg::pg_migrations();
+  REQUIRE(all.size() >= kFrozenPg.size());
+  for (std::size_t i = 0; i < kFrozenPg.size(); ++i) {
+    INFO("PostgreSQL migration " << i + 1 << " changed (its SHA-256 is now " << sha256_hex(all[i])
+                                 << "). A migration that is on main never changes: add a new one");
+    CHECK(sha256_hex(all[i]) == kFrozenPg[i]);
+  }
+  std::string missing;
+  for (std::size_t i = kFrozenPg.size(); i < all.size(); ++i) {
+    missing += "    \"" + sha256_hex(all[i]) + "\",  // " + std::to_string(i + 1) + "\n";
+  }
+  INFO("new PostgreSQL migrations: append to kFrozenPg in the same commit:\n" << missing);
+  CHECK(all.size() == kFrozenPg.size());
+}
+
 TEST_CASE("every SQLite migration has its PostgreSQL twin under the same number",
           "[storage][migrate][postgresql]") {
   INFO("storage/pg_migrations.cpp must hold the PostgreSQL text of every migration of "
