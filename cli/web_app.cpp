@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -354,8 +356,14 @@ HttpResponse WebApp::cases(Call& c) {
   if (!state.empty()) f.states = std::vector<std::string>{state};
   const auto stage = c.q.param("stage");
   const auto search = c.q.param("q");
+  // count=branch,stage answers the counts per branch and stage instead of the cases: what the
+  // overview's funnel needs, without sending every case (100,000 cases are 23 MB of JSON).
+  const auto count = c.q.param("count");
+  if (!count.empty() && count != "branch,stage")
+    return plain_error(400, "invalid_input", Text{"count 只能是 branch,stage", "count must be branch,stage"}, c.lang);
   auto all = ctx_.store.list_cases(f);
   if (!all) return error_answer(all.error(), c.lang);
+  std::map<std::pair<std::string, std::string>, std::int64_t> counts;  // (branch, stage) -> n
   Json out = Json::array();
   for (const auto& k : all.value()) {
     if (!c.in_scope(k.branch)) continue;
@@ -365,6 +373,10 @@ HttpResponse WebApp::cases(Call& c) {
     const auto st = w->stage(k.state);
     if (!stage.empty() && st != stage) continue;
     if (!search.empty() && k.title.find(search) == std::string::npos) continue;
+    if (!count.empty()) {
+      ++counts[{k.branch, st}];
+      continue;
+    }
     out.push_back({{"id", k.id},
                    {"workflow", k.workflow},
                    {"workflow_label", tr(c.lang, w->title())},
@@ -375,6 +387,19 @@ HttpResponse WebApp::cases(Call& c) {
                    {"stage", st},
                    {"stage_label", tr(c.lang, w->stage_label(st))},
                    {"closed", w->closed(k.state)}});
+  }
+  if (!count.empty()) {
+    // Stage labels come from the workflow asked for (the overview asks for workflow=member);
+    // without one, the first workflow that knows the stage names it.
+    for (const auto& [key, n] : counts) {
+      Text label{key.second, key.second};
+      for (const auto* w : ctx_.workflows.all()) {
+        if (!wf.empty() && w->name() != wf) continue;
+        label = w->stage_label(key.second);
+        break;
+      }
+      out.push_back({{"branch", key.first}, {"stage", key.second}, {"stage_label", tr(c.lang, label)}, {"count", n}});
+    }
   }
   return json_answer(200, out);
 }

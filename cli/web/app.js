@@ -118,15 +118,16 @@ function table(headers, rows) {
 async function overview() {
   const view = $('#view');
   view.replaceChildren(el('h1', {}, t('overview') + ' · ' + state.me.org));
-  const [cases, due, terms, batches] = await Promise.all([api('GET', '/api/v1/cases?workflow=member'),
+  // The funnel reads counts per branch and stage, not the cases themselves (count=branch,stage).
+  const [counts, due, terms, batches] = await Promise.all([api('GET', '/api/v1/cases?workflow=member&count=branch,stage'),
     api('GET', '/api/v1/due?days=30'), api('GET', '/api/v1/terms?within=183'), api('GET', '/api/v1/rectify/batches')]);
   const stages = new Map();
   const branches = new Map();  // branch -> stage -> count
-  for (const c of cases.data) {
+  for (const c of counts.data) {
     const s = stages.get(c.stage) || { label: c.stage_label, n: 0 };
-    s.n += 1; stages.set(c.stage, s);
+    s.n += c.count; stages.set(c.stage, s);
     const b = branches.get(c.branch) || new Map();
-    b.set(c.stage, (b.get(c.stage) || 0) + 1); branches.set(c.branch, b);
+    b.set(c.stage, (b.get(c.stage) || 0) + c.count); branches.set(c.branch, b);
   }
   const funnel = el('div', { class: 'funnel', id: 'funnel' });
   // In the order of the process: 入党申请人 → 入党积极分子 → 发展对象 → 预备党员 → 正式党员.

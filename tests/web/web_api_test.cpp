@@ -3,6 +3,9 @@
 // wall clock for session expiry and rate limits, and is spoken to by a Beast client.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <map>
+
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -219,6 +222,21 @@ TEST_CASE("web: a user sees nothing outside their organisation's subtree, by lis
   CHECK(boss.get("/api/v1/cases").j().size() == 2);
   CHECK(boss.get("/api/v1/orgs").j().size() == 3);
   CHECK(sec1.get("/api/v1/orgs").j().size() == 1);
+  // The overview's funnel counts (count=branch,stage) agree with the cases listed, in scope only.
+  for (Client* who : {&sec1, &boss}) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> listed;
+    for (const auto& k : who->get("/api/v1/cases?workflow=member").j())
+      ++listed[{k["branch"].get<std::string>(), k["stage"].get<std::string>()}];
+    std::map<std::pair<std::string, std::string>, std::int64_t> counted;
+    for (const auto& row : who->get("/api/v1/cases?workflow=member&count=branch,stage").j()) {
+      CHECK(!row["stage_label"].get<std::string>().empty());
+      counted[{row["branch"].get<std::string>(), row["stage"].get<std::string>()}] += row["count"].get<std::int64_t>();
+    }
+    CHECK(!counted.empty());
+    CHECK(counted == listed);
+  }
+  for (const auto& row : sec1.get("/api/v1/cases?count=branch,stage").j()) CHECK(row["branch"] == "B01");
+  CHECK(sec1.get("/api/v1/cases?count=org").status == 400);
 }
 
 TEST_CASE("web: roles, CSRF, logout, session expiry, API tokens", "[web]") {
