@@ -60,6 +60,27 @@ engine::Result<engine::Person> find_person(Cli& cli, const std::string& org, con
   return Error::not_found({"人员不存在：" + token, "no person " + token});
 }
 
+// What a dues or grading command about one member starts from, in this order (so the first
+// error is the same): the database, the --date argument, the member, their organisation's
+// life case (--org, else the member's own).
+struct MemberStep {
+  engine::Date date;
+  engine::Person person;
+  engine::Case life;
+};
+
+engine::Result<MemberStep> member_step(Cli& cli, const std::string& org, const std::string& person,
+                                       const std::string& date) {
+  if (auto s = cli.open(); !s) return s.error();
+  auto d = cli.date_arg(date, "--date");
+  DJFLOW_TRY(d);
+  auto p = find_person(cli, org, person);
+  DJFLOW_TRY(p);
+  auto c = life_case(cli, org.empty() ? p.value().branch : org);
+  DJFLOW_TRY(c);
+  return MemberStep{d.value(), p.value(), c.value()};
+}
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::string cur;
@@ -396,23 +417,18 @@ void register_life(CLI::App& app, Cli& cli) {
     cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
-        if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto date = cli.date_arg(a->date, "--date");
-        if (!date) return cli.fail(date.error());
-        auto p = find_person(cli, a->org, a->person);
-        if (!p) return cli.fail(p.error());
-        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
-        if (!c) return cli.fail(c.error());
-        engine::Inputs with{{"person", std::to_string(p->id)}, {"outcome", a->outcome}};
-        auto o = cli.engine->record(c->id, {"correction", date.value(), with, "", a->ref, cli.actor});
+        auto step = member_step(cli, a->org, a->person, a->date);
+        if (!step) return cli.fail(step.error());
+        engine::Inputs with{{"person", std::to_string(step->person.id)}, {"outcome", a->outcome}};
+        auto o = cli.engine->record(step->life.id, {"correction", step->date, with, "", a->ref, cli.actor});
         std::string state;
         if (o) {
           auto h = ledger(cli, o->c);
           if (!h) return cli.fail(h.error());
           for (const auto& u : L::unqualified(L::facts(h.value())))
-            if (u.person == p->id) state = u.state;
+            if (u.person == step->person.id) state = u.state;
         }
-        return print_step(cli, o, {{"person", p->id}, {"state", state}});
+        return print_step(cli, o, {{"person", step->person.id}, {"state", state}});
       };
     });
   }
@@ -680,23 +696,18 @@ void register_dues(CLI::App& app, Cli& cli) {
     cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
-        if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto date = cli.date_arg(a->date, "--date");
-        if (!date) return cli.fail(date.error());
-        auto p = find_person(cli, a->org, a->person);
-        if (!p) return cli.fail(p.error());
-        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
-        if (!c) return cli.fail(c.error());
+        auto step = member_step(cli, a->org, a->person, a->date);
+        if (!step) return cli.fail(step.error());
         engine::Inputs with;
         const auto months = split_list(a->months);
-        for (const auto& m : months) with["dues:" + std::to_string(p->id) + ":" + m] = a->amount;
-        auto o = cli.engine->record(c->id, {"dues", date.value(), with, "", "", cli.actor});
+        for (const auto& m : months) with["dues:" + std::to_string(step->person.id) + ":" + m] = a->amount;
+        auto o = cli.engine->record(step->life.id, {"dues", step->date, with, "", "", cli.actor});
         // R19 (rules.md [S], "generally"): arrears are made up at most life.dues.makeup_months back.
         Json late = Json::array();
         if (o) {
           const int limit = cli.engine->config().get_int(engine::dues::kSettingMakeupMonths, 6);
           for (const auto& m : months)
-            if (m.size() == 7 && engine::dues::months_between(m, date->iso().substr(0, 7)) > limit) late.push_back(m);
+            if (m.size() == 7 && engine::dues::months_between(m, step->date.iso().substr(0, 7)) > limit) late.push_back(m);
           if (!late.empty() && !cli.json)
             *cli.err << tr(cli.lang, engine::Text{"提示：补交超过 " + std::to_string(limit) + " 个月前的党费（",
                                                   "note: dues made up more than " + std::to_string(limit) + " months back ("})
@@ -707,7 +718,7 @@ void register_dues(CLI::App& app, Cli& cli) {
         if (central && !cli.json)
           *cli.err << tr(cli.lang, "提示：自愿一次多交纳1000元以上的党费，全部上缴中央：", "note: a voluntary extra of 1,000 yuan or more goes to the Central Committee: ")
                    << tr(cli.lang, engine::dues::article("R18-central")) << "\n";
-        return print_step(cli, o, {{"person", o ? p->id : 0}, {"made_up_late", late}, {"to_central", central}});
+        return print_step(cli, o, {{"person", o ? step->person.id : 0}, {"made_up_late", late}, {"to_central", central}});
       };
     });
   }
@@ -822,21 +833,16 @@ void register_dues(CLI::App& app, Cli& cli) {
     cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
-        if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto date = cli.date_arg(a->date, "--date");
-        if (!date) return cli.fail(date.error());
-        auto p = find_person(cli, a->org, a->person);
-        if (!p) return cli.fail(p.error());
-        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
-        if (!c) return cli.fail(c.error());
-        engine::Inputs with{{"person", std::to_string(p->id)}, {"category", a->category}, {"from", a->from}};
+        auto step = member_step(cli, a->org, a->person, a->date);
+        if (!step) return cli.fail(step.error());
+        engine::Inputs with{{"person", std::to_string(step->person.id)}, {"category", a->category}, {"from", a->from}};
         if (!a->base.empty()) with["base"] = a->base;
-        auto o = cli.engine->record(c->id, {"dues-base", date.value(), with, "", "", cli.actor});
+        auto o = cli.engine->record(step->life.id, {"dues-base", step->date, with, "", "", cli.actor});
         if (!o) return cli.fail(o.error());
         auto h = ledger(cli, o->c);
         if (!h) return cli.fail(h.error());
-        auto st = engine::dues::standard(L::facts(h.value()), p->id, a->from);
-        Json extra = {{"person", p->id}, {"from", a->from}};
+        auto st = engine::dues::standard(L::facts(h.value()), step->person.id, a->from);
+        Json extra = {{"person", step->person.id}, {"from", a->from}};
         if (st) extra["standard"] = engine::dues::yuan(st->amount), extra["rule"] = st->rule;
         if (st && !cli.json)
           *cli.out << tr(cli.lang, "每月应交党费 ", "monthly dues ") << engine::dues::yuan(st->amount) << tr(cli.lang, " 元（", " yuan (")
@@ -860,16 +866,11 @@ void register_dues(CLI::App& app, Cli& cli) {
     cmd->add_option("--org", a->org, tr(l, "组织代码（默认该党员所在组织）", "organisation code (default: the member's)"));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
-        if (auto s = cli.open(); !s) return cli.fail(s.error());
-        auto date = cli.date_arg(a->date, "--date");
-        if (!date) return cli.fail(date.error());
-        auto p = find_person(cli, a->org, a->person);
-        if (!p) return cli.fail(p.error());
-        auto c = life_case(cli, a->org.empty() ? p->branch : a->org);
-        if (!c) return cli.fail(c.error());
-        engine::Inputs with{{"person", std::to_string(p->id)}, {"from", a->from}, {"amount", a->amount}, {"study", a->study}};
+        auto step = member_step(cli, a->org, a->person, a->date);
+        if (!step) return cli.fail(step.error());
+        engine::Inputs with{{"person", std::to_string(step->person.id)}, {"from", a->from}, {"amount", a->amount}, {"study", a->study}};
         if (!a->to.empty()) with["to"] = a->to;
-        return print_step(cli, cli.engine->record(c->id, {"dues-relief", date.value(), with, "", a->ref, cli.actor}), {{"person", p->id}});
+        return print_step(cli, cli.engine->record(step->life.id, {"dues-relief", step->date, with, "", a->ref, cli.actor}), {{"person", step->person.id}});
       };
     });
   }
