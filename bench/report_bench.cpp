@@ -7,7 +7,8 @@
 // 2014 rules, half of them stopped as activists, half carried to full membership, with start
 // dates spread over 2020-2023 so that every figure of 2023 has names), then copied with their
 // persons, events and deadlines by storage::bench_clone_cases (SQL INSERT ... SELECT).
-// Usage: djflow_report_bench [--copies 1000] [--orgs 20000] [--runs 5] [--dir DIR]
+// Usage: djflow_report_bench [--copies 1000] [--orgs 20000] [--runs 5] [--dir DIR] [--reuse 1]
+// With --reuse 1 an existing DIR/report.db (made by an earlier run) is timed again, not remade.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -131,6 +132,7 @@ std::vector<double> time_command(const std::string& cmd, int runs) {
 
 int main(int argc, char** argv) {
   int copies = 1000, orgs = 20000, runs = 5, templates = 100;
+  bool reuse = false;
   std::string dir = std::filesystem::temp_directory_path() / "djflow-bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
@@ -138,19 +140,24 @@ int main(int argc, char** argv) {
     else if (a == "--orgs") orgs = std::atoi(argv[i + 1]);
     else if (a == "--runs") runs = std::atoi(argv[i + 1]);
     else if (a == "--dir") dir = argv[i + 1];
+    else if (a == "--reuse") reuse = std::atoi(argv[i + 1]) != 0;
   }
   std::filesystem::create_directories(dir);
   const std::string db = dir + "/report.db";
-  auto t0 = Clock::now();
-  make_templates(db, templates);
-  const double t_templates = ms_since(t0);
-  t0 = Clock::now();
-  auto n = storage::bench_clone_cases(db, copies, orgs, "O", "C0");
-  check(n, "clone");
-  std::printf("djflow_report_bench: %lld cases (%d templates through the engine in %.1f s, copied %d times into %d "
-              "organisations in %.1f s), %s\n\n",
-              static_cast<long long>(n.value()), templates, t_templates / 1000, copies, orgs, ms_since(t0) / 1000,
-              db.c_str());
+  if (reuse && std::filesystem::exists(db)) {
+    std::printf("djflow_report_bench: reusing %s\n\n", db.c_str());
+  } else {
+    auto t0 = Clock::now();
+    make_templates(db, templates);
+    const double t_templates = ms_since(t0);
+    t0 = Clock::now();
+    auto n = storage::bench_clone_cases(db, copies, orgs, "O", "C0");
+    check(n, "clone");
+    std::printf("djflow_report_bench: %lld cases (%d templates through the engine in %.1f s, copied %d times into %d "
+                "organisations in %.1f s), %s\n\n",
+                static_cast<long long>(n.value()), templates, t_templates / 1000, copies, orgs, ms_since(t0) / 1000,
+                db.c_str());
+  }
 
   const std::string until = "2023-12-31";
   auto count_ms = storage::bench_time_query(db, "SELECT count(*) FROM events", "", 1);

@@ -2,6 +2,7 @@
 // §2), as of a date from the history. Computation in workflows/report/year_report.cpp; the
 // definitions of the figures in docs/report.md.
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 #include "cli/app.hpp"
@@ -59,11 +60,42 @@ Json life_number(const LifeRow& row, double v) {
   return Json(static_cast<std::int64_t>(v));
 }
 
-Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life) {
+// Appends `v` as dump(2) writes it nested `depth` levels deep (its lines after the first indented
+// by 2 * depth spaces; a dumped string never holds a raw newline).
+void append_nested(std::string& buf, const Json& v, int depth) {
+  const std::string text = v.dump(2, ' ', false, Json::error_handler_t::replace);
+  for (char c : text) {
+    buf += c;
+    if (c == '\n') buf.append(static_cast<std::size_t>(2 * depth), ' ');
+  }
+}
+
+// Appends the members of the object `o` at the top level ("  \"key\": value"), each after ",\n"
+// but the document's first.
+void append_members(std::string& buf, const Json& o, bool& first) {
+  for (const auto& [k, v] : o.items()) {
+    buf += first ? "\n  " : ",\n  ";
+    first = false;
+    append_json_string(buf, k);
+    buf += ": ";
+    append_nested(buf, v, 1);
+  }
+}
+
+void append_int(std::string& buf, std::int64_t v) {
+  char tmp[24];
+  const auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
+  buf.append(tmp, r.ptr);
+}
+
+// The report as JSON, byte for byte what dump(2) of one document would print, but the
+// organisations (20,000 objects of 40 figures) written straight into a buffer flushed in large
+// blocks instead of building 800,000 nodes first (docs/performance.md).
+void write_report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life) {
   const Lang l = cli.lang;
   const auto lrows = life_rows(l, life);
-  Json j = {{"from", r.query.from.iso()}, {"to", r.query.to.iso()}, {"as_of", r.query.to.iso()},
-            {"org", r.query.org.empty() ? Json(nullptr) : Json(r.query.org)}};
+  Json head = {{"from", r.query.from.iso()}, {"to", r.query.to.iso()}, {"as_of", r.query.to.iso()},
+               {"org", r.query.org.empty() ? Json(nullptr) : Json(r.query.org)}};
   Json figs = Json::array();
   for (auto f : kAll) {
     const auto& i = rp::info(f);
@@ -71,22 +103,55 @@ Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures&
   }
   for (const auto& row : lrows)
     figs.push_back({{"id", row.id}, {"section", "life"}, {"label", row.label}, {"value", life_number(row, row.total)}});
-  j["figures"] = figs;
-  j["late_days_total"] = r.late_days_total;
-  j["late_days_max"] = r.late_days_max;
-  Json orgs = Json::array();
+  head["figures"] = figs;
+  head["late_days_total"] = r.late_days_total;
+  head["late_days_max"] = r.late_days_max;
+
+  std::string buf = "{";
+  bool first = true;
+  append_members(buf, head, first);
+  buf += ",\n  \"organisations\": ";
+  if (r.orgs.empty()) buf += "[]";
+  auto flush = [&](std::size_t at) {
+    if (buf.size() < at) return;
+    cli.out->write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    buf.clear();
+  };
   const auto life_index = life_org_index(life);
-  for (const auto& b : r.orgs) {
-    Json o = {{"code", b.code}, {"name", b.name}, {"parent", b.parent}};
-    Json v = Json::object();
+  for (std::size_t n = 0; n < r.orgs.size(); ++n) {
+    const auto& b = r.orgs[n];
+    buf += n ? ",\n    {\n      \"code\": " : "[\n    {\n      \"code\": ";
+    append_json_string(buf, b.code);
+    buf += ",\n      \"name\": ";
+    append_json_string(buf, b.name);
+    buf += ",\n      \"parent\": ";
+    append_json_string(buf, b.parent);
+    buf += ",\n      \"figures\": {";
     const auto& c = r.per_org.at(b.code);
-    for (auto f : kAll) v[rp::info(f).id] = c[static_cast<int>(f)];
+    bool any = false;
+    auto key = [&](std::string_view id) {
+      buf += any ? ",\n        " : "\n        ";
+      any = true;
+      append_json_string(buf, id);
+      buf += ": ";
+    };
+    for (auto f : kAll) {
+      key(rp::info(f).id);
+      append_int(buf, c[static_cast<int>(f)]);
+    }
     if (auto k = life_index.find(b.code); k != life_index.end())
-      for (const auto& row : lrows) v[row.id] = life_number(row, row.per_org[k->second]);
-    o["figures"] = v;
-    orgs.push_back(o);
+      for (const auto& row : lrows) {
+        key(row.id);
+        const double v = row.per_org[k->second];
+        if (row.ratio) buf += life_number(row, v).dump();
+        else append_int(buf, static_cast<std::int64_t>(v));
+      }
+    buf += "\n      }\n    }";
+    if (n + 1 == r.orgs.size()) buf += "\n  ]";
+    flush(1 << 16);
   }
-  j["organisations"] = orgs;
+
+  Json tail = Json::object();
   auto rect = [&](const std::vector<rp::RectCounts>& rows, bool source) {
     Json a = Json::array();
     for (const auto& x : rows) {
@@ -97,8 +162,8 @@ Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures&
     }
     return a;
   };
-  j["rectify_by_source"] = rect(r.by_source, true);
-  j["rectify_by_batch"] = rect(r.by_batch, false);
+  tail["rectify_by_source"] = rect(r.by_source, true);
+  tail["rectify_by_batch"] = rect(r.by_batch, false);
   {
     Json kinds = Json::array();
     for (const auto& k : life.kinds)
@@ -108,9 +173,9 @@ Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures&
     for (const auto& x : life.flagged)
       flagged.push_back({{"person", x.person}, {"name", x.name}, {"org", x.org}, {"attendance", x.attendance},
                          {"dues", x.dues}, {"unpaid_months", x.unpaid_months}, {"rule", "R20"}});
-    j["life"] = {{"kinds", kinds}, {"flagged", flagged}, {"without_ledger", life.without_ledger},
-                 {"attendance_meetings", life.attendance_meetings}, {"present", life.present},
-                 {"should_attend", life.should_attend}};
+    tail["life"] = {{"kinds", kinds}, {"flagged", flagged}, {"without_ledger", life.without_ledger},
+                    {"attendance_meetings", life.attendance_meetings}, {"present", life.present},
+                    {"should_attend", life.should_attend}};
   }
   if (r.query.detail) {
     Json d = Json::array();
@@ -125,9 +190,11 @@ Json report_json(const Cli& cli, const rp::Report& r, const engine::LifeFigures&
           d.push_back({{"figure", x.figure}, {"org", x.org}, {"case", nullptr}, {"person", nullptr}, {"name", x.name},
                        {"date", x.date.empty() ? Json(nullptr) : Json(x.date)}, {"what", x.what},
                        {"text", life_detail_what(l, x)}, {"days", 0}});
-    j["details"] = d;
+    tail["details"] = d;
   }
-  return j;
+  append_members(buf, tail, first);
+  buf += "\n}\n";
+  flush(0);
 }
 
 std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFigures& life) {
@@ -153,12 +220,17 @@ std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFi
   }
   std::vector<std::string> head = {tr(l, "分类", "section"), tr(l, "指标", "figure"), tr(l, "指标代码", "figure id"),
                                    tr(l, "合计", "total")};
-  for (const auto& b : r.orgs) head.push_back(b.code + " " + b.name);
+  std::vector<const rp::Counts*> counts;  // in the order of r.orgs, looked up once each
+  counts.reserve(r.orgs.size());
+  for (const auto& b : r.orgs) {
+    head.push_back(b.code + " " + b.name);
+    counts.push_back(&r.per_org.at(b.code));
+  }
   line(head);
   for (auto f : kAll) {
     const auto& i = rp::info(f);
     std::vector<std::string> row = {tr(l, rp::section_text(i.section)), figure_label(l, f), i.id, num(r.total[static_cast<int>(f)])};
-    for (const auto& b : r.orgs) row.push_back(num(r.per_org.at(b.code)[static_cast<int>(f)]));
+    for (const auto* c : counts) row.push_back(num((*c)[static_cast<int>(f)]));
     line(row);
   }
   const auto life_index = life_org_index(life);
@@ -267,9 +339,12 @@ void print_text(const Cli& cli, const rp::Report& r, const engine::LifeFigures& 
     const char* short_en[] = {"applied", "activists", "admitted", "converted", "terms", "rectify", "full", "probationary"};
     for (int k = 0; k < 8; ++k) head.push_back(l == Lang::Zh ? short_zh[k] : short_en[k]);
     Table t(head);
+    t.reserve(r.orgs.size());
+    std::vector<std::string> row(9);
     for (const auto& b : r.orgs) {
-      std::vector<std::string> row = {b.code + " " + b.name};
-      for (auto f : cols) row.push_back(num(r.per_org.at(b.code)[static_cast<int>(f)]));
+      row[0] = b.code + " " + b.name;
+      const auto& counts = r.per_org.at(b.code);
+      for (int k = 0; k < 8; ++k) row[k + 1] = num(counts[static_cast<int>(cols[k])]);
       t.add(row);
     }
     t.print(o, "  ");
@@ -433,7 +508,7 @@ void register_report_commands(CLI::App& app, Cli& cli) {
       return 0;
     }
     if (cli.json) {
-      cli.print_json(report_json(cli, r.value(), life.value()));
+      write_report_json(cli, r.value(), life.value());
       return 0;
     }
     std::string title = a->year ? std::to_string(a->year) + tr(l, "年度党建工作统计", ": the year's figures")

@@ -98,9 +98,7 @@ void Table::print(std::ostream& out, const std::string& indent) const {
 
 // --- JsonArrayWriter ---------------------------------------------------------------------------
 
-namespace {
-
-void append_escaped(std::string& buf, std::string_view s) {
+void append_json_string(std::string& buf, std::string_view s) {
   buf += '"';
   std::size_t run = 0;  // start of the pending run of bytes copied as they are
   for (std::size_t i = 0; i < s.size();) {
@@ -144,8 +142,6 @@ void append_escaped(std::string& buf, std::string_view s) {
   buf += '"';
 }
 
-}  // namespace
-
 void JsonArrayWriter::begin_object() {
   buf_ += any_object_ ? ",\n  {" : "[\n  {";
   any_object_ = true;
@@ -166,7 +162,7 @@ void JsonArrayWriter::key(std::string_view k) {
 
 void JsonArrayWriter::string(std::string_view k, std::string_view value) {
   key(k);
-  append_escaped(buf_, value);
+  append_json_string(buf_, value);
 }
 
 void JsonArrayWriter::integer(std::string_view k, std::int64_t value) {

@@ -182,18 +182,28 @@ Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& director
   DJFLOW_TRY(ledgers);
   std::map<std::string, std::vector<Case>> by_org;
   for (auto& c : ledgers.value()) by_org[c.branch].push_back(std::move(c));
-  const std::vector<Case> none;
+  const LifeFigures zero = empty_figures();
+  out.per_org.reserve(out.organisations.size());
+  bool last_zero = false;  // add() takes each kind's period from the organisation added last
   for (const auto& code : out.organisations) {
-    LifeFigures one = empty_figures();
     auto it = by_org.find(code);
-    DJFLOW_TRY(org_figures(history, directory, config, code, it == by_org.end() ? none : it->second, from, to, as_of,
-                           detail, names, one));
+    last_zero = it == by_org.end();
+    if (last_zero) {  // no ledger (most of 20,000 organisations): zeros, nothing to add
+      out.without_ledger.push_back(code);
+      out.per_org.push_back(zero);
+      out.per_org.back().without_ledger.push_back(code);
+      continue;
+    }
+    LifeFigures one = empty_figures();
+    DJFLOW_TRY(org_figures(history, directory, config, code, it->second, from, to, as_of, detail, names, one));
     finish(one);
     add(out, one);
     out.without_ledger.insert(out.without_ledger.end(), one.without_ledger.begin(), one.without_ledger.end());
     one.details.clear();
     out.per_org.push_back(std::move(one));
   }
+  if (last_zero)
+    for (std::size_t i = 0; i < out.kinds.size() && i < zero.kinds.size(); ++i) out.kinds[i].period = zero.kinds[i].period;
   finish(out);
   return out;
 }

@@ -20,7 +20,7 @@ struct ReportCase {
   CaseId id = 0;
   std::string workflow;
   std::string branch;
-  std::string title;
+  std::string title;  // read only when asked for (the names behind the figures)
   std::optional<PersonId> person;
 };
 
@@ -46,7 +46,7 @@ struct ReportDeadline {
 struct ReportPerson {
   PersonId id = 0;
   std::string branch;
-  std::string name;
+  std::string name;  // read only when asked for
   MemberStatus status = MemberStatus::None;
   std::optional<Date> joined;
 };
@@ -55,10 +55,10 @@ class ReportStore {
  public:
   virtual ~ReportStore() = default;
 
-  // Every case, by id.
-  virtual Result<std::vector<ReportCase>> report_cases() = 0;
-  // Every person, by id.
-  virtual Result<std::vector<ReportPerson>> report_persons() = 0;
+  // Every case, by id; the titles only `with_titles` (else "": 100,000 strings not read).
+  virtual Result<std::vector<ReportCase>> report_cases(bool with_titles) = 0;
+  // Every person, by id; the names only `with_names` (else "").
+  virtual Result<std::vector<ReportPerson>> report_persons(bool with_names) = 0;
   // Every event with an effective date on or before `until`, in (case, seq) order.
   virtual Status for_each_report_event(Date until, const std::function<void(const ReportEvent&)>& fn) = 0;
   // The deadlines of kind `kind` of the cases of `workflow` ("" for any), with `late_only` only

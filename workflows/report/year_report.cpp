@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -75,6 +75,22 @@ struct CaseView {
 std::vector<std::string> parse_flags(std::string_view json) {
   std::vector<std::string> out;
   if (json.empty() || json == "[]") return out;
+  // As the store writes them (compact, plain strings: ["late:talk","eligible-differs"]), split
+  // without a parser; anything with an escape goes to the parser.
+  if (json.size() >= 4 && json.front() == '[' && json.back() == ']' && json[1] == '"' && json[json.size() - 2] == '"' &&
+      json.find('\\') == std::string_view::npos) {
+    const std::string_view inner = json.substr(2, json.size() - 4);
+    std::size_t from = 0;
+    for (;;) {
+      const auto sep = inner.find("\",\"", from);
+      const auto part = inner.substr(from, sep == std::string_view::npos ? std::string_view::npos : sep - from);
+      if (part.find('"') != std::string_view::npos) break;  // not that shape (spaces, numbers): the parser
+      out.emplace_back(part);
+      if (sep == std::string_view::npos) return out;
+      from = sep + 3;
+    }
+    out.clear();
+  }
   auto j = nlohmann::json::parse(json, nullptr, false);
   if (!j.is_array()) return out;
   for (const auto& v : j)
@@ -112,6 +128,7 @@ class Accumulator {
     for (const auto* b : todo) r_.orgs.push_back(*b);
     std::sort(r_.orgs.begin(), r_.orgs.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
     for (const auto& b : r_.orgs) r_.per_org[b.code] = Counts{};
+    counts_by_code_.reserve(2 * r_.per_org.size());
     for (auto& [code, counts] : r_.per_org) counts_by_code_[code] = &counts;
     return {};
   }
@@ -132,18 +149,28 @@ class Accumulator {
     return {};
   }
 
+  const std::string& member_stage(const std::string& state) { return stage("member", state); }
+
   // Persons whose membership a member case derives (the latest case with a step by the end).
-  void note_member_case(engine::PersonId p) { has_member_case_.insert(p); }
+  void note_member_case(engine::PersonId p) { has_member_case_.push_back(p); }
 
   Status finish(const std::vector<engine::ReportPerson>& persons) {
+    // Sorted vectors, not hash tables: 100,000 entries without a node each. The status of a
+    // person is the one of their latest case (the highest id).
+    std::sort(has_member_case_.begin(), has_member_case_.end());
+    std::sort(case_status_.begin(), case_status_.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.person, a.id) < std::tie(b.person, b.id);
+    });
     // Membership at the end.
     for (const auto& p : persons) {
       Counts* c = org(p.branch);
       if (!c) continue;
       MemberStatus s = MemberStatus::None;
-      if (auto it = case_status_.find(p.id); it != case_status_.end()) {
-        s = it->second.second;
-      } else if (!has_member_case_.count(p.id)) {
+      auto it = std::upper_bound(case_status_.begin(), case_status_.end(), p.id,
+                                 [](engine::PersonId id, const CaseStatus& x) { return id < x.person; });
+      if (it != case_status_.begin() && (it - 1)->person == p.id) {
+        s = (it - 1)->status;
+      } else if (!std::binary_search(has_member_case_.begin(), has_member_case_.end(), p.id)) {
         // Registered as a member, no case develops them: a member from `joined` (or always).
         if (!p.joined || *p.joined <= q_.to) s = p.status;
       }
@@ -177,9 +204,10 @@ class Accumulator {
     detail(f, v.head->branch, v.head->id, v.head->person.value_or(0), v.head->title, date, std::move(what), days);
   }
 
-  std::string stage(const std::string& workflow, const std::string& state) {
+  // The stage of a state, memoised (a handful of states over 1,000,000 steps).
+  const std::string& stage(const std::string& workflow, const std::string& state) {
     for (const auto& [k, s] : stages_)
-      if (k.first == workflow && k.second == state) return s;
+      if (k.second == state && k.first == workflow) return s;
     const auto* wf = eng_.workflows().find(workflow);
     stages_.push_back({{workflow, state}, wf ? wf->stage(state) : std::string()});
     return stages_.back().second;
@@ -213,13 +241,10 @@ class Accumulator {
         count(c, Fig::LateSteps, v, s.date, e + ":" + kind, days);
       }
     }
-    const std::string st = stage("member", v.steps.back().to_state);
+    const std::string& st = stage("member", v.steps.back().to_state);
     if (st == "activist") count(c, Fig::ActivistsAtEnd, v, "", v.steps.back().to_state);
     if (st == "candidate") count(c, Fig::CandidatesAtEnd, v, "", v.steps.back().to_state);
-    if (v.head->person && v.status) {
-      auto& slot = case_status_[*v.head->person];
-      if (v.head->id >= slot.first) slot = {v.head->id, *v.status};
-    }
+    if (v.head->person && v.status) case_status_.push_back({*v.head->person, v.head->id, *v.status});
   }
 
   Status load_ledger() {
@@ -312,9 +337,14 @@ class Accumulator {
   Report& r_;
   std::string from_, to_;
   std::unordered_map<std::string, Counts*> counts_by_code_;
-  std::vector<std::pair<std::pair<std::string, std::string>, std::string>> stages_;
-  std::unordered_map<engine::PersonId, std::pair<CaseId, MemberStatus>> case_status_;
-  std::unordered_set<engine::PersonId> has_member_case_;
+  std::deque<std::pair<std::pair<std::string, std::string>, std::string>> stages_;  // references stay valid
+  struct CaseStatus {
+    engine::PersonId person;
+    CaseId id;
+    MemberStatus status;
+  };
+  std::vector<CaseStatus> case_status_;
+  std::vector<engine::PersonId> has_member_case_;
   bool ledger_loaded_ = false;
   std::unordered_map<CaseId, std::pair<std::string, CaseId>> items_;
   std::unordered_map<CaseId, std::string> batch_titles_;
@@ -371,14 +401,11 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   Accumulator acc(eng, q, r);
   DJFLOW_TRY(acc.init());
   auto& store = eng.store();
-  auto cases = reads.report_cases();
+  // The titles and names are read only when the names behind the figures are listed.
+  auto cases = reads.report_cases(q.detail);
   DJFLOW_TRY(cases);
-  std::unordered_map<CaseId, const engine::ReportCase*> by_id;
-  by_id.reserve(cases->size());
-  for (const auto& c : cases.value()) {
-    by_id[c.id] = &c;
+  for (const auto& c : cases.value())
     if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
-  }
   // The items' deadlines (the one in force at the end). The deadlines closed after their due date
   // (how late a late step was) are read per case, only for a case with a late step.
   std::vector<LateClose> late;
@@ -399,7 +426,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     CaseView v;
     v.head = head;
     v.steps = std::span<const StepRow>(buf.data(), n);
-    if (head->workflow == "member") v.status = status_of_stage(eng.workflows().find("member")->stage(buf[n - 1].to_state));
+    if (head->workflow == "member") v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
     if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
     // Only a late step within the period is counted (with its days): only then read the deadlines.
     const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [&](const StepRow& x) {
@@ -429,13 +456,16 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     if (auto s = acc.add(v); !s) failed = s;
   };
   CaseId current = -1;
+  // The cases (by id) and the events (by case, then seq) come in the same order: a merge.
+  std::size_t next = 0;
+  const auto& all = cases.value();
   DJFLOW_TRY(reads.for_each_report_event(q.to, [&](const engine::ReportEvent& e) {
     if (e.case_id != current) {
       flush();
       n = 0;
       current = e.case_id;
-      auto it = by_id.find(e.case_id);
-      head = it == by_id.end() ? nullptr : it->second;
+      while (next < all.size() && all[next].id < e.case_id) ++next;
+      head = next < all.size() && all[next].id == e.case_id ? &all[next] : nullptr;
       if (head && !acc.org(head->branch)) head = nullptr;
     }
     if (!head) return;
@@ -449,7 +479,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   }));
   flush();
   DJFLOW_TRY(failed);
-  auto persons = reads.report_persons();
+  auto persons = reads.report_persons(q.detail);
   DJFLOW_TRY(persons);
   DJFLOW_TRY(acc.finish(persons.value()));
   return r;
