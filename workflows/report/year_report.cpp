@@ -65,6 +65,7 @@ struct LateClose {
 
 struct CaseView {
   const engine::ReportCase* head = nullptr;
+  Counts* counts = nullptr;                   // its organisation's (null: look it up)
   std::span<const StepRow> steps;             // dated <= the end, in order
   std::optional<MemberStatus> status;         // member cases: the subject's status at the end
   std::optional<Date> rect_deadline;          // rectify items: the deadline in force at the end
@@ -140,7 +141,7 @@ class Accumulator {
   }
 
   Status add(const CaseView& v) {
-    Counts* c = org(v.head->branch);
+    Counts* c = v.counts ? v.counts : org(v.head->branch);
     if (!c || v.steps.empty()) return {};
     const auto& wf = v.head->workflow;
     if (wf == "member") add_member(v, *c);
@@ -419,12 +420,14 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   std::vector<StepRow> buf;
   std::size_t n = 0;
   const engine::ReportCase* head = nullptr;
+  Counts* head_counts = nullptr;
   Status failed;
   std::vector<engine::EventRecord> term_history;
   auto flush = [&] {
     if (!head || n == 0 || !failed.ok()) return;
     CaseView v;
     v.head = head;
+    v.counts = head_counts;
     v.steps = std::span<const StepRow>(buf.data(), n);
     if (head->workflow == "member") v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
     if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
@@ -466,7 +469,8 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
       current = e.case_id;
       while (next < all.size() && all[next].id < e.case_id) ++next;
       head = next < all.size() && all[next].id == e.case_id ? &all[next] : nullptr;
-      if (head && !acc.org(head->branch)) head = nullptr;
+      head_counts = head ? acc.org(head->branch) : nullptr;
+      if (!head_counts) head = nullptr;
     }
     if (!head) return;
     if (n == buf.size()) buf.emplace_back();
