@@ -439,3 +439,32 @@ TEST_CASE("the seed's year verifies", "[cli][report]") {
   INFO(v.out << v.err);
   CHECK(v.code == 0);
 }
+
+// `--json` writes the organisations straight into a buffer instead of building one document
+// (docs/performance.md): what it prints must stay byte for byte nlohmann's dump(2) of the same
+// document, escapes of names, the attendance ratio (a double) and the detail lists included.
+TEST_CASE("report --json is byte for byte the dump(2) of its own document", "[cli][report]") {
+  auto same_as_dump = [](const std::string& out) {
+    const auto doc = nlohmann::ordered_json::parse(out);
+    return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n" == out;
+  };
+  const Djflow& d = year();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{kNow, "--json", "report", "year", "2023"},
+        std::vector<std::string>{kNow, "--json", "report", "year", "2023", "--org", "B01", "--detail"},
+        std::vector<std::string>{kNow, "--json", "--lang", "zh", "report", "--from", "2023-01-01", "--to", "2023-04-10"}}) {
+    auto r = d.run(args);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"organisations\": [\n    {\n      \"code\": \"") != std::string::npos);
+    CHECK(same_as_dump(r.out));
+  }
+  // Names that need escaping, two organisations, nothing recorded.
+  Djflow e;
+  REQUIRE(e.run({"init"}).code == 0);
+  must(e, {"branch", "add", "C1", "--name", "机关\"党委\"\\一"});
+  must(e, {"branch", "add", "B2", "--name", "第二\\支部", "--parent", "C1"});
+  auto r = e.run({kNow, "--json", "report", "year", "2023"});
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\"name\": \"机关\\\"党委\\\"\\\\一\"") != std::string::npos);
+  CHECK(same_as_dump(r.out));
+}
