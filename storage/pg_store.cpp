@@ -1,6 +1,6 @@
 // PgStore, part 1: opening, transactions, settings, calendar, organisations and people (part 2,
 // pg_store_history.cpp: cases and events; part 3, pg_store_schedule.cpp: deadlines, timers,
-// notifications; pg_store_not_yet.cpp: the ports not implemented yet).
+// notifications; one pg_store_<port>.cpp per further port).
 #include "storage/pg_store.hpp"
 
 #include <utility>

@@ -2,10 +2,7 @@
 // (issue 12 §3; docs/decisions/0120-postgresql-store.md), with the shape of SqliteStore: one
 // class per port over one shared libpq connection (pg_connection.hpp), their sum PgStore.
 //
-// Implemented: Transactions, SettingsStore, DirectoryStore, HistoryStore, ScheduleStore,
-// OutboxStore, LedgerStore, DeliveryStore, LeaseStore, HealthStore and AuditStore (with the entity history written as on SQLite). Every
-// method of the other ports returns a Storage error naming the method and saying it is not yet
-// available on PostgreSQL (PgNotYet).
+// Every port is implemented, the entity history written as on SQLite.
 //
 // Concurrency without a global writer lock: a transaction is READ COMMITTED; update_case locks
 // the case row (SELECT ... FOR UPDATE) and compares its version, so of two concurrent steps on
@@ -216,9 +213,8 @@ class PgLease : public virtual engine::LeaseStore, protected virtual detail::PgB
   engine::Status release_lease(const std::string& owner) override;
 };
 
-// pg_store_not_yet.cpp: the ports not implemented on PostgreSQL yet. Every method returns a
-// Storage error "<method> is not yet available on PostgreSQL".
-class PgNotYet : public virtual engine::AccessStore {
+// pg_store_access.cpp: users, sessions, API tokens and idempotent answers of the web.
+class PgAccess : public virtual engine::AccessStore, protected virtual detail::PgBase {
  public:
   engine::Result<std::int64_t> insert_user(const engine::User& u) override;
   engine::Result<std::optional<engine::User>> find_user(const std::string& name) override;
@@ -249,7 +245,7 @@ class PgStore final : public engine::Store,
                       public PgLease,
                       public PgHealth,
                       public PgAudit,
-                      public PgNotYet {
+                      public PgAccess {
  public:
   // Connects to `url` (postgresql://...). Create: migrates the database to the current schema;
   // Existing: the schema must be current (NotFound when there is none: run djflow init).

@@ -1,6 +1,6 @@
 // PostgreSQL only (registered in conformance_postgresql alone): what SQLite has no counterpart
 // of. The deadlock retry (SQLite cannot deadlock: BEGIN IMMEDIATE takes the only write lock at
-// begin), and the ports not implemented on PostgreSQL yet, which must say so.
+// begin), the entity chain under concurrent writers, deliveries claimed by two daemons.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -16,21 +16,6 @@
 using namespace djflow;
 using engine::ErrorCode;
 using storage::test::must;
-
-TEST_CASE("only postgresql: port methods not implemented yet say so by name",
-          "[postgresql][not-yet]") {
-  storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  auto s = db.open();
-  auto users = s->list_users();
-  auto token = s->find_token("x");
-  REQUIRE_FALSE(users.ok());
-  CHECK(users.error().code == ErrorCode::Storage);
-  CHECK_THAT(users.error().message.en, Catch::Contains("list_users is not yet available on PostgreSQL"));
-  CHECK_THAT(users.error().message.zh, Catch::Contains("PostgreSQL 数据库尚不支持 list_users"));
-  REQUIRE_FALSE(token.ok());
-  CHECK_THAT(token.error().message.en, Catch::Contains("find_token"));
-}
 
 TEST_CASE("only postgresql: a transaction that lost a deadlock is run again",
           "[postgresql][concurrency]") {
