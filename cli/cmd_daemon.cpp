@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/app.hpp"
+#include "storage/open_store.hpp"
 #include "cli/health.hpp"
 #include "cli/private_file.hpp"
 #include "cli/web_app.hpp"
@@ -103,7 +104,11 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         o.batch = a->batch;
         o.console = cli.out;
         o.ca_file = a->ca_file;
-        o.anchor_file = cli.db + ".anchors";  // daily anchors (anchor.channel), as `djflow anchor`
+        // PostgreSQL: several daemons share the database (decision 0120), and a URL has no file to
+        // keep the daily anchors beside (they are still posted to anchor.channel).
+        const bool shared = storage::is_postgres(cli.db);
+        o.exclusive_lease = !shared;
+        o.anchor_file = shared ? "" : cli.db + ".anchors";  // daily anchors (anchor.channel), as `djflow anchor`
         engine::runtime::Daemon daemon(eng, real, o, log);
         // The web on the daemon's own loop (decision 0100): same thread, same store, no locks.
         std::unique_ptr<WebApp> web;

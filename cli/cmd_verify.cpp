@@ -5,6 +5,7 @@
 
 #include "cli/app.hpp"
 #include "cli/health.hpp"
+#include "storage/open_store.hpp"
 
 namespace djflow::cli {
 
@@ -12,7 +13,19 @@ using engine::Error;
 
 namespace {
 
+// Beside the SQLite file. A PostgreSQL database has no file to put it beside (and its URL may
+// hold a password): there --file is required (anchors_file).
 std::string default_anchor_file(const Cli& cli) { return cli.db + ".anchors"; }
+
+engine::Result<std::string> anchors_file(const Cli& cli, const std::string& given) {
+  if (!given.empty()) return given;
+  if (storage::is_postgres(cli.db))
+    return Error::invalid(engine::Text{
+        "PostgreSQL 数据库旁没有可存放存证文件的位置：请用 --file 指定存证文件（建议保存在另一台机器上）",
+        "a PostgreSQL database has no file to keep the anchors beside: name the anchors file with --file "
+        "(best kept on another machine)"});
+  return default_anchor_file(cli);
+}
 
 Json anchor_json(const engine::Anchor& a, const std::string& file) {
   return {{"root", a.root},       {"at", a.at.time_since_epoch().count()},
@@ -73,7 +86,10 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         std::optional<engine::Anchor> anchor;
         if (!a->anchor.empty()) {
-          auto loaded = load_anchor(a->anchor, a->file.empty() ? default_anchor_file(cli) : a->file);
+          const bool digest = engine::looks_like_digest(a->anchor);
+          auto file = digest ? anchors_file(cli, a->file) : engine::Result<std::string>(a->file);
+          if (!file) return cli.fail(file.error());
+          auto loaded = load_anchor(a->anchor, file.value());
           if (!loaded) return cli.fail(loaded.error());
           anchor = std::move(loaded.value());
         }
@@ -120,10 +136,12 @@ void register_verify_commands(CLI::App& app, Cli& cli) {
     anchor->add_option("--file", *file, tr(cli.lang, "存证文件（默认为数据库旁的 数据库文件名.anchors）", "anchors file (default DB.anchors, beside the database)"));
     anchor->callback([&cli, file] {
       cli.action = [&cli, file]() -> int {
+        auto where = anchors_file(cli, *file);
+        if (!where) return cli.fail(where.error());
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto a = cli.engine->anchor();
         if (!a) return cli.fail(a.error());
-        const std::string path = file->empty() ? default_anchor_file(cli) : *file;
+        const std::string path = where.value();
         if (auto s = engine::append_anchor(path, a.value()); !s) return cli.fail(s.error());
         if (cli.json) {
           cli.print_json(anchor_json(a.value(), path));

@@ -89,6 +89,7 @@ int PQgetlength(const PGresult* res, int tup_num, int field_num) {
 int PQgetisnull(const PGresult* res, int tup_num, int field_num) {
   DJFLOW_PQ(PQgetisnull)(res, tup_num, field_num);
 }
+Oid PQftype(const PGresult* res, int field_num) { DJFLOW_PQ(PQftype)(res, field_num); }
 void PQclear(PGresult* res) { DJFLOW_PQ(PQclear)(res); }
 
 }  // extern "C"

@@ -7,8 +7,6 @@ using engine::Status;
 using detail::corrupt_value;
 using detail::from_unix;
 
-namespace {
-
 Status read_date(const Rows& r, int row, int col, const char* what, Date& out) {
   if (!detail::parse_iso_date(r.text(row, col), out)) return corrupt_value(what, r.text(row, col));
   return {};
@@ -22,8 +20,6 @@ Status read_opt_date(const Rows& r, int row, int col, const char* what, std::opt
   out = d;
   return {};
 }
-
-}  // namespace
 
 Status decode(const Rows& r, int row, int col, engine::Branch& out) {
   out.code = r.string(row, col);

@@ -19,6 +19,11 @@ engine::Status decode(const Rows& r, int row, int col, engine::Deadline& out);
 engine::Status decode(const Rows& r, int row, int col, engine::Timer& out);
 engine::Status decode(const Rows& r, int row, int col, engine::Notification& out);
 
+// A date column (NOT NULL) and a nullable one; Corruption naming `what` when malformed.
+engine::Status read_date(const Rows& r, int row, int col, const char* what, engine::Date& out);
+engine::Status read_opt_date(const Rows& r, int row, int col, const char* what,
+                             std::optional<engine::Date>& out);
+
 // Every row of `r`, decoded from column 0.
 template <class T>
 engine::Result<std::vector<T>> collect(const engine::Result<Rows>& r) {

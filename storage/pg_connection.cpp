@@ -102,6 +102,11 @@ std::int64_t Rows::int64(int row, int col) const {
   std::from_chars(t.data(), t.data() + t.size(), v);
   return v;
 }
+bool Rows::integer_column(int col) const {
+  // pg_type OIDs of int8, int2 and int4 (catalog/pg_type.dat; stable since PostgreSQL 7).
+  const Oid t = PQftype(r_, col);
+  return t == 20 || t == 21 || t == 23;
+}
 std::int64_t Rows::affected() const {
   const char* n = r_ == nullptr ? "" : PQcmdTuples(r_);
   std::int64_t v = 0;

@@ -72,6 +72,8 @@ class Rows {
   std::string_view text(int row, int col) const;  // "" for NULL
   std::string string(int row, int col) const { return std::string(text(row, col)); }
   std::int64_t int64(int row, int col) const;     // 0 for NULL
+  // True when column `col` is smallint, integer or bigint (PQftype), for the entity images.
+  bool integer_column(int col) const;
   // Rows changed by INSERT / UPDATE / DELETE (PQcmdTuples).
   std::int64_t affected() const;
 

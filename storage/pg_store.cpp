@@ -1,6 +1,6 @@
 // PgStore, part 1: opening, transactions, settings, calendar, organisations and people (part 2,
 // pg_store_history.cpp: cases and events; part 3, pg_store_schedule.cpp: deadlines, timers,
-// notifications; pg_store_not_yet.cpp: the ports not implemented yet).
+// notifications; one pg_store_<port>.cpp per further port).
 #include "storage/pg_store.hpp"
 
 #include <utility>
@@ -140,7 +140,7 @@ Status PgSettings::set_setting(const std::string& key, const std::string& value)
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                      Params().text(key).text(value));
   if (!r) return r.error();
-  return {};
+  return log_change("setting", key, "set");
 }
 
 Result<std::map<std::string, std::string>> PgSettings::all_settings() {
@@ -172,7 +172,7 @@ Status PgSettings::upsert_holiday(const HolidayRow& row) {
                      "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
                      Params().text(pg::iso(row.date)).text(row.day_off ? "off" : "work").text(row.name));
   if (!r) return r.error();
-  return {};
+  return log_change("holiday", pg::iso(row.date), "set");
 }
 
 // --- organisations and people --------------------------------------------------------------------
@@ -212,7 +212,7 @@ Status PgDirectory::insert_branch(const Branch& b) {
                              "INSERT INTO branches (code, name, kind, parent, created_at) "
                              "VALUES ($1, $2, $3, $4, $5)",
                              p);
-  if (r) return {};
+  if (r) return log_change("branch", b.code, "insert");
   if (db().last_sqlstate() == pg::kUniqueViolation)
     return Error::conflict(Text{"组织代码 " + b.code + " 已存在", "branch " + b.code + " already exists"});
   if (db().last_sqlstate() == pg::kForeignKeyViolation)
@@ -238,7 +238,11 @@ Result<PersonId> PgDirectory::insert_person(const Person& v) {
                              "INSERT INTO persons (name, branch, born, status, joined, created_at, "
                              "key, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                              p);
-  if (r) return static_cast<PersonId>(r->int64(0, 0));
+  if (r) {
+    const auto id = static_cast<PersonId>(r->int64(0, 0));
+    DJFLOW_TRY(log_change("person", std::to_string(id), "insert"));
+    return id;
+  }
   if (db().last_sqlstate() == pg::kUniqueViolation) return key_taken(v.key);
   if (db().last_sqlstate() == pg::kForeignKeyViolation) return branch_missing(v.branch);
   return r.error();
@@ -284,7 +288,7 @@ Status PgDirectory::update_person(const Person& v, const std::string& reason) {
     return r.error();
   }
   if (r->affected() == 0) return person_missing(v.id);
-  return {};
+  return log_change("person", std::to_string(v.id), "update");
 }
 
 Status PgDirectory::update_person_status(PersonId id, engine::MemberStatus status,
@@ -300,7 +304,7 @@ Status PgDirectory::update_person_status(PersonId id, engine::MemberStatus statu
                      "UPDATE persons SET status = $2, joined = $3 WHERE id = $1", p);
   if (!r) return r.error();
   if (r->affected() == 0) return person_missing(id);
-  return {};
+  return log_change("person", std::to_string(id), "status");
 }
 
 Result<int> PgDirectory::count_full_members(const std::string& branch) {

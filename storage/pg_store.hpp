@@ -2,10 +2,7 @@
 // (issue 12 §3; docs/decisions/0120-postgresql-store.md), with the shape of SqliteStore: one
 // class per port over one shared libpq connection (pg_connection.hpp), their sum PgStore.
 //
-// Implemented: Transactions, SettingsStore, DirectoryStore, HistoryStore, ScheduleStore and
-// OutboxStore. Every method of the other ports (ledger, delivery, lease, health, audit, access)
-// returns a Storage error naming the method and saying it is not yet available on PostgreSQL
-// (PgNotYet). The entity history (AuditStore) is not written on PostgreSQL yet.
+// Every port is implemented, the entity history written as on SQLite.
 //
 // Concurrency without a global writer lock: a transaction is READ COMMITTED; update_case locks
 // the case row (SELECT ... FOR UPDATE) and compares its version, so of two concurrent steps on
@@ -38,7 +35,19 @@ class PgBase {
   ~PgBase();
   pg::Connection& db() { return *conn_; }
 
+  // Appends the entity event of a tracked row's change (storage/entity_image.hpp), in the
+  // transaction of the write (its own one when none is open); pg_store_audit.cpp. The chain is
+  // one sequence over the database: appends are serialised by a transaction-level advisory lock
+  // (kEntityChainLock), held until the writer commits.
+  engine::Status log_change(const char* entity, const std::string& key, const char* action);
+  // Takes that lock now (in a transaction; a no-op outside one), before a write whose order
+  // matters to readers: a notification's id is then assigned in commit order, so a router that
+  // has read up to id N never sees an id below N commit later.
+  engine::Status lock_entity_chain();
+
   std::unique_ptr<pg::Connection> conn_;
+  const engine::Clock* change_clock_ = nullptr;  // who and when, for log_change
+  std::string change_actor_;
 };
 
 }  // namespace detail
@@ -131,14 +140,35 @@ class PgOutbox : public virtual engine::OutboxStore, protected virtual detail::P
                                                                         std::size_t limit) override;
 };
 
-// pg_store_not_yet.cpp: the ports not implemented on PostgreSQL yet. Every method returns a
-// Storage error "<method> is not yet available on PostgreSQL".
-class PgNotYet : public virtual engine::LedgerStore,
-                 public virtual engine::DeliveryStore,
-                 public virtual engine::LeaseStore,
-                 public virtual engine::HealthStore,
-                 public virtual engine::AuditStore,
-                 public virtual engine::AccessStore {
+// pg_store_health.cpp: PostgreSQL's equivalents of SQLite's integrity and quick checks (the
+// catalog's invalid indexes, constraints not validated, disabled triggers), the scan for stored
+// text that is not UTF-8, and a change token from the transaction-id horizon.
+class PgHealth : public virtual engine::HealthStore, protected virtual detail::PgBase {
+ public:
+  engine::Result<std::vector<std::string>> integrity_problems() override;
+  engine::Result<std::vector<std::string>> quick_problems() override;
+  engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
+  engine::Result<std::int64_t> change_token() override;
+};
+
+// pg_store_audit.cpp: what verify reads (every case with its rows, paged by case id), the entity
+// history and its check, and the append-only triggers.
+class PgAudit : public virtual engine::AuditStore, protected virtual detail::PgBase {
+ public:
+  void set_change_context(const engine::Clock* clock, std::string actor) override;
+  engine::Status for_each_case_record(
+      const std::function<bool(const engine::CaseRecord&)>& fn) override;
+  engine::Status for_each_entity_event(
+      const std::function<bool(const engine::EntityEvent&)>& fn) override;
+  engine::Result<std::vector<engine::EntityEvent>> entity_history(const std::string& entity,
+                                                                  const std::string& key) override;
+  engine::Result<engine::EntityCheck> check_entities() override;
+  engine::Result<std::vector<std::string>> schema_problems() override;
+};
+
+// pg_store_ledger.cpp: the rectification ledger; an item's number is taken under a lock of its
+// batch row.
+class PgLedger : public virtual engine::LedgerStore, protected virtual detail::PgBase {
  public:
   engine::Status insert_rectify_batch(const engine::RectifyBatch& b) override;
   engine::Result<std::optional<engine::RectifyBatch>> find_rectify_batch(engine::CaseId id) override;
@@ -146,7 +176,14 @@ class PgNotYet : public virtual engine::LedgerStore,
   engine::Result<std::int64_t> insert_rectify_item(const engine::RectifyItem& item) override;
   engine::Result<std::vector<engine::RectifyItemRow>> list_rectify_items(
       const engine::RectifyItemFilter& f) override;
+};
 
+// pg_store_delivery.cpp: channels, the routing cursor (locked by the router in its
+// transaction) and deliveries. due_deliveries claims its rows for several daemons: FOR UPDATE
+// SKIP LOCKED, and their next_attempt_at moved to now + the claim time in the same statement;
+// the rows come back as claimed, which is what update_delivery's condition compares.
+class PgDelivery : public virtual engine::DeliveryStore, protected virtual detail::PgBase {
+ public:
   engine::Result<std::int64_t> insert_channel(const engine::Channel& c) override;
   engine::Result<std::vector<engine::Channel>> list_channels(bool include_removed) override;
   engine::Result<std::optional<engine::Channel>> find_channel(const std::string& id_or_name) override;
@@ -163,27 +200,22 @@ class PgNotYet : public virtual engine::LedgerStore,
   engine::Result<std::int64_t> retry_dead(const std::vector<std::int64_t>& ids,
                                           engine::TimePoint now) override;
   engine::Result<std::map<std::string, std::int64_t>> delivery_counts() override;
+};
 
+// pg_store_lease.cpp: the daemon lease, one row as on SQLite (decision 0120: on PostgreSQL the
+// daemon does not hold it exclusively).
+class PgLease : public virtual engine::LeaseStore, protected virtual detail::PgBase {
+ public:
   engine::Result<std::optional<engine::Lease>> find_lease() override;
   engine::Status put_lease(const engine::Lease& l) override;
   engine::Result<bool> renew_lease(const std::string& owner, engine::TimePoint heartbeat,
                                    engine::TimePoint expires) override;
   engine::Status release_lease(const std::string& owner) override;
+};
 
-  engine::Result<std::vector<std::string>> integrity_problems() override;
-  engine::Result<std::vector<std::string>> quick_problems() override;
-  engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
-  engine::Result<std::int64_t> change_token() override;
-
-  engine::Status for_each_case_record(
-      const std::function<bool(const engine::CaseRecord&)>& fn) override;
-  engine::Status for_each_entity_event(
-      const std::function<bool(const engine::EntityEvent&)>& fn) override;
-  engine::Result<std::vector<engine::EntityEvent>> entity_history(const std::string& entity,
-                                                                  const std::string& key) override;
-  engine::Result<engine::EntityCheck> check_entities() override;
-  engine::Result<std::vector<std::string>> schema_problems() override;
-
+// pg_store_access.cpp: users, sessions, API tokens and idempotent answers of the web.
+class PgAccess : public virtual engine::AccessStore, protected virtual detail::PgBase {
+ public:
   engine::Result<std::int64_t> insert_user(const engine::User& u) override;
   engine::Result<std::optional<engine::User>> find_user(const std::string& name) override;
   engine::Result<std::optional<engine::User>> find_user_by_id(std::int64_t id) override;
@@ -208,7 +240,12 @@ class PgStore final : public engine::Store,
                       public PgHistory,
                       public PgSchedule,
                       public PgOutbox,
-                      public PgNotYet {
+                      public PgLedger,
+                      public PgDelivery,
+                      public PgLease,
+                      public PgHealth,
+                      public PgAudit,
+                      public PgAccess {
  public:
   // Connects to `url` (postgresql://...). Create: migrates the database to the current schema;
   // Existing: the schema must be current (NotFound when there is none: run djflow init).

@@ -32,7 +32,9 @@ Result<CaseId> PgHistory::insert_case(const Case& c) {
                      "RETURNING id",
                      p);
   if (!r) return r.error();
-  return static_cast<CaseId>(r->int64(0, 0));
+  const auto id = static_cast<CaseId>(r->int64(0, 0));
+  DJFLOW_TRY(log_change("case", std::to_string(id), "insert"));
+  return id;
 }
 
 Result<std::optional<Case>> PgHistory::find_case(CaseId id) {
@@ -96,7 +98,7 @@ Status PgHistory::update_case_branch(CaseId id, const std::string& branch) {
   }
   if (r->affected() == 0)
     return Error::not_found(Text{"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
-  return {};
+  return log_change("case", std::to_string(id), "update");
 }
 
 Status PgHistory::append_event(const EventRecord& e) {

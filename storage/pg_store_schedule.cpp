@@ -160,6 +160,8 @@ Result<std::optional<std::int64_t>> PgOutbox::insert_notification(const Notifica
   Params p;
   p.text(n.key).int64(n.case_id).text(n.workflow).text(n.branch).text(n.kind).text(pg::iso(n.due))
       .int64(n.days_left).int64(to_unix(n.created_at)).text(n.text.zh).text(n.text.en);
+  // Ids in commit order (lock_entity_chain): the router reads notifications after an id.
+  DJFLOW_TRY(lock_entity_chain());
   auto r = db().exec("insert_notification",
                      "INSERT INTO notifications (key, case_id, workflow, branch, kind, due_date, "
                      "days_left, created_at, text_zh, text_en) "
@@ -168,7 +170,9 @@ Result<std::optional<std::int64_t>> PgOutbox::insert_notification(const Notifica
                      p);
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(r->int64(0, 0));
+  const std::int64_t id = r->int64(0, 0);
+  DJFLOW_TRY(log_change("notification", std::to_string(id), "insert"));
+  return std::optional<std::int64_t>(id);
 }
 
 Result<std::vector<Notification>> PgOutbox::notifications_since(std::int64_t after_id, std::size_t limit) {

@@ -1,6 +1,7 @@
 #include "engine/runtime/daemon.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -147,6 +148,16 @@ struct Daemon::Impl {
   }
 
   void heartbeat_if_due() {
+    if (!holds_lease && !opt.exclusive_lease && real.now() >= next_heartbeat) {
+      // A shared database: take the lease over once its holder's has expired.
+      next_heartbeat = real.now() + opt.heartbeat;
+      if (auto l = acquire_lease(store, real, owner, opt.lease_ttl); l.ok()) {
+        lease = l.value();
+        holds_lease = true;
+        log->info("took the lease over (owner {})", owner);
+      }
+      return;
+    }
     if (!holds_lease || real.now() < next_heartbeat) return;
     auto s = renew_lease(store, real, owner, opt.lease_ttl);
     if (!s) {
@@ -229,7 +240,7 @@ struct Daemon::Impl {
   // channel: the anchor of today's history is appended to the anchors file and posted there.
   awaitable<void> anchor_if_due() {
     const Date today = engine.today();
-    if (anchored_on == today) co_return;
+    if (anchored_on == today || !holds_lease) co_return;  // shared database: the holder posts it
     anchored_on = today;  // the setting is read once a day: set it, and tomorrow's anchor is posted
     auto name = store.setting(kSettingAnchorChannel);
     if (!name.ok() || !name.value() || name.value()->empty()) co_return;
@@ -487,9 +498,16 @@ struct Daemon::Impl {
     if (started) return {};
     DJFLOW_TRY(configure_tls(ssl, opt.ca_file));  // a bad --ca-file refuses before the lease is taken
     auto l = acquire_lease(store, real, owner, opt.lease_ttl);
-    if (!l) return l.error();
-    lease = l.value();
-    holds_lease = true;
+    if (l) {
+      lease = l.value();
+      holds_lease = true;
+    } else if (!opt.exclusive_lease && l.error().code == ErrorCode::Conflict) {
+      lease.owner = owner;  // not the holder: serving alongside it
+      lease.pid = ::getpid();
+      log->info("another daemon holds the lease: serving alongside it (shared database)");
+    } else {
+      return l.error();
+    }
     next_heartbeat = real.now() + opt.heartbeat;
     started = true;
     ::signal(SIGPIPE, SIG_IGN);

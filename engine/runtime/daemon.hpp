@@ -39,6 +39,10 @@ struct DaemonOptions {
   std::size_t batch = 1000;                    // deadlines per tick transaction
   std::size_t delivery_batch = 2000;           // due deliveries fetched per pass
   std::chrono::seconds lease_ttl{15};
+  // false on a database several daemons share (PostgreSQL: timers and deliveries are claimed
+  // with SKIP LOCKED): a daemon that finds the lease held serves alongside its holder, takes the
+  // lease over when it expires, and only the holder posts the daily anchor (decision 0120).
+  bool exclusive_lease = true;
   std::chrono::seconds heartbeat{5};
   Backoff backoff;
   std::function<double()> random;              // jitter source in [0, 1); default: seeded PRNG

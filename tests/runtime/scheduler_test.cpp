@@ -134,6 +134,28 @@ TEST_CASE("one daemon per database: the lease", "[runtime][lease]") {
     REQUIRE(DaemonFixture::run_until(*first, [&] { return first->finished(); }));
     CHECK(second.start().ok());
   }
+  SECTION("on a shared database (PostgreSQL) a second daemon serves alongside the holder and "
+          "takes the lease over once it is free") {
+    auto store2 = f.open_store();
+    Engine e2(*store2, f.clock, f.registry);
+    REQUIRE(e2.load().ok());
+    auto o = f.options();
+    o.exclusive_lease = false;
+    o.owner = "second";
+    rt::Daemon second(e2, f.real, o, DaemonFixture::quiet_logger());
+    REQUIRE(second.start().ok());
+    second.run_for(20ms);
+    const auto holder = f.store->find_lease().value()->owner;
+    CHECK(holder != "second");  // the first keeps it
+    first->stop();
+    REQUIRE(DaemonFixture::run_until(*first, [&] { return first->finished(); }));
+    CHECK_FALSE(f.store->find_lease().value().has_value());
+    f.real.advance(6s);  // the second's next heartbeat
+    REQUIRE(DaemonFixture::run_until(second, [&] { return f.store->find_lease().value().has_value(); }));
+    CHECK(f.store->find_lease().value()->owner == "second");
+    second.stop();
+    REQUIRE(DaemonFixture::run_until(second, [&] { return second.finished(); }));
+  }
   SECTION("the holder renews it; an expired lease of a crashed daemon is taken over") {
     const auto expires = f.store->find_lease().value()->expires_at;
     f.real.advance(6s);  // past the heartbeat period

@@ -1,11 +1,12 @@
 // PostgreSQL only (registered in conformance_postgresql alone): what SQLite has no counterpart
 // of. The deadlock retry (SQLite cannot deadlock: BEGIN IMMEDIATE takes the only write lock at
-// begin), and the ports not implemented on PostgreSQL yet, which must say so.
+// begin), the entity chain under concurrent writers, deliveries claimed by two daemons.
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <latch>
 #include <thread>
+#include <vector>
 
 #include "storage/conformance/seed.hpp"
 #include "storage/conformance/test_db.hpp"
@@ -16,28 +17,33 @@ using namespace djflow;
 using engine::ErrorCode;
 using storage::test::must;
 
-TEST_CASE("only postgresql: port methods not implemented yet say so by name",
-          "[postgresql][not-yet]") {
-  storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  auto s = db.open();
-  auto channels = s->list_channels(true);
-  auto lease = s->find_lease();
-  REQUIRE_FALSE(channels.ok());
-  CHECK(channels.error().code == ErrorCode::Storage);
-  CHECK_THAT(channels.error().message.en, Catch::Contains("list_channels is not yet available on PostgreSQL"));
-  CHECK_THAT(channels.error().message.zh, Catch::Contains("PostgreSQL 数据库尚不支持 list_channels"));
-  REQUIRE_FALSE(lease.ok());
-  CHECK_THAT(lease.error().message.en, Catch::Contains("find_lease"));
-}
-
 TEST_CASE("only postgresql: a transaction that lost a deadlock is run again",
           "[postgresql][concurrency]") {
   storage::test::TestDb db;
   REQUIRE(db.postgres());
+  // Two deadlines with a pending timer each: drop_pending_timers locks (deletes) the timer rows
+  // and, unlike a tracked write (settings, people), takes no entity-history lock, so each
+  // transaction can hold its own row before it wants the other's.
   auto setup = db.open();
-  must(setup->set_setting("a", "0"));
-  must(setup->set_setting("b", "0"));
+  storage::test::seed_branch(*setup, "B1");
+  const auto id = storage::test::seed_case(*setup, "B1");
+  std::int64_t deadline[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    engine::Deadline d;
+    d.case_id = id;
+    d.kind = i == 0 ? "talk" : "review";
+    d.due = storage::test::day(2026, 4, 1);
+    d.opened_on = storage::test::day(2026, 3, 1);
+    deadline[i] = must(setup->insert_deadline(d));
+    engine::Timer t;
+    t.key = "timer-" + std::to_string(i);
+    t.case_id = id;
+    t.deadline_id = deadline[i];
+    t.kind = d.kind;
+    t.due = d.due;
+    t.fire_at = storage::test::at(1774000000);
+    REQUIRE(must(setup->insert_timer(t)));
+  }
   auto p1 = db.open();
   auto p2 = db.open();
   auto& s1 = dynamic_cast<storage::PgStore&>(*p1);
@@ -46,17 +52,17 @@ TEST_CASE("only postgresql: a transaction that lost a deadlock is run again",
   // with 40P01 after deadlock_timeout, and run_retrying runs that one again.
   std::latch both_locked(2);
   std::atomic<int> attempts1{0}, attempts2{0};
-  auto body = [&](storage::PgStore& s, std::atomic<int>& attempts, const char* mine, const char* theirs) {
+  auto body = [&](storage::PgStore& s, std::atomic<int>& attempts, std::int64_t mine, std::int64_t theirs) {
     return [&s, &attempts, &both_locked, mine, theirs]() -> engine::Status {
       const bool first_attempt = attempts++ == 0;
-      DJFLOW_TRY(s.set_setting(mine, "1"));
+      DJFLOW_TRY(s.drop_pending_timers(mine));
       if (first_attempt) both_locked.arrive_and_wait();
-      return s.set_setting(theirs, "1");
+      return s.drop_pending_timers(theirs);
     };
   };
   engine::Status r1, r2;
-  std::thread t1([&] { r1 = s1.run_retrying(body(s1, attempts1, "a", "b")); });
-  std::thread t2([&] { r2 = s2.run_retrying(body(s2, attempts2, "b", "a")); });
+  std::thread t1([&] { r1 = s1.run_retrying(body(s1, attempts1, deadline[0], deadline[1])); });
+  std::thread t2([&] { r2 = s2.run_retrying(body(s2, attempts2, deadline[1], deadline[0])); });
   t1.join();
   t2.join();
   INFO((r1.ok() ? std::string() : r1.error().message.en) << (r2.ok() ? std::string() : r2.error().message.en));
@@ -88,4 +94,82 @@ TEST_CASE("only postgresql: the schema is migrated once, to the version of the S
   CHECK(none.error().code == ErrorCode::Storage);
   CHECK_THAT(none.error().message.en, !Catch::Contains("s3cret"));
   CHECK_THAT(none.error().message.en, Catch::Contains("no_such_database_djflow"));
+}
+
+TEST_CASE("only postgresql: concurrent tracked writes keep the entity history one unbroken chain",
+          "[postgresql][concurrency][audit]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  constexpr int kWriters = 3, kEach = 20;
+  std::vector<std::thread> writers;
+  std::vector<std::string> errors(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&db, &errors, w] {
+      auto s = db.open();
+      for (int i = 0; i < kEach; ++i) {
+        engine::WriteTransaction tx(*s);
+        engine::Status st = tx.begin();
+        if (st) st = s->set_setting("w" + std::to_string(w) + "." + std::to_string(i), "v");
+        if (st) st = tx.commit();
+        if (!st) errors[static_cast<std::size_t>(w)] = st.error().message.en;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  for (const auto& e : errors) CHECK(e.empty());
+  auto s = db.open();
+  const auto check = must(s->check_entities());
+  CHECK(check.problems.empty());
+  CHECK(check.events == kWriters * kEach);
+}
+
+TEST_CASE("only postgresql: two daemons never claim the same delivery, and a claim that ran out "
+          "cannot overwrite the next one's",
+          "[postgresql][concurrency][delivery]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto setup = db.open();
+  storage::test::seed_branch(*setup, "B1");
+  const auto id = storage::test::seed_case(*setup, "B1");
+  engine::Channel c;
+  c.name = "hook";
+  c.type = "webhook";
+  c.target = "https://example.invalid/";
+  const auto ch = must(setup->insert_channel(c));
+  for (int i = 0; i < 10; ++i) {
+    engine::Notification n;
+    n.key = "k" + std::to_string(i);
+    n.case_id = id;
+    n.workflow = "member";
+    n.branch = "B1";
+    n.kind = "talk";
+    n.due = storage::test::day(2026, 4, 1);
+    const auto nid = *must(setup->insert_notification(n));
+    engine::Delivery d;
+    d.notification_id = nid;
+    d.channel_id = ch;
+    d.next_attempt_at = storage::test::at(1770000000);
+    REQUIRE(must(setup->insert_delivery(d)));
+  }
+  auto a = db.open();
+  auto b = db.open();
+  const auto now = storage::test::at(1770000100);
+  const auto mine = must(a->due_deliveries(now, 6));
+  const auto theirs = must(b->due_deliveries(now, 100));
+  CHECK(mine.size() == 6);
+  CHECK(theirs.size() == 4);  // the rest: none of a's
+  for (const auto& m : mine)
+    for (const auto& t : theirs) CHECK(m.d.id != t.d.id);
+  CHECK(must(a->due_deliveries(now, 100)).empty());  // all claimed
+  // a's first row: its outcome is written (the row is as claimed).
+  engine::Delivery sent = mine[0].d;
+  sent.status = engine::DeliveryStatus::Delivered;
+  sent.attempts = 1;
+  must(a->update_delivery(sent, mine[0].d));
+  // a stalls on its second row past the claim: b claims it again, and a's late outcome is refused.
+  const auto later = must(b->due_deliveries(now + std::chrono::seconds(601), 100));
+  CHECK(later.size() == 9);  // every pending row, the delivered one excepted
+  engine::Delivery late = mine[1].d;
+  late.status = engine::DeliveryStatus::Delivered;
+  CHECK(a->update_delivery(late, mine[1].d).error().code == ErrorCode::Conflict);
 }
