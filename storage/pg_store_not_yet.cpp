@@ -66,6 +66,7 @@ Result<std::vector<std::string>> PgNotYet::integrity_problems() { DJFLOW_NOT_YET
 Result<std::vector<std::string>> PgNotYet::quick_problems() { DJFLOW_NOT_YET(quick_problems); }
 Result<std::vector<engine::InvalidText>> PgNotYet::invalid_text() { DJFLOW_NOT_YET(invalid_text); }
 Result<std::int64_t> PgNotYet::change_token() { DJFLOW_NOT_YET(change_token); }
+Result<std::int64_t> PgNotYet::write_mark() { DJFLOW_NOT_YET(write_mark); }
 
 Status PgNotYet::for_each_case_record(const std::function<bool(const engine::CaseRecord&)>&) {
   DJFLOW_NOT_YET(for_each_case_record);
