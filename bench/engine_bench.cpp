@@ -280,41 +280,41 @@ int main(int argc, char** argv) {
 
   // --- 1. steps per second: engine vs raw SQLite ---------------------------------------------
   constexpr int kStepsPerCase = 6;
-  double engine_rate = 0;
-  double web_cpu = 0;
+  // The same steps on as many cases through the web API, in this process, interleaved case by
+  // case with the engine's so that both meet the same load on a shared machine.
+  double engine_rate = 0, web_rate = 0, engine_cpu = 0, web_cpu = 0;
   if (step_cases > 0) {
     Db db(dir + "/steps.db");
+    Db wdb(dir + "/web.db");
     const Date start = *Date::parse("2024-01-01");
-    std::vector<engine::CaseId> ids;
+    std::vector<engine::CaseId> ids, wids;
     for (int i = 0; i < step_cases; ++i) ids.push_back(db.new_case(start));
-    const auto t0 = Clock::now();
-    for (auto id : ids) develop(db, id, start, kStepsPerCase);
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    engine_rate = step_cases * kStepsPerCase / secs;
-  }
-  // The same steps on as many cases through the web API, in this process.
-  double web_rate = 0;
-  if (step_cases > 0) {
-    Db db(dir + "/web.db");
-    const Date start = *Date::parse("2024-01-01");
-    std::vector<engine::CaseId> ids;
-    for (int i = 0; i < step_cases; ++i) ids.push_back(db.new_case(start));
-    WebSteps web(db);
-    const auto t0 = Clock::now();
-    const auto c0 = std::clock();
-    for (auto id : ids) develop_web(web, id, start, kStepsPerCase);
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    web_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-    web_rate = step_cases * kStepsPerCase / secs;
+    for (int i = 0; i < step_cases; ++i) wids.push_back(wdb.new_case(start));
+    WebSteps web(wdb);
+    double engine_secs = 0, web_secs = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto t0 = Clock::now();
+      auto c0 = std::clock();
+      develop(db, ids[i], start, kStepsPerCase);
+      engine_secs += std::chrono::duration<double>(Clock::now() - t0).count();
+      engine_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+      t0 = Clock::now();
+      c0 = std::clock();
+      develop_web(web, wids[i], start, kStepsPerCase);
+      web_secs += std::chrono::duration<double>(Clock::now() - t0).count();
+      web_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // client and server threads
+    }
+    engine_rate = step_cases * kStepsPerCase / engine_secs;
+    web_rate = step_cases * kStepsPerCase / web_secs;
   }
   const double raw_rate = step_cases > 0 ?
       storage::raw_sqlite_reference_steps(dir + "/raw.db", step_cases, kStepsPerCase) : 1;
   if (step_cases > 0) std::printf("1. steps per second (one transaction per step, WAL, synchronous=FULL)\n");
-  if (step_cases > 0) std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s\n", engine_rate);
+  if (step_cases > 0) std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s  (process CPU %.2f s)\n", engine_rate, engine_cpu);
   if (step_cases > 0) std::printf("   raw SQLite, same rows, same transactions  %10.0f steps/s\n", raw_rate);
   if (step_cases > 0) std::printf("   ratio engine/raw                          %10.2f   (aim >= 0.70)\n",
               engine_rate / raw_rate);
-  if (step_cases > 0) std::printf("   web API (POST /api/v1/cases/ID/steps)     %10.0f steps/s  (process CPU %.1f s)\n", web_rate, web_cpu);
+  if (step_cases > 0) std::printf("   web API (POST /api/v1/cases/ID/steps)     %10.0f steps/s  (process CPU %.2f s)\n", web_rate, web_cpu);
   if (step_cases > 0) std::printf("   ratio web API/Engine::record              %10.2f   (aim >= 0.70)\n\n",
               web_rate / engine_rate);
   if (steps_only) return 0;
