@@ -2,6 +2,8 @@
 //   1. Steps per second through the whole engine path (Engine::record on the member workflow,
 //      one transaction per step, synchronous=FULL) against raw SQLite writing the same rows in
 //      the same transactions (storage::raw_sqlite_reference_steps), as a ratio. Aim >= 0.7.
+//      And the same steps through the web API in this process (issue 11 §5) against
+//      Engine::record, as a ratio. Aim >= 0.7.
 //   2. Whole-process time of `djflow show`, `djflow record` and `djflow due --within 30` on a
 //      generated database of 100,000 member cases. Aim: median <= 20 ms (show, record),
 //      <= 100 ms (due).
@@ -9,9 +11,9 @@
 //      that they meet the same load: `djflow --version` against /bin/true (aim <= 2), `djflow
 //      show` against djflow_min_reader (bench/min_reader.cpp: opens the same database, reads the
 //      case row; aim <= 2), `djflow record` against the minimal reader plus one fsync (aim <= 2).
-// Usage: djflow_bench [--cases N] [--steps-cases N] [--dir DIR] [--runs N] [--reuse]
+// Usage: djflow_bench [--cases N] [--steps-cases N] [--dir DIR] [--runs N] [--reuse] [--steps-only]
 //   --reuse keeps DIR/big.db if it exists (generating 100,000 cases takes minutes); the commands
-//   that write run on a copy of it. --steps-cases 0 skips part 1.
+//   that write run on a copy of it. --steps-cases 0 skips part 1; --steps-only runs part 1 only.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,13 +22,24 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/web_app.hpp"
+#include "engine/access.hpp"
 #include "engine/engine.hpp"
+#include "engine/runtime/http_server.hpp"
 #include "storage/raw_reference.hpp"
 #include "storage/sqlite_store.hpp"
 #include "workflows/registry.hpp"
@@ -111,6 +124,85 @@ void develop(Db& db, engine::CaseId id, Date start, int steps) {
     db.step(id, plan[i].e, start.add_days(plan[i].day), plan[i].with);
 }
 
+// The same steps through the web API (issue 11 §5): `djflow web`'s WebApp and HttpServer on a
+// thread of this process, an admin's Bearer token, one keep-alive connection, one
+// POST /api/v1/cases/ID/steps per step (each answered with the case as JSON, as the page gets it).
+class WebSteps {
+ public:
+  explicit WebSteps(Db& db) : db_(db) {
+    engine::User u;
+    u.name = "bench";
+    u.org = "B01";
+    u.role = engine::Role::Admin;
+    u.password_hash = "-";
+    u.created_at = db.clock.now();
+    auto uid = db.store->insert_user(u);
+    Db::check(uid);
+    token_ = engine::random_token();
+    engine::ApiToken t;
+    t.token_hash = engine::token_digest(token_);
+    t.user_id = uid.value();
+    t.label = "bench";
+    t.created_at = db.clock.now();
+    t.expires_at = db.clock.now() + std::chrono::hours{24 * 365};
+    Db::check(db.store->insert_token(t));
+    app_ = std::make_unique<cli::WebApp>(cli::WebContext{*db.eng, *db.store, db.registry, db.clock, db.clock});
+    engine::runtime::HttpOptions o;
+    o.port = 0;
+    o.handle_signals = false;
+    server_ = std::make_unique<engine::runtime::HttpServer>(
+        o, [this](const engine::runtime::HttpRequest& q) { return app_->handle(q); }, nullptr);
+    Db::check(server_->start());
+    thread_ = std::thread([this] { server_->run(); });
+    stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server_->port()));
+  }
+  ~WebSteps() {
+    boost::beast::error_code ec;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+    server_->stop();
+    thread_.join();
+  }
+
+  void step(engine::CaseId id, const char* event, Date d, const engine::Inputs& with) {
+    namespace http = boost::beast::http;
+    nlohmann::json body = {{"event", event}, {"date", d.iso()}};
+    for (const auto& [k, v] : with) body["with"][k] = v;
+    http::request<http::string_body> req{http::verb::post, "/api/v1/cases/" + std::to_string(id) + "/steps", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "Bearer " + token_);
+    req.set(http::field::content_type, "application/json");
+    req.body() = body.dump();
+    req.prepare_payload();
+    http::write(stream_, req);
+    http::response<http::string_body> res;
+    http::read(stream_, buf_, res);
+    if (res.result_int() != 201) {
+      std::cerr << "bench: web step " << event << " on case " << id << ": " << res.result_int() << " " << res.body() << "\n";
+      std::exit(1);
+    }
+  }
+
+ private:
+  Db& db_;
+  std::string token_;
+  std::unique_ptr<cli::WebApp> app_;
+  std::unique_ptr<engine::runtime::HttpServer> server_;
+  std::thread thread_;
+  boost::asio::io_context ioc_;
+  boost::beast::tcp_stream stream_{ioc_};
+  boost::beast::flat_buffer buf_;
+};
+
+// develop()'s steps through the API.
+void develop_web(WebSteps& web, engine::CaseId id, Date start, int steps) {
+  struct S { const char* e; int day; engine::Inputs with; };
+  const std::vector<S> plan = {
+      {"talk", 10, {}}, {"activist", 40, {}}, {"mentors", 41, {{"mentors", "1,2"}}},
+      {"review", 200, {}}, {"review", 380, {}}, {"review", 400, {}}};
+  for (int i = 0; i < steps && i < static_cast<int>(plan.size()); ++i)
+    web.step(id, plan[i].e, start.add_days(plan[i].day), plan[i].with);
+}
+
 double median_ms(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -170,10 +262,12 @@ int main(int argc, char** argv) {
   std::string dir = std::filesystem::temp_directory_path() / "djflow-bench";
   int lean_runs = 201;
   bool reuse = false;
+  bool steps_only = false;  // part 1 only (the step rates)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const char* v = i + 1 < argc ? argv[i + 1] : "0";
     if (a == "--reuse") { reuse = true; continue; }
+    if (a == "--steps-only") { steps_only = true; continue; }
     if (a == "--cases") big_cases = std::atoi(v);
     else if (a == "--steps-cases") step_cases = std::atoi(v);
     else if (a == "--dir") dir = v;
@@ -186,24 +280,44 @@ int main(int argc, char** argv) {
 
   // --- 1. steps per second: engine vs raw SQLite ---------------------------------------------
   constexpr int kStepsPerCase = 6;
-  double engine_rate = 0;
+  // The same steps on as many cases through the web API, in this process, interleaved case by
+  // case with the engine's so that both meet the same load on a shared machine.
+  double engine_rate = 0, web_rate = 0, engine_cpu = 0, web_cpu = 0;
   if (step_cases > 0) {
     Db db(dir + "/steps.db");
+    Db wdb(dir + "/web.db");
     const Date start = *Date::parse("2024-01-01");
-    std::vector<engine::CaseId> ids;
+    std::vector<engine::CaseId> ids, wids;
     for (int i = 0; i < step_cases; ++i) ids.push_back(db.new_case(start));
-    const auto t0 = Clock::now();
-    for (auto id : ids) develop(db, id, start, kStepsPerCase);
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    engine_rate = step_cases * kStepsPerCase / secs;
+    for (int i = 0; i < step_cases; ++i) wids.push_back(wdb.new_case(start));
+    WebSteps web(wdb);
+    double engine_secs = 0, web_secs = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto t0 = Clock::now();
+      auto c0 = std::clock();
+      develop(db, ids[i], start, kStepsPerCase);
+      engine_secs += std::chrono::duration<double>(Clock::now() - t0).count();
+      engine_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+      t0 = Clock::now();
+      c0 = std::clock();
+      develop_web(web, wids[i], start, kStepsPerCase);
+      web_secs += std::chrono::duration<double>(Clock::now() - t0).count();
+      web_cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;  // client and server threads
+    }
+    engine_rate = step_cases * kStepsPerCase / engine_secs;
+    web_rate = step_cases * kStepsPerCase / web_secs;
   }
   const double raw_rate = step_cases > 0 ?
       storage::raw_sqlite_reference_steps(dir + "/raw.db", step_cases, kStepsPerCase) : 1;
   if (step_cases > 0) std::printf("1. steps per second (one transaction per step, WAL, synchronous=FULL)\n");
-  if (step_cases > 0) std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s\n", engine_rate);
+  if (step_cases > 0) std::printf("   engine (Engine::record, member workflow)  %10.0f steps/s  (process CPU %.2f s)\n", engine_rate, engine_cpu);
   if (step_cases > 0) std::printf("   raw SQLite, same rows, same transactions  %10.0f steps/s\n", raw_rate);
-  if (step_cases > 0) std::printf("   ratio engine/raw                          %10.2f   (aim >= 0.70)\n\n",
+  if (step_cases > 0) std::printf("   ratio engine/raw                          %10.2f   (aim >= 0.70)\n",
               engine_rate / raw_rate);
+  if (step_cases > 0) std::printf("   web API (POST /api/v1/cases/ID/steps)     %10.0f steps/s  (process CPU %.2f s)\n", web_rate, web_cpu);
+  if (step_cases > 0) std::printf("   ratio web API/Engine::record              %10.2f   (aim >= 0.70)\n\n",
+              web_rate / engine_rate);
+  if (steps_only) return 0;
 
   // --- 2. whole-process times on a large database --------------------------------------------
   // A realistic ledger: case i applied `i % 730` days before today and every step since then

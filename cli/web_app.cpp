@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <initializer_list>
 
 #include "cli/case_json.hpp"
 #include "cli/web_assets.hpp"
@@ -175,7 +177,7 @@ HttpResponse WebApp::api(Call& c) {
       !engine::equal_secret(q.header("x-csrf-token"), c.who->session->csrf))
     return plain_error(403, "csrf", Text{"缺少或错误的 CSRF 令牌，请刷新页面", "missing or wrong CSRF token; reload the page"},
                        c.lang);
-  auto scope = subtree(c.who->user.org);
+  auto scope = subtree(c.who->user.org, &c.scope_is_all);
   if (!scope) return error_answer(scope.error(), c.lang);
   c.scope = std::move(scope.value());
 
@@ -237,13 +239,14 @@ Result<WebApp::Principal> WebApp::authenticate(const HttpRequest& q) {
   return Principal{*u.value(), session};
 }
 
-Result<std::vector<std::string>> WebApp::subtree(const std::string& org) {
+Result<std::vector<std::string>> WebApp::subtree(const std::string& org, bool* every) {
   auto all = ctx_.store.list_branches();
   if (!all) return all.error();
   std::vector<std::string> out{org};
   for (std::size_t i = 0; i < out.size(); ++i)
     for (const auto& b : all.value())
       if (b.parent == out[i] && std::find(out.begin(), out.end(), b.code) == out.end()) out.push_back(b.code);
+  if (every != nullptr) *every = out.size() == all.value().size();
   return out;
 }
 
@@ -339,6 +342,56 @@ HttpResponse WebApp::orgs(Call& c) {
   return json_answer(200, out);
 }
 
+namespace {
+
+// A key for a memo: the parts of a query that shape its answer.
+std::string memo_key(std::initializer_list<std::string_view> parts,
+                     const std::optional<std::vector<std::string>>& orgs) {
+  std::string k;
+  for (auto p : parts) (k += p) += '\n';
+  if (orgs)
+    for (const auto& o : *orgs) (k += o) += ',';
+  else
+    k += "*";
+  return k;
+}
+
+// The remembered value under `key` while the store's write mark is `mark`, else compute()'s
+// (remembered). Without a mark (a backend that has none) nothing is remembered.
+template <class T, class F>
+Result<T> remembered(std::map<std::string, WebApp::Memo<T>>& memo, const Result<std::int64_t>& mark,
+                     const std::string& key, F compute) {
+  if (mark) {
+    auto it = memo.find(key);
+    if (it != memo.end() && it->second.mark == mark.value()) return it->second.value;
+  }
+  Result<T> v = compute();
+  if (!v || !mark) return v;
+  if (memo.size() >= 64) memo.clear();  // a handful of scopes in practice; bounded anyway
+  memo[key] = {mark.value(), v.value()};
+  return v;
+}
+
+using StageCounts = std::map<std::pair<std::string, std::string>, std::int64_t>;  // (branch, stage) -> n
+
+Json counts_json(const engine::WorkflowRegistry& workflows, const StageCounts& counts, const std::string& wf, Lang l) {
+  // Stage labels come from the workflow asked for (the overview asks for workflow=member);
+  // without one, the first workflow that knows the stage names it.
+  Json out = Json::array();
+  for (const auto& [key, n] : counts) {
+    Text label{key.second, key.second};
+    for (const auto* w : workflows.all()) {
+      if (!wf.empty() && w->name() != wf) continue;
+      label = w->stage_label(key.second);
+      break;
+    }
+    out.push_back({{"branch", key.first}, {"stage", key.second}, {"stage_label", tr(l, label)}, {"count", n}});
+  }
+  return out;
+}
+
+}  // namespace
+
 HttpResponse WebApp::cases(Call& c) {
   engine::CaseFilter f;
   const auto wf = c.q.param("workflow");
@@ -352,6 +405,13 @@ HttpResponse WebApp::cases(Call& c) {
   const auto org = c.q.param("org");
   if (!org.empty() && !c.in_scope(org))
     return plain_error(404, "not_found", Text{"组织不存在或不在您的权限范围内", "no such organisation in your scope"}, c.lang);
+  // The user's subtree (or the one organisation asked for) is part of the query, not a filter
+  // applied to every case afterwards.
+  if (org.empty()) {
+    f.branches = c.scope_filter();
+  } else {
+    f.branch = org;
+  }
   const auto state = c.q.param("state");
   if (!state.empty()) f.states = std::vector<std::string>{state};
   const auto stage = c.q.param("stage");
@@ -361,13 +421,17 @@ HttpResponse WebApp::cases(Call& c) {
   const auto count = c.q.param("count");
   if (!count.empty() && count != "branch,stage")
     return plain_error(400, "invalid_input", Text{"count 只能是 branch,stage", "count must be branch,stage"}, c.lang);
+  if (!count.empty() && search.empty()) {
+    // Counted by organisation: the subtree's codes always, so that the count searches the
+    // index by organisation rather than scanning it.
+    if (org.empty()) f.branches = c.scope;
+    return case_counts(c, f, wf, stage);
+  }
   auto all = ctx_.store.list_cases(f);
   if (!all) return error_answer(all.error(), c.lang);
-  std::map<std::pair<std::string, std::string>, std::int64_t> counts;  // (branch, stage) -> n
+  StageCounts counts;
   Json out = Json::array();
   for (const auto& k : all.value()) {
-    if (!c.in_scope(k.branch)) continue;
-    if (!org.empty() && k.branch != org) continue;
     const auto* w = ctx_.workflows.find(k.workflow);
     if (w == nullptr) continue;
     const auto st = w->stage(k.state);
@@ -388,21 +452,28 @@ HttpResponse WebApp::cases(Call& c) {
                    {"stage_label", tr(c.lang, w->stage_label(st))},
                    {"closed", w->closed(k.state)}});
   }
-  if (!count.empty()) {
-    // Stage labels come from the workflow asked for (the overview asks for workflow=member);
-    // without one, the first workflow that knows the stage names it.
-    for (const auto& [key, n] : counts) {
-      Text label{key.second, key.second};
-      for (const auto* w : ctx_.workflows.all()) {
-        if (!wf.empty() && w->name() != wf) continue;
-        label = w->stage_label(key.second);
-        break;
-      }
-      out.push_back({{"branch", key.first}, {"stage", key.second}, {"stage_label", tr(c.lang, label)}, {"count", n}});
-    }
-  }
+  if (!count.empty()) return json_answer(200, counts_json(ctx_.workflows, counts, wf, c.lang));
   return json_answer(200, out);
 }
+
+// The funnel's counts from the store's GROUP BY (branch, workflow, state): a few dozen rows for
+// 100,000 cases; the stage is a function of the state.
+HttpResponse WebApp::case_counts(Call& c, const engine::CaseFilter& f, const std::string& wf, const std::string& stage) {
+  const std::string key = memo_key({f.workflow.value_or(""), f.branch.value_or(""), f.states ? f.states->front() : ""},
+                                   f.branches);
+  auto rows = remembered(counts_memo_, ctx_.store.write_mark(), key, [&] { return ctx_.store.count_cases(f); });
+  if (!rows) return error_answer(rows.error(), c.lang);
+  StageCounts counts;
+  for (const auto& r : rows.value()) {
+    const auto* w = ctx_.workflows.find(r.workflow);
+    if (w == nullptr) continue;
+    const auto st = w->stage(r.state);
+    if (!stage.empty() && st != stage) continue;
+    counts[{r.branch, st}] += r.count;
+  }
+  return json_answer(200, counts_json(ctx_.workflows, counts, wf, c.lang));
+}
+
 
 HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
   auto found = ctx_.store.find_case(id);
@@ -512,8 +583,32 @@ HttpResponse WebApp::due(Call& c) {
     if (ec != std::errc{} || p != d.data() + d.size() || days < 0 || days > 3660)
       return plain_error(400, "invalid_input", Text{"days 应为 0 到 3660 的整数", "days must be an integer 0..3660"}, c.lang);
   }
-  auto items = ctx_.engine.due(days, c.q.param("overdue") == "1");
+  // limit=N: the first N by due date (the overview's list); the header X-Total-Count says how
+  // many there are in all. 0 or absent: all of them.
+  std::size_t limit = 0;
+  if (const auto n = c.q.param("limit"); !n.empty()) {
+    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), limit);
+    if (ec != std::errc{} || p != n.data() + n.size() || limit > 100000)
+      return plain_error(400, "invalid_input", Text{"limit 应为 0 到 100000 的整数", "limit must be an integer 0..100000"},
+                         c.lang);
+  }
+  const bool overdue = c.q.param("overdue") == "1";
+  engine::DeadlineFilter f;
+  f.branches = c.scope_filter();  // in the query: the user's subtree only
+  f.limit = limit;
+  f.skip_milestones = overdue;  // a milestone is never overdue (and takes no place in the first N)
+  auto items = ctx_.engine.due(days, overdue, f);
   if (!items) return error_answer(items.error(), c.lang);
+  std::int64_t total = static_cast<std::int64_t>(items.value().size());
+  if (limit != 0 && items.value().size() == limit) {
+    // The same window as Engine::due's.
+    f.limit = 0;
+    f.due_on_or_before = ctx_.engine.today().add_days(overdue ? -1 : days);
+    const std::string key = memo_key({f.due_on_or_before->iso(), overdue ? "overdue" : ""}, f.branches);
+    auto n = remembered(totals_memo_, ctx_.store.write_mark(), key, [&] { return ctx_.store.count_open_deadlines(f); });
+    if (!n) return error_answer(n.error(), c.lang);
+    total = n.value();
+  }
   Json out = Json::array();
   for (const auto& it : items.value()) {
     if (!c.in_scope(it.c.branch)) continue;
@@ -530,7 +625,9 @@ HttpResponse WebApp::due(Call& c) {
                    {"days_left", it.days_left},
                    {"overdue", it.days_left < 0 && !it.deadline.milestone}});
   }
-  return json_answer(200, out);
+  auto r = json_answer(200, out);
+  r.headers.emplace_back("X-Total-Count", std::to_string(total));
+  return r;
 }
 
 }  // namespace djflow::cli

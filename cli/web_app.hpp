@@ -45,6 +45,12 @@ class WebApp {
  public:
   struct Principal;
   struct Call;
+  // A remembered answer and the store's write mark it was read at.
+  template <class T>
+  struct Memo {
+    std::int64_t mark = 0;
+    T value;
+  };
 
  private:
   engine::runtime::HttpResponse api(Call& c);
@@ -53,6 +59,8 @@ class WebApp {
   engine::runtime::HttpResponse me(Call& c);
   engine::runtime::HttpResponse orgs(Call& c);
   engine::runtime::HttpResponse cases(Call& c);
+  engine::runtime::HttpResponse case_counts(Call& c, const engine::CaseFilter& f, const std::string& wf,
+                                            const std::string& stage);
   engine::runtime::HttpResponse one_case(Call& c, engine::CaseId id);
   engine::runtime::HttpResponse record(Call& c, engine::CaseId id);
   engine::runtime::HttpResponse due(Call& c);
@@ -81,13 +89,18 @@ class WebApp {
   engine::runtime::HttpResponse verify_case(Call& c, engine::CaseId id);
 
   engine::Result<Principal> authenticate(const engine::runtime::HttpRequest& q);
-  engine::Result<std::vector<std::string>> subtree(const std::string& org);
+  // The organisation `org` and every organisation under it; `all` tells whether that is every one.
+  engine::Result<std::vector<std::string>> subtree(const std::string& org, bool* all = nullptr);
   // Failed logins within the window, oldest first, per "u:NAME" and "a:ADDRESS".
   bool limited(const std::string& key, int max);
   void fail_login(const std::string& key);
 
   WebContext ctx_;
   std::map<std::string, std::deque<engine::TimePoint>> failures_;
+  // Answers of the costly reads (the overview's counts over every case, the due list's total),
+  // by the query's shape, kept while the store's write_mark() is unchanged (web_app.cpp).
+  std::map<std::string, Memo<std::vector<engine::CaseCount>>> counts_memo_;
+  std::map<std::string, Memo<std::int64_t>> totals_memo_;
 };
 
 // --http ADDRESS:PORT (and the TLS files) into server options; InvalidInput when malformed.

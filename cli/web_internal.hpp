@@ -23,6 +23,11 @@ struct WebApp::Call {
   Lang lang;
   std::optional<Principal> who;
   std::vector<std::string> scope;  // organisation codes the user may see
+  bool scope_is_all = false;       // scope holds every organisation (no filter needed in a query)
+  // The organisation filter of a query: nullopt when the scope is every organisation.
+  std::optional<std::vector<std::string>> scope_filter() const {
+    return scope_is_all ? std::nullopt : std::optional<std::vector<std::string>>(scope);
+  }
   bool in_scope(const std::string& org) const { return std::find(scope.begin(), scope.end(), org) != scope.end(); }
 };
 

@@ -6,6 +6,8 @@
 #include <cstddef>
 
 #include "engine/model.hpp"
+#include "engine/ports/history_store.hpp"
+#include "engine/ports/schedule_store.hpp"
 #include "storage/codec.hpp"
 #include "storage/pg_connection.hpp"
 
@@ -49,5 +51,10 @@ inline Params& limit(Params& p, std::size_t n) {
 }
 
 inline std::string iso(engine::Date d) { return std::string(detail::IsoDate(d).view()); }
+
+// pg_store_counts.cpp: the WHERE of the case listing and count (" WHERE true AND c.x = $n ..."),
+// and the FROM ... WHERE of the open deadlines and their count, adding the parameters to `p`.
+std::string case_where(const engine::CaseFilter& f, Params& p);
+std::string deadline_where(const engine::DeadlineFilter& f, Params& p);
 
 }  // namespace djflow::storage::pg

@@ -100,6 +100,7 @@ class PgHistory : public virtual engine::HistoryStore, protected virtual detail:
   engine::Result<engine::CaseId> insert_case(const engine::Case& c) override;
   engine::Result<std::optional<engine::Case>> find_case(engine::CaseId id) override;
   engine::Result<std::vector<engine::Case>> list_cases(const engine::CaseFilter& f) override;
+  engine::Result<std::vector<engine::CaseCount>> count_cases(const engine::CaseFilter& f) override;  // pg_store_counts.cpp
   // SELECT version ... FOR UPDATE, then the update: the row stays locked until the end of the
   // transaction, so a concurrent step on the case waits and then sees the new version.
   engine::Status update_case(engine::CaseId id, std::int64_t expected_version,
@@ -120,6 +121,7 @@ class PgSchedule : public virtual engine::ScheduleStore, protected virtual detai
   engine::Status close_deadline(std::int64_t deadline_id, engine::Date closed_on) override;
   engine::Result<std::vector<engine::DeadlineRow>> list_open_deadlines(
       const engine::DeadlineFilter& f) override;
+  engine::Result<std::int64_t> count_open_deadlines(const engine::DeadlineFilter& f) override;  // pg_store_counts.cpp
   engine::Result<bool> insert_timer(const engine::Timer& t) override;
   // Inside a transaction the rows are claimed FOR UPDATE SKIP LOCKED: a timer another
   // transaction is firing is skipped, not waited for.
@@ -149,6 +151,7 @@ class PgHealth : public virtual engine::HealthStore, protected virtual detail::P
   engine::Result<std::vector<std::string>> quick_problems() override;
   engine::Result<std::vector<engine::InvalidText>> invalid_text() override;
   engine::Result<std::int64_t> change_token() override;
+  engine::Result<std::int64_t> write_mark() override;
 };
 
 // pg_store_audit.cpp: what verify reads (every case with its rows, paged by case id), the entity

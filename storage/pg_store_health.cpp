@@ -100,4 +100,12 @@ Result<std::int64_t> PgHealth::change_token() {
   return r->int64(0, 0);
 }
 
+Result<std::int64_t> PgHealth::write_mark() {
+  // No token here is exact: the next transaction id moves when a writer starts, not when it
+  // commits, so a count read between the two would be cached past the commit. Without a mark
+  // the web's counts are not cached on PostgreSQL (decision 0100, "Reads at scale").
+  return engine::Error{engine::ErrorCode::Storage,
+                       engine::Text{"PostgreSQL 数据库没有写入标记", "PostgreSQL has no write mark"}, {}, {}, {}};
+}
+
 }  // namespace djflow::storage

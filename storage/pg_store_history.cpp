@@ -43,23 +43,11 @@ Result<std::optional<Case>> PgHistory::find_case(CaseId id) {
 }
 
 Result<std::vector<Case>> PgHistory::list_cases(const engine::CaseFilter& f) {
-  if (f.states && f.states->empty()) return std::vector<Case>();
-  std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE true";
+  if ((f.states && f.states->empty()) || (f.branches && f.branches->empty())) return std::vector<Case>();
   Params p;
-  auto next = [&p] { return "$" + std::to_string(p.size()); };
-  if (f.workflow) sql += " AND c.workflow = " + (p.text(*f.workflow), next());
-  if (f.branch) sql += " AND c.branch = " + (p.text(*f.branch), next());
-  if (f.person) sql += " AND c.person_id = " + (p.int64(*f.person), next());
-  if (f.states) {
-    sql += " AND c.state IN (";
-    for (std::size_t i = 0; i < f.states->size(); ++i) {
-      p.text((*f.states)[i]);
-      sql += (i == 0 ? "" : ", ") + next();
-    }
-    sql += ")";
-  }
+  std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c" + pg::case_where(f, p);
   pg::limit(p, f.limit);
-  sql += " ORDER BY c.id LIMIT " + next();
+  sql += " ORDER BY c.id LIMIT $" + std::to_string(p.size());
   return pg::collect<Case>(db().exec("list_cases", sql, p));
 }
 

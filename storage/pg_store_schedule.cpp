@@ -64,16 +64,11 @@ Status PgSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) {
 }
 
 Result<std::vector<DeadlineRow>> PgSchedule::list_open_deadlines(const engine::DeadlineFilter& f) {
-  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
-                    " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
+  if (f.branches && f.branches->empty()) return std::vector<DeadlineRow>();
   Params p;
-  auto next = [&p] { return "$" + std::to_string(p.size()); };
-  if (f.due_on_or_before) sql += " AND d.due_date <= " + (p.text(pg::iso(*f.due_on_or_before)), next());
-  if (f.branch) sql += " AND c.branch = " + (p.text(*f.branch), next());
-  if (f.workflow) sql += " AND c.workflow = " + (p.text(*f.workflow), next());
-  if (f.case_id) sql += " AND d.case_id = " + (p.int64(*f.case_id), next());
+  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS + pg::deadline_where(f, p);
   pg::limit(p, f.limit);
-  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT " + next();
+  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT $" + std::to_string(p.size());
   auto r = db().exec("list_open_deadlines", sql, p);
   if (!r) return r.error();
   constexpr int kDeadlineColumns = 10;

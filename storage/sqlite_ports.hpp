@@ -97,6 +97,7 @@ class SqliteHistory : public virtual engine::HistoryStore,
   engine::Result<engine::CaseId> insert_case(const engine::Case& c) override;
   engine::Result<std::optional<engine::Case>> find_case(engine::CaseId id) override;
   engine::Result<std::vector<engine::Case>> list_cases(const engine::CaseFilter& f) override;
+  engine::Result<std::vector<engine::CaseCount>> count_cases(const engine::CaseFilter& f) override;
   engine::Status update_case(engine::CaseId id, std::int64_t expected_version,
                              const std::string& state, const std::string& head_hash,
                              engine::TimePoint updated_at) override;
@@ -117,6 +118,7 @@ class SqliteSchedule : public virtual engine::ScheduleStore,
   engine::Status close_deadline(std::int64_t deadline_id, engine::Date closed_on) override;
   engine::Result<std::vector<engine::DeadlineRow>> list_open_deadlines(
       const engine::DeadlineFilter& f) override;
+  engine::Result<std::int64_t> count_open_deadlines(const engine::DeadlineFilter& f) override;
   engine::Result<bool> insert_timer(const engine::Timer& t) override;
   engine::Result<std::vector<engine::Timer>> due_timers(engine::TimePoint now,
                                                         std::size_t limit) override;
@@ -190,6 +192,8 @@ class SqliteHealth : public virtual engine::HealthStore,
   engine::Result<std::vector<std::string>> integrity_problems() override;
   // PRAGMA data_version: changes when another connection commits.
   engine::Result<std::int64_t> change_token() override;
+  // data_version in the high bits, this connection's total changes in the low 40.
+  engine::Result<std::int64_t> write_mark() override;
   // sqlite_store_health.cpp: PRAGMA quick_check, and the scan for invalid stored text.
   engine::Result<std::vector<std::string>> quick_problems() override;
   engine::Result<std::vector<engine::InvalidText>> invalid_text() override;

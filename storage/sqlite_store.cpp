@@ -43,6 +43,7 @@ using detail::collect;
 using detail::first;
 using detail::run;
 using detail::sql_limit;
+using detail::sql_placeholders;
 
 namespace {
 
@@ -474,28 +475,63 @@ Result<std::optional<Case>> SqliteHistory::find_case(CaseId id) {
   return first<Case>(db_, s, "find_case");
 }
 
-Result<std::vector<Case>> SqliteHistory::list_cases(const engine::CaseFilter& f) {
-  if (f.states && f.states->empty()) return std::vector<Case>();
-  std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE 1 = 1";
+namespace {
+
+// " AND c.x = ?" for each field of `f` that is set: the WHERE of list_cases and count_cases.
+std::string case_where(const engine::CaseFilter& f) {
+  std::string sql = " WHERE 1 = 1";
   if (f.workflow) sql += " AND c.workflow = ?";
   if (f.branch) sql += " AND c.branch = ?";
+  if (f.branches) sql += " AND c.branch IN (" + sql_placeholders(f.branches->size()) + ")";
   if (f.person) sql += " AND c.person_id = ?";
-  if (f.states) {
-    sql += " AND c.state IN (?";
-    for (std::size_t i = 1; i < f.states->size(); ++i) sql += ", ?";
-    sql += ")";
-  }
-  sql += " ORDER BY c.id LIMIT ?";
-  DJFLOW_STATEMENT(s, sql);
+  if (f.states) sql += " AND c.state IN (" + sql_placeholders(f.states->size()) + ")";
+  return sql;
+}
+
+// Binds case_where(f)'s parameters from 1; returns the last index bound.
+int bind_case_filter(Statement& s, const engine::CaseFilter& f) {
   int i = 0;
   if (f.workflow) s.bind(++i, *f.workflow);
   if (f.branch) s.bind(++i, *f.branch);
+  if (f.branches)
+    for (const auto& b : *f.branches) s.bind(++i, b);
   if (f.person) s.bind(++i, *f.person);
-  if (f.states) {
+  if (f.states)
     for (const auto& st : *f.states) s.bind(++i, st);
-  }
-  s.bind(++i, sql_limit(f.limit));
+  return i;
+}
+
+bool selects_nothing(const engine::CaseFilter& f) {
+  return (f.states && f.states->empty()) || (f.branches && f.branches->empty());
+}
+
+}  // namespace
+
+Result<std::vector<Case>> SqliteHistory::list_cases(const engine::CaseFilter& f) {
+  if (selects_nothing(f)) return std::vector<Case>();
+  const std::string sql = "SELECT " DJFLOW_CASE_COLS " FROM cases c" + case_where(f) + " ORDER BY c.id LIMIT ?";
+  DJFLOW_STATEMENT(s, sql);
+  const int i = bind_case_filter(s, f);
+  s.bind(i + 1, sql_limit(f.limit));
   return collect<Case>(db_, s, "list_cases");
+}
+
+// GROUP BY over the covering index cases_branch (branch, workflow, state): the rows are not
+// read. INDEXED BY: without a branch in the filter the planner would take cases_workflow and
+// look up every row for its branch (1 s instead of 40 ms on 100,000 cases).
+Result<std::vector<engine::CaseCount>> SqliteHistory::count_cases(const engine::CaseFilter& f) {
+  std::vector<engine::CaseCount> out;
+  if (selects_nothing(f)) return out;
+  const std::string sql = "SELECT c.branch, c.workflow, c.state, count(*) FROM cases c INDEXED BY cases_branch" + case_where(f) +
+                          " GROUP BY c.branch, c.workflow, c.state ORDER BY c.branch, c.workflow, c.state";
+  DJFLOW_STATEMENT(s, sql);
+  bind_case_filter(s, f);
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "count_cases");
+    out.push_back({s.string(0), s.string(1), s.string(2), s.int64(3)});
+  }
 }
 
 Status SqliteHistory::update_case(CaseId id, std::int64_t expected_version, const std::string& state,

@@ -125,6 +125,13 @@ Result<std::int64_t> SqliteHealth::change_token() {
   return s.int64(0);
 }
 
+Result<std::int64_t> SqliteHealth::write_mark() {
+  auto other = change_token();
+  if (!other) return other.error();
+  const std::int64_t own = sqlite3_total_changes64(db_) & ((std::int64_t{1} << 40) - 1);
+  return (other.value() << 40) | own;
+}
+
 // --- lease -----------------------------------------------------------------------------------------
 
 Result<std::optional<Lease>> SqliteLease::find_lease() {

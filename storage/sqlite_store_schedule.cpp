@@ -26,6 +26,8 @@ using detail::decode;
 using detail::from_unix;
 using detail::run;
 using detail::sql_limit;
+using detail::sql_placeholders;
+using detail::Statement;
 using detail::sqlite_error;
 using detail::to_unix;
 
@@ -80,27 +82,51 @@ Status SqliteSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) 
   return Error::conflict(Text{"期限 " + sid + " 已关闭", "deadline " + sid + " is already closed"});
 }
 
-Result<std::vector<DeadlineRow>> SqliteSchedule::list_open_deadlines(const engine::DeadlineFilter& f) {
-  std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS
-                    " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
+namespace {
+
+// The WHERE of list_open_deadlines and count_open_deadlines.
+std::string deadline_where(const engine::DeadlineFilter& f) {
+  std::string sql = " FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.open = 1";
   if (f.due_on_or_before) sql += " AND d.due_date <= ?";
   if (f.branch) sql += " AND c.branch = ?";
+  // "+c.branch": not by the index cases_branch, so that the deadlines are walked in due order
+  // (deadlines_open_due) and each case looked up by id: the first 20 of a large subtree read 20
+  // rows, not every case of it (0.2 ms instead of 70 ms on 100,000 cases).
+  if (f.branches) sql += " AND +c.branch IN (" + sql_placeholders(f.branches->size()) + ")";
   if (f.workflow) sql += " AND c.workflow = ?";
   if (f.case_id) sql += " AND d.case_id = ?";
-  sql += " ORDER BY d.due_date, d.case_id, d.id LIMIT ?";
-  DJFLOW_STATEMENT(s, sql);
-  std::optional<IsoDate> due;
+  if (f.skip_milestones) sql += " AND d.milestone = 0";
+  return sql;
+}
+
+// Binds deadline_where(f)'s parameters from 1 (`due` keeps the date's text alive); returns the
+// last index bound.
+int bind_deadline_filter(Statement& s, const engine::DeadlineFilter& f, std::optional<IsoDate>& due) {
   int i = 0;
   if (f.due_on_or_before) {
     due.emplace(*f.due_on_or_before);
     s.bind(++i, due->view());
   }
   if (f.branch) s.bind(++i, *f.branch);
+  if (f.branches)
+    for (const auto& b : *f.branches) s.bind(++i, b);
   if (f.workflow) s.bind(++i, *f.workflow);
   if (f.case_id) s.bind(++i, *f.case_id);
-  s.bind(++i, sql_limit(f.limit));
-  constexpr int kDeadlineColumns = 10;
+  return i;
+}
+
+}  // namespace
+
+Result<std::vector<DeadlineRow>> SqliteSchedule::list_open_deadlines(const engine::DeadlineFilter& f) {
   std::vector<DeadlineRow> out;
+  if (f.branches && f.branches->empty()) return out;
+  const std::string sql = "SELECT " DJFLOW_DEADLINE_COLS ", " DJFLOW_CASE_COLS + deadline_where(f) +
+                          " ORDER BY d.due_date, d.case_id, d.id LIMIT ?";
+  DJFLOW_STATEMENT(s, sql);
+  std::optional<IsoDate> due;
+  const int i = bind_deadline_filter(s, f, due);
+  s.bind(i + 1, sql_limit(f.limit));
+  constexpr int kDeadlineColumns = 10;
   for (;;) {
     const int rc = s.step();
     if (rc == SQLITE_DONE) return out;
@@ -110,6 +136,17 @@ Result<std::vector<DeadlineRow>> SqliteSchedule::list_open_deadlines(const engin
     DJFLOW_TRY(decode(s, kDeadlineColumns, row.c));
     out.push_back(std::move(row));
   }
+}
+
+Result<std::int64_t> SqliteSchedule::count_open_deadlines(const engine::DeadlineFilter& f) {
+  if (f.branches && f.branches->empty()) return std::int64_t{0};
+  const std::string sql = "SELECT count(*)" + deadline_where(f);
+  DJFLOW_STATEMENT(s, sql);
+  std::optional<IsoDate> due;
+  bind_deadline_filter(s, f, due);
+  const int rc = s.step();
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "count_open_deadlines");
+  return s.int64(0);
 }
 
 // --- timers ----------------------------------------------------------------------------------------

@@ -57,6 +57,13 @@ inline std::int64_t sql_limit(std::size_t limit) {
   return limit == 0 ? kNoLimit : static_cast<std::int64_t>(limit);
 }
 
+// "?, ?, ?": n placeholders for an IN list (n > 0).
+inline std::string sql_placeholders(std::size_t n) {
+  std::string out = "?";
+  for (std::size_t i = 1; i < n; ++i) out += ", ?";
+  return out;
+}
+
 // Steps a statement without result rows to completion.
 inline engine::Status run(sqlite3* db, Statement& s, std::string_view what) {
   const int rc = s.step();

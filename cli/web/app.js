@@ -6,7 +6,7 @@ const I18N = {
   zh: {
     overview: '概览', member: '发展党员', rectify: '整改台账', term: '换届选举', logout: '退出',
     login_title: '登录', user: '用户名', password: '密码', login: '登录', lang: 'English',
-    funnel: '发展党员各阶段人数', due: '30 天内到期与已逾期', none: '（无）', subject: '对象', org: '组织',
+    funnel: '发展党员各阶段人数', due: '30 天内到期与已逾期', due_all: '查看全部 {n} 项', none: '（无）', subject: '对象', org: '组织',
     deadline: '期限', due_date: '到期日', status: '情况', state: '状态', stage: '阶段', search: '按姓名搜索',
     all: '全部', case_no: '事项', history: '办理记录', deadlines: '待办期限', allowed: '办理下一步',
     step: '步骤', date: '日期（默认今天）', note: '备注', ref: '文件或记录编号', record: '办理', overdue_by: '已逾期 {n} 天',
@@ -35,7 +35,7 @@ const I18N = {
   en: {
     overview: 'Overview', member: 'Member development', rectify: 'Rectification', term: 'Elections', logout: 'Log out',
     login_title: 'Log in', user: 'User', password: 'Password', login: 'Log in', lang: '中文',
-    funnel: 'Member development by stage', due: 'Due within 30 days and overdue', none: '(none)', subject: 'Subject',
+    funnel: 'Member development by stage', due: 'Due within 30 days and overdue', due_all: 'Show all {n}', none: '(none)', subject: 'Subject',
     org: 'Organisation', deadline: 'Deadline', due_date: 'Due', status: 'Status', state: 'State', stage: 'Stage',
     search: 'Search by name', all: 'All', case_no: 'Case', history: 'History', deadlines: 'Open deadlines',
     allowed: 'Record the next step', step: 'Step', date: 'Date (default today)', note: 'Note', ref: 'Document or record no.',
@@ -87,7 +87,8 @@ async function api(method, path, body) {
   });
   const data = await r.json().catch(() => ({}));
   if (r.status === 401 && path !== '/api/v1/login') { showLogin(); throw new Error('401'); }
-  return { status: r.status, data };
+  const total = r.headers.get('X-Total-Count');
+  return { status: r.status, data, total: total === null ? null : Number(total) };
 }
 
 function applyI18n() {
@@ -102,17 +103,43 @@ function showLogin() {
   $('#who').textContent = ''; $('#view').replaceChildren();
 }
 
+// One colour rule for every list with a date (docs/web.md, "Colours"): red when overdue, yellow
+// when due within SOON_DAYS (30: the window of the overview's list and of `djflow due`), green
+// later.
+const SOON_DAYS = 30;
+const BADGE = { overdue: 'red', soon: 'yellow', ok: 'green' };
+function dueClass(overdue, daysLeft) {
+  if (daysLeft == null) return '';
+  return overdue ? 'overdue' : daysLeft <= SOON_DAYS ? 'soon' : 'ok';
+}
+
 function daysText(d) {
   if (d.overdue) return el('span', { class: 'badge red' }, t('overdue_by', -d.days_left));
   if (d.days_left === 0) return el('span', { class: 'badge yellow' }, t('today'));
-  return el('span', { class: 'badge ' + (d.days_left <= 7 ? 'yellow' : 'green') }, t('days_left', d.days_left));
+  return el('span', { class: 'badge ' + BADGE[dueClass(false, d.days_left)] }, t('days_left', d.days_left));
 }
 
-function rowClass(d) { return d.overdue ? 'overdue' : d.days_left <= 7 ? 'soon' : 'ok'; }
+function rowClass(d) { return dueClass(d.overdue, d.days_left); }
 
 function table(headers, rows) {
   return el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
     el('tbody', {}, ...rows));
+}
+
+const DUE_FIRST = 20;  // the overview shows the first 20 by due date, and links to all of them
+
+function dueTable(items) {
+  const rows = items.map((d) => el('tr', { class: rowClass(d) },
+    el('td', {}, el('a', { href: '#/case/' + d.case }, d.subject)), el('td', {}, d.branch),
+    el('td', {}, d.workflow_label + ' · ' + d.label), el('td', {}, d.due), el('td', {}, daysText(d))));
+  return rows.length ? table([t('subject'), t('org'), t('deadline'), t('due_date'), t('status')], rows)
+    : el('p', { class: 'muted' }, t('none'));
+}
+
+// Every open deadline within 30 days and every overdue one (the overview's "more" link).
+async function duePage() {
+  const due = await api('GET', '/api/v1/due?days=30');
+  $('#view').replaceChildren(el('h1', {}, t('due')), dueTable(due.data));
 }
 
 async function overview() {
@@ -120,7 +147,7 @@ async function overview() {
   view.replaceChildren(el('h1', {}, t('overview') + ' · ' + state.me.org));
   // The funnel reads counts per branch and stage, not the cases themselves (count=branch,stage).
   const [counts, due, terms, batches] = await Promise.all([api('GET', '/api/v1/cases?workflow=member&count=branch,stage'),
-    api('GET', '/api/v1/due?days=30'), api('GET', '/api/v1/terms?within=183'), api('GET', '/api/v1/rectify/batches')]);
+    api('GET', '/api/v1/due?days=30&limit=' + DUE_FIRST), api('GET', '/api/v1/terms?within=183'), api('GET', '/api/v1/rectify/batches')]);
   const stages = new Map();
   const branches = new Map();  // branch -> stage -> count
   for (const c of counts.data) {
@@ -148,12 +175,9 @@ async function overview() {
     tbl.id = 'funnel-branches';
     view.append(tbl);
   }
-  view.append(el('h2', {}, t('due')));
-  const rows = due.data.map((d) => el('tr', { class: rowClass(d) },
-    el('td', {}, el('a', { href: '#/case/' + d.case }, d.subject)), el('td', {}, d.branch),
-    el('td', {}, d.workflow_label + ' · ' + d.label), el('td', {}, d.due), el('td', {}, daysText(d))));
-  view.append(rows.length ? table([t('subject'), t('org'), t('deadline'), t('due_date'), t('status')], rows)
-    : el('p', { class: 'muted' }, t('none')));
+  view.append(el('h2', {}, t('due')), dueTable(due.data));
+  if (due.total !== null && due.total > due.data.length)
+    view.append(el('p', { id: 'due-more' }, el('a', { href: '#/due' }, t('due_all', due.total))));
   view.append(el('h2', {}, t('terms_soon')));
   const trows = terms.data.map((o) => el('tr', { class: o.term.colour === 'red' ? 'overdue' : 'soon' },
     el('td', {}, el('a', { href: '#/terms' }, o.code + ' ' + o.name)), el('td', {}, o.term.end), el('td', {}, termBadge(o.term))));
@@ -284,15 +308,12 @@ function appendStepForm(view, c, done) {
   view.append(form);
 }
 
-// Red: overdue; yellow: due within 30 days; green: later (items without an open deadline: none).
-function ledgerClass(i) {
-  if (i.days_left == null) return '';
-  return i.overdue || i.days_left < 0 ? 'overdue' : i.days_left <= 30 ? 'soon' : 'ok';
-}
+// The one rule of dueClass (items without an open deadline: none).
+function ledgerClass(i) { return dueClass(i.overdue || i.days_left < 0, i.days_left); }
 
 function itemDays(i) {
   if (i.days_left == null) return i.closed_on ? t('closed_on') + ' ' + i.closed_on : '';
-  const cls = { overdue: 'red', soon: 'yellow', ok: 'green' }[ledgerClass(i)];
+  const cls = BADGE[ledgerClass(i)];
   const d = i.days_left;
   return el('span', { class: 'badge ' + cls }, d < 0 ? t('overdue_by', -d) : d === 0 ? t('today') : t('days_left', d));
 }
@@ -447,7 +468,7 @@ async function electionPage(id) {
 async function remindersPage() {
   const view = $('#view');
   const [notes, chans] = await Promise.all([api('GET', '/api/v1/notifications?limit=50'), api('GET', '/api/v1/channels')]);
-  const nrows = notes.data.map((n) => el('tr', { class: n.days_left < 0 ? 'overdue' : n.days_left <= 30 ? 'soon' : 'ok' },
+  const nrows = notes.data.map((n) => el('tr', { class: dueClass(n.days_left < 0, n.days_left) },
     el('td', {}, n.created_at.slice(0, 10)), el('td', {}, el('a', { href: '#/case/' + n.case }, n.text)), el('td', {}, n.branch),
     el('td', {}, n.due)));
   const crows = chans.data.map((c) => el('tr', { class: c.state === 'failing' ? 'overdue' : c.state === 'sending' ? 'soon' : 'ok' },
@@ -489,6 +510,7 @@ async function route() {
     else if (h.startsWith('#/rectify/item/')) await itemPage(encodeURIComponent(h.slice(15)));
     else if (h.startsWith('#/terms')) await termsPage();
     else if (h.startsWith('#/reminders')) await remindersPage();
+    else if (h.startsWith('#/due')) await duePage();
     else if (h.startsWith('#/election/')) await electionPage(encodeURIComponent(h.slice(11)));
     else if (h.startsWith('#/rectify')) await ledger(h.includes('?') ? h.slice(h.indexOf('?') + 1) : '');
     else await overview();

@@ -36,6 +36,11 @@ class HealthStore {
   // value to re-read its next wake-up time (SQLite: PRAGMA data_version; a server backend may
   // count notifications it was sent).
   virtual Result<std::int64_t> change_token() = 0;
+  // A token that changes whenever anything may have been written to the database, by any
+  // connection, this one included: what a cache of query results (the web overview's counts)
+  // compares before it answers from memory (SQLite: PRAGMA data_version and the connection's
+  // sqlite3_total_changes). A backend without one answers an error, and nothing is cached.
+  virtual Result<std::int64_t> write_mark() = 0;
 };
 
 }  // namespace djflow::engine

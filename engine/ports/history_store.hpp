@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -18,6 +19,17 @@ struct CaseFilter {
   std::optional<std::vector<std::string>> states; // any of these states
   std::optional<PersonId> person;
   std::size_t limit = 0;                          // 0: no limit
+  // Any of these organisations (a user's subtree, issue 11 §2), in the query rather than
+  // filtered afterwards; an empty set selects no case.
+  std::optional<std::vector<std::string>> branches;
+};
+
+// How many cases of one organisation and workflow are in one state (count_cases).
+struct CaseCount {
+  std::string branch;
+  std::string workflow;
+  std::string state;
+  std::int64_t count = 0;
 };
 
 // One case with its whole history, events ordered by seq.
@@ -33,6 +45,10 @@ class HistoryStore {
   virtual Result<CaseId> insert_case(const Case& c) = 0;  // returns the new id; version 0
   virtual Result<std::optional<Case>> find_case(CaseId id) = 0;
   virtual Result<std::vector<Case>> list_cases(const CaseFilter& f) = 0;
+  // The cases `f` selects, counted per (branch, workflow, state) by the store (GROUP BY), ordered
+  // by those three; `f.limit` is ignored. What the web overview's funnel reads instead of every
+  // case.
+  virtual Result<std::vector<CaseCount>> count_cases(const CaseFilter& f) = 0;
   // Moves the case to `state`, version `expected_version + 1`, new chain head.
   // NotFound for an unknown case; Conflict when the stored version is not `expected_version`.
   virtual Status update_case(CaseId id, std::int64_t expected_version, const std::string& state,

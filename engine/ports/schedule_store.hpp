@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct DeadlineFilter {
   std::optional<std::string> workflow;
   std::optional<CaseId> case_id;
   std::size_t limit = 0;
+  // Any of these organisations (a user's subtree); an empty set selects no deadline.
+  std::optional<std::vector<std::string>> branches;
+  bool skip_milestones = false;  // overdue lists: a milestone is never overdue
 };
 
 class ScheduleStore {
@@ -36,6 +40,8 @@ class ScheduleStore {
   virtual Status close_deadline(std::int64_t deadline_id, Date closed_on) = 0;
   // Open deadlines joined with their cases, ordered by due date then case id.
   virtual Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) = 0;
+  // How many open deadlines list_open_deadlines(f) would return without its limit.
+  virtual Result<std::int64_t> count_open_deadlines(const DeadlineFilter& f) = 0;
 
   // Inserts unless a timer with the same key exists. Returns true when inserted.
   virtual Result<bool> insert_timer(const Timer& t) = 0;

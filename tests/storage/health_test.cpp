@@ -123,3 +123,29 @@ TEST_CASE("the scan names every stored text that is not valid UTF-8", "[storage]
   CHECK(bad[1].column == "name");
   CHECK(s->quick_problems().value().empty());
 }
+
+TEST_CASE("store: the write mark moves with every write, this connection's and another's, and not with a read",
+          "[store][health]") {
+  djflow::storage::test::TempDir dir;
+  const std::string path = dir.file("mark.db");
+  auto a = SqliteStore::open(path, OpenMode::Create);
+  REQUIRE(a.ok());
+  auto b = SqliteStore::open(path, OpenMode::Existing);
+  REQUIRE(b.ok());
+  Branch br;
+  br.code = "B1";
+  br.name = "B1";
+  const auto m0 = a.value()->write_mark().value();
+  REQUIRE(a.value()->list_cases({}).ok());
+  CHECK(a.value()->write_mark().value() == m0);  // a read leaves it
+  REQUIRE(a.value()->insert_branch(br).ok());
+  const auto m1 = a.value()->write_mark().value();
+  CHECK(m1 != m0);  // this connection wrote
+  Case c;
+  c.workflow = "member";
+  c.branch = "B1";
+  c.title = "t";
+  c.state = "applicant";
+  REQUIRE(b.value()->insert_case(c).ok());
+  CHECK(a.value()->write_mark().value() != m1);  // another connection committed
+}

@@ -81,6 +81,7 @@ class FaultyHistory : public virtual HistoryStore, protected virtual FaultGate {
   Result<CaseId> insert_case(const Case& c) override { DJFLOW_FAULTY_WRITE(insert_case(c)); }
   Result<std::optional<Case>> find_case(CaseId id) override { return s().find_case(id); }
   Result<std::vector<Case>> list_cases(const CaseFilter& f) override { return s().list_cases(f); }
+  Result<std::vector<CaseCount>> count_cases(const CaseFilter& f) override { return s().count_cases(f); }
   Status update_case(CaseId id, std::int64_t v, const std::string& st, const std::string& h, TimePoint t) override {
     DJFLOW_FAULTY_WRITE(update_case(id, v, st, h, t));
   }
@@ -98,6 +99,7 @@ class FaultySchedule : public virtual ScheduleStore, protected virtual FaultGate
   Result<std::vector<Deadline>> open_deadlines(CaseId id) override { return s().open_deadlines(id); }
   Status close_deadline(std::int64_t id, Date on) override { DJFLOW_FAULTY_WRITE(close_deadline(id, on)); }
   Result<std::vector<DeadlineRow>> list_open_deadlines(const DeadlineFilter& f) override { return s().list_open_deadlines(f); }
+  Result<std::int64_t> count_open_deadlines(const DeadlineFilter& f) override { return s().count_open_deadlines(f); }
   Result<bool> insert_timer(const Timer& t) override { DJFLOW_FAULTY_WRITE(insert_timer(t)); }
   Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) override { return s().due_timers(now, limit); }
   Result<std::vector<Timer>> pending_timers(std::int64_t id) override { return s().pending_timers(id); }
@@ -162,6 +164,7 @@ class FaultyHealth : public virtual HealthStore, protected virtual FaultGate {
  public:
   Result<std::vector<std::string>> integrity_problems() override { return s().integrity_problems(); }
   Result<std::int64_t> change_token() override { return s().change_token(); }
+  Result<std::int64_t> write_mark() override { return s().write_mark(); }
   Result<std::vector<std::string>> quick_problems() override { return s().quick_problems(); }
   Result<std::vector<InvalidText>> invalid_text() override { return s().invalid_text(); }
 };

@@ -236,7 +236,83 @@ TEST_CASE("web: a user sees nothing outside their organisation's subtree, by lis
     CHECK(counted == listed);
   }
   for (const auto& row : sec1.get("/api/v1/cases?count=branch,stage").j()) CHECK(row["branch"] == "B01");
+  // A secretary of the other branch counts only B02's case, never B01's.
+  const auto theirs = sec2.get("/api/v1/cases?workflow=member&count=branch,stage").j();
+  REQUIRE(theirs.size() == 1);
+  CHECK(theirs[0]["branch"] == "B02");
+  CHECK(theirs[0]["count"] == 1);
+  CHECK(sec2.get("/api/v1/cases?count=branch,stage&org=B01").status == 404);
+  // One organisation, one stage, and a search (counted from the listed cases) narrow the counts.
+  const auto b02 = boss.get("/api/v1/cases?workflow=member&count=branch,stage&org=B02").j();
+  REQUIRE(b02.size() == 1);
+  CHECK(b02[0]["branch"] == "B02");
+  const auto stage = b02[0]["stage"].get<std::string>();
+  for (const auto& row : boss.get("/api/v1/cases?workflow=member&count=branch,stage&stage=" + stage).j())
+    CHECK(row["stage"] == stage);
+  const auto searched = boss.get("/api/v1/cases?workflow=member&count=branch,stage&q=%E8%B5%B5").j();  // 赵
+  REQUIRE(searched.size() == 1);
+  CHECK(searched[0]["branch"] == "B02");
   CHECK(sec1.get("/api/v1/cases?count=org").status == 400);
+
+  // The counts are remembered only while nothing is written: a step by another process (the
+  // command line) and one through the web both show in the next counts.
+  auto stage_of_b02 = [&] {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& row : boss.get("/api/v1/cases?workflow=member&count=branch,stage").j())
+      if (row["branch"] == "B02") out[row["stage"].get<std::string>()] += row["count"].get<std::int64_t>();
+    return out;
+  };
+  const auto before = stage_of_b02();
+  REQUIRE(d.run({"--now=2024-06-01", "record", "2", "talk", "--date", "2023-02-20"}).code == 0);
+  CHECK(stage_of_b02() == before);  // a talk leaves the stage
+  REQUIRE(sec2.post("/api/v1/cases/2/steps", {{"event", "activist"}, {"date", "2023-08-01"}}).status == 201);
+  const auto after = stage_of_b02();
+  CHECK(after != before);
+  CHECK(after.count("activist") == 1);
+  // A new application in B02 by the command line: one more applicant.
+  REQUIRE(d.run({"person", "add", "钱七", "--branch", "B02", "--born", "2001-01-01"}).code == 0);
+  REQUIRE(d.run({"--now=2024-06-01", "member", "apply", "5", "--date", "2024-01-10"}).code == 0);
+  const auto applied = stage_of_b02();
+  CHECK(applied != after);
+  CHECK(applied.count("activist") == 1);
+  std::map<std::pair<std::string, std::string>, std::int64_t> listed, counted;
+  for (const auto& k : boss.get("/api/v1/cases?workflow=member").j())
+    ++listed[{k["branch"].get<std::string>(), k["stage"].get<std::string>()}];
+  for (const auto& row : boss.get("/api/v1/cases?workflow=member&count=branch,stage").j())
+    counted[{row["branch"].get<std::string>(), row["stage"].get<std::string>()}] += row["count"].get<std::int64_t>();
+  CHECK(counted == listed);
+}
+
+TEST_CASE("web: the due list's first N, with the total in scope in X-Total-Count", "[web]") {
+  Djflow d;
+  seed(d);
+  Server srv(d.db());
+  Client sec1(srv.port()), boss(srv.port());
+  REQUIRE(sec1.login("sec1", "password-sec1").status == 200);
+  REQUIRE(boss.login("boss", "password-boss").status == 200);
+  const auto all = boss.get("/api/v1/due?days=3660");
+  REQUIRE(all.status == 200);
+  const auto every = all.j();
+  REQUIRE(every.size() >= 2);
+  CHECK(all.header("X-Total-Count") == std::to_string(every.size()));
+  const auto first = boss.get("/api/v1/due?days=3660&limit=1");
+  REQUIRE(first.j().size() == 1);
+  CHECK(first.j()[0] == every[0]);
+  CHECK(first.header("X-Total-Count") == std::to_string(every.size()));
+  // The secretary's total counts B01's deadlines only.
+  std::size_t b01 = 0;
+  for (const auto& item : every) b01 += item["branch"] == "B01" ? 1 : 0;
+  REQUIRE(b01 >= 1);
+  const auto mine = sec1.get("/api/v1/due?days=3660&limit=1");
+  REQUIRE(mine.j().size() == 1);
+  CHECK(mine.j()[0]["branch"] == "B01");
+  CHECK(mine.header("X-Total-Count") == std::to_string(b01));
+  // Overdue only: no milestone among them, and the total agrees with the full list.
+  const auto overdue = boss.get("/api/v1/due?overdue=1").j();
+  for (const auto& item : overdue) CHECK(item["overdue"] == true);
+  CHECK(boss.get("/api/v1/due?overdue=1&limit=1").header("X-Total-Count") == std::to_string(overdue.size()));
+  CHECK(boss.get("/api/v1/due?limit=x").status == 400);
+  CHECK(boss.get("/api/v1/due?limit=-1").status == 400);
 }
 
 TEST_CASE("web: roles, CSRF, logout, session expiry, API tokens", "[web]") {
