@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "engine/history_hash.hpp"
+
 namespace djflow::engine {
 namespace {
 
@@ -113,19 +115,9 @@ std::string random_token() {
   return base64(b.data(), b.size(), true);
 }
 
-std::string token_digest(std::string_view token) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
+// The same SHA-256 as the history's hashes (low-level OpenSSL, decision 0122): a web request
+// or `--token` check needs no EVP provider start-up.
+std::string token_digest(std::string_view token) { return sha256_hex(token); }
 
 bool equal_secret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

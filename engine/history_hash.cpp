@@ -1,6 +1,11 @@
 #include "engine/history_hash.hpp"
 
-#include <openssl/evp.h>
+// SHA-256 through OpenSSL's low-level interface, not EVP: the first EVP digest of a process
+// initialises OpenSSL's provider machinery and reads its configuration file, which costs 2-20 ms
+// of a 10 ms command (decision 0122). The digest is the same (tests/engine/history_hash_test.cpp
+// checks the NIST vectors). The low-level calls are deprecated in OpenSSL 3, not removed.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
 
@@ -53,9 +58,12 @@ Json canonical_list(const std::vector<std::string>& v) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  constexpr unsigned len = SHA256_DIGEST_LENGTH;
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(md, &ctx);
   static const char* hex = "0123456789abcdef";
   std::string out;
   out.reserve(len * 2);

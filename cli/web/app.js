@@ -504,6 +504,9 @@ async function remindersPage() {
 async function route() {
   if (!state.me) return;
   const h = location.hash || '#/';
+  // data-route names the page the view shows once it is drawn (tests wait for it: after a
+  // hash change the view still shows the previous page until the new one has loaded).
+  $('#view').removeAttribute('data-route');
   try {
     if (h.startsWith('#/case/')) await casePage(encodeURIComponent(h.slice(7)));
     else if (h.startsWith('#/cases')) await caseList(h.includes('?') ? h.slice(h.indexOf('?') + 1) : '');
@@ -515,6 +518,7 @@ async function route() {
     else if (h.startsWith('#/rectify')) await ledger(h.includes('?') ? h.slice(h.indexOf('?') + 1) : '');
     else await overview();
   } catch (e) { if (e.message !== '401') $('#view').replaceChildren(el('p', { class: 'error' }, String(e))); }
+  if (location.hash === h || (h === '#/' && !location.hash)) $('#view').dataset.route = h;
 }
 
 async function start() {

@@ -1,11 +1,20 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "engine/history_hash.hpp"
 
 using namespace djflow::engine;
 
 TEST_CASE("SHA-256 matches the standard test vector", "[engine][hash]") {
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // The other NIST FIPS 180-2 vectors: empty, two blocks, and a million bytes (decision 0122:
+  // the low-level interface must give the digests EVP gave, or every stored chain would break).
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256_hex(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST_CASE("an event's hash covers every field and the previous hash", "[engine][hash]") {
