@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <map>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -69,8 +70,11 @@ class TestServer {
     std::lock_guard<std::mutex> g(m_);
     return got_;
   }
-  std::vector<Handshake> handshakes() {
-    std::lock_guard<std::mutex> g(m_);
+  // The handshakes so far; with `at_least`, first waits (up to 10 s) until that many are recorded:
+  // when the client aborts a handshake it returns before this thread has recorded the failure.
+  std::vector<Handshake> handshakes(std::size_t at_least = 0) {
+    std::unique_lock<std::mutex> g(m_);
+    handshake_cv_.wait_for(g, std::chrono::seconds(10), [&] { return handshakes_.size() >= at_least; });
     return handshakes_;
   }
 
@@ -97,6 +101,7 @@ class TestServer {
         std::lock_guard<std::mutex> g(m_);
         handshakes_.push_back(h);
       }
+      handshake_cv_.notify_all();
       if (ec) continue;
       exchange(tls);
       tls.shutdown(ec);  // close_notify both ways (the client sends its own after the answer)
@@ -140,6 +145,7 @@ class TestServer {
   std::deque<Reply> replies_;
   std::vector<Received> got_;
   std::vector<Handshake> handshakes_;
+  std::condition_variable handshake_cv_;
 };
 
 inline rt::Message one(const std::string& lang = "zh") {
