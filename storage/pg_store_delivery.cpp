@@ -10,6 +10,7 @@
 //   the other, and set_routed_through never moves it back.
 #include <nlohmann/json.hpp>
 
+#include "storage/channel_rows.hpp"
 #include "storage/pg_codec.hpp"
 #include "storage/pg_store.hpp"
 
@@ -25,6 +26,10 @@ using engine::Text;
 using engine::TimePoint;
 using detail::from_unix;
 using detail::to_unix;
+using detail::decode_list;
+using detail::encode_list;
+using detail::kDeliveryColumns;
+using detail::kNotificationColumns;
 using pg::Params;
 using pg::Rows;
 
@@ -35,29 +40,6 @@ using Json = nlohmann::json;
 // How long a claimed delivery stays away from the other daemons: longer than any send (a
 // channel's timeout is seconds; a digest or a file write is one unit).
 constexpr std::int64_t kClaimSeconds = 600;
-
-std::string encode_list(const std::vector<std::string>& v) { return Json(v).dump(); }
-
-Status decode_list(std::string_view text, const char* what, std::vector<std::string>& out) {
-  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  out.clear();
-  if (!j.is_array()) return Error::corruption({std::string(what) + " 格式错误", std::string(what) + " is malformed"});
-  for (const auto& e : j) {
-    if (!e.is_string()) return Error::corruption({std::string(what) + " 格式错误", std::string(what) + " is malformed"});
-    out.push_back(e.get<std::string>());
-  }
-  return {};
-}
-
-#define DJFLOW_PG_CHANNEL_COLS                                                                \
-  "ch.id, ch.name, ch.type, ch.target, ch.args, ch.preset, ch.secret, ch.branch, ch.workflows, " \
-  "ch.kinds, ch.digest, ch.rate_per_minute, ch.max_attempts, ch.timeout_seconds, ch.lang, "    \
-  "ch.active, ch.created_at, ch.after_notification"
-#define DJFLOW_PG_DELIVERY_COLS                                                                \
-  "dv.id, dv.notification_id, dv.channel_id, dv.status, dv.attempts, dv.next_attempt_at, "     \
-  "dv.last_error, dv.delivered_at, dv.created_at"
-constexpr int kDeliveryColumns = 9;
-constexpr int kNotificationColumns = 11;
 
 Status decode_channel(const Rows& r, int row, Channel& c) {
   c.id = r.int64(row, 0);
@@ -109,7 +91,7 @@ Result<std::vector<DeliveryRow>> collect_rows(const Result<Rows>& r) {
   return out;
 }
 
-const std::string kRowSelect = "SELECT " DJFLOW_PG_DELIVERY_COLS ", " DJFLOW_NOTIFICATION_COLS
+const std::string kRowSelect = "SELECT " DJFLOW_DELIVERY_COLS ", " DJFLOW_NOTIFICATION_COLS
                                ", ch.name FROM deliveries dv JOIN notifications n ON "
                                "n.id = dv.notification_id JOIN channels ch ON ch.id = dv.channel_id";
 
@@ -153,8 +135,8 @@ Result<std::int64_t> PgDelivery::insert_channel(const Channel& c) {
 
 Result<std::vector<Channel>> PgDelivery::list_channels(bool include_removed) {
   auto r = db().exec("list_channels", include_removed
-                                          ? "SELECT " DJFLOW_PG_CHANNEL_COLS " FROM channels ch ORDER BY ch.id"
-                                          : "SELECT " DJFLOW_PG_CHANNEL_COLS
+                                          ? "SELECT " DJFLOW_CHANNEL_COLS " FROM channels ch ORDER BY ch.id"
+                                          : "SELECT " DJFLOW_CHANNEL_COLS
                                             " FROM channels ch WHERE ch.active = 1 ORDER BY ch.id");
   if (!r) return r.error();
   std::vector<Channel> out(static_cast<std::size_t>(r->size()));
@@ -164,7 +146,7 @@ Result<std::vector<Channel>> PgDelivery::list_channels(bool include_removed) {
 
 Result<std::optional<Channel>> PgDelivery::find_channel(const std::string& id_or_name) {
   auto r = db().exec("find_channel",
-                     "SELECT " DJFLOW_PG_CHANNEL_COLS " FROM channels ch WHERE ch.active = 1 AND "
+                     "SELECT " DJFLOW_CHANNEL_COLS " FROM channels ch WHERE ch.active = 1 AND "
                      "(ch.name = $1 OR ch.id::text = $1) ORDER BY (ch.name = $1) DESC LIMIT 1",
                      Params().text(id_or_name));
   if (!r) return r.error();

@@ -5,6 +5,7 @@
 
 #include "storage/sqlite_store.hpp"
 
+#include "storage/channel_rows.hpp"
 #include "storage/codec.hpp"
 #include "storage/statement.hpp"
 #include "storage/statement_cache.hpp"
@@ -28,33 +29,14 @@ using detail::sql_limit;
 using detail::sqlite_error;
 using detail::Statement;
 using detail::to_unix;
+using detail::decode_list;
+using detail::encode_list;
+using detail::kDeliveryColumns;
+using detail::kNotificationColumns;
 
 namespace {
 
 using Json = nlohmann::json;
-
-std::string encode_list(const std::vector<std::string>& v) { return Json(v).dump(); }
-
-Status decode_list(std::string_view text, const char* what, std::vector<std::string>& out) {
-  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  out.clear();
-  if (!j.is_array()) return Error::corruption({std::string(what) + " 格式错误", std::string(what) + " is malformed"});
-  for (const auto& e : j) {
-    if (!e.is_string()) return Error::corruption({std::string(what) + " 格式错误", std::string(what) + " is malformed"});
-    out.push_back(e.get<std::string>());
-  }
-  return {};
-}
-
-#define DJFLOW_CHANNEL_COLS                                                                   \
-  "ch.id, ch.name, ch.type, ch.target, ch.args, ch.preset, ch.secret, ch.branch, ch.workflows, " \
-  "ch.kinds, ch.digest, ch.rate_per_minute, ch.max_attempts, ch.timeout_seconds, ch.lang, "    \
-  "ch.active, ch.created_at, ch.after_notification"
-#define DJFLOW_DELIVERY_COLS                                                                   \
-  "dv.id, dv.notification_id, dv.channel_id, dv.status, dv.attempts, dv.next_attempt_at, "     \
-  "dv.last_error, dv.delivered_at, dv.created_at"
-constexpr int kDeliveryColumns = 9;
-constexpr int kNotificationColumns = 11;
 
 Status decode_channel(const Statement& s, int col, Channel& c) {
   c.id = s.int64(col);
