@@ -68,7 +68,11 @@ TEST_CASE("only postgresql: a transaction that lost a deadlock is run again",
   INFO((r1.ok() ? std::string() : r1.error().message.en) << (r2.ok() ? std::string() : r2.error().message.en));
   CHECK(r1.ok());
   CHECK(r2.ok());
-  CHECK(attempts1.load() + attempts2.load() == 3);  // exactly one ran twice
+  // The loser ran again (at least one retry). Its retry may itself meet a serialization failure
+  // (it deletes rows the winner deleted since its snapshot: 40001), which is retried as well, so
+  // "exactly three" was timing-dependent (seen 4 under load); the bound is run_retrying's own.
+  CHECK(attempts1.load() + attempts2.load() >= 3);
+  CHECK(attempts1.load() + attempts2.load() <= 2 * storage::pg::kMaxRetries);
 }
 
 TEST_CASE("only postgresql: the schema is migrated once, to the version of the SQLite list, and an "
