@@ -222,19 +222,13 @@ std::string command_word(int argc, char** argv) {
 void register_commands(CLI::App& app, Cli& cli, std::string_view word) {
   bool known = false;
   for (const auto& g : kGroups) known = known || has_word(g, word);
-  bool admin_done = false;
+  const auto wanted = [&](const CommandGroup& g) { return !known || has_word(g, word); };
+  // The admin group comes first in the table: registered when wanted or when a wanted group
+  // hangs its commands under one of its words.
+  bool need_admin = false;
+  for (const auto& g : kGroups) need_admin = need_admin || (wanted(g) && (g.needs_admin || g.fn == register_admin_commands));
   for (const auto& g : kGroups) {
-    const bool wanted = !known || has_word(g, word);
-    if (!wanted) continue;
-    if (g.needs_admin && !admin_done && g.fn != register_admin_commands) {
-      register_admin_commands(app, cli);
-      admin_done = true;
-    }
-    if (g.fn == register_admin_commands) {
-      if (admin_done) continue;
-      admin_done = true;
-    }
-    g.fn(app, cli);
+    if (g.fn == register_admin_commands ? need_admin : wanted(g)) g.fn(app, cli);
   }
 }
 
