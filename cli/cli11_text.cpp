@@ -1,7 +1,11 @@
 #include "cli/cli11_text.hpp"
 
+#include <algorithm>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace djflow::cli {
 
@@ -70,12 +74,42 @@ class HelpFormatter : public CLI::Formatter {
     }
     return out + "\n";
   }
+  // As CLI11 writes them, except that the options an option needs or excludes are listed by
+  // name: CLI11 keeps them in a std::set of pointers, so its order followed the heap addresses and
+  // the same help could come out in two orders (seen in CI: `branch term --village`).
   std::string make_option_opts(const CLI::Option* opt) const override {
-    const std::string s = CLI::Formatter::make_option_opts(opt);
+    std::string s;
+    if (!opt->get_option_text().empty()) {
+      s = " " + opt->get_option_text();
+    } else {
+      if (opt->get_type_size() != 0) {
+        if (!opt->get_type_name().empty()) s += " " + get_label(opt->get_type_name());
+        if (!opt->get_default_str().empty()) s += "=" + opt->get_default_str();
+        if (opt->get_expected_max() == CLI::detail::expected_max_vector_size) {
+          s += " ...";
+        } else if (opt->get_expected_min() > 1) {
+          s += " x " + std::to_string(opt->get_expected());
+        }
+        if (opt->get_required()) s += " " + get_label("REQUIRED");
+      }
+      if (!opt->get_envname().empty()) s += " (" + get_label("Env") + ":" + opt->get_envname() + ")";
+      s += names("Needs", opt->get_needs());
+      s += names("Excludes", opt->get_excludes());
+    }
     return lang_ == Lang::Zh ? type_text_zh(s) : s;
   }
 
  private:
+  std::string names(const std::string& label, const std::set<CLI::Option*>& options) const {
+    if (options.empty()) return {};
+    std::vector<std::string> v;
+    for (const CLI::Option* o : options) v.push_back(o->get_name());
+    std::sort(v.begin(), v.end());
+    std::string s = " " + get_label(label) + ":";
+    for (const auto& n : v) s += " " + n;
+    return s;
+  }
+
   Lang lang_;
 };
 
