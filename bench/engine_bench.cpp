@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -212,7 +213,6 @@ double pct_ms(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-extern "C" char** environ;
 
 // Runs argv once, without a shell (a shell would add its own start-up to every figure), output
 // to /dev/null; returns the wall time in ms. Exits the benchmark if the command fails.
@@ -398,6 +398,49 @@ int main(int argc, char** argv) {
     t_record.push_back(time_once({bin, "--db", big, "--now", "2026-11-28T10:00", "record", rec, "review",
                                   "--date", "2026-11-28"}));
   }
+  // The same record while another connection keeps the database open, as `djflow serve` does in
+  // the set-up the README recommends: the command's close then neither checkpoints the WAL into
+  // the database (two syncs and the pages written twice) nor deletes and re-creates the WAL (a
+  // header sync and a directory sync). Alone, a command leaves djflow.db complete by itself
+  // (decision 0123); both figures are printed.
+  std::vector<double> t_reader_fsync_held, t_record_held;
+  {
+    int to_child[2], from_child[2];
+    if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) std::abort();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, to_child[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, from_child[1], 1);
+    posix_spawn_file_actions_addclose(&fa, to_child[1]);
+    posix_spawn_file_actions_addclose(&fa, from_child[0]);
+    std::vector<std::string> args{reader, big, mid, "--hold"};
+    std::vector<char*> hold_argv;
+    for (auto& a : args) hold_argv.push_back(a.data());
+    hold_argv.push_back(nullptr);
+    pid_t holder = 0;
+    if (posix_spawn(&holder, hold_argv[0], &fa, nullptr, hold_argv.data(), environ) != 0) std::abort();
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    std::string got;
+    char c = 0;
+    while (got.find("ready\n") == std::string::npos && ::read(from_child[0], &c, 1) == 1) got += c;
+    if (got.find("ready\n") == std::string::npos) {
+      std::cerr << "bench: the holding reader did not start\n";
+      std::exit(1);
+    }
+    for (int i = 0; i < lean_runs; ++i) {
+      const int m = std::max(1, big_cases / 730);
+      const std::string rec = std::to_string(730 * (i % m) + 190 + i / m + 1);
+      t_reader_fsync_held.push_back(time_once({reader, big, rec, "--fsync", fsync_file}));
+      t_record_held.push_back(time_once({bin, "--db", big, "--now", "2026-11-28T10:00", "record", rec, "review",
+                                         "--date", "2026-11-28"}));
+    }
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    int st = 0;
+    ::waitpid(holder, &st, 0);
+  }
   std::filesystem::remove(fsync_file);
   const auto row = [](const char* name, const std::vector<double>& v, const std::vector<double>& ref,
                       const char* ref_name) {
@@ -411,5 +454,9 @@ int main(int argc, char** argv) {
   row("djflow --version", t_version, t_true, "÷ /bin/true");
   row("djflow show CASE", t_show, t_reader, "÷ min reader");
   row("djflow record CASE review", t_record, t_reader_fsync, "÷ min reader + fsync");
+  std::printf("   while another connection holds the database (as the daemon does):\n");
+  std::printf("   %-28s %7.2f %7.2f\n", "min reader + one fsync", median_ms(t_reader_fsync_held),
+              pct_ms(t_reader_fsync_held, 0.9));
+  row("djflow record CASE review", t_record_held, t_reader_fsync_held, "÷ min reader + fsync");
   return 0;
 }

@@ -2,8 +2,10 @@
 // (issue 7 §6). The least a process can do to show a case: open the same database read-write
 // the way djflow does (busy timeout, WAL), read the case row by id with one prepared statement,
 // print it. With --fsync FILE it also appends one 4 KiB block to FILE and fdatasync()s it: the
-// one durable write a `record` cannot avoid.
-//   djflow_min_reader DB CASE_ID [--fsync FILE]
+// one durable write a `record` cannot avoid. With --hold it keeps the database open after reading,
+// prints "ready" and waits until its standard input closes: the connection a running daemon keeps
+// (while another connection is open, a command's close does not checkpoint the WAL).
+//   djflow_min_reader DB CASE_ID [--fsync FILE | --hold]
 // Plain C API of SQLite, no C++ library beyond what the C++ runtime loads; linked only with
 // libsqlite3.
 #include <fcntl.h>
@@ -15,8 +17,9 @@
 #include <cstring>
 
 int main(int argc, char** argv) {
-  if (argc != 3 && argc != 5) {
-    std::fprintf(stderr, "usage: djflow_min_reader DB CASE_ID [--fsync FILE]\n");
+  const bool hold = argc == 4 && std::strcmp(argv[3], "--hold") == 0;
+  if (argc != 3 && argc != 5 && !hold) {
+    std::fprintf(stderr, "usage: djflow_min_reader DB CASE_ID [--fsync FILE | --hold]\n");
     return 2;
   }
   sqlite3* db = nullptr;
@@ -43,6 +46,13 @@ int main(int argc, char** argv) {
     std::printf("%s: %s\n", sqlite3_column_name(s, i), v ? reinterpret_cast<const char*>(v) : "");
   }
   sqlite3_finalize(s);
+  if (hold) {
+    std::printf("ready\n");
+    std::fflush(stdout);
+    char buf[256];
+    while (::read(0, buf, sizeof buf) > 0) {
+    }
+  }
   sqlite3_close_v2(db);
   if (argc == 5 && std::strcmp(argv[3], "--fsync") == 0) {
     const int fd = ::open(argv[4], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

@@ -30,17 +30,24 @@ djflow_install_deps() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-djflow_build() {
-  local type=${DJFLOW_BUILD_TYPE:-RelWithDebInfo}
-  # ccache, when installed (it is optional: a fresh machine builds without it), is shared by every
-  # clone and build folder: paths under the clone are rewritten relative to it (BASEDIR) and the
-  # build folder's path is left out of the hash (NOHASHDIR, which -g would otherwise include), so a
-  # CI run on a fresh clone reuses what any earlier build compiled. DJFLOW_CCACHE=0 turns it off.
-  local launcher=()
+# Sets the array named $1 to the CMake options that compile through ccache, when it is installed
+# (it is optional: a fresh machine builds without it). ccache is shared by every clone and build
+# folder: paths under the clone are rewritten relative to it (BASEDIR) and the build folder's path
+# is left out of the hash (NOHASHDIR, which -g would otherwise include), so a CI run on a fresh
+# clone reuses what any earlier build compiled. DJFLOW_CCACHE=0 turns it off.
+djflow_ccache() {
+  local -n out=$1
+  out=()
   if [ "${DJFLOW_CCACHE:-1}" != 0 ] && command -v ccache >/dev/null 2>&1; then
     export CCACHE_BASEDIR="$DJFLOW_ROOT" CCACHE_NOHASHDIR=1
-    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    out=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
   fi
+}
+
+djflow_build() {
+  local type=${DJFLOW_BUILD_TYPE:-RelWithDebInfo}
+  local launcher=()
+  djflow_ccache launcher
   if [ ! -f "$DJFLOW_BUILD/build.ninja" ]; then
     # DJFLOW_CMAKE_ARGS: extra options of a separate build folder (.ci/run: -DDJFLOW_SANITIZE=ON).
     # shellcheck disable=SC2086
