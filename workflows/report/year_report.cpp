@@ -110,26 +110,24 @@ class Accumulator {
     r_.query = q_;
     auto branches = eng_.store().list_branches();
     DJFLOW_TRY(branches);
-    std::unordered_map<std::string, std::vector<const engine::Branch*>> children;
-    bool found = q_.org.empty();
-    for (const auto& b : branches.value()) {
-      children[b.parent].push_back(&b);
-      found = found || b.code == q_.org;
-    }
-    if (!found) return Error::not_found({"组织不存在：" + q_.org, "no organisation " + q_.org});
-    std::vector<const engine::Branch*> todo;
+    all_orgs_ = branches->size();
     if (q_.org.empty()) {
-      for (const auto& b : branches.value()) todo.push_back(&b);
+      r_.orgs = std::move(branches.value());  // every organisation: no tree to walk
     } else {
-      for (const auto& b : branches.value())
+      std::unordered_map<std::string, std::vector<const engine::Branch*>> children;
+      std::vector<const engine::Branch*> todo;
+      for (const auto& b : branches.value()) {
+        children[b.parent].push_back(&b);
         if (b.code == q_.org) todo.push_back(&b);
+      }
+      if (todo.empty()) return Error::not_found({"组织不存在：" + q_.org, "no organisation " + q_.org});
       for (std::size_t i = 0; i < todo.size(); ++i)
         for (const auto* c : children[todo[i]->code]) todo.push_back(c);
+      r_.orgs.reserve(todo.size());
+      for (const auto* b : todo) r_.orgs.push_back(*b);
     }
-    for (const auto* b : todo) r_.orgs.push_back(*b);
-    all_orgs_ = branches->size();
     std::sort(r_.orgs.begin(), r_.orgs.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
-    for (const auto& b : r_.orgs) r_.per_org[b.code] = Counts{};
+    for (const auto& b : r_.orgs) r_.per_org.emplace_hint(r_.per_org.end(), b.code, Counts{});  // in order
     counts_by_code_.reserve(2 * r_.per_org.size());
     for (auto& [code, counts] : r_.per_org) counts_by_code_[code] = &counts;
     return {};
