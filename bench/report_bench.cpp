@@ -148,6 +148,15 @@ int main(int argc, char** argv) {
   int copies = 1000, orgs = 20000, runs = 5, templates = 100;
   bool reuse = false;
   std::string dir = std::filesystem::temp_directory_path() / "djflow-bench";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: djflow_report_bench [--copies N (1000)] [--orgs N (20000)] [--runs N (5)] "
+                  "[--dir DIR (%s)] [--reuse 0|1 (0): time DIR/report.db again instead of generating it]\n",
+                  dir.c_str());
+      return 0;
+    }
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--copies") copies = std::atoi(argv[i + 1]);

@@ -487,7 +487,9 @@ void register_report_commands(CLI::App& app, Cli& cli) {
     auto r = rp::year_report(*cli.engine, *reads.value(), q);
     if (!r) return cli.fail(r.error());
     // Organisational life (docs/report.md): the periods of [from, to] closed by the as-of date.
-    auto life = engine::life_figures(*cli.store, *cli.store, cli.engine->config(), q.org, q.from, period_to, as_of, q.detail);
+    // The organisations listed once, by the report (r->orgs: the subtree).
+    auto life = engine::life_figures(*cli.store, *cli.store, cli.engine->config(), r->orgs, q.org, q.from, period_to, as_of,
+                                     q.detail);
     if (!life) return cli.fail(life.error());
     if (!a->xlsx.empty()) {
       if (auto s = write_report_xlsx(cli, r.value(), life.value(), a->xlsx); !s) return cli.fail(s.error());

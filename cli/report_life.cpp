@@ -40,8 +40,11 @@ std::vector<LifeRow> life_rows(Lang l, const engine::LifeFigures& f) {
     rows.push_back(std::move(r));
   };
   for (std::size_t i = 0; i < L::kinds().size() && i < f.kinds.size(); ++i) {
-    add(engine::life_figure_id(L::kinds()[i].id, "_expected"), [i](const engine::LifeFigures& x) { return x.kinds[i].expected; });
-    add(engine::life_figure_id(L::kinds()[i].id, "_held"), [i](const engine::LifeFigures& x) { return x.kinds[i].held; });
+    // An organisation without a ledger lists no kind (engine/life_figures.hpp): 0.
+    add(engine::life_figure_id(L::kinds()[i].id, "_expected"),
+        [i](const engine::LifeFigures& x) { return i < x.kinds.size() ? x.kinds[i].expected : 0; });
+    add(engine::life_figure_id(L::kinds()[i].id, "_held"),
+        [i](const engine::LifeFigures& x) { return i < x.kinds.size() ? x.kinds[i].held : 0; });
   }
   add("life_meetings", [](const engine::LifeFigures& x) { return x.meetings; });
   add("life_lectures_by_secretary", [](const engine::LifeFigures& x) { return x.lectures_by_secretary; });

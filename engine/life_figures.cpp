@@ -23,22 +23,17 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
-// The organisations of the subtree of `org` (the root first, then depth first by code); every
-// organisation by code when `org` is "".
-Result<std::vector<std::string>> subtree(DirectoryStore& directory, const std::string& org) {
-  auto all = directory.list_branches();
-  DJFLOW_TRY(all);
+// The organisations of the subtree of `org` among `branches` (which hold at least that subtree),
+// the root first, then depth first by code; every organisation by code when `org` is "".
+std::vector<std::string> order_subtree(const std::vector<Branch>& branches, const std::string& org) {
   std::vector<std::string> out;
   if (org.empty()) {
-    for (const auto& b : all.value()) out.push_back(b.code);
+    for (const auto& b : branches) out.push_back(b.code);
     std::sort(out.begin(), out.end());
     return out;
   }
-  auto root = directory.find_branch(org);
-  DJFLOW_TRY(root);
-  if (!root.value()) return Error::not_found({"组织不存在：" + org, "no organisation " + org});
   std::multimap<std::string, std::string> children;
-  for (const auto& b : all.value()) children.emplace(b.parent, b.code);
+  for (const auto& b : branches) children.emplace(b.parent, b.code);
   std::vector<std::string> todo{org};
   while (!todo.empty()) {
     const std::string code = todo.back();
@@ -51,6 +46,17 @@ Result<std::vector<std::string>> subtree(DirectoryStore& directory, const std::s
     todo.insert(todo.end(), kids.begin(), kids.end());
   }
   return out;
+}
+
+Result<std::vector<std::string>> subtree(DirectoryStore& directory, const std::string& org) {
+  auto all = directory.list_branches();
+  DJFLOW_TRY(all);
+  if (!org.empty()) {
+    auto root = directory.find_branch(org);
+    DJFLOW_TRY(root);
+    if (!root.value()) return Error::not_found({"组织不存在：" + org, "no organisation " + org});
+  }
+  return order_subtree(all.value(), org);
 }
 
 // Names of persons by id (details only), looked up once each.
@@ -168,12 +174,12 @@ Status org_figures(HistoryStore& history, DirectoryStore& directory, const Confi
 
 }  // namespace
 
-Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
-                                 const std::string& org, Date from, Date to, Date as_of, bool detail) {
-  auto codes = subtree(directory, org);
-  DJFLOW_TRY(codes);
+namespace {
+
+Result<LifeFigures> figures_of(HistoryStore& history, DirectoryStore& directory, const Config& config,
+                               std::vector<std::string> codes, Date from, Date to, Date as_of, bool detail) {
   LifeFigures out = empty_figures();
-  out.organisations = codes.value();
+  out.organisations = std::move(codes);
   Names names(directory);
   // Every ledger at once (one query, not one per organisation: 20,000 organisations).
   CaseFilter filter;
@@ -190,8 +196,7 @@ Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& director
     last_zero = it == by_org.end();
     if (last_zero) {  // no ledger (most of 20,000 organisations): zeros, nothing to add
       out.without_ledger.push_back(code);
-      out.per_org.push_back(zero);
-      out.per_org.back().without_ledger.push_back(code);
+      out.per_org.emplace_back().without_ledger.push_back(code);  // every figure 0, no kind listed
       continue;
     }
     LifeFigures one = empty_figures();
@@ -206,6 +211,21 @@ Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& director
     for (std::size_t i = 0; i < out.kinds.size() && i < zero.kinds.size(); ++i) out.kinds[i].period = zero.kinds[i].period;
   finish(out);
   return out;
+}
+
+}  // namespace
+
+Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
+                                 const std::string& org, Date from, Date to, Date as_of, bool detail) {
+  auto codes = subtree(directory, org);
+  DJFLOW_TRY(codes);
+  return figures_of(history, directory, config, std::move(codes.value()), from, to, as_of, detail);
+}
+
+Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
+                                 const std::vector<Branch>& subtree_of_org, const std::string& org, Date from, Date to,
+                                 Date as_of, bool detail) {
+  return figures_of(history, directory, config, order_subtree(subtree_of_org, org), from, to, as_of, detail);
 }
 
 }  // namespace djflow::engine

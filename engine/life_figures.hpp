@@ -52,7 +52,9 @@ struct LifeFigures {
   std::vector<LifeFlagged> flagged; // members flagged under R20 as of min(to, as_of)
   std::vector<LifeDetail> details;  // by organisation, figure, date (when asked for)
   // One entry per organisation of the subtree (its own ledger only; organisations = {code}), in
-  // the order of `organisations` (empty in the entries themselves).
+  // the order of `organisations` (empty in the entries themselves). The entry of an organisation
+  // without a ledger lists no kind (`kinds` empty: every kind 0), so that 20,000 of them cost
+  // no copy of the kinds each.
   std::vector<LifeFigures> per_org;
 };
 
@@ -63,5 +65,10 @@ std::string life_figure_id(std::string_view kind, std::string_view suffix);
 // `detail`, the names behind each figure are collected.
 Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
                                  const std::string& org, Date from, Date to, Date as_of, bool detail = false);
+// The same with the organisations already listed (the year's figures list them once for both):
+// `subtree_of_org` holds the subtree of `org` (an existing organisation; "" is every one).
+Result<LifeFigures> life_figures(HistoryStore& history, DirectoryStore& directory, const Config& config,
+                                 const std::vector<Branch>& subtree_of_org, const std::string& org, Date from, Date to,
+                                 Date as_of, bool detail = false);
 
 }  // namespace djflow::engine

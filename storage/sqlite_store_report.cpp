@@ -4,6 +4,8 @@
 // needs.
 #include "storage/sqlite_report.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "storage/codec.hpp"
 #include "storage/open_store.hpp"
 #include "storage/statement.hpp"
@@ -23,10 +25,12 @@ class SqliteReport final : public engine::ReportStore {
   SqliteReport(const SqliteReport&) = delete;
   SqliteReport& operator=(const SqliteReport&) = delete;
 
-  engine::Result<std::vector<engine::ReportCase>> report_cases(bool with_titles) override;
-  engine::Result<std::vector<engine::ReportPerson>> report_persons(bool with_names) override;
-  engine::Status for_each_report_event(engine::Date until,
-                                       const std::function<void(const engine::ReportEvent&)>& fn) override;
+  engine::Status for_each_report_case(engine::Date until, const engine::ReportScope& scope, bool with_titles,
+                                      const std::function<void(const engine::ReportCase&)>& on_case,
+                                      const std::function<void(const engine::ReportEvent&)>& on_event) override;
+  engine::Result<std::vector<engine::ReportPerson>> report_persons(const engine::ReportScope& scope,
+                                                                   bool with_names) override;
+  engine::Result<std::vector<engine::PersonId>> report_member_case_persons(const engine::ReportScope& scope) override;
   engine::Result<std::vector<engine::ReportDeadline>> report_deadlines(const std::string& workflow,
                                                                        const std::string& kind,
                                                                        bool late_only) override;
@@ -41,6 +45,7 @@ class SqliteReport final : public engine::ReportStore {
     detail::Use use(**st);
     return (*st)->step() == SQLITE_ROW ? static_cast<std::size_t>((*st)->int64(0)) : 0;
   }
+  engine::Status read_case(detail::Statement& s, bool with_titles, engine::ReportCase& c);
   engine::Result<std::vector<engine::ReportDeadline>> read_deadlines(detail::Statement& s, const char* what);
   sqlite3* db_;
   std::unique_ptr<detail::StatementCache> cache_;
@@ -75,30 +80,103 @@ using detail::read_date;
 using detail::read_opt_date;
 using detail::sqlite_error;
 
-Result<std::vector<engine::ReportCase>> SqliteReport::report_cases(bool with_titles) {
-  DJFLOW_STATEMENT(s, std::string(with_titles ? "SELECT id, workflow, branch, person_id, title FROM cases ORDER BY id"
-                                              : "SELECT id, workflow, branch, person_id FROM cases ORDER BY id"));
-  std::vector<engine::ReportCase> out;
-  out.reserve(count_rows("cases"));
+namespace {
+
+// The organisations of a scope as a JSON array, bound to `branch IN (SELECT value FROM json_each(?))`.
+std::string branches_json(const engine::ReportScope& scope) {
+  return nlohmann::json(scope.branches).dump();
+}
+
+// The columns of a case the report reads, then the title (with_titles) as the last.
+std::string case_columns(bool with_titles) {
+  return with_titles ? "id, workflow, branch, person_id, title" : "id, workflow, branch, person_id";
+}
+
+}  // namespace
+
+Status SqliteReport::read_case(detail::Statement& s, bool with_titles, engine::ReportCase& c) {
+  c.id = s.int64(0);
+  c.workflow.assign(s.text(1));
+  c.branch.assign(s.text(2));
+  c.person.reset();
+  if (!s.is_null(3)) c.person = s.int64(3);
+  if (with_titles) c.title.assign(s.text(4));
+  return {};
+}
+
+Status SqliteReport::for_each_report_case(Date until, const engine::ReportScope& scope, bool with_titles,
+                                          const std::function<void(const engine::ReportCase&)>& on_case,
+                                          const std::function<void(const engine::ReportEvent&)>& on_event) {
+  const IsoDate u(until);
+  engine::ReportCase c;
+  engine::ReportEvent e;
+  auto read_event = [&](detail::Statement& ev) {
+    e.case_id = ev.int64(0);
+    e.event = ev.text(1);
+    e.date = ev.text(2);
+    e.to_state = ev.text(3);
+    e.flags = ev.text(4);
+  };
+  if (!scope.all) {
+    // A subtree: its cases through cases_branch, and each case's events by one seek into the
+    // covering index events_report (case_id, seq, ...), instead of scanning every event.
+    DJFLOW_STATEMENT(cs, "SELECT " + case_columns(with_titles) +
+                             " FROM cases WHERE branch IN (SELECT value FROM json_each(?1)) ORDER BY id");
+    const std::string codes = branches_json(scope);
+    cs.bind(1, codes);
+    DJFLOW_STATEMENT(ev, std::string("SELECT case_id, event, effective_date, to_state, flags FROM events "
+                                     "WHERE case_id = ?1 AND effective_date <= ?2 ORDER BY seq"));
+    for (;;) {
+      const int rc = cs.step();
+      if (rc == SQLITE_DONE) return {};
+      if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_case");
+      DJFLOW_TRY(read_case(cs, with_titles, c));
+      on_case(c);
+      detail::Use again(ev);
+      ev.bind(1, c.id);
+      ev.bind(2, u.view());
+      for (;;) {
+        const int erc = ev.step();
+        if (erc == SQLITE_DONE) break;
+        if (erc != SQLITE_ROW) return sqlite_error(db_, erc, "for_each_report_case (events)");
+        read_event(ev);
+        on_event(e);
+      }
+    }
+  }
+  // Everything: the cases in rowid order and the events in (case, seq) order over the covering
+  // index events_report, merged (both by case id), one pass each.
+  DJFLOW_STATEMENT(cs, "SELECT " + case_columns(with_titles) + " FROM cases ORDER BY id");
+  DJFLOW_STATEMENT(ev, std::string("SELECT case_id, event, effective_date, to_state, flags FROM events "
+                                   "WHERE effective_date <= ?1 ORDER BY case_id, seq"));
+  ev.bind(1, u.view());
+  int erc = ev.step();
   for (;;) {
-    const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "report_cases");
-    engine::ReportCase c;
-    c.id = s.int64(0);
-    c.workflow = s.string(1);
-    c.branch = s.string(2);
-    if (!s.is_null(3)) c.person = s.int64(3);
-    if (with_titles) c.title = s.string(4);
-    out.push_back(std::move(c));
+    const int rc = cs.step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_case");
+    DJFLOW_TRY(read_case(cs, with_titles, c));
+    on_case(c);
+    while (erc == SQLITE_ROW && ev.int64(0) < c.id) erc = ev.step();  // no case row (cannot happen)
+    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+      read_event(ev);
+      on_event(e);
+      erc = ev.step();
+    }
+    if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case (events)");
   }
 }
 
-Result<std::vector<engine::ReportPerson>> SqliteReport::report_persons(bool with_names) {
-  DJFLOW_STATEMENT(s, std::string(with_names ? "SELECT id, branch, status, joined, name FROM persons ORDER BY id"
-                                             : "SELECT id, branch, status, joined FROM persons ORDER BY id"));
+Result<std::vector<engine::ReportPerson>> SqliteReport::report_persons(const engine::ReportScope& scope,
+                                                                      bool with_names) {
+  std::string sql = with_names ? "SELECT id, branch, status, joined, name FROM persons"
+                               : "SELECT id, branch, status, joined FROM persons";
+  if (!scope.all) sql += " WHERE branch IN (SELECT value FROM json_each(?1))";
+  DJFLOW_STATEMENT(s, sql + " ORDER BY id");
+  const std::string codes = scope.all ? std::string() : branches_json(scope);
+  if (!scope.all) s.bind(1, codes);
   std::vector<engine::ReportPerson> out;
-  out.reserve(count_rows("persons"));
+  if (scope.all) out.reserve(count_rows("persons"));
   for (;;) {
     const int rc = s.step();
     if (rc == SQLITE_DONE) return out;
@@ -115,22 +193,18 @@ Result<std::vector<engine::ReportPerson>> SqliteReport::report_persons(bool with
   }
 }
 
-Status SqliteReport::for_each_report_event(Date until, const std::function<void(const engine::ReportEvent&)>& fn) {
-  DJFLOW_STATEMENT(s, std::string("SELECT case_id, event, effective_date, to_state, flags FROM events "
-                                  "WHERE effective_date <= ?1 ORDER BY case_id, seq"));
-  const IsoDate u(until);
-  s.bind(1, u.view());
-  engine::ReportEvent e;
+Result<std::vector<engine::PersonId>> SqliteReport::report_member_case_persons(const engine::ReportScope& scope) {
+  std::string sql = "SELECT DISTINCT c.person_id FROM cases c";
+  if (!scope.all) sql += " JOIN persons p ON p.id = c.person_id AND p.branch IN (SELECT value FROM json_each(?1))";
+  DJFLOW_STATEMENT(s, sql + " WHERE c.workflow = 'member' AND c.person_id IS NOT NULL ORDER BY c.person_id");
+  const std::string codes = scope.all ? std::string() : branches_json(scope);
+  if (!scope.all) s.bind(1, codes);
+  std::vector<engine::PersonId> out;
   for (;;) {
     const int rc = s.step();
-    if (rc == SQLITE_DONE) return {};
-    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_event");
-    e.case_id = s.int64(0);
-    e.event = s.text(1);
-    e.date = s.text(2);
-    e.to_state = s.text(3);
-    e.flags = s.text(4);
-    fn(e);
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "report_member_case_persons");
+    out.push_back(s.int64(0));
   }
 }
 

@@ -1,6 +1,6 @@
-// What the year's figures read (issue 10 §2, workflows/report/): lean rows of every case, every
-// event up to a date and the deadlines, streamed in one pass each, so that the report of 100,000
-// cases and 1,000,000 events reads no hash, input or note it does not need. Read-only.
+// What the year's figures read (issue 10 §2, workflows/report/): lean rows of every case (or of a
+// subtree's), its events up to a date and the deadlines, streamed in one pass, so that the report
+// of 100,000 cases and 1,000,000 events reads no hash, input or note it does not need. Read-only.
 #pragma once
 
 #include <cstdint>
@@ -51,16 +51,28 @@ struct ReportPerson {
   std::optional<Date> joined;
 };
 
+// Which cases and persons a report reads: every one (`all`), or those of the organisations
+// `branches` (a subtree), read through the organisation indexes instead of scanning everything.
+struct ReportScope {
+  bool all = true;
+  std::vector<std::string> branches;  // when !all
+};
+
 class ReportStore {
  public:
   virtual ~ReportStore() = default;
 
-  // Every case, by id; the titles only `with_titles` (else "": 100,000 strings not read).
-  virtual Result<std::vector<ReportCase>> report_cases(bool with_titles) = 0;
-  // Every person, by id; the names only `with_names` (else "").
-  virtual Result<std::vector<ReportPerson>> report_persons(bool with_names) = 0;
-  // Every event with an effective date on or before `until`, in (case, seq) order.
-  virtual Status for_each_report_event(Date until, const std::function<void(const ReportEvent&)>& fn) = 0;
+  // Every case of `scope`, by id, each followed by its events with an effective date on or before
+  // `until`, in seq order: on_case(case), then on_event(event) for each of them (none: no call).
+  // Streamed, nothing held; the titles only `with_titles` (else ""). The case and the event are
+  // valid during their callback only.
+  virtual Status for_each_report_case(Date until, const ReportScope& scope, bool with_titles,
+                                      const std::function<void(const ReportCase&)>& on_case,
+                                      const std::function<void(const ReportEvent&)>& on_event) = 0;
+  // Every person of `scope`, by id; the names only `with_names` (else "").
+  virtual Result<std::vector<ReportPerson>> report_persons(const ReportScope& scope, bool with_names) = 0;
+  // The persons of `scope` who are the subject of a member case (of any organisation), sorted.
+  virtual Result<std::vector<PersonId>> report_member_case_persons(const ReportScope& scope) = 0;
   // The deadlines of kind `kind` of the cases of `workflow` ("" for any), with `late_only` only
   // those closed after their due date.
   virtual Result<std::vector<ReportDeadline>> report_deadlines(const std::string& workflow, const std::string& kind,

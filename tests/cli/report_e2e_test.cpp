@@ -7,11 +7,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "engine/engine.hpp"
 #include "storage/sqlite_report.hpp"
@@ -467,4 +470,113 @@ TEST_CASE("report --json is byte for byte the dump(2) of its own document", "[cl
   REQUIRE(r.code == 0);
   CHECK(r.out.find("\"name\": \"机关\\\"党委\\\"\\\\一\"") != std::string::npos);
   CHECK(same_as_dump(r.out));
+}
+
+// Nested organisations: C1 > B1 > G1, C1 > B2, and D1 apart. `--org` of fewer than half of the
+// organisations reads only its subtree (cases_branch, persons_branch, one events seek per case);
+// its figures must be those of the report that reads everything and filters.
+TEST_CASE("report --org reads only its subtree and gives the figures of the whole history filtered", "[cli][report]") {
+  Djflow d;
+  REQUIRE(d.run({"init"}).code == 0);
+  must(d, {"branch", "add", "C1", "--name", "机关党委"});
+  must(d, {"branch", "add", "B1", "--name", "第一支部", "--parent", "C1"});
+  must(d, {"branch", "add", "G1", "--name", "第一党小组", "--parent", "B1"});
+  must(d, {"branch", "add", "B2", "--name", "第二支部", "--parent", "C1"});
+  must(d, {"branch", "add", "D1", "--name", "另一支部"});
+  const std::vector<std::pair<std::string, std::string>> full = {{"甲", "B1"}, {"乙", "G1"}, {"丙", "B2"}, {"丁", "D1"}, {"戊", "D1"}, {"己", "D1"}};
+  for (const auto& [name, org] : full)  // persons 1-6
+    must(d, {"person", "add", name, "--branch", org, "--born", "1975-01-01", "--status", "full", "--joined", "2005-07-01"});
+  const std::vector<std::pair<std::string, std::string>> applicants = {{"申请六", "G1"}, {"申请七", "B1"}, {"申请八", "B2"}, {"发展九", "D1"}};
+  for (const auto& [name, org] : applicants)  // persons 7-10
+    must(d, {"person", "add", name, "--branch", org, "--born", "1998-01-01"});
+  steps(d, apply(d, 7, "2023-01-10"), {{"talk", "2023-01-20"}, {"activist", "2023-03-15"}});
+  // Withdrawn (closed: stays in B1), then transferred to G1 and registered as a member: a person of
+  // G1 whose member case is in another organisation (not counted from the registration).
+  const int withdrawn = apply(d, 8, "2023-02-01");
+  must(d, {kNow, "record", std::to_string(withdrawn), "withdraw", "--date", "2023-02-15", "--note", "本人撤回申请"});
+  must(d, {kNow, "person", "transfer", "8", "--to", "G1", "--date", "2023-03-01"});
+  must(d, {kNow, "person", "edit", "8", "--status", "full", "--joined", "2023-03-01", "--reason", "补登"});
+  const int moved = apply(d, 9, "2023-05-01");
+  steps(d, moved, {{"talk", "2023-05-10"}});
+  must(d, {kNow, "person", "transfer", "9", "--to", "G1", "--date", "2023-06-01"});  // the open case moves along
+  // Developed to full membership in D1, then transferred to G1 (the case moves along).
+  const int developed = apply(d, 10, "2020-03-01");
+  steps(d, developed, {{"talk", "2020-03-10"}, {"activist", "2020-04-01"}, {"mentors", "2020-04-02", "mentors=4,5"},
+                       {"propose", "2021-04-10"}, {"sponsors", "2021-04-15", "sponsors=4,5"},
+                       {"political-review", "2021-05-01", "result=pass"}, {"training", "2021-06-01", "days=3"},
+                       {"pre-review", "2022-02-01"}, {"admit", "2022-03-01", "eligible=3", "present=3", "yes=3"},
+                       {"interview", "2022-03-15"}, {"approve", "2022-04-01"}, {"oath", "2022-04-10"},
+                       {"apply-full", "2023-02-01"}, {"convert", "2023-03-01", "eligible=3", "present=3", "yes=3"},
+                       {"approve-full", "2023-04-20"}});
+  must(d, {kNow, "person", "transfer", "10", "--to", "G1", "--date", "2023-07-01"});
+
+  // The store's subtree read gives each case of the subtree with the events of the whole read.
+  auto reads = djflow::storage::open_report_reads(d.db());
+  REQUIRE(reads.ok());
+  using Rows = std::vector<std::tuple<djflow::engine::CaseId, std::string, std::string, std::string>>;
+  auto read = [&](const djflow::engine::ReportScope& scope, const std::vector<std::string>& keep) {
+    Rows out;
+    std::string branch;
+    const auto status = reads.value()->for_each_report_case(
+        *djflow::engine::Date::parse("2023-12-31"), scope, false,
+        [&](const djflow::engine::ReportCase& c) {
+          branch = std::find(keep.begin(), keep.end(), c.branch) != keep.end() ? c.branch : "";
+          if (!branch.empty()) out.emplace_back(c.id, branch, "", "");
+        },
+        [&](const djflow::engine::ReportEvent& e) {
+          if (!branch.empty()) out.emplace_back(e.case_id, branch, std::string(e.event), std::string(e.date));
+        });
+    REQUIRE(status.ok());
+    return out;
+  };
+  const std::vector<std::string> b1 = {"B1", "G1"};
+  const Rows scoped = read(djflow::engine::ReportScope{false, b1}, b1);
+  CHECK(scoped == read(djflow::engine::ReportScope{}, b1));
+  std::set<djflow::engine::CaseId> ids;
+  for (const auto& row : scoped) ids.insert(std::get<0>(row));
+  CHECK(ids == std::set<djflow::engine::CaseId>{1, 2, 3, 4});  // all four cases are in B1 or G1 now
+  CHECK(scoped.size() > 4 + 15);
+  auto persons = reads.value()->report_persons(djflow::engine::ReportScope{false, b1}, true);
+  REQUIRE(persons.ok());
+  CHECK(persons->size() == 6);  // 甲 乙 and the four applicants
+  auto with_case = reads.value()->report_member_case_persons(djflow::engine::ReportScope{false, {"G1"}});
+  REQUIRE(with_case.ok());
+  CHECK(with_case.value() == std::vector<djflow::engine::PersonId>{7, 8, 9, 10});
+
+  // year_report() (subtree reads for B1, G1, B2, D1; everything for "" and C1) equals the report
+  // replayed through the workflows, which reads every case and filters.
+  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  REQUIRE(store.ok());
+  djflow::engine::ManualClock clock(djflow::engine::TimePoint{});
+  djflow::engine::WorkflowRegistry registry;
+  djflow::workflows::register_all(registry);
+  djflow::engine::Engine eng(*store.value(), clock, registry);
+  REQUIRE(eng.load().ok());
+  namespace rp = djflow::workflows::report;
+  for (const char* org : {"", "C1", "B1", "G1", "B2", "D1"}) {
+    for (const char* to : {"2023-12-31", "2023-04-10", "2023-03-05"}) {
+      rp::Query q;
+      q.from = *djflow::engine::Date::parse("2023-01-01");
+      q.to = *djflow::engine::Date::parse(to);
+      q.org = org;
+      q.detail = true;
+      auto fast = rp::year_report(eng, *reads.value(), q);
+      auto replayed = rp::year_report_by_replay(eng, q);
+      INFO(org << " as of " << to);
+      REQUIRE(fast.ok());
+      REQUIRE(replayed.ok());
+      CHECK(fast.value() == replayed.value());
+    }
+  }
+  // And what the secretary reads: B1's subtree counts G1's applications, not B2's or D1's.
+  auto b1_report = figures(must(d, {kNow, "report", "year", "2023", "--org", "B1"}).json());
+  CHECK(b1_report["applications"] == 3);
+  CHECK(b1_report["activists_new"] == 1);
+  auto all_report = figures(must(d, {kNow, "report", "year", "2023"}).json());
+  CHECK(all_report["applications"] == 3);
+  CHECK(all_report["converted"] == 1);
+  auto g1_report = figures(must(d, {kNow, "report", "year", "2023", "--org", "G1"}).json());
+  CHECK(g1_report["converted"] == 1);
+  CHECK(g1_report["full_members"] == 2);  // 乙 and 发展 (converted); 申请八's registration does not count
+  CHECK(figures(must(d, {kNow, "report", "year", "2023", "--org", "D1"}).json())["full_members"] == 3);
 }

@@ -110,28 +110,38 @@ class Accumulator {
     r_.query = q_;
     auto branches = eng_.store().list_branches();
     DJFLOW_TRY(branches);
-    std::unordered_map<std::string, std::vector<const engine::Branch*>> children;
-    bool found = q_.org.empty();
-    for (const auto& b : branches.value()) {
-      children[b.parent].push_back(&b);
-      found = found || b.code == q_.org;
-    }
-    if (!found) return Error::not_found({"组织不存在：" + q_.org, "no organisation " + q_.org});
-    std::vector<const engine::Branch*> todo;
+    all_orgs_ = branches->size();
     if (q_.org.empty()) {
-      for (const auto& b : branches.value()) todo.push_back(&b);
+      r_.orgs = std::move(branches.value());  // every organisation: no tree to walk
     } else {
-      for (const auto& b : branches.value())
+      std::unordered_map<std::string, std::vector<const engine::Branch*>> children;
+      std::vector<const engine::Branch*> todo;
+      for (const auto& b : branches.value()) {
+        children[b.parent].push_back(&b);
         if (b.code == q_.org) todo.push_back(&b);
+      }
+      if (todo.empty()) return Error::not_found({"组织不存在：" + q_.org, "no organisation " + q_.org});
       for (std::size_t i = 0; i < todo.size(); ++i)
         for (const auto* c : children[todo[i]->code]) todo.push_back(c);
+      r_.orgs.reserve(todo.size());
+      for (const auto* b : todo) r_.orgs.push_back(*b);
     }
-    for (const auto* b : todo) r_.orgs.push_back(*b);
     std::sort(r_.orgs.begin(), r_.orgs.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
-    for (const auto& b : r_.orgs) r_.per_org[b.code] = Counts{};
+    for (const auto& b : r_.orgs) r_.per_org.emplace_hint(r_.per_org.end(), b.code, Counts{});  // in order
     counts_by_code_.reserve(2 * r_.per_org.size());
     for (auto& [code, counts] : r_.per_org) counts_by_code_[code] = &counts;
     return {};
+  }
+
+  // What to read: a subtree of fewer than half of all organisations through the organisation
+  // indexes (`--org` of one branch or district: a seek per case instead of a scan of every event),
+  // anything larger by one scan of everything (seeks for 100,000 cases cost more than the scan).
+  engine::ReportScope scope() const {
+    engine::ReportScope s;
+    s.all = q_.org.empty() || 2 * r_.orgs.size() >= all_orgs_;
+    if (!s.all)
+      for (const auto& b : r_.orgs) s.branches.push_back(b.code);
+    return s;
   }
 
   // The organisation's counts, or null when it is outside the subtree.
@@ -338,6 +348,7 @@ class Accumulator {
   Report& r_;
   std::string from_, to_;
   std::unordered_map<std::string, Counts*> counts_by_code_;
+  std::size_t all_orgs_ = 0;
   std::deque<std::pair<std::pair<std::string, std::string>, std::string>> stages_;  // references stay valid
   struct CaseStatus {
     engine::PersonId person;
@@ -402,11 +413,14 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   Accumulator acc(eng, q, r);
   DJFLOW_TRY(acc.init());
   auto& store = eng.store();
-  // The titles and names are read only when the names behind the figures are listed.
-  auto cases = reads.report_cases(q.detail);
-  DJFLOW_TRY(cases);
-  for (const auto& c : cases.value())
-    if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
+  const engine::ReportScope scope = acc.scope();
+  // Persons who are the subject of a member case: from the streamed cases when every case is
+  // read, else asked for (a member case of another organisation counts too).
+  if (!scope.all) {
+    auto ids = reads.report_member_case_persons(scope);
+    DJFLOW_TRY(ids);
+    for (auto id : ids.value()) acc.note_member_case(id);
+  }
   // The items' deadlines (the one in force at the end). The deadlines closed after their due date
   // (how late a late step was) are read per case, only for a case with a late step.
   std::vector<LateClose> late;
@@ -419,24 +433,24 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
   const std::string from_iso = q.from.iso();
   std::vector<StepRow> buf;
   std::size_t n = 0;
-  const engine::ReportCase* head = nullptr;
-  Counts* head_counts = nullptr;
+  engine::ReportCase head;  // the current case (the store's row is valid during its callback only)
+  Counts* head_counts = nullptr;  // null: outside the subtree, its events are skipped
   Status failed;
   std::vector<engine::EventRecord> term_history;
   auto flush = [&] {
-    if (!head || n == 0 || !failed.ok()) return;
+    if (!head_counts || n == 0 || !failed.ok()) return;
     CaseView v;
-    v.head = head;
+    v.head = &head;
     v.counts = head_counts;
     v.steps = std::span<const StepRow>(buf.data(), n);
-    if (head->workflow == "member") v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
-    if (auto it = in_force.find(head->id); it != in_force.end()) v.rect_deadline = it->second;
+    if (head.workflow == "member") v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
+    if (auto it = in_force.find(head.id); it != in_force.end()) v.rect_deadline = it->second;
     // Only a late step within the period is counted (with its days): only then read the deadlines.
     const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [&](const StepRow& x) {
       return x.date >= from_iso && std::any_of(x.flags.begin(), x.flags.end(), [](const std::string& f) { return f.rfind("late:", 0) == 0; });
     });
     if (has_late) {
-      auto rows = reads.report_late_deadlines(head->id);
+      auto rows = reads.report_late_deadlines(head.id);
       if (!rows) {
         failed = rows.error();
         return;
@@ -445,8 +459,8 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
       for (const auto& d : rows.value()) late.push_back({d.kind, d.closed_on->iso(), d.due});
       v.late = late;
     }
-    if (head->workflow == "term") {
-      auto h = store.events(head->id);
+    if (head.workflow == "term") {
+      auto h = store.events(head.id);
       if (!h) {
         failed = h.error();
         return;
@@ -458,32 +472,35 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     }
     if (auto s = acc.add(v); !s) failed = s;
   };
-  CaseId current = -1;
-  // The cases (by id) and the events (by case, then seq) come in the same order: a merge.
-  std::size_t next = 0;
-  const auto& all = cases.value();
-  DJFLOW_TRY(reads.for_each_report_event(q.to, [&](const engine::ReportEvent& e) {
-    if (e.case_id != current) {
-      flush();
-      n = 0;
-      current = e.case_id;
-      while (next < all.size() && all[next].id < e.case_id) ++next;
-      head = next < all.size() && all[next].id == e.case_id ? &all[next] : nullptr;
-      head_counts = head ? acc.org(head->branch) : nullptr;
-      if (!head_counts) head = nullptr;
-    }
-    if (!head) return;
-    if (n == buf.size()) buf.emplace_back();
-    StepRow& s = buf[n++];
-    s.event.assign(e.event);
-    s.date.assign(e.date);
-    s.to_state.assign(e.to_state);
-    s.flags.clear();
-    if (e.flags != "[]") s.flags = parse_flags(e.flags);
-  }));
+  // The titles and names are read only when the names behind the figures are listed. Each case
+  // arrives with its events: the previous case is complete when the next one begins.
+  DJFLOW_TRY(reads.for_each_report_case(
+      q.to, scope, q.detail,
+      [&](const engine::ReportCase& c) {
+        flush();
+        n = 0;
+        if (scope.all && c.person && c.workflow == "member") acc.note_member_case(*c.person);
+        head_counts = acc.org(c.branch);
+        if (!head_counts) return;
+        head.id = c.id;
+        head.workflow.assign(c.workflow);
+        head.branch.assign(c.branch);
+        head.title.assign(c.title);
+        head.person = c.person;
+      },
+      [&](const engine::ReportEvent& e) {
+        if (!head_counts) return;
+        if (n == buf.size()) buf.emplace_back();
+        StepRow& s = buf[n++];
+        s.event.assign(e.event);
+        s.date.assign(e.date);
+        s.to_state.assign(e.to_state);
+        s.flags.clear();
+        if (e.flags != "[]") s.flags = parse_flags(e.flags);
+      }));
   flush();
   DJFLOW_TRY(failed);
-  auto persons = reads.report_persons(q.detail);
+  auto persons = reads.report_persons(scope, q.detail);
   DJFLOW_TRY(persons);
   DJFLOW_TRY(acc.finish(persons.value()));
   return r;
