@@ -193,6 +193,7 @@ const CommandGroup kGroups[] = {
     {register_notify_commands, false, {"notify", "outbox"}},
     {register_verify_commands, false, {"verify", "anchor"}},
     {register_backup_commands, false, {"backup"}},
+    {register_migrate_store_commands, false, {"migrate-store"}},  // issue 12
     {register_import_commands, false, {"import"}},
     {register_export_commands, true, {"export", "calendar"}},
     {register_report_commands, false, {"report"}},

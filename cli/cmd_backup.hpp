@@ -7,5 +7,7 @@ namespace djflow::cli {
 
 struct Cli;
 void register_backup_commands(CLI::App& app, Cli& cli);  // backup
+// cmd_migrate_store.cpp
+void register_migrate_store_commands(CLI::App& app, Cli& cli);  // migrate-store
 
 }  // namespace djflow::cli

@@ -15,7 +15,14 @@ using detail::from_unix;
 using detail::to_unix;
 using pg::Params;
 
+// Two daemons starting on a database without a lease row: FOR UPDATE locks no row, so both
+// would read "no lease" and both upsert, the second overwriting the first, which then lost its
+// lease at its first heartbeat (seen with three daemons starting at once). Inside a transaction
+// a transaction-level advisory lock of this schema's lease makes them take turns even then.
+constexpr const char* kLeaseLock = "SELECT pg_advisory_xact_lock(1145718342, hashtext(current_schema()))";
+
 Result<std::optional<Lease>> PgLease::find_lease() {
+  if (db().in_transaction()) DJFLOW_TRY(db().exec_script("lock the lease", kLeaseLock));
   auto r = db().exec("find_lease",
                      "SELECT owner, pid, host, started_at, heartbeat_at, expires_at FROM daemon_lease WHERE id = 1 "
                      "FOR UPDATE");  // in acquire_lease's transaction: two starting daemons take turns

@@ -161,6 +161,15 @@ struct Daemon::Impl {
     if (!holds_lease || real.now() < next_heartbeat) return;
     auto s = renew_lease(store, real, owner, opt.lease_ttl);
     if (!s) {
+      if (s.error().code == ErrorCode::Conflict && !opt.exclusive_lease) {
+        // A shared database (PostgreSQL): the lease only names one live daemon for `status`, and
+        // another took it over (ours looked expired to it). Serve on alongside, as a daemon that
+        // started second does, and take it back once it is free.
+        log->warn("{}: serving alongside it", s.error().message.en);
+        holds_lease = false;
+        next_heartbeat = real.now() + opt.heartbeat;
+        return;
+      }
       if (s.error().code == ErrorCode::Conflict) {
         log->error("{}", s.error().message.en);
         holds_lease = false;

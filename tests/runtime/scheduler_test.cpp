@@ -113,6 +113,33 @@ TEST_CASE("stop finishes the work in flight, releases the lease and returns", "[
   CHECK(f.store->routed_through().value() == (n.empty() ? 0 : n.back().id));
 }
 
+TEST_CASE("on a shared database a daemon whose lease another daemon took serves on and takes it back once "
+          "it is free",
+          "[runtime][lease]") {
+  DaemonFixture f;
+  auto o = f.options();
+  o.exclusive_lease = false;
+  o.owner = "first";
+  auto first = f.daemon(o);
+  REQUIRE(first->start().ok());
+  REQUIRE(f.store->find_lease().value()->owner == "first");
+  Lease other = *f.store->find_lease().value();
+  other.owner = "other";
+  other.host = "another-host";
+  other.pid = 1;
+  other.expires_at = f.real.now() + 15s;
+  REQUIRE(f.store->put_lease(other).ok());
+  f.real.advance(6s);  // first's heartbeat: the renewal finds "other" holding the lease
+  first->run_for(20ms);
+  CHECK_FALSE(first->finished());
+  CHECK(f.store->find_lease().value()->owner == "other");
+  f.real.advance(16s);  // other's lease expired: first takes it back at its next heartbeat
+  REQUIRE(DaemonFixture::run_until(*first, [&] { return f.store->find_lease().value()->owner == "first"; }));
+  CHECK_FALSE(first->finished());
+  first->stop();
+  REQUIRE(DaemonFixture::run_until(*first, [&] { return first->finished(); }));
+}
+
 TEST_CASE("one daemon per database: the lease", "[runtime][lease]") {
   DaemonFixture f;
   auto first = f.daemon();

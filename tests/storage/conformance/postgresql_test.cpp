@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <latch>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -176,4 +177,48 @@ TEST_CASE("only postgresql: two daemons never claim the same delivery, and a cla
   engine::Delivery late = mine[1].d;
   late.status = engine::DeliveryStatus::Delivered;
   CHECK(a->update_delivery(late, mine[1].d).error().code == ErrorCode::Conflict);
+}
+
+TEST_CASE("only postgresql: two daemons starting on a database without a lease take turns: the "
+          "second sees the first's lease instead of overwriting it",
+          "[postgresql][concurrency][lease]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto a = db.open();
+  auto b = db.open();
+  auto watch = db.open();
+  const auto now = storage::test::at(1770000000);
+  must(a->begin_write());
+  REQUIRE_FALSE(must(a->find_lease()).has_value());  // no row yet
+  engine::Lease mine;
+  mine.owner = "a";
+  mine.pid = 1;
+  mine.host = "h";
+  mine.started_at = now;
+  mine.heartbeat_at = now;
+  mine.expires_at = now + std::chrono::seconds(15);
+  must(a->put_lease(mine));
+  // b starts while a's transaction is open: its read must wait for a's commit.
+  std::atomic<bool> b_done{false};
+  std::optional<engine::Lease> seen_by_b;
+  std::thread t([&] {
+    must(b->begin_write());
+    seen_by_b = must(b->find_lease());
+    b->rollback();
+    b_done = true;
+  });
+  // Until b has either finished or is waiting for a lock (polled, no timing).
+  for (;;) {
+    if (b_done) break;
+    auto w = storage::test::TestDb::raw(
+        *watch, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND "
+                "locktype = 'advisory' AND classid = 1145718342) THEN "
+                "RAISE EXCEPTION 'nobody waits'; END IF; END $$");
+    if (w) break;
+    std::this_thread::yield();
+  }
+  must(a->commit());
+  t.join();
+  REQUIRE(seen_by_b.has_value());
+  CHECK(seen_by_b->owner == "a");
 }
