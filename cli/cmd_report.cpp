@@ -208,7 +208,7 @@ std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFi
   };
   if (r.query.detail) {
     line({tr(l, "指标", "figure"), tr(l, "指标代码", "figure id"), tr(l, "组织代码", "org code"), tr(l, "组织", "organisation"),
-          tr(l, "案件", "case"), tr(l, "姓名或事项", "name or item"), tr(l, "日期", "date"), tr(l, "说明", "what"),
+          tr(l, "事项编号", "case"), tr(l, "姓名或事项", "name or item"), tr(l, "日期", "date"), tr(l, "说明", "what"),
           tr(l, "天数", "days")});
     for (const auto& d : r.details)
       line({figure_label(l, d.fig), rp::info(d.fig).id, d.org, org_name(r, d.org), d.case_id ? num(d.case_id) : "", d.name,
@@ -352,7 +352,7 @@ void print_text(const Cli& cli, const rp::Report& r, const engine::LifeFigures& 
   if (r.query.detail) {
     o << "\n" << tr(l, "明细：", "details:") << "\n";
     for (auto f : kAll) {
-      Table t({tr(l, "组织", "organisation"), tr(l, "案件", "case"), tr(l, "姓名或事项", "name or item"), tr(l, "日期", "date"),
+      Table t({tr(l, "组织", "organisation"), tr(l, "事项编号", "case"), tr(l, "姓名或事项", "name or item"), tr(l, "日期", "date"),
                tr(l, "说明", "what")});
       for (const auto& d : r.details)
         if (d.fig == f) t.add({d.org, d.case_id ? "#" + num(d.case_id) : "", d.name, d.date, detail_what(cli, d)});

@@ -126,7 +126,7 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engi
     if (!any) continue;
     const std::string name = sheet_name(figure_label(l, fig), used);
     lxw_worksheet* wd = workbook_add_worksheet(wb, name.c_str());
-    const std::string dh[] = {tr(l, "组织", "organisation"), tr(l, "案件", "case"), tr(l, "姓名或事项", "name or item"),
+    const std::string dh[] = {tr(l, "组织", "organisation"), tr(l, "事项编号", "case"), tr(l, "姓名或事项", "name or item"),
                               tr(l, "日期", "date"), tr(l, "说明", "what"), tr(l, "天数", "days")};
     for (int c = 0; c < 6; ++c) worksheet_write_string(wd, 0, static_cast<lxw_col_t>(c), dh[c].c_str(), bold);
     lxw_row_t rr = 1;

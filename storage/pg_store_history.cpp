@@ -59,12 +59,12 @@ Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const st
                      Params().int64(id));
   if (!v) return v.error();
   const std::string sid = std::to_string(id);
-  if (v->size() == 0) return Error::not_found(Text{"案例 " + sid + " 不存在", "case " + sid + " does not exist"});
+  if (v->size() == 0) return Error::not_found(Text{"事项 #" + sid + " 不存在", "case " + sid + " does not exist"});
   if (v->int64(0, 0) != expected_version) {
     const std::string stored = std::to_string(v->int64(0, 0));
     const std::string expected = std::to_string(expected_version);
     return Error::conflict(
-        Text{"案例 " + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
+        Text{"事项 #" + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
              "case " + sid + " was changed by another command (version " + stored + ", expected " +
                  expected + "); try again"});
   }
@@ -107,11 +107,11 @@ Status PgHistory::append_event(const EventRecord& e) {
   if (r) return {};
   const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
   if (db().last_sqlstate() == pg::kUniqueViolation) {
-    return Error::conflict(Text{"案例事件 " + where + " 已存在（可能被并发记录）；请重试",
+    return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
                                 "event " + where + " already exists (recorded concurrently?); try again"});
   }
   if (db().last_sqlstate() == pg::kForeignKeyViolation) {
-    return Error::not_found(Text{"案例 " + std::to_string(e.case_id) + " 不存在",
+    return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
                                  "case " + std::to_string(e.case_id) + " does not exist"});
   }
   return r.error();

@@ -552,13 +552,13 @@ Status SqliteHistory::update_case(CaseId id, std::int64_t expected_version, cons
   const int rc = v.step();
   const std::string sid = std::to_string(id);
   if (rc == SQLITE_DONE) {
-    return Error::not_found(Text{"案例 " + sid + " 不存在", "case " + sid + " does not exist"});
+    return Error::not_found(Text{"事项 #" + sid + " 不存在", "case " + sid + " does not exist"});
   }
   if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "update_case");
   const std::string stored = std::to_string(v.int64(0));
   const std::string expected = std::to_string(expected_version);
   return Error::conflict(
-      Text{"案例 " + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
+      Text{"事项 #" + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
            "case " + sid + " was changed by another command (version " + stored + ", expected " +
                expected + "); try again"});
 }
@@ -602,11 +602,11 @@ Status SqliteHistory::append_event(const EventRecord& e) {
   if (rc == SQLITE_DONE) return {};
   const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
   if (detail::is_unique_violation(rc)) {
-    return Error::conflict(Text{"案例事件 " + where + " 已存在（可能被并发记录）；请重试",
+    return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
                                 "event " + where + " already exists (recorded concurrently?); try again"});
   }
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-    return Error::not_found(Text{"案例 " + std::to_string(e.case_id) + " 不存在",
+    return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
                                  "case " + std::to_string(e.case_id) + " does not exist"});
   }
   return sqlite_error(db_, rc, "append_event " + where);

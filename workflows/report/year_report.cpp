@@ -529,7 +529,7 @@ Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
       return false;
     }
     if (!rp->problems.empty()) {
-      failed = Error::corruption({"案件 #" + std::to_string(c.id) + " 的历史重放结果与记录不一致：" + rp->problems.front(),
+      failed = Error::corruption({"事项 #" + std::to_string(c.id) + " 的历史重放结果与记录不一致：" + rp->problems.front(),
                                   "case #" + std::to_string(c.id) + " replays differently: " + rp->problems.front()});
       return false;
     }
