@@ -116,6 +116,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         if (!a->http.empty()) {
           if (auto s = daemon.start(); !s) return cli.fail(s.error());  // the lease first
           web = std::make_unique<WebApp>(WebContext{eng, *cli.store, *cli.workflows, real, use, !a->tls_cert.empty(), cli.actor});
+          keep_freed_heap();
           http = std::make_unique<engine::runtime::HttpServer>(
               web_options, [w = web.get()](const engine::runtime::HttpRequest& q) { return w->handle(q); }, log);
           if (auto s = http->start_on(daemon); !s) {

@@ -4,6 +4,9 @@
 // argument, which other users could read in the process list.
 #include <termios.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <iostream>
 
@@ -112,6 +115,13 @@ engine::Status listen_options(const std::string& http, const std::string& cert, 
   o.tls_cert = cert;
   o.tls_key = key;
   return {};
+}
+
+void keep_freed_heap() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);   // glibc's largest allowed value
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
 }
 
 std::string listen_url(const engine::runtime::HttpServer& server, const std::string& http) {
@@ -275,6 +285,7 @@ void register_web_commands(CLI::App& app, Cli& cli) {
         engine::SystemClock real;
         WebContext ctx{*cli.engine, *cli.store, *cli.workflows, real, *cli.clock, !a->tls_cert.empty(), cli.actor};
         WebApp web(ctx);
+        keep_freed_heap();
         engine::runtime::HttpServer server(o, [&web](const engine::runtime::HttpRequest& q) { return web.handle(q); }, log);
         if (auto s = server.start(); !s) return cli.fail(s.error());
         const std::string url = listen_url(server, a->http);

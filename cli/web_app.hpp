@@ -106,6 +106,14 @@ class WebApp {
 // --http ADDRESS:PORT (and the TLS files) into server options; InvalidInput when malformed.
 engine::Status listen_options(const std::string& http, const std::string& cert, const std::string& key,
                               engine::runtime::HttpOptions& o);
+// For a process about to serve requests (`web`, `serve --http`): glibc keeps freed memory at the
+// top of the heap (up to 64 MiB) and serves allocations up to 32 MiB from the heap, instead of
+// handing them back to the kernel after every request and faulting them in again on the next.
+// Without it, GET /api/v1/terms spent most of its time in brk and page faults: SQLite gives each
+// of a query's temporary b-trees a page cache of 20 pages (84 KiB), two of them per organisation
+// counted crossed glibc's 128 KiB trim threshold, and every request shrank and regrew the heap
+// (docs/performance.md, "Third round"). A no-op without glibc.
+void keep_freed_heap();
 // "http(s)://ADDRESS:PORT/" of a started server (the port it bound, for --http ADDRESS:0).
 std::string listen_url(const engine::runtime::HttpServer& server, const std::string& http);
 

@@ -8,7 +8,7 @@ DJFLOW_BUILD=${DJFLOW_BUILD:-$DJFLOW_ROOT/build}
 DJFLOW_PACKAGES=(
   g++ cmake ninja-build pkg-config git
   libboost1.81-dev libsqlite3-dev libspdlog-dev libfmt-dev catch2 libcli11-dev
-  nlohmann-json3-dev libssl-dev tzdata ca-certificates python3
+  nlohmann-json3-dev libssl-dev openssl tzdata ca-certificates python3
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   libminizip-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl python3-icalendar
   chromium chromium-driver python3-selenium fonts-wqy-microhei

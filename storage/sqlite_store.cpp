@@ -186,6 +186,13 @@ Status SqliteStore::test_exec(const std::string& sql) {
   return detail::exec(db_, sql.c_str(), "test_exec");
 }
 
+std::int64_t SqliteStore::test_autoindex_rows() const {
+  std::int64_t rows = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s != nullptr; s = sqlite3_next_stmt(db_, s))
+    rows += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_AUTOINDEX, 0);
+  return rows;
+}
+
 // --- transactions --------------------------------------------------------------------------------
 
 Status SqliteTransactions::begin_write() {

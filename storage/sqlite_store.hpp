@@ -54,6 +54,10 @@ class SqliteStore final : public engine::Store,
   // Test-only: runs raw SQL on the connection behind the Store's back, as an attacker or a
   // faulty tool would (tamper tests drop the append-only triggers with it).
   engine::Status test_exec(const std::string& sql);
+  // Test-only: rows SQLite has put into automatic indexes (built per execution for a join on a
+  // column without an index) by every statement prepared on this connection so far. A query run
+  // per web request should add none (decision 0100, "Reads at scale").
+  std::int64_t test_autoindex_rows() const;
 
  private:
   SqliteStore(sqlite3* db, std::string path);

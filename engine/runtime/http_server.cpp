@@ -201,13 +201,9 @@ struct HttpServer::Impl {
         co_await http::async_write(stream, res, tuple_awaitable);
         break;
       }
-      if (ec == beast::error::timeout) {
-        auto res = plain(http::status::request_timeout, 11, R"({"error":{"code":"timeout","message":"request timeout"}})");
-        res.keep_alive(false);
-        lower.expires_after(opt.write_timeout);
-        co_await http::async_write(stream, res, tuple_awaitable);
-        break;
-      }
+      // A body that does not arrive within read_timeout (beast::error::timeout): the stream has
+      // already closed the socket when its timer expired, so no 408 can be written; the
+      // connection is simply cut, as for any other read error.
       if (ec) break;
       const auto& req = parser.get();
       HttpResponse r = call(to_request(req, remote));

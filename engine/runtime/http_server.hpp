@@ -2,7 +2,7 @@
 // (issue 11 §1), on Boost.Beast. It knows nothing of djflow's pages: every request goes to one
 // handler (cli/web_app.cpp routes it), which runs on the server's thread and may use the Store.
 // What the server owns: keep-alive, a body limit (413), a header limit (431), timeouts for slow
-// clients (408 / close), the security headers on every answer, and a graceful stop (no new
+// clients (the connection is closed), the security headers on every answer, and a graceful stop (no new
 // connections; a request being answered is finished; idle keep-alive connections are closed).
 // This header includes no Asio (pimpl).
 // Thread-safety: everything on the thread that calls run(), except stop().

@@ -416,3 +416,39 @@ TEST_CASE("history pages hold whole cases across page boundaries, and the callba
   CHECK(seen == ids.size());
   CHECK(s.setting("test.seen").value() == std::optional<std::string>("600"));
 }
+
+// Decision 0100 ("Reads at scale"), docs/performance.md "Third round": the full members of an
+// organisation are counted down its whole tree, and the count builds no automatic index (SQLite
+// built one on branches.parent at every execution, 2.3 ms a count on the 100,000-case database;
+// GET /api/v1/terms runs one count per organisation).
+TEST_CASE("storage: full members are counted down the organisation tree without an automatic index", "[storage]") {
+  Fixture f(true);
+  auto& s = *f.store;
+  // C1 (committee) -> G1 (general branch) -> B1, B2; C1 -> B3. Two full members in B1, one in
+  // B2, one in B3, one in C1 itself; a non-member in B1.
+  REQUIRE(s.insert_branch(make_branch("C1")).ok());
+  REQUIRE(s.insert_branch(make_branch("G1", "C1")).ok());
+  REQUIRE(s.insert_branch(make_branch("B1", "G1")).ok());
+  REQUIRE(s.insert_branch(make_branch("B2", "G1")).ok());
+  REQUIRE(s.insert_branch(make_branch("B3", "C1")).ok());
+  int n = 0;
+  for (const char* org : {"B1", "B1", "B2", "B3", "C1", "B1"}) {
+    Person p;
+    p.name = "党员" + std::to_string(++n);
+    p.branch = org;
+    p.born = date("1990-01-01");
+    p.created_at = at(1700000300);
+    if (n < 6) {
+      p.status = MemberStatus::Full;
+      p.joined = date("2015-07-01");
+    }
+    REQUIRE(s.insert_person(p).ok());
+  }
+  CHECK(s.count_full_members("B1").value() == 2);
+  CHECK(s.count_full_members("B2").value() == 1);
+  CHECK(s.count_full_members("G1").value() == 3);
+  CHECK(s.count_full_members("B3").value() == 1);
+  CHECK(s.count_full_members("C1").value() == 5);
+  CHECK(s.count_full_members("NONE").value() == 0);
+  CHECK(s.test_autoindex_rows() == 0);
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 
 #include <thread>
@@ -64,7 +65,9 @@ void seed(const Djflow& d) {
 
 class Server {
  public:
-  explicit Server(const std::string& db)
+  // `tune` may change the app's limits and the server's options before it starts.
+  using Tune = std::function<void(djflow::cli::WebContext&, djflow::engine::runtime::HttpOptions&)>;
+  explicit Server(const std::string& db, const Tune& tune = {})
       : real_(djflow::engine::TimePoint{std::chrono::seconds(1717200000)}),   // 2024-06-01
         business_(djflow::engine::TimePoint{std::chrono::seconds(1717200000)}) {
     auto s = djflow::storage::SqliteStore::open(db, djflow::storage::OpenMode::Existing);
@@ -73,12 +76,13 @@ class Server {
     djflow::workflows::register_all(workflows_);
     engine_ = std::make_unique<djflow::engine::Engine>(*store_, business_, workflows_);
     REQUIRE(engine_->load().ok());
-    app_ = std::make_unique<djflow::cli::WebApp>(
-        djflow::cli::WebContext{*engine_, *store_, workflows_, real_, business_});
+    djflow::cli::WebContext ctx{*engine_, *store_, workflows_, real_, business_};
     djflow::engine::runtime::HttpOptions o;
     o.port = 0;
     o.handle_signals = false;
     o.body_limit = 64 * 1024;
+    if (tune) tune(ctx, o);
+    app_ = std::make_unique<djflow::cli::WebApp>(ctx);
     server_ = std::make_unique<djflow::engine::runtime::HttpServer>(
         o, [this](const djflow::engine::runtime::HttpRequest& q) { return app_->handle(q); }, nullptr);
     REQUIRE(server_->start().ok());
@@ -90,6 +94,8 @@ class Server {
   }
   unsigned short port() const { return server_->port(); }
   djflow::engine::ManualClock& real() { return real_; }
+  // Call between requests only (the server's thread is then idle).
+  std::int64_t autoindex_rows() const { return store_->test_autoindex_rows(); }
 
  private:
   djflow::engine::ManualClock real_;
@@ -374,6 +380,128 @@ TEST_CASE("web: failed logins are limited per user, and the limit passes", "[web
   CHECK(c.login("sec2", "password-sec2").status == 200);  // another user is not affected
   srv.real().advance(std::chrono::minutes(16));
   CHECK(c.login("sec1", "password-sec1").status == 200);
+}
+
+TEST_CASE("web: failed logins are limited per address too, whoever the user", "[web]") {
+  Djflow d;
+  seed(d);
+  Server srv(d.db(), [](djflow::cli::WebContext& ctx, djflow::engine::runtime::HttpOptions&) {
+    ctx.max_failures_per_address = 3;   // 20 by default; each failure costs a full PBKDF2
+  });
+  Client c(srv.port());
+  // Three different names (two unknown): no single user reaches its limit of 5.
+  CHECK(c.login("nobody-1", "wrong").status == 401);
+  CHECK(c.login("nobody-2", "wrong").status == 401);
+  CHECK(c.login("sec2", "wrong").status == 401);
+  auto limited = c.login("sec1", "password-sec1");   // the right password of a fourth user
+  CHECK(limited.status == 429);
+  CHECK(limited.header("Retry-After") == "900");
+  CHECK(limited.j()["error"]["kind"] == "rate_limited");
+  srv.real().advance(std::chrono::minutes(16));
+  CHECK(c.login("sec1", "password-sec1").status == 200);
+}
+
+TEST_CASE("web: keep-alive serves several requests on one connection, oversized headers get 431, slow bodies are cut", "[web]") {
+  Djflow d;
+  seed(d);
+  Server srv(d.db(), [](djflow::cli::WebContext&, djflow::engine::runtime::HttpOptions& o) {
+    o.read_timeout = std::chrono::milliseconds(300);
+  });
+  asio::io_context ioc;
+  const asio::ip::tcp::endpoint at(asio::ip::make_address("127.0.0.1"), srv.port());
+  const auto exchange = [](beast::tcp_stream& stream, http::request<http::string_body>& req) {
+    http::write(stream, req);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    http::read(stream, buf, res);
+    return res;
+  };
+  {  // keep-alive: three requests, one connection, each answered and the connection kept
+    beast::tcp_stream stream(ioc);
+    stream.connect(at);
+    for (const char* target : {"/", "/app.js", "/api/v1/openapi.json"}) {
+      http::request<http::string_body> req{http::verb::get, target, 11};
+      req.set(http::field::host, "127.0.0.1");
+      auto res = exchange(stream, req);
+      CHECK(res.result_int() == 200);
+      CHECK(res.keep_alive());
+    }
+  }
+  {  // a header over 16 KiB: 431 and the connection closed
+    beast::tcp_stream stream(ioc);
+    stream.connect(at);
+    http::request<http::string_body> req{http::verb::get, "/", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set("X-Padding", std::string(20 * 1024, 'x'));
+    auto res = exchange(stream, req);
+    CHECK(res.result_int() == 431);
+    CHECK(!res.keep_alive());
+  }
+  {  // a body announced but never sent: once the read timeout passes the connection is cut,
+     // with no answer (the stream closes the socket when its timer expires)
+    beast::tcp_stream stream(ioc);
+    stream.connect(at);
+    const std::string head = "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                             "Content-Length: 100\r\n\r\n{\"name\":";
+    asio::write(stream.socket(), asio::buffer(head));
+    char byte = 0;
+    beast::error_code ec;
+    const auto n = stream.socket().read_some(asio::buffer(&byte, 1), ec);
+    CHECK(n == 0);
+    CHECK((ec == asio::error::eof || ec == asio::error::connection_reset));
+  }
+  // The server still answers after all that.
+  Client c(srv.port());
+  CHECK(c.login("sec1", "password-sec1").status == 200);
+}
+
+TEST_CASE("web: a step while another process holds the database answers 503, and nothing is written", "[web]") {
+  Djflow d;
+  seed(d);
+  Server srv(d.db());
+  Client sec(srv.port());
+  REQUIRE(sec.login("sec1", "password-sec1").status == 200);
+  const auto steps = [&] { return sec.get("/api/v1/cases/1").j()["history"].size(); };
+  const auto before = steps();
+  {
+    // Another process's write transaction, held past the server's busy timeout (5 s).
+    auto other = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+    REQUIRE(other.ok());
+    REQUIRE(other.value()->begin_write().ok());
+    auto busy = sec.post("/api/v1/cases/1/steps", {{"event", "review"}, {"date", "2024-01-05"}}, {{"Idempotency-Key", "k-busy"}});
+    CHECK(busy.status == 503);
+    CHECK(busy.j()["error"]["kind"] == "storage");
+    other.value()->rollback();
+  }
+  CHECK(steps() == before);
+  // Not stored under its Idempotency-Key: the retry is applied.
+  auto retry = sec.post("/api/v1/cases/1/steps", {{"event", "review"}, {"date", "2024-01-05"}}, {{"Idempotency-Key", "k-busy"}});
+  CHECK(retry.status == 201);
+  CHECK(steps() == before + 1);
+}
+
+TEST_CASE("web: the overview's reads build no automatic index, in a subtree or in all", "[web]") {
+  // docs/performance.md "Third round": an automatic index SQLite built per execution (on
+  // branches.parent, for the full members of each organisation) made GET /api/v1/terms 2.3 ms a
+  // count on the 100,000-case database.
+  Djflow d;
+  seed(d);
+  Server srv(d.db());
+  for (const auto& [user, orgs] : std::vector<std::pair<std::string, std::size_t>>{{"sec1", 1}, {"boss", 3}}) {
+    Client c(srv.port());
+    REQUIRE(c.login(user, "password-" + user).status == 200);
+    auto terms = c.get("/api/v1/terms");
+    REQUIRE(terms.status == 200);
+    CHECK(terms.j().size() == orgs);
+    for (const auto& t : terms.j())
+      if (t["code"] == "B01") CHECK(t["full_members"] == 2);
+      else if (t["code"] == "D01") CHECK(t["full_members"] == 2);   // counted down its tree
+      else CHECK(t["full_members"] == 0);
+    for (const char* path : {"/api/v1/cases?workflow=member&count=branch,stage", "/api/v1/due?days=30&limit=20",
+                             "/api/v1/terms?within=183", "/api/v1/rectify/batches", "/api/v1/cases/1", "/api/v1/people"})
+      CHECK(c.get(path).status == 200);
+  }
+  CHECK(srv.autoindex_rows() == 0);
 }
 
 TEST_CASE("web: an Idempotency-Key applies a step at most once", "[web]") {
