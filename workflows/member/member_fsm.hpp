@@ -221,7 +221,11 @@ struct MemberMachine : msm_support::JudgingMachineDef<MemberMachine, Judgement> 
   using initial_state = New;
 
   static constexpr const char* kWorkflowName = "member";
-  std::string_view version() const { return judgement != nullptr ? judgement->step.version : ""; }
+  // Both branches are views: `cond ? std::string : ""` would be a temporary std::string, and the
+  // view of it would dangle once the statement ends (ASan: stack-use-after-scope in Under2014).
+  std::string_view version() const {
+    return judgement != nullptr ? std::string_view(judgement->step.version) : std::string_view();
+  }
 
   template <class S, class E, class T, class A, class G>
   using Row = msmf::Row<S, E, T, A, G>;
