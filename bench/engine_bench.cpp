@@ -214,21 +214,27 @@ double pct_ms(std::vector<double> v, double p) {
 }
 
 
-// Runs argv once, without a shell (a shell would add its own start-up to every figure), output
-// to /dev/null; returns the wall time in ms. Exits the benchmark if the command fails.
-double time_once(const std::vector<std::string>& args) {
+// Starts args[0] with args, without a shell (a shell would add its own start-up to every figure),
+// with the given file actions; returns the child's pid, or -1 if it could not be started.
+pid_t spawn(const std::vector<std::string>& args, const posix_spawn_file_actions_t& fa) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  pid_t pid = 0;
+  return posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) == 0 ? pid : -1;
+}
+
+// Runs args once, output to /dev/null; returns the wall time in ms. Exits the benchmark if the
+// command fails.
+double time_once(const std::vector<std::string>& args) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   const auto t0 = Clock::now();
-  pid_t pid = 0;
+  const pid_t pid = spawn(args, fa);
   int st = 0;
-  const bool ok = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) == 0 &&
-                  waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  const bool ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
   const auto t1 = Clock::now();
   posix_spawn_file_actions_destroy(&fa);
   if (!ok) {
@@ -413,12 +419,8 @@ int main(int argc, char** argv) {
     posix_spawn_file_actions_adddup2(&fa, from_child[1], 1);
     posix_spawn_file_actions_addclose(&fa, to_child[1]);
     posix_spawn_file_actions_addclose(&fa, from_child[0]);
-    std::vector<std::string> args{reader, big, mid, "--hold"};
-    std::vector<char*> hold_argv;
-    for (auto& a : args) hold_argv.push_back(a.data());
-    hold_argv.push_back(nullptr);
-    pid_t holder = 0;
-    if (posix_spawn(&holder, hold_argv[0], &fa, nullptr, hold_argv.data(), environ) != 0) std::abort();
+    const pid_t holder = spawn({reader, big, mid, "--hold"}, fa);
+    if (holder <= 0) std::abort();
     posix_spawn_file_actions_destroy(&fa);
     ::close(to_child[0]);
     ::close(from_child[1]);
