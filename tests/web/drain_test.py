@@ -150,7 +150,7 @@ if code != 0:
     fail(f"djflow web exited {code} after SIGTERM: {''.join(p.seen)}")
 
 # 2. A client that never finishes its body is cut off after --read-timeout; exit 0 still.
-p, port = start("--read-timeout", "1")
+p, port = start("--read-timeout", "2")
 b = in_flight(port, login)
 p.send_signal(signal.SIGTERM)
 wait_for_stopping(p)

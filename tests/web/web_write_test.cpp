@@ -40,6 +40,11 @@ TEST_CASE("web: a step on a case changed since the client read it answers 409 an
   CHECK(b.post("/api/v1/cases/1/steps", {{"event", "review"}, {"version", "x"}}).status == 400);
   CHECK(b.post("/api/v1/cases/1/steps", {{"event", "review"}, {"date", "2024-01-07"}}).status == 201);
   CHECK(a.get("/api/v1/cases/1").j()["history"].size() == events + 3);
+  // The OpenAPI description names the field and the new endpoints.
+  const json api = a.get("/api/v1/openapi.json").j();
+  CHECK(api["components"]["schemas"]["Step"]["properties"].contains("version"));
+  CHECK(api["paths"].contains("/api/v1/verify"));
+  CHECK(api["paths"].contains("/api/v1/cases/{id}/timeline"));
 }
 
 TEST_CASE("web: verify across the cases: the database for an administrator, the subtree for others", "[web][verify]") {
