@@ -268,6 +268,7 @@ void register_web_commands(CLI::App& app, Cli& cli) {
     struct Args {
       std::string http = "127.0.0.1:8080";
       std::string tls_cert, tls_key;
+      int read_timeout = 15;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("web", tr(cli.lang, "运行网页工作台和数据接口（不发提醒；提醒由提醒服务发送）",
@@ -275,10 +276,16 @@ void register_web_commands(CLI::App& app, Cli& cli) {
     cmd->add_option("--http", a->http, tr(cli.lang, "监听地址:端口（默认 127.0.0.1:8080）", "listen ADDRESS:PORT (default 127.0.0.1:8080)"));
     cmd->add_option("--tls-cert", a->tls_cert, tr(cli.lang, "HTTPS 证书（PEM）", "HTTPS certificate (PEM)"));
     cmd->add_option("--tls-key", a->tls_key, tr(cli.lang, "HTTPS 私钥（PEM）", "HTTPS private key (PEM)"));
+    cmd->add_option("--read-timeout", a->read_timeout,
+                    tr(cli.lang, "一个请求须在多少秒内完整到达，否则断开连接（默认 15；停止服务时，正在接收的请求也以此为限）",
+                       "seconds within which a request must arrive whole, else the connection is closed (default 15; "
+                       "also the limit for a request in flight when the server stops)"))
+        ->check(CLI::Range(1, 3600));
     cmd->callback([&cli, a] {
       cli.action = [&cli, a]() -> int {
         engine::runtime::HttpOptions o;
         if (auto s = listen_options(a->http, a->tls_cert, a->tls_key, o); !s) return cli.fail(s.error());
+        o.read_timeout = std::chrono::seconds(a->read_timeout);
         if (auto s = cli.open(); !s) return cli.fail(s.error());
         auto log = std::make_shared<spdlog::logger>("web", std::make_shared<spdlog::sinks::stderr_sink_mt>());
         log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");

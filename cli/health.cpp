@@ -2,8 +2,10 @@
 
 namespace djflow::cli {
 
-engine::Result<std::vector<std::string>> invalid_text_problems(Cli& cli) {
-  auto rows = cli.store->invalid_text();
+engine::Result<std::vector<std::string>> invalid_text_problems(Cli& cli) { return invalid_text_problems(*cli.store); }
+
+engine::Result<std::vector<std::string>> invalid_text_problems(engine::Store& store) {
+  auto rows = store.invalid_text();
   DJFLOW_TRY(rows);
   std::vector<std::string> out;
   for (const auto& r : rows.value()) {

@@ -188,6 +188,7 @@ HttpResponse WebApp::api(Call& c) {
   if (p == "/api/v1/cases" && q.method == "POST") return start_case(c);
   if (p == "/api/v1/people" && q.method == "GET") return people(c);
   if (p == "/api/v1/due" && q.method == "GET") return due(c);
+  if (p == "/api/v1/verify" && q.method == "GET") return verify_all(c);
   if (p == "/api/v1/terms" && q.method == "GET") return terms(c);
   if (p == "/api/v1/notifications" && q.method == "GET") return notifications(c);
   if (p == "/api/v1/channels" && q.method == "GET") return channels(c);
@@ -210,6 +211,7 @@ HttpResponse WebApp::api(Call& c) {
     if (slash == std::string_view::npos && q.method == "GET") return one_case(c, *id);
     if (rest.substr(slash + 1) == "steps" && q.method == "POST") return record(c, *id);
     if (rest.substr(slash + 1) == "verify" && q.method == "GET") return verify_case(c, *id);
+    if (rest.substr(slash + 1) == "timeline" && q.method == "GET") return timeline(c, *id);
   }
   return plain_error(404, "not_found", Text{"没有这个接口", "no such endpoint"}, c.lang);
 }
@@ -526,8 +528,28 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
       in.with[k] = value;
     }
   }
+  // "version": the case's version the client saw (the page sends the one it rendered). A step
+  // on a case changed meanwhile answers 409 and writes nothing (optimistic concurrency: SQLite's
+  // writer lock only makes a second writer wait, it never tells it that it acted on old facts).
+  std::optional<std::int64_t> seen;
+  if (body.contains("version") && !body["version"].is_null()) {
+    if (!body["version"].is_number_integer() || body["version"].get<std::int64_t>() < 0)
+      return plain_error(400, "invalid_input", Text{"version 应为非负整数", "version must be a non-negative integer"}, c.lang);
+    seen = body["version"].get<std::int64_t>();
+  }
   in.actor = c.who->user.name;
   return write(c, [&]() -> HttpResponse {
+    if (seen) {
+      auto now = ctx_.store.find_case(id);  // inside the write transaction: no one writes between
+      if (!now) return error_answer(now.error(), c.lang);
+      if (now.value() && now.value()->version != *seen)
+        return error_answer(engine::Error::conflict(Text{
+                                "此事项已被他人更新（您看到的是第" + std::to_string(*seen) + "版，现为第" +
+                                    std::to_string(now.value()->version) + "版），请刷新后重试",
+                                "the case was updated by someone else (you saw version " + std::to_string(*seen) +
+                                    ", it is now version " + std::to_string(now.value()->version) + "); reload and try again"}),
+                            c.lang);
+    }
     auto out = ctx_.engine.record(id, in);
     if (!out) return error_answer(out.error(), c.lang);
     auto v = ctx_.engine.show(id);

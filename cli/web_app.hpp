@@ -87,6 +87,9 @@ class WebApp {
   engine::runtime::HttpResponse people(Call& c);
   engine::runtime::HttpResponse start_case(Call& c);
   engine::runtime::HttpResponse verify_case(Call& c, engine::CaseId id);
+  engine::runtime::HttpResponse verify_all(Call& c);
+  // A member-development case's 25 steps (web_timeline.cpp).
+  engine::runtime::HttpResponse timeline(Call& c, engine::CaseId id);
 
   engine::Result<Principal> authenticate(const engine::runtime::HttpRequest& q);
   // The organisation `org` and every organisation under it; `all` tells whether that is every one.

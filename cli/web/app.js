@@ -31,6 +31,8 @@ const I18N = {
     retry_all: '全部重新发送', sent_at: '生成时间', text: '内容', channel: '渠道', kind: '类型', pending: '待发送',
     delivered: '已送达', dead: '发送失败', last_delivered: '最近送达', error: '错误', attempts: '次数',
     ch_ok: '正常', ch_sending: '发送中', ch_failing: '有发送失败', requeued: '已重新排队：{n} 条',
+    flow: '发展党员二十五个步骤', next_step: '下一步', possible_now: '现在即可办理', needs_inputs: '办理时须填写相关内容',
+    late_by: '逾期 {n} 天办理', with_step: '（随“{n}”完成）', ended: '流程已终止',
   },
   en: {
     overview: 'Overview', member: 'Member development', rectify: 'Rectification', term: 'Elections', logout: 'Log out',
@@ -61,6 +63,8 @@ const I18N = {
     retry: 'Send again', retry_all: 'Send all again', sent_at: 'Created', text: 'Text', channel: 'Channel', kind: 'Type',
     pending: 'Pending', delivered: 'Delivered', dead: 'Failed', last_delivered: 'Last delivered', error: 'Error',
     attempts: 'Attempts', ch_ok: 'ok', ch_sending: 'sending', ch_failing: 'failing', requeued: '{n} queued again',
+    flow: 'The 25 steps of member development', next_step: 'next', possible_now: 'possible now', needs_inputs: 'needs its inputs',
+    late_by: '{n} days late', with_step: '(done with "{n}")', ended: 'the case has ended',
   },
 };
 
@@ -238,12 +242,44 @@ async function casePage(id) {
     el('p', {}, el('span', { class: 'badge' }, c.stage_label), ' ', c.state_label, ' · ', c.branch, ' · #' + c.id));
   const dl = c.deadlines.map((d) => el('tr', { class: rowClass(d) }, el('td', {}, d.label), el('td', {}, d.due), el('td', {}, daysText(d))));
   view.append(el('h2', {}, t('deadlines')), dl.length ? table([t('deadline'), t('due_date'), t('status')], dl) : el('p', { class: 'muted' }, t('none')));
+  if (c.workflow === 'member') {
+    const tl = await api('GET', '/api/v1/cases/' + id + '/timeline');
+    if (tl.status === 200) view.append(el('h2', {}, t('flow')), flowChart(tl.data));
+  }
   view.append(el('h2', {}, t('history')), timeline(c.history));
   if (v.status === 200) {
     view.append(el('p', { id: 'verify-status', class: 'badge ' + (v.data.ok ? 'green' : 'red') }, v.data.message));
     if (!v.data.ok) view.append(el('ul', { class: 'error' }, ...v.data.problems.map((p) => el('li', {}, p))));
   }
   appendStepForm(view, c, () => casePage(id));
+}
+
+// The 25 steps of member development (GET /api/v1/cases/{id}/timeline): done with dates (late
+// ones marked, by how long), open deadlines, and what is next with the first possible date.
+function flowChart(tl) {
+  const list = el('ol', { class: 'flow', id: 'flow' });
+  let stage = 0;
+  for (const s of tl.steps) {
+    if (s.stage !== stage) { stage = s.stage; list.append(el('li', { class: 'flow-stage' }, s.stage_label)); }
+    const info = [];
+    if (s.status === 'done') {
+      info.push(el('span', { class: 'date' }, s.dates.length > 1 ? s.dates.join('、') : (s.date || '')));
+      if (s.with) info.push(el('span', { class: 'muted' }, t('with_step', s.with_label)));
+      if (s.late) info.push(el('span', { class: 'badge yellow' }, t('late_by', s.late_days)));
+    } else if (s.status === 'next') {
+      info.push(el('span', { class: 'badge' }, t('next_step')));
+      if (s.possible_now) info.push(el('span', { class: 'possible' }, t('possible_now')));
+      else if (s.possible_from) info.push(el('span', { class: 'possible' }, t('possible_from') + s.possible_from));
+      else if (s.needs_inputs) info.push(el('span', { class: 'muted' }, t('needs_inputs')));
+      if (s.blocked && !s.possible_from) info.push(el('div', { class: 'muted' }, s.blocked.message));
+    } else if (s.status === 'ended') {
+      info.push(el('span', { class: 'muted' }, t('ended')));
+    }
+    for (const d of s.deadlines) info.push(el('div', { class: 'deadline' }, d.label + ' ' + d.due + ' ', d.milestone ? null : daysText(d)));
+    list.append(el('li', { class: 'step ' + s.status + (s.late ? ' late' : ''), 'data-n': String(s.n), 'data-status': s.status },
+      el('span', { class: 'n' }, String(s.n)), el('span', { class: 'label' }, s.label), ...info));
+  }
+  return list;
 }
 
 function timeline(history) {
@@ -298,7 +334,8 @@ function appendStepForm(view, c, done) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
-    const body = { event: f.get('event'), note: f.get('note') || '', ref: f.get('ref') || '', with: {} };
+    // The version this page was drawn from: a step on a case changed meanwhile answers 409.
+    const body = { event: f.get('event'), note: f.get('note') || '', ref: f.get('ref') || '', with: {}, version: c.version };
     for (const [k, v] of f.entries()) if (k.startsWith('with.') && v) body.with[k.slice(5)] = v;
     if (f.get('date')) body.date = f.get('date');
     const res = await api('POST', '/api/v1/cases/' + c.id + '/steps', body);

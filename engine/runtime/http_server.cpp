@@ -190,6 +190,16 @@ struct HttpServer::Impl {
         co_await http::async_write(stream, res, tuple_awaitable);
         break;
       }
+      // Expect: 100-continue (curl sends it before a large body): the client may send the body.
+      // It also tells the client that its request is now in flight: a graceful stop from here on
+      // lets it finish (the drain test waits for it).
+      if (!parser.is_done() && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
+        lower.expires_after(opt.write_timeout);
+        auto [cec, cn] = co_await http::async_write(stream, cont, tuple_awaitable);
+        static_cast<void>(cn);
+        if (cec) break;
+      }
       lower.expires_after(opt.read_timeout);
       auto [ec, n] = co_await http::async_read(stream, buf, parser, tuple_awaitable);
       static_cast<void>(n);
@@ -272,8 +282,14 @@ struct HttpServer::Impl {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     if (signals) signals->cancel(ignored);
-    for (auto& c : conns)
-      if (!c.busy && c.close) c.close();
+    std::size_t busy = 0;
+    for (auto& c : conns) {
+      if (c.busy) ++busy;
+      else if (c.close) c.close();
+    }
+    // Logged after the listener is closed: from this line on, a new connection is refused.
+    if (log) log->info("http: stopping: no new connections; {} request(s) in flight are finished (each within the read timeout of {} ms)",
+                       busy, opt.read_timeout.count());
   }
 };
 

@@ -197,6 +197,17 @@ try:
     items = driver.find_elements(By.CSS_SELECTOR, "#timeline li")
     check(len(items) == 4, f"timeline shows the 4 steps taken ({len(items)})")
     check("派人谈话" in driver.find_element(By.ID, "timeline").text, "timeline names steps in Chinese")
+    # The 25 steps of member development: done with dates, what is next and from when.
+    wait.until(EC.presence_of_element_located((By.ID, "flow")))
+    steps = driver.find_elements(By.CSS_SELECTOR, "#flow li.step")
+    check(len(steps) == 25, f"the flow shows the 25 steps ({len(steps)})")
+    flow = {int(li.get_attribute("data-n")): (li.get_attribute("data-status"), li.text) for li in steps}
+    check(flow[1][0] == "done" and "递交入党申请书" in flow[1][1] and "2023-01-10" in flow[1][1],
+          f"step 1 done with its date: {flow[1]}")
+    check(flow[7][0] == "next" and "确定发展对象" in flow[7][1] and "最早可办理日期：2024-07-01" in flow[7][1],
+          f"step 7 is next, possible from 2024-07-01 (D12): {flow[7]}")
+    check(flow[25][0] == "later" and "材料归档" in flow[25][1], f"step 25 later: {flow[25]}")
+    check("发展党员二十五个步骤" in driver.find_element(By.ID, "view").text, "the flow's heading in Chinese")
     shot("04-person-timeline")
     Select(driver.find_element(By.ID, "step-event")).select_by_value("propose")
     driver.find_element(By.ID, "step-submit").click()
@@ -212,6 +223,16 @@ try:
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#timeline li")) == 5)
     check("sec1" in driver.find_element(By.ID, "timeline").text, "the recorded step names the web user as actor")
     shot("06-recorded")
+    # Someone else records a step meanwhile: the page's form, drawn from the older version, gets
+    # 409 shown in place, and nothing is written for it.
+    dj(NOW, "record", "1", "review", "--note", "另一位组织员记录")
+    Select(driver.find_element(By.ID, "step-event")).select_by_value("review")
+    driver.find_element(By.ID, "step-submit").click()
+    wait.until(lambda d: d.find_element(By.ID, "step-error").text != "")
+    stale = driver.find_element(By.ID, "step-error").text
+    check("此事项已被他人更新" in stale, "a stale step is refused in place (409): " + stale.replace("\n", " "))
+    history = json.loads(dj("--json", "history", "1"))
+    check(len(history) == 6, f"the stale step wrote nothing: 6 events ({len(history)})")
 
     # The ledger: colours by days left, filters, an item's page, a step with evidence, the export.
     driver.get(url + "#/rectify")
