@@ -29,7 +29,7 @@ std::vector<std::string> order_subtree(const std::vector<Branch>& branches, cons
   std::vector<std::string> out;
   if (org.empty()) {
     for (const auto& b : branches) out.push_back(b.code);
-    std::sort(out.begin(), out.end());
+    if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());  // the report's are
     return out;
   }
   std::multimap<std::string, std::string> children;

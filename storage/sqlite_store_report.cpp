@@ -4,10 +4,13 @@
 // needs.
 #include "storage/sqlite_report.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/codec.hpp"
 #include "storage/open_store.hpp"
+#include "storage/pg_report.hpp"
 #include "storage/statement.hpp"
 #include "storage/statement_cache.hpp"
 
@@ -28,6 +31,10 @@ class SqliteReport final : public engine::ReportStore {
   engine::Status for_each_report_case(engine::Date until, const engine::ReportScope& scope, bool with_titles,
                                       const std::function<void(const engine::ReportCase&)>& on_case,
                                       const std::function<void(const engine::ReportEvent&)>& on_event) override;
+  engine::Status for_each_report_case_in(engine::Date from, engine::Date until, const std::vector<std::string>& markers,
+                                         const engine::ReportScope& scope, bool with_titles,
+                                         const std::function<void(const engine::ReportCase&)>& on_case,
+                                         const std::function<void(const engine::ReportEvent&)>& on_event) override;
   engine::Result<std::vector<engine::ReportPerson>> report_persons(const engine::ReportScope& scope,
                                                                    bool with_names) override;
   engine::Result<std::vector<engine::PersonId>> report_member_case_persons(const engine::ReportScope& scope) override;
@@ -54,7 +61,7 @@ class SqliteReport final : public engine::ReportStore {
 }  // namespace
 
 engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path) {
-  if (is_postgres(path)) return not_on_postgres("the year's figures (report reads)");
+  if (is_postgres(path)) return open_pg_report_reads(path);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     sqlite3_close_v2(db);
@@ -164,6 +171,64 @@ Status SqliteReport::for_each_report_case(Date until, const engine::ReportScope&
       erc = ev.step();
     }
     if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case (events)");
+  }
+}
+
+Status SqliteReport::for_each_report_case_in(Date from, Date until, const std::vector<std::string>& markers,
+                                             const engine::ReportScope& scope, bool with_titles,
+                                             const std::function<void(const engine::ReportCase&)>& on_case,
+                                             const std::function<void(const engine::ReportEvent&)>& on_event) {
+  // A subtree is read by seeks, a few cases: every event, as for_each_report_case.
+  if (!scope.all || until < from) return for_each_report_case(until, scope, with_titles, on_case, on_event);
+  // One scan, as for_each_report_case, but a case's events dated before the period that precede
+  // its first event dated in it are summed up here (their last date and state, a marker reached)
+  // instead of handed over one by one: of their five columns only two are read, and the caller
+  // gets one summary instead of 732,000 calls (the benchmark's events before 2023). A GROUP BY in
+  // SQL returning that summary, plus a second scan for the period's events, measured slower than
+  // this one scan (docs/performance.md, fourth round).
+  const IsoDate f(from), u(until);
+  const std::string_view from_iso = f.view();
+  DJFLOW_STATEMENT(cs, "SELECT " + case_columns(with_titles) + " FROM cases ORDER BY id");
+  DJFLOW_STATEMENT(ev, std::string("SELECT case_id, effective_date, to_state, event, flags FROM events "
+                                   "WHERE effective_date <= ?1 ORDER BY case_id, seq"));
+  ev.bind(1, u.view());
+  engine::ReportCase c;
+  engine::ReportEvent e;
+  std::string before_date, before_state;
+  int erc = ev.step();
+  for (;;) {
+    const int rc = cs.step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_case_in");
+    DJFLOW_TRY(read_case(cs, with_titles, c));
+    while (erc == SQLITE_ROW && ev.int64(0) < c.id) erc = ev.step();  // no case row (cannot happen)
+    // The leading events dated before the period: summed up.
+    c.has_before = c.before_marker = false;
+    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+      const std::string_view date = ev.text(1);
+      if (date >= from_iso) break;
+      const std::string_view state = ev.text(2);
+      c.has_before = true;
+      before_date.assign(date);
+      before_state.assign(state);
+      if (!c.before_marker)
+        c.before_marker = std::find(markers.begin(), markers.end(), state) != markers.end();
+      erc = ev.step();
+    }
+    c.before_date = before_date;
+    c.before_state = before_state;
+    on_case(c);
+    // From the first event dated in the period on: each one.
+    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+      e.case_id = c.id;
+      e.date = ev.text(1);
+      e.to_state = ev.text(2);
+      e.event = ev.text(3);
+      e.flags = ev.text(4);
+      on_event(e);
+      erc = ev.step();
+    }
+    if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case_in (events)");
   }
 }
 

@@ -22,6 +22,13 @@ struct ReportCase {
   std::string branch;
   std::string title;  // read only when asked for (the names behind the figures)
   std::optional<PersonId> person;
+  // for_each_report_case_in only: the case's events that precede (in seq order) its first event
+  // dated in the period, in one row instead of one each (none: has_before false). The views are
+  // valid during the callback only.
+  bool has_before = false;
+  std::string_view before_date;   // the last of them: its date and the state it reached
+  std::string_view before_state;
+  bool before_marker = false;     // one of them reached one of the caller's marker states
 };
 
 // One event; the views are valid during the callback only.
@@ -69,6 +76,19 @@ class ReportStore {
   virtual Status for_each_report_case(Date until, const ReportScope& scope, bool with_titles,
                                       const std::function<void(const ReportCase&)>& on_case,
                                       const std::function<void(const ReportEvent&)>& on_event) = 0;
+  // The same read, shortened for a period [from, until]: each case's events before its first
+  // event dated in the period come as one summary on the case (ReportCase::has_before, the last
+  // state reached and whether one of `markers` was reached), then the events from that one on
+  // (dated on or before `until`), each as above. The summary may be left out (then every event
+  // follows, as for_each_report_case gives them): what a store does not shorten, it streams.
+  virtual Status for_each_report_case_in(Date from, Date until, const std::vector<std::string>& markers,
+                                         const ReportScope& scope, bool with_titles,
+                                         const std::function<void(const ReportCase&)>& on_case,
+                                         const std::function<void(const ReportEvent&)>& on_event) {
+    (void)from;
+    (void)markers;
+    return for_each_report_case(until, scope, with_titles, on_case, on_event);
+  }
   // Every person of `scope`, by id; the names only `with_names` (else "").
   virtual Result<std::vector<ReportPerson>> report_persons(const ReportScope& scope, bool with_names) = 0;
   // The persons of `scope` who are the subject of a member case (of any organisation), sorted.

@@ -536,6 +536,65 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
   for (const auto& row : scoped) ids.insert(std::get<0>(row));
   CHECK(ids == std::set<djflow::engine::CaseId>{1, 2, 3, 4});  // all four cases are in B1 or G1 now
   CHECK(scoped.size() > 4 + 15);
+  // The shortened read for a period (for_each_report_case_in): each case's leading events dated
+  // before the period come as one summary (the last one's date and state, a marker state reached);
+  // with the summary put back, it is the whole read. Periods: the year, one ending in the middle,
+  // one after every event (every case summed up entirely).
+  using Steps = std::vector<std::tuple<std::string, std::string, std::string>>;  // event, date, state
+  const std::vector<std::string> markers = {"activist"};
+  int summed = 0;
+  for (const auto& [from, until] : std::vector<std::pair<std::string, std::string>>{
+           {"2023-01-01", "2023-12-31"}, {"2022-03-10", "2023-04-10"}, {"2024-01-01", "2024-01-10"}}) {
+    std::map<djflow::engine::CaseId, Steps> whole, rest;
+    std::map<djflow::engine::CaseId, std::tuple<bool, std::string, std::string, bool>> before;
+    djflow::engine::CaseId at = 0;
+    REQUIRE(reads.value()
+                ->for_each_report_case(
+                    *djflow::engine::Date::parse(until), djflow::engine::ReportScope{}, false,
+                    [&](const djflow::engine::ReportCase& c) {
+                      at = c.id;
+                      whole[c.id];
+                    },
+                    [&](const djflow::engine::ReportEvent& e) {
+                      whole[at].emplace_back(std::string(e.event), std::string(e.date), std::string(e.to_state));
+                    })
+                .ok());
+    REQUIRE(reads.value()
+                ->for_each_report_case_in(
+                    *djflow::engine::Date::parse(from), *djflow::engine::Date::parse(until), markers,
+                    djflow::engine::ReportScope{}, false,
+                    [&](const djflow::engine::ReportCase& c) {
+                      at = c.id;
+                      rest[c.id];
+                      before[c.id] = {c.has_before, std::string(c.before_date), std::string(c.before_state),
+                                      c.before_marker};
+                    },
+                    [&](const djflow::engine::ReportEvent& e) {
+                      rest[at].emplace_back(std::string(e.event), std::string(e.date), std::string(e.to_state));
+                    })
+                .ok());
+    REQUIRE(rest.size() == whole.size());
+    for (const auto& [id, all] : whole) {
+      INFO("case " << id << ", period " << from << " to " << until);
+      std::size_t k = 0;
+      bool marker = false;
+      while (k < all.size() && std::get<1>(all[k]) < from) {
+        marker = marker || std::find(markers.begin(), markers.end(), std::get<2>(all[k])) != markers.end();
+        ++k;
+      }
+      const auto& [has, date, state, mark] = before.at(id);
+      CHECK(has == (k > 0));
+      if (k > 0) {
+        ++summed;
+        CHECK(date == std::get<1>(all[k - 1]));
+        CHECK(state == std::get<2>(all[k - 1]));
+        CHECK(mark == marker);
+      }
+      CHECK(rest.at(id) == Steps(all.begin() + static_cast<std::ptrdiff_t>(k), all.end()));
+    }
+  }
+  CHECK(summed >= 6);  // not vacuous: cases summed up in each period
+
   auto persons = reads.value()->report_persons(djflow::engine::ReportScope{false, b1}, true);
   REQUIRE(persons.ok());
   CHECK(persons->size() == 6);  // 甲 乙 and the four applicants

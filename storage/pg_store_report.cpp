@@ -1,0 +1,235 @@
+// The year's figures' reads (engine/ports/report_store.hpp) on PostgreSQL, on a read-only
+// connection of their own, the twin of sqlite_store_report.cpp (same columns, same orders): the
+// cases and their events up to a date streamed through two cursors in one snapshot (REPEATABLE
+// READ), fetched a block at a time, so 1,000,000 events are never held at once; a subtree's cases
+// and each one's events by index seeks; the persons and deadlines the report needs.
+#include "storage/pg_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "storage/pg_codec.hpp"
+#include "storage/pg_connection.hpp"
+
+namespace djflow::storage {
+
+using engine::Date;
+using engine::Result;
+using engine::Status;
+using pg::Params;
+
+namespace {
+
+constexpr int kFetch = 5000;  // rows per FETCH of a cursor
+
+// The organisations of a scope as a JSON array, for `branch IN (SELECT jsonb_array_elements_text($1::jsonb))`.
+std::string branches_json(const engine::ReportScope& scope) { return nlohmann::json(scope.branches).dump(); }
+
+std::string case_columns(bool with_titles) {
+  return with_titles ? "id, workflow, branch, person_id, title" : "id, workflow, branch, person_id";
+}
+
+void read_case(const pg::Rows& r, int row, bool with_titles, engine::ReportCase& c) {
+  c.id = r.int64(row, 0);
+  c.workflow.assign(r.text(row, 1));
+  c.branch.assign(r.text(row, 2));
+  c.person.reset();
+  if (!r.is_null(row, 3)) c.person = r.int64(row, 3);
+  if (with_titles) c.title.assign(r.text(row, 4));
+}
+
+// case_id, event, effective_date, to_state, flags
+void read_event(const pg::Rows& r, int row, engine::ReportEvent& e) {
+  e.case_id = r.int64(row, 0);
+  e.event = r.text(row, 1);
+  e.date = r.text(row, 2);
+  e.to_state = r.text(row, 3);
+  e.flags = r.text(row, 4);
+}
+
+// A cursor declared in the open transaction, read a block at a time.
+class Cursor {
+ public:
+  Cursor(pg::Connection& db, std::string name) : db_(db), name_(std::move(name)) {}
+  Status declare(const std::string& query) {
+    auto r = db_.exec("report cursor", "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + query);
+    if (!r) return r.error();
+    return fetch();
+  }
+  bool valid() const { return row_ < rows_.size(); }
+  const pg::Rows& rows() const { return rows_; }
+  int row() const { return row_; }
+  Status next() { return ++row_ < rows_.size() || done_ ? Status{} : fetch(); }
+
+ private:
+  Status fetch() {
+    auto r = db_.exec("report fetch", "FETCH FORWARD " + std::to_string(kFetch) + " FROM " + name_);
+    if (!r) return r.error();
+    rows_ = std::move(r.value());
+    row_ = 0;
+    done_ = rows_.size() < kFetch;
+    return {};
+  }
+  pg::Connection& db_;
+  std::string name_;
+  pg::Rows rows_;
+  int row_ = 0;
+  bool done_ = false;
+};
+
+class PgReport final : public engine::ReportStore {
+ public:
+  explicit PgReport(std::unique_ptr<pg::Connection> db) : db_(std::move(db)) {}
+
+  Status for_each_report_case(Date until, const engine::ReportScope& scope, bool with_titles,
+                              const std::function<void(const engine::ReportCase&)>& on_case,
+                              const std::function<void(const engine::ReportEvent&)>& on_event) override {
+    const std::string u = pg::iso(until);
+    engine::ReportCase c;
+    engine::ReportEvent e;
+    if (!scope.all) {
+      // A subtree: its cases through cases_branch, each one's events by a seek into events_report.
+      auto cases = db_->exec("for_each_report_case",
+                             "SELECT " + case_columns(with_titles) +
+                                 " FROM cases WHERE branch IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY id",
+                             Params().text(branches_json(scope)));
+      if (!cases) return cases.error();
+      for (int i = 0; i < cases->size(); ++i) {
+        read_case(*cases, i, with_titles, c);
+        on_case(c);
+        auto ev = db_->exec("for_each_report_case (events)",
+                            "SELECT case_id, event, effective_date, to_state, flags FROM events "
+                            "WHERE case_id = $1 AND effective_date <= $2 ORDER BY seq",
+                            Params().int64(c.id).text(u));
+        if (!ev) return ev.error();
+        for (int j = 0; j < ev->size(); ++j) {
+          read_event(*ev, j, e);
+          on_event(e);
+        }
+      }
+      return {};
+    }
+    // Everything: the cases by id and the events by (case, seq), two cursors of one snapshot,
+    // merged by case id. The date is an ISO date (digits and dashes), safe in the statement text.
+    DJFLOW_TRY(db_->exec_script("report", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    Status s = scan_all(u, with_titles, on_case, on_event);
+    (void)db_->exec_script("report", s.ok() ? "COMMIT" : "ROLLBACK");
+    return s;
+  }
+
+  Result<std::vector<engine::ReportPerson>> report_persons(const engine::ReportScope& scope, bool with_names) override {
+    std::string sql = with_names ? "SELECT id, branch, status, joined, name FROM persons"
+                                 : "SELECT id, branch, status, joined FROM persons";
+    Params p;
+    if (!scope.all) {
+      sql += " WHERE branch IN (SELECT jsonb_array_elements_text($1::jsonb))";
+      p.text(branches_json(scope));
+    }
+    auto r = db_->exec("report_persons", sql + " ORDER BY id", p);
+    if (!r) return r.error();
+    std::vector<engine::ReportPerson> out(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) {
+      auto& x = out[static_cast<std::size_t>(i)];
+      x.id = r->int64(i, 0);
+      x.branch = r->string(i, 1);
+      auto st = engine::member_status_from(r->text(i, 2));
+      if (!st)
+        return engine::Error::corruption({"人员 #" + std::to_string(x.id) + " 的政治面貌无效",
+                                          "person #" + std::to_string(x.id) + " has a bad status"});
+      x.status = *st;
+      DJFLOW_TRY(pg::read_opt_date(*r, i, 3, "persons.joined", x.joined));
+      if (with_names) x.name = r->string(i, 4);
+    }
+    return out;
+  }
+
+  Result<std::vector<engine::PersonId>> report_member_case_persons(const engine::ReportScope& scope) override {
+    std::string sql = "SELECT DISTINCT c.person_id FROM cases c";
+    Params p;
+    if (!scope.all) {
+      sql += " JOIN persons p ON p.id = c.person_id AND p.branch IN (SELECT jsonb_array_elements_text($1::jsonb))";
+      p.text(branches_json(scope));
+    }
+    auto r = db_->exec("report_member_case_persons",
+                       sql + " WHERE c.workflow = 'member' AND c.person_id IS NOT NULL ORDER BY c.person_id", p);
+    if (!r) return r.error();
+    std::vector<engine::PersonId> out;
+    out.reserve(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) out.push_back(r->int64(i, 0));
+    return out;
+  }
+
+  Result<std::vector<engine::ReportDeadline>> report_deadlines(const std::string& workflow, const std::string& kind,
+                                                               bool late_only) override {
+    std::string sql = "SELECT d.case_id, d.kind, d.due_date, d.opened_on, d.closed_on FROM deadlines d";
+    Params p;
+    if (!workflow.empty()) {
+      p.text(workflow);
+      sql += " JOIN cases c ON c.id = d.case_id AND c.workflow = $1";
+    }
+    p.text(kind);
+    const std::string k = "$" + std::to_string(p.size());
+    sql += " WHERE (" + k + " = '' OR d.kind = " + k + ")";
+    if (late_only) sql += " AND d.closed_on IS NOT NULL AND d.closed_on > d.due_date";
+    sql += workflow.empty() ? " ORDER BY d.id" : " ORDER BY d.case_id, d.id";
+    return read_deadlines(db_->exec("report_deadlines", sql, p));
+  }
+
+  Result<std::vector<engine::ReportDeadline>> report_late_deadlines(engine::CaseId id) override {
+    return read_deadlines(db_->exec("report_late_deadlines",
+                                    "SELECT case_id, kind, due_date, opened_on, closed_on FROM deadlines "
+                                    "WHERE case_id = $1 AND closed_on IS NOT NULL AND closed_on > due_date ORDER BY id",
+                                    Params().int64(id)));
+  }
+
+ private:
+  Status scan_all(const std::string& until, bool with_titles,
+                  const std::function<void(const engine::ReportCase&)>& on_case,
+                  const std::function<void(const engine::ReportEvent&)>& on_event) {
+    Cursor cs(*db_, "djflow_report_cases"), ev(*db_, "djflow_report_events");
+    DJFLOW_TRY(cs.declare("SELECT " + case_columns(with_titles) + " FROM cases ORDER BY id"));
+    DJFLOW_TRY(ev.declare("SELECT case_id, event, effective_date, to_state, flags FROM events WHERE effective_date <= '" +
+                          until + "' ORDER BY case_id, seq"));
+    engine::ReportCase c;
+    engine::ReportEvent e;
+    while (cs.valid()) {
+      read_case(cs.rows(), cs.row(), with_titles, c);
+      on_case(c);
+      while (ev.valid() && ev.rows().int64(ev.row(), 0) < c.id) DJFLOW_TRY(ev.next());  // no case row
+      while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) {
+        read_event(ev.rows(), ev.row(), e);
+        on_event(e);
+        DJFLOW_TRY(ev.next());
+      }
+      DJFLOW_TRY(cs.next());
+    }
+    return {};
+  }
+
+  Result<std::vector<engine::ReportDeadline>> read_deadlines(const Result<pg::Rows>& r) {
+    if (!r) return r.error();
+    std::vector<engine::ReportDeadline> out(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) {
+      auto& d = out[static_cast<std::size_t>(i)];
+      d.case_id = r->int64(i, 0);
+      d.kind = r->string(i, 1);
+      DJFLOW_TRY(pg::read_date(*r, i, 2, "deadlines.due_date", d.due));
+      DJFLOW_TRY(pg::read_date(*r, i, 3, "deadlines.opened_on", d.opened_on));
+      DJFLOW_TRY(pg::read_opt_date(*r, i, 4, "deadlines.closed_on", d.closed_on));
+    }
+    return out;
+  }
+
+  std::unique_ptr<pg::Connection> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<engine::ReportStore>> open_pg_report_reads(const std::string& url) {
+  auto conn = pg::Connection::open(url);
+  if (!conn) return conn.error();
+  // Read-only: every transaction of this connection (the report writes nothing).
+  DJFLOW_TRY((*conn)->exec_script("report connection", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"));
+  return std::unique_ptr<engine::ReportStore>(std::make_unique<PgReport>(std::move(*conn)));
+}
+
+}  // namespace djflow::storage
