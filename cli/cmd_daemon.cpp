@@ -10,6 +10,7 @@
 
 #include "cli/app.hpp"
 #include "storage/open_store.hpp"
+#include "storage/wake.hpp"
 #include "cli/health.hpp"
 #include "cli/private_file.hpp"
 #include "cli/web_app.hpp"
@@ -44,6 +45,7 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
       bool verbose = false;
       std::string log_file;
       std::size_t batch = 1000;
+      double poll = 0;  // seconds; 0: the default (1 s on SQLite, 10 s when woken by notifications)
       std::string ca_file;
       std::string http, tls_cert, tls_key;  // issue 11: the web beside the reminders
     };
@@ -63,6 +65,12 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
     cmd->add_flag("-v,--verbose", a->verbose, tr(cli.lang, "输出详细日志", "debug logging"));
     cmd->add_option("--log-file", a->log_file, tr(cli.lang, "日志同时写入该文件", "also log to this file"));
     cmd->add_option("--batch", a->batch, tr(cli.lang, "每批处理的期限条数（默认 1000）", "deadlines per tick transaction (default 1000)"))->check(CLI::PositiveNumber);
+    cmd->add_option("--poll", a->poll,
+                    tr(cli.lang,
+                       "最长每隔多少秒查看一次其他进程写入的变化（默认 1 秒；PostgreSQL 数据库上其他进程写入后会立即通知，默认 10 秒）",
+                       "look for changes written by other processes at least every N seconds (default 1; on "
+                       "PostgreSQL, where they notify the daemon at once, 10)"))
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--ca-file", a->ca_file, tr(cli.lang, "额外信任的 CA 证书（PEM 格式），用于 https 机器人地址", "extra CA certificates (PEM) for https webhooks"));
     cmd->add_option("--http", a->http, tr(cli.lang, "同时在此 地址:端口 提供网页工作台和数据接口（如 127.0.0.1:8080）",
                                           "also serve the web workbench and the API on ADDRESS:PORT (e.g. 127.0.0.1:8080)"));
@@ -109,6 +117,16 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         const bool shared = storage::is_postgres(cli.db);
         o.exclusive_lease = !shared;
         o.anchor_file = shared ? "" : cli.db + ".anchors";  // daily anchors (anchor.channel), as `djflow anchor`
+        // PostgreSQL: other processes' steps wake the daemon (LISTEN/NOTIFY); the poll is a fallback.
+        auto wake = storage::listen_for_wakes(cli.db);
+        if (!wake) return cli.fail(wake.error());
+        if (*wake) {
+          o.wake_fd = (*wake)->fd();
+          o.wake_drain = [w = wake->get()] { return w->drain(); };
+          o.poll = std::chrono::seconds(10);
+        }
+        if (a->poll > 0) o.poll = std::chrono::milliseconds(static_cast<std::int64_t>(a->poll * 1000));
+        o.max_wait = std::max(o.max_wait, o.poll);
         engine::runtime::Daemon daemon(eng, real, o, log);
         // The web on the daemon's own loop (decision 0100): same thread, same store, no locks.
         std::unique_ptr<WebApp> web;

@@ -59,6 +59,30 @@ engine::Result<std::optional<el::TermFacts>> latest_term(engine::Store& store, c
   return std::optional<el::TermFacts>{el::derive_term_facts(history.value())};
 }
 
+// One open case of `workflow` per organisation (one term in progress, one election), checked
+// again inside the transaction that opens the new case, after its insert: the check before it
+// reads outside that transaction, and two commands may both pass it. On PostgreSQL the insert
+// took the entity-history lock (insert_case writes a tracked row; decision 0120), held to the
+// commit, so a concurrent opening commits first and is seen here (READ COMMITTED reads anew);
+// on SQLite the writer lock does the same. The refusal rolls the new case back.
+engine::Engine::AlsoWrite one_open_per_org(const engine::WorkflowRegistry& workflows, const std::string& workflow,
+                                           engine::Text what) {
+  return [&workflows, workflow, what](engine::Store& store, const engine::StepOutcome& o) -> engine::Status {
+    const engine::Workflow* wf = workflows.find(workflow);
+    engine::CaseFilter f;
+    f.workflow = workflow;
+    f.branch = o.c.branch;
+    auto cases = store.list_cases(f);
+    DJFLOW_TRY(cases);
+    for (const auto& c : cases.value()) {
+      if (c.id == o.c.id || (wf != nullptr && wf->closed(c.state))) continue;
+      return Error::refused({o.c.branch + "已有进行中的" + what.zh + "（事项 #" + std::to_string(c.id) + "）",
+                             o.c.branch + " already has " + what.en + " in progress (case #" + std::to_string(c.id) + ")"});
+    }
+    return {};
+  };
+}
+
 }  // namespace
 
 engine::Result<engine::StepOutcome> start_election(engine::Engine& engine, engine::Store& store, const std::string& actor,
@@ -90,7 +114,8 @@ engine::Result<engine::StepOutcome> start_election(engine::Engine& engine, engin
   engine::CaseSubject subject;
   subject.branch = a.code;
   subject.title = org.branch.name + " " + t.start.iso() + "—" + t.original_end.iso();
-  return engine.start("election", subject, in);
+  return engine.start("election", subject, in,
+                      one_open_per_org(engine.workflows(), "election", {"换届选举事项", "an election case"}));
 }
 
 void register_election_commands(CLI::App& app, Cli& cli) {
@@ -156,7 +181,7 @@ void register_election_commands(CLI::App& app, Cli& cli) {
         engine::CaseSubject subject;
         subject.branch = a->code;
         subject.title = org.branch.name + " " + start->iso() + "—" + el::term_end(*start, years).iso();
-        auto o = cli.engine->start("term", subject, in);
+        auto o = cli.engine->start("term", subject, in, one_open_per_org(*cli.workflows, "term", {"任期", "a term"}));
         if (!o) return cli.fail(o.error());
         const engine::Date end = el::term_end(*start, years);
         if (cli.json) {

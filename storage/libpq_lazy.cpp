@@ -91,5 +91,10 @@ int PQgetisnull(const PGresult* res, int tup_num, int field_num) {
 }
 Oid PQftype(const PGresult* res, int field_num) { DJFLOW_PQ(PQftype)(res, field_num); }
 void PQclear(PGresult* res) { DJFLOW_PQ(PQclear)(res); }
+// LISTEN/NOTIFY (storage/pg_wake.cpp through pg::Connection).
+int PQsocket(const PGconn* conn) { DJFLOW_PQ(PQsocket)(conn); }
+int PQconsumeInput(PGconn* conn) { DJFLOW_PQ(PQconsumeInput)(conn); }
+PGnotify* PQnotifies(PGconn* conn) { DJFLOW_PQ(PQnotifies)(conn); }
+void PQfreemem(void* ptr) { DJFLOW_PQ(PQfreemem)(ptr); }
 
 }  // extern "C"

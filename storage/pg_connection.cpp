@@ -152,6 +152,19 @@ std::string Connection::where() const {
 
 int Connection::backend_pid() const { return PQbackendPID(conn_); }
 
+int Connection::socket() const { return PQsocket(conn_); }
+
+Result<std::vector<std::string>> Connection::take_notifications(std::string_view channel) {
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK)
+    return Error::storage("reading notifications: " + message_of(conn_, nullptr) + " (PostgreSQL " + where() + ")");
+  std::vector<std::string> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    if (channel == n->relname) out.emplace_back(n->extra != nullptr ? n->extra : "");
+    PQfreemem(n);
+  }
+  return out;
+}
+
 bool Connection::in_transaction() const {
   const auto s = PQtransactionStatus(conn_);
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;

@@ -115,6 +115,12 @@ class Connection {
   // The server's backend process id (pg_backend_pid), for tests.
   int backend_pid() const;
 
+  // LISTEN/NOTIFY (pg_wake.cpp): the connection's socket, to watch for readability, and the
+  // payloads of the notifications on `channel` that have arrived, read without blocking
+  // (PQconsumeInput, PQnotifies). Storage error when the connection is broken.
+  int socket() const;
+  engine::Result<std::vector<std::string>> take_notifications(std::string_view channel);
+
  private:
   explicit Connection(pg_conn* c) : conn_(c) {}
   engine::Error error_of(const char* what, pg_result* r);

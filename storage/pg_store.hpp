@@ -44,6 +44,8 @@ class PgBase {
   // matters to readers: a notification's id is then assigned in commit order, so a router that
   // has read up to id N never sees an id below N commit later.
   engine::Status lock_entity_chain();
+  // NOTIFY djflow_wake (storage/wake.hpp), sent when the transaction commits; pg_wake.cpp.
+  engine::Status notify_wake();
 
   std::unique_ptr<pg::Connection> conn_;
   const engine::Clock* change_clock_ = nullptr;  // who and when, for log_change

@@ -285,6 +285,7 @@ Result<std::int64_t> PgDelivery::retry_dead(const std::vector<std::int64_t>& ids
   } else {
     for (auto id : ids) DJFLOW_TRY(one(id));
   }
+  if (changed > 0) DJFLOW_TRY(notify_wake());  // due now: the daemons deliver them at once
   return changed;
 }
 

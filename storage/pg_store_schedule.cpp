@@ -92,13 +92,17 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
   } else {
     p.null();
   }
+  // RETURNING tells whether the new timer is due before every pending one (the subquery sees the
+  // table as it was before this statement): then the daemons must re-plan, and are woken.
   auto r = db().exec("insert_timer",
                      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, "
                      "fire_at, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                     "ON CONFLICT (key) DO NOTHING",
+                     "ON CONFLICT (key) DO NOTHING RETURNING $8::bigint IS NULL AND NOT EXISTS "
+                     "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= $7::bigint)",
                      p);
   if (!r) return r.error();
-  return r->affected() == 1;
+  if (r->size() == 1 && r->text(0, 0) == "t") DJFLOW_TRY(notify_wake());
+  return r->size() == 1;
 }
 
 Result<std::vector<Timer>> PgSchedule::due_timers(TimePoint now, std::size_t limit) {

@@ -65,6 +65,9 @@ struct Daemon::Impl {
   asio::steady_timer sched_timer{ioc};
   asio::steady_timer disp_timer{ioc};
   std::optional<asio::signal_set> signals;
+  std::optional<asio::posix::stream_descriptor> wake_sd;  // opt.wake_fd (a dup: ours to close)
+  bool woken = false;                                    // a wake-up arrived: re-plan now
+  std::chrono::steady_clock::time_point next_poll{};     // the next change_token read (the timers' clock)
   std::optional<asio::steady_timer> force_timer;  // armed when a loop threw
   std::vector<std::function<void()>> stop_hooks;  // the web server beside the loops (on_stop)
 
@@ -104,7 +107,37 @@ struct Daemon::Impl {
     log->info("stopping ({}): finishing the work in flight", why);
     sched_timer.cancel();
     disp_timer.cancel();
+    stop_watching_wakes();
     for (auto& hook : stop_hooks) hook();
+  }
+
+  // --- wake-ups from other processes (PostgreSQL NOTIFY) ------------------------------------------
+
+  void watch_wakes() {
+    wake_sd->async_wait(asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& ec) {
+      if (ec || stopping || !wake_sd) return;
+      auto r = opt.wake_drain();
+      if (!r) {
+        log->warn("notifications from other processes are lost ({}): looking for their changes every {} ms",
+                  r.error().message.en, opt.poll.count());
+        stop_watching_wakes();
+        return;
+      }
+      if (r.value()) {
+        log->debug("woken by another process: re-planning");
+        woken = true;
+        sched_timer.cancel();
+        disp_timer.cancel();
+      }
+      watch_wakes();
+    });
+  }
+
+  void stop_watching_wakes() {
+    if (!wake_sd) return;
+    boost::system::error_code ec;
+    wake_sd->close(ec);
+    wake_sd.reset();
   }
 
   // The io_context stops after `grace` unless both loops have finished by then.
@@ -128,6 +161,7 @@ struct Daemon::Impl {
       boost::system::error_code ec;
       signals->cancel(ec);
     }
+    stop_watching_wakes();
     if (force_timer) force_timer->cancel();
     done = true;
     log->info("stopped: {} fired, {} delivered, {} failed attempts, {} dead", stats.fired, stats.delivered,
@@ -184,6 +218,11 @@ struct Daemon::Impl {
     next_heartbeat = real.now() + opt.heartbeat;
   }
 
+  std::chrono::microseconds until_poll() const {
+    const auto left = next_poll - std::chrono::steady_clock::now();
+    return left.count() <= 0 ? 0us : std::chrono::duration_cast<std::chrono::microseconds>(left);
+  }
+
   std::chrono::microseconds until_heartbeat() const {
     const auto left = next_heartbeat - real.now();
     return left.count() <= 0 ? 0us : std::chrono::microseconds(left);
@@ -199,10 +238,20 @@ struct Daemon::Impl {
       heartbeat_if_due();
       if (stopping) break;
       co_await anchor_if_due();  // cheap unless the business day changed
-      if (auto v = store.change_token(); v.ok() && version != v.value()) {
-        if (version) log->debug("another process committed (change token {}): re-arming", v.value());
-        version = v.value();
+      // Other processes' commits: a wake-up says so at once (PostgreSQL); the change token is
+      // read at every poll period (and after a wake-up, so that the next poll does not re-plan).
+      const bool poll_due = std::chrono::steady_clock::now() >= next_poll;
+      if (woken) {
+        woken = false;
         check = true;
+      }
+      if (poll_due || check) {
+        if (poll_due) next_poll = std::chrono::steady_clock::now() + opt.poll;
+        if (auto v = store.change_token(); v.ok() && version != v.value()) {
+          if (version) log->debug("another process committed (change token {}): re-arming", v.value());
+          version = v.value();
+          check = true;
+        }
       }
       bool stuck = false;
       if (check || (next_due && clock.now() >= *next_due)) {
@@ -233,10 +282,11 @@ struct Daemon::Impl {
         } else {
           next_due = nx.value();
           if (next_due) log->debug("next reminder at {}", format_utc(*next_due));
+          else log->debug("no reminder pending");
           stuck = fired_now == 0 && next_due && *next_due <= clock.now();
         }
       }
-      auto wait = std::min(base_wait(), until_heartbeat());
+      auto wait = std::min({std::chrono::microseconds(opt.max_wait), until_poll(), until_heartbeat()});
       if (next_due && !stuck) wait = std::min(wait, real_until(*next_due));
       sched_timer.expires_after(wait);
       co_await sched_timer.async_wait(tuple_awaitable);
@@ -535,6 +585,15 @@ struct Daemon::Impl {
     if (opt.handle_signals) {
       signals.emplace(ioc, SIGINT, SIGTERM);
       wait_signal();
+    }
+    if (opt.wake_fd >= 0 && opt.wake_drain) {
+      const int fd = ::dup(opt.wake_fd);
+      if (fd >= 0) {
+        wake_sd.emplace(ioc, fd);
+        watch_wakes();
+      } else {
+        log->warn("cannot watch for other processes' notifications: polling every {} ms", opt.poll.count());
+      }
     }
     log->info("serving (pid {}, owner {}); clock {}{}", lease.pid, owner, format_utc(clock.now()),
               opt.speed != 1.0 ? fmt::format(" x{}", opt.speed) : std::string());

@@ -2,7 +2,8 @@
 // thread runs two loops that share the engine's Store (no transaction spans an await):
 //   scheduler:  one timer armed for Store::next_timer_at(), each wait capped (max_wait, real time,
 //               so clock jumps and suspends are caught) and cut to `poll` to watch
-//               HealthStore::change_token() for other processes' commits; on wake Engine::tick in
+//               HealthStore::change_token() for other processes' commits; woken at once instead
+//               when `wake_fd` is readable (PostgreSQL NOTIFY); on wake Engine::tick in
 //               bounded batches (collapse rule, one transaction each), yielding between batches.
 //   dispatcher: routes new notifications to matching channels (delivery rows), delivers due rows
 //               (digests bundled, per-channel rate limits wait, failures back off with jitter and
@@ -35,7 +36,12 @@ namespace djflow::engine::runtime {
 struct DaemonOptions {
   double speed = 1.0;                          // engine seconds per real second (--speed)
   std::chrono::milliseconds max_wait{30000};   // cap of every wait, real time
-  std::chrono::milliseconds poll{1000};        // data_version poll period, real time
+  std::chrono::milliseconds poll{1000};        // change_token poll period, real time
+  // Wake-ups from other processes (PostgreSQL LISTEN/NOTIFY, storage/wake.hpp): a descriptor
+  // that becomes readable when one may have arrived, and what reads it (true: another process
+  // changed what is due, re-plan now; an error: stop watching and rely on the poll). -1: none.
+  int wake_fd = -1;
+  std::function<Result<bool>()> wake_drain;
   std::size_t batch = 1000;                    // deadlines per tick transaction
   std::size_t delivery_batch = 2000;           // due deliveries fetched per pass
   std::chrono::seconds lease_ttl{15};

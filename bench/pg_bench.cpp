@@ -1,0 +1,393 @@
+// The PostgreSQL figures of issue 12 §5 (docs/performance.md, "PostgreSQL"); prints figures, is
+// not a test.
+//   1. Steps per second through the engine (Engine::record, member workflow, one transaction per
+//      step) with 1, 2 and 4 processes recording on cases of their own, against raw libpq
+//      writing the same rows in the same transactions with as many processes (the rows of
+//      storage/raw_reference.hpp: one event, the case update, one deadline, three timers;
+//      PQexecParams through storage/pg_connection, nothing read), as a ratio. Aim >= 0.7.
+//   2. Firing 100,000 due reminders with 1 and 3 real `djflow serve` processes: process start
+//      to every timer fired, and to every notification delivered to a file channel.
+// Each part works in a schema of its own, dropped at the end.
+//
+// Usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]
+//   (e.g. scripts/pg-test-server start /tmp/pgb prints the URL of a throw-away server)
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/calendar.hpp"
+#include "engine/engine.hpp"
+#include "storage/pg_connection.hpp"
+#include "storage/pg_store.hpp"
+#include "workflows/registry.hpp"
+
+namespace {
+
+using namespace djflow;
+namespace pg = storage::pg;
+using engine::Date;
+using Clock = std::chrono::steady_clock;
+
+std::string base_url;
+
+template <class R>
+void check(const R& r, const char* what) {
+  if (!r.ok()) {
+    std::cerr << "pg_bench: " << what << ": " << r.error().message.en << "\n";
+    std::exit(1);
+  }
+}
+
+std::unique_ptr<pg::Connection> connect(const std::string& url) {
+  auto c = pg::Connection::open(url);
+  check(c, "connect");
+  return std::move(*c);
+}
+
+// A fresh schema; the URL that works in it.
+std::string fresh_schema(const std::string& name) {
+  auto c = connect(base_url);
+  check(c->exec_script("schema", "DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name), "schema");
+  return base_url + (base_url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+}
+
+void drop_schema(const std::string& name) {
+  auto c = connect(base_url);
+  static_cast<void>(c->exec_script("drop", "DROP SCHEMA IF EXISTS " + name + " CASCADE"));
+}
+
+engine::TimePoint noon(Date d) {
+  return engine::TimePoint{d.sys_days().time_since_epoch() + std::chrono::hours{4}};
+}
+
+// `procs` forked processes run `work(i)` once all of them are ready; wall seconds from the
+// release to the last one's exit.
+double in_processes(int procs, const std::function<void(int)>& ready, const std::function<void(int)>& work) {
+  int ready_pipe[2], go_pipe[2];
+  if (::pipe(ready_pipe) != 0 || ::pipe(go_pipe) != 0) std::exit(1);
+  std::vector<pid_t> kids;
+  for (int i = 0; i < procs; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(ready_pipe[0]);
+      ::close(go_pipe[1]);
+      ready(i);
+      char b = 1;
+      if (::write(ready_pipe[1], &b, 1) != 1) ::_exit(1);
+      if (::read(go_pipe[0], &b, 1) < 0) ::_exit(1);  // EOF: go
+      work(i);
+      ::_exit(0);
+    }
+    kids.push_back(pid);
+  }
+  ::close(ready_pipe[1]);
+  ::close(go_pipe[0]);
+  for (int i = 0; i < procs; ++i) {
+    char b;
+    if (::read(ready_pipe[0], &b, 1) != 1) std::exit(1);
+  }
+  const auto t0 = Clock::now();
+  ::close(go_pipe[1]);
+  bool failed = false;
+  for (pid_t k : kids) {
+    int st = 0;
+    ::waitpid(k, &st, 0);
+    failed |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+  }
+  const std::chrono::duration<double> dt = Clock::now() - t0;
+  ::close(ready_pipe[0]);
+  if (failed) {
+    std::cerr << "pg_bench: a worker failed\n";
+    std::exit(1);
+  }
+  return dt.count();
+}
+
+// --- 1. steps ------------------------------------------------------------------------------------
+
+struct EngineDb {
+  std::unique_ptr<storage::PgStore> store;
+  engine::ManualClock clock{noon(*Date::parse("2027-06-01"))};
+  engine::WorkflowRegistry registry;
+  std::unique_ptr<engine::Engine> eng;
+
+  explicit EngineDb(const std::string& url) {
+    auto s = storage::PgStore::open(url, storage::OpenMode::Create);
+    check(s, "open");
+    store = std::move(*s);
+    workflows::register_all(registry);
+    eng = std::make_unique<engine::Engine>(*store, clock, registry);
+    check(eng->load(), "load");
+  }
+};
+
+constexpr int kStepsPerCase = 6;
+
+// The engine's side: the member cases (one per person) made before the clock starts, then each
+// process records kStepsPerCase steps on each of its own cases.
+double engine_steps(int procs, int cases_per_proc) {
+  const std::string schema = "bench_engine_" + std::to_string(procs);
+  const std::string url = fresh_schema(schema);
+  const Date apply = *Date::parse("2026-01-05");
+  {
+    EngineDb db(url);
+    check(db.store->begin_write(), "begin");
+    for (const auto& r : engine::WorkCalendar::builtin_rows()) check(db.store->upsert_holiday(r), "holiday");
+    check(db.store->commit(), "commit");
+    check(db.eng->load(), "load");
+    engine::Branch b;
+    b.code = "B01";
+    b.name = "第一党支部";
+    check(db.eng->add_branch(b), "branch");
+    for (int i = 0; i < 2; ++i) {
+      engine::Person m;
+      m.name = "导师" + std::to_string(i);
+      m.branch = "B01";
+      m.born = *Date::parse("1980-01-01");
+      m.status = engine::MemberStatus::Full;
+      m.joined = *Date::parse("2005-07-01");
+      check(db.eng->add_person(m), "mentor");
+    }
+    for (int c = 0; c < procs * cases_per_proc; ++c) {
+      engine::Person p;
+      p.name = "申请人" + std::to_string(c + 1);
+      p.branch = "B01";
+      p.born = *Date::parse("2000-01-01");
+      auto id = db.eng->add_person(p);
+      check(id, "person");
+      engine::CaseSubject s;
+      s.person = id.value();
+      check(db.eng->start("member", s, engine::StepInput{"apply", apply, {}, "", "", "bench"}), "apply");
+    }
+  }
+  std::unique_ptr<EngineDb> mine;
+  const double secs = in_processes(
+      procs, [&](int) { mine = std::make_unique<EngineDb>(url); },
+      [&](int i) {
+        struct S { const char* e; int day; engine::Inputs with; };
+        const std::vector<S> plan = {{"talk", 10, {}},   {"activist", 40, {}}, {"mentors", 41, {{"mentors", "1,2"}}},
+                                     {"review", 200, {}}, {"review", 380, {}}, {"review", 400, {}}};
+        // Case ids 1.. in the order made above; process i owns a contiguous range.
+        for (int k = 0; k < cases_per_proc; ++k) {
+          const engine::CaseId id = i * cases_per_proc + k + 1;
+          for (const auto& s : plan)
+            check(mine->eng->record(id, engine::StepInput{s.e, apply.add_days(s.day), s.with, "", "", "bench"}),
+                  "record");
+        }
+      });
+  drop_schema(schema);
+  return procs * cases_per_proc * kStepsPerCase / secs;
+}
+
+// A hex string of `n` characters derived from `seed`, standing in for a SHA-256 digest.
+std::string fake_hex(std::uint64_t seed, std::size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (auto& ch : s) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    ch = kHex[x & 15];
+  }
+  return s;
+}
+
+// The reference: the same rows as storage/raw_reference.cpp, one transaction per step.
+double raw_steps(int procs, int cases_per_proc) {
+  const std::string schema = "bench_raw_" + std::to_string(procs);
+  const std::string url = fresh_schema(schema);
+  const int cases = procs * cases_per_proc;
+  {
+    auto s = storage::PgStore::open(url, storage::OpenMode::Create);  // djflow's schema
+    check(s, "open");
+    auto c = connect(url);
+    check(c->exec_script("setup",
+                         "BEGIN;"
+                         "INSERT INTO branches (code, name, kind, parent, created_at) VALUES ('B1', '第一党支部', "
+                         "'branch', NULL, 1700000000);"
+                         "INSERT INTO persons (id, name, branch, born, status, joined, created_at) SELECT i, '申请人' "
+                         "|| i, 'B1', '2000-01-01', 'none', NULL, 1700000000 FROM generate_series(1, " +
+                             std::to_string(cases) +
+                             ") i;"
+                             "INSERT INTO cases (id, workflow, person_id, branch, title, state, version, head_hash, "
+                             "created_at, updated_at) SELECT i, 'member', i, 'B1', '申请人' || i, 'applicant', 0, '', "
+                             "1700000000, 1700000000 FROM generate_series(1, " +
+                             std::to_string(cases) + ") i; COMMIT;"),
+          "setup");
+  }
+  std::unique_ptr<pg::Connection> conn;
+  const double secs = in_processes(
+      procs, [&](int) { conn = connect(url); },
+      [&](int i) {
+        const std::string inputs = R"({"from":"2024-03-01","to":"2024-03-08"})";
+        const std::string flags = R"(["late:talk"])";
+        const Date base = Date::from_days(19723);  // 2024-01-01
+        for (int k = 0; k < cases_per_proc; ++k) {
+          const int c = i * cases_per_proc + k + 1;
+          std::string prev_hash;
+          for (int s = 1; s <= kStepsPerCase; ++s) {
+            const std::uint64_t n = static_cast<std::uint64_t>(c) * 1000003u + static_cast<unsigned>(s);
+            const std::string hash = fake_hex(n, 64);
+            const Date date = base.add_days(s * 30);
+            const std::string date_text = date.iso(), due_text = date.add_days(30).iso();
+            const std::int64_t now = 1704067200 + static_cast<std::int64_t>(n);
+            check(conn->exec_script("begin", "BEGIN"), "begin");
+            check(conn->exec("event",
+                             "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, "
+                             "note, ref, rule_version, from_state, to_state, flags, prev_hash, hash) VALUES ($1, $2, "
+                             "'review', $3, $4, 'bench', $5, '支部委员会会议纪要 第12号', '纪要-2024-12', '2014', "
+                             "'activist', 'activist', $6, $7, $8)",
+                             pg::Params().int64(c).int64(s).text(date_text).int64(now).text(inputs).text(flags)
+                                 .text(prev_hash).text(hash)),
+                  "event");
+            auto u = conn->exec("case",
+                                "UPDATE cases SET state = 'activist', version = version + 1, head_hash = $3, "
+                                "updated_at = $4 WHERE id = $1 AND version = $2",
+                                pg::Params().int64(c).int64(s - 1).text(hash).int64(now));
+            check(u, "case");
+            if (u->affected() != 1) std::exit(1);
+            auto d = conn->exec("deadline",
+                                "INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, "
+                                "overdue_every_days, open, closed_on) VALUES ($1, 'review', $2, $3, 0, 7, 1, NULL) "
+                                "RETURNING id",
+                                pg::Params().int64(c).text(due_text).text(date_text));
+            check(d, "deadline");
+            const std::int64_t deadline_id = d->int64(0, 0);
+            for (const int offset : {-7, 0, 7}) {
+              check(conn->exec("timer",
+                               "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, "
+                               "fired_at) VALUES ($1, $2, $3, 'review', $4, $5, $6, NULL) ON CONFLICT (key) DO NOTHING",
+                               pg::Params()
+                                   .text(std::to_string(c) + ":review:" + due_text + ":" + std::to_string(offset))
+                                   .int64(c).int64(deadline_id).text(due_text).int64(offset)
+                                   .int64(now + 86400 * (30 + offset))),
+                    "timer");
+            }
+            check(conn->exec_script("commit", "COMMIT"), "commit");
+            prev_hash = hash;
+          }
+        }
+      });
+  drop_schema(schema);
+  return procs * cases_per_proc * kStepsPerCase / secs;
+}
+
+// --- 2. firing ------------------------------------------------------------------------------------
+
+long long scalar(pg::Connection& c, const std::string& sql) {
+  auto r = c.exec("bench query", sql);
+  check(r, "query");
+  return r->int64(0, 0);
+}
+
+void firing(int daemons, int reminders, const std::string& dir) {
+  const std::string schema = "bench_fire_" + std::to_string(daemons);
+  const std::string url = fresh_schema(schema);
+  const std::string n = std::to_string(reminders);
+  const std::string sink = dir + "/sink-" + std::to_string(daemons) + ".jsonl";
+  std::filesystem::remove(sink);
+  {
+    auto s = storage::PgStore::open(url, storage::OpenMode::Create);
+    check(s, "open");
+    engine::Channel ch;
+    ch.name = "file";
+    ch.type = "file";
+    ch.target = sink;
+    ch.created_at = noon(*Date::parse("2026-01-05"));
+    check((*s)->insert_channel(ch), "channel");
+    auto c = connect(url);
+    // As tests/cli/postgresql_daemons_test.cpp: one case, deadline and due timer per reminder.
+    check(c->exec_script(
+              "fill",
+              "BEGIN;"
+              "INSERT INTO branches (code, name, kind, parent, created_at) VALUES ('B01', '第一党支部', 'branch', "
+              "NULL, 1700000000);"
+              "INSERT INTO cases (id, workflow, person_id, branch, title, state, version, head_hash, created_at, "
+              "updated_at) SELECT i, 'member', NULL, 'B01', 'case' || i, 'applicant', 0, '', 0, 0 FROM "
+              "generate_series(1, " + n + ") i;"
+              "INSERT INTO deadlines (id, case_id, kind, due_date, opened_on, milestone, overdue_every_days, open, "
+              "closed_on) SELECT i, i, 'talk', '2026-03-31', '2026-01-05', 0, 0, 1, NULL FROM generate_series(1, " +
+              n + ") i;"
+              "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) "
+              "SELECT i || ':talk:2026-03-31:30', i, i, 'talk', '2026-03-31', 30, 1772326800, NULL FROM "
+              "generate_series(1, " + n + ") i;"
+              "SELECT setval(pg_get_serial_sequence('cases', 'id'), " + n + ");"
+              "SELECT setval(pg_get_serial_sequence('deadlines', 'id'), " + n + ");"
+              "COMMIT; ANALYZE"),
+          "fill");
+  }
+  auto c = connect(url);
+  const auto t0 = Clock::now();
+  std::vector<pid_t> kids;
+  for (int i = 0; i < daemons; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const std::string log = dir + "/serve-" + std::to_string(daemons) + "-" + std::to_string(i) + ".log";
+      if (!std::freopen(log.c_str(), "w", stderr) || !std::freopen("/dev/null", "w", stdout)) ::_exit(1);
+      ::execl(DJFLOW_BIN_PATH, DJFLOW_BIN_PATH, "--db", url.c_str(), "--now", "2026-03-02T10:00", "serve",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    kids.push_back(pid);
+  }
+  auto wait_for = [&](const std::string& sql) {
+    while (scalar(*c, sql) < reminders) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  const double fired = wait_for("SELECT count(*) FROM timers WHERE fired_at IS NOT NULL");
+  const double delivered = wait_for("SELECT count(*) FROM deliveries WHERE status = 'delivered'");
+  for (pid_t k : kids) ::kill(k, SIGTERM);
+  for (pid_t k : kids) ::waitpid(k, nullptr, 0);
+  std::printf("   %d daemon%s  fired in %6.1f s (%7.0f /s), delivered in %6.1f s (%7.0f /s)\n", daemons,
+              daemons == 1 ? " " : "s", fired, reminders / fired, delivered, reminders / delivered);
+  std::fflush(stdout);
+  drop_schema(schema);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int cases = 40, reminders = 100000;
+  std::string dir = "/tmp/djflow-pg-bench";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--db") base_url = argv[i + 1];
+    else if (a == "--cases") cases = std::atoi(argv[i + 1]);
+    else if (a == "--reminders") reminders = std::atoi(argv[i + 1]);
+    else if (a == "--dir") dir = argv[i + 1];
+  }
+  if (!pg::is_postgres_url(base_url)) {
+    std::cerr << "usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]\n";
+    return 2;
+  }
+  std::filesystem::create_directories(dir);
+  double load[3] = {0, 0, 0};
+  if (::getloadavg(load, 3) > 0) std::printf("load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+  std::printf("1. steps per second on PostgreSQL, %d cases x %d steps per process, one transaction per step\n",
+              cases, kStepsPerCase);
+  std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)\n");
+  std::fflush(stdout);
+  for (int procs : {1, 2, 4}) {
+    const double e = engine_steps(procs, cases);
+    const double r = raw_steps(procs, cases);
+    std::printf("   %9d   %14.0f   %17.0f   %5.2f\n", procs, e, r, e / r);
+    std::fflush(stdout);
+  }
+  std::printf("2. firing %d due reminders to a file channel (process start -> all fired / delivered)\n", reminders);
+  std::fflush(stdout);
+  for (int d : {1, 3}) firing(d, reminders, dir);
+  if (::getloadavg(load, 3) > 0) std::printf("load average at end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+  return 0;
+}

@@ -1,0 +1,106 @@
+// Cross-case rules without SQLite's single writer (issue 12 §3, decision 0120): two processes
+// race to open the same case on one PostgreSQL database, many times over; exactly one succeeds
+// and the other is refused (exit 1) or told of a conflict (exit 4), and the database holds one
+// case. The rules are checked inside the transaction that opens the case, after its insert,
+// which holds the entity-history lock to the commit, so the loser reads the winner's case.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <latch>
+#include <thread>
+
+#include "storage/conformance/test_db.hpp"
+#include "storage/pg_connection.hpp"
+#include "support/cli_runner.hpp"
+
+using djflow::testing::Djflow;
+using djflow::testing::RunResult;
+
+namespace {
+
+namespace pg = djflow::storage::pg;
+
+// How many times each race is run.
+constexpr int kRounds = 15;
+
+long long scalar(pg::Connection& c, const std::string& sql) {
+  auto r = c.exec("test query", sql);
+  INFO(sql << ": " << (r ? "" : r.error().message.en));
+  REQUIRE(r);
+  REQUIRE(r->size() == 1);
+  return r->int64(0, 0);
+}
+
+void ok(const Djflow& d, std::vector<std::string> args) {
+  auto r = d.run(args);
+  INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.out << r.err);
+  REQUIRE(r.code == 0);
+}
+
+// Runs `args` in two processes released together; their results.
+std::pair<RunResult, RunResult> race(const std::string& db, const std::vector<std::string>& args) {
+  RunResult a, b;
+  std::latch go(2);
+  auto run = [&](RunResult& out) {
+    Djflow me(db);  // its own output files
+    go.arrive_and_wait();
+    out = me.run(args);
+  };
+  std::thread ta(run, std::ref(a)), tb(run, std::ref(b));
+  ta.join();
+  tb.join();
+  return {a, b};
+}
+
+// Exactly one of the two succeeded; the other was refused by the rule or told to try again.
+void one_wins(const std::pair<RunResult, RunResult>& r, int round) {
+  const auto& [a, b] = r;
+  INFO("round " << round << ": " << a.code << " " << a.err << " / " << b.code << " " << b.err);
+  CHECK(((a.code == 0) != (b.code == 0)));
+  const RunResult& loser = a.code == 0 ? b : a;
+  CHECK((loser.code == 1 || loser.code == 4));
+}
+
+}  // namespace
+
+TEST_CASE("postgresql races: two processes applying for the same person at once open one development case",
+          "[cli][postgresql][races]") {
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
+  djflow::storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  Djflow d(db.target());
+  ok(d, {"--now=2026-01-05", "init"});
+  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
+  for (int i = 1; i <= kRounds; ++i)
+    ok(d, {"--now=2026-01-05", "person", "add", "党员" + std::to_string(i), "--branch", "B01", "--born", "2000-05-01"});
+  auto c = pg::Connection::open(db.target());
+  REQUIRE(c);
+  for (int i = 1; i <= kRounds; ++i) {
+    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "member", "apply", std::to_string(i), "--date",
+                                "2026-01-05"}),
+             i);
+    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'member' AND person_id = " + std::to_string(i)) ==
+          1);
+  }
+  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+}
+
+TEST_CASE("postgresql races: two processes recording the same organisation's term at once open one term",
+          "[cli][postgresql][races]") {
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
+  djflow::storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  Djflow d(db.target());
+  ok(d, {"--now=2026-01-05", "init"});
+  for (int i = 1; i <= kRounds; ++i)
+    ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
+  auto c = pg::Connection::open(db.target());
+  REQUIRE(c);
+  for (int i = 1; i <= kRounds; ++i) {
+    const std::string code = "B" + std::to_string(i);
+    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "branch", "term", code, "--start", "2025-01-10"}),
+             i);
+    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'term' AND branch = '" + code + "'") == 1);
+  }
+  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+}
