@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/conformance/test_db.hpp"
+#include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/child_process.hpp"
 #include "support/cli_runner.hpp"
@@ -28,6 +29,7 @@ using djflow::testing::Djflow;
 namespace {
 
 namespace pg = djflow::storage::pg;
+using namespace djflow::testing::pgcli;  // scalar, ok
 
 // How many reminders fall due at once (issue 12 §4 asks for 10,000; see docs/testing.md).
 constexpr int kReminders = 10000;
@@ -36,14 +38,6 @@ std::unique_ptr<pg::Connection> connect(const std::string& url) {
   auto c = pg::Connection::open(url);
   REQUIRE(c);
   return std::move(*c);
-}
-
-long long scalar(pg::Connection& c, const std::string& sql) {
-  auto r = c.exec("test query", sql);
-  INFO(sql << ": " << (r ? "" : r.error().message.en));
-  REQUIRE(r);
-  REQUIRE(r->size() == 1);
-  return r->int64(0, 0);
 }
 
 // Polls `sql` until it returns at least `want` (at most `limit`), with a short pause between
@@ -56,12 +50,6 @@ long long wait_for(pg::Connection& c, const std::string& sql, long long want, st
     v = scalar(c, sql);
   }
   return v;
-}
-
-void ok(const Djflow& d, std::vector<std::string> args) {
-  auto r = d.run(args);
-  INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.out << r.err);
-  REQUIRE(r.code == 0);
 }
 
 }  // namespace

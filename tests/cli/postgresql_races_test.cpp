@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/conformance/test_db.hpp"
+#include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/cli_runner.hpp"
 
@@ -19,23 +20,10 @@ using djflow::testing::RunResult;
 namespace {
 
 namespace pg = djflow::storage::pg;
+using namespace djflow::testing::pgcli;  // scalar, ok
 
 // How many times each race is run.
 constexpr int kRounds = 15;
-
-long long scalar(pg::Connection& c, const std::string& sql) {
-  auto r = c.exec("test query", sql);
-  INFO(sql << ": " << (r ? "" : r.error().message.en));
-  REQUIRE(r);
-  REQUIRE(r->size() == 1);
-  return r->int64(0, 0);
-}
-
-void ok(const Djflow& d, std::vector<std::string> args) {
-  auto r = d.run(args);
-  INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.out << r.err);
-  REQUIRE(r.code == 0);
-}
 
 // Runs `args` in two processes released together; their results.
 std::pair<RunResult, RunResult> race(const std::string& db, const std::vector<std::string>& args) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/conformance/test_db.hpp"
+#include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/child_process.hpp"
 #include "support/cli_runner.hpp"
@@ -20,20 +21,13 @@ using djflow::testing::Djflow;
 namespace {
 
 namespace pg = djflow::storage::pg;
+using namespace djflow::testing::pgcli;  // scalar, ok
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-long long scalar(pg::Connection& c, const std::string& sql) {
-  auto r = c.exec("test query", sql);
-  INFO(sql << ": " << (r ? "" : r.error().message.en));
-  REQUIRE(r);
-  REQUIRE(r->size() == 1);
-  return r->int64(0, 0);
 }
 
 // Polls `done` with a short pause between reads (a polling interval, not a timing) for at most
@@ -46,12 +40,6 @@ bool eventually(F&& done, std::chrono::seconds limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return true;
-}
-
-void ok(const Djflow& d, std::vector<std::string> args) {
-  auto r = d.run(args);
-  INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << r.out << r.err);
-  REQUIRE(r.code == 0);
 }
 
 }  // namespace
