@@ -19,6 +19,7 @@
 #include "engine/engine.hpp"
 #include "storage/sqlite_report.hpp"
 #include "storage/sqlite_store.hpp"
+#include "report_cli_support.hpp"
 #include "support/cli_runner.hpp"
 #include "workflows/registry.hpp"
 #include "workflows/report/year_report.hpp"
@@ -28,35 +29,9 @@ using djflow::testing::RunResult;
 
 namespace {
 
-const std::string kNow = "--now=2024-01-15";
-
-RunResult must(const Djflow& d, std::vector<std::string> args) {
-  args.insert(args.begin(), "--json");
-  auto r = d.run(args);
-  std::string cmd;
-  for (const auto& a : args) cmd += a + " ";
-  INFO(cmd << "\n" << r.err);
-  REQUIRE(r.code == 0);
-  return r;
-}
-
-// Records `steps` ("event date [key=value ...]") on case `id`.
-void steps(const Djflow& d, int id, const std::vector<std::vector<std::string>>& list) {
-  for (const auto& s : list) {
-    std::vector<std::string> args = {kNow, "record", std::to_string(id), s[0], "--date", s[1]};
-    for (std::size_t i = 2; i < s.size(); ++i) {
-      args.push_back("--with");
-      args.push_back(s[i]);
-    }
-    must(d, args);
-  }
-}
+using namespace djflow::testing::reportcli;  // kNow, must, steps, apply
 
 std::string two(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
-
-int apply(const Djflow& d, int person, const std::string& date) {
-  return must(d, {kNow, "member", "apply", std::to_string(person), "--date", date}).json()["id"].get<int>();
-}
 
 // The branch and its year. Person ids: 1-26 full members, 27-34 converted in 2023, 35-40 developed
 // in 2023, 41-60 applicants of 2023 who became activists.

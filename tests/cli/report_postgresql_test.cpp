@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/conformance/test_db.hpp"
+#include "report_cli_support.hpp"
 #include "support/cli_runner.hpp"
 
 using djflow::testing::Djflow;
@@ -20,32 +21,7 @@ using djflow::testing::RunResult;
 
 namespace {
 
-const std::string kNow = "--now=2024-01-15";
-
-RunResult must(const Djflow& d, std::vector<std::string> args) {
-  args.insert(args.begin(), "--json");
-  auto r = d.run(args);
-  std::string cmd;
-  for (const auto& a : args) cmd += a + " ";
-  INFO(cmd << "\n" << r.err);
-  REQUIRE(r.code == 0);
-  return r;
-}
-
-int apply(const Djflow& d, int person, const std::string& date) {
-  return must(d, {kNow, "member", "apply", std::to_string(person), "--date", date}).json()["id"].get<int>();
-}
-
-void steps(const Djflow& d, int id, const std::vector<std::vector<std::string>>& list) {
-  for (const auto& s : list) {
-    std::vector<std::string> args = {kNow, "record", std::to_string(id), s[0], "--date", s[1]};
-    for (std::size_t i = 2; i < s.size(); ++i) {
-      args.push_back("--with");
-      args.push_back(s[i]);
-    }
-    must(d, args);
-  }
-}
+using namespace djflow::testing::reportcli;  // kNow, must, steps, apply
 
 void fill(const Djflow& d) {
   REQUIRE(d.run({"init"}).code == 0);
