@@ -62,9 +62,12 @@ Status configure_connection(sqlite3* db) {
   // foreign_keys and synchronous are per connection and are not stored in the file.
   // mmap_size: reads map the file instead of copying pages through read() (listings of 100,000
   // cases read most of the file); writes still go through the WAL.
+  // temp_store = MEMORY: a nested write (a SAVEPOINT, e.g. a step recorded inside the web's
+  // Idempotency-Key transaction) keeps its statement journal in memory; with the default it spilled
+  // past 64 KiB into a file in /var/tmp, created and unlinked on every such step.
   return exec(db,
               "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-              "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;",
+              "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
               "configure connection");
 }
 
