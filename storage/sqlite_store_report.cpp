@@ -195,16 +195,23 @@ Status SqliteReport::for_each_report_case_in(Date from, Date until, const std::v
   engine::ReportCase c;
   engine::ReportEvent e;
   std::string before_date, before_state;
-  int erc = ev.step();
+  // The event row's case, read once per row (not once per comparison).
+  int erc = SQLITE_DONE;
+  engine::CaseId ev_case = 0;
+  const auto next = [&] {
+    erc = ev.step();
+    ev_case = erc == SQLITE_ROW ? ev.int64(0) : 0;
+  };
+  next();
   for (;;) {
     const int rc = cs.step();
     if (rc == SQLITE_DONE) return {};
     if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_case_in");
     DJFLOW_TRY(read_case(cs, with_titles, c));
-    while (erc == SQLITE_ROW && ev.int64(0) < c.id) erc = ev.step();  // no case row (cannot happen)
+    while (erc == SQLITE_ROW && ev_case < c.id) next();  // no case row (cannot happen)
     // The leading events dated before the period: summed up.
     c.has_before = c.before_marker = false;
-    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+    while (erc == SQLITE_ROW && ev_case == c.id) {
       const std::string_view date = ev.text(1);
       if (date >= from_iso) break;
       const std::string_view state = ev.text(2);
@@ -213,20 +220,20 @@ Status SqliteReport::for_each_report_case_in(Date from, Date until, const std::v
       before_state.assign(state);
       if (!c.before_marker)
         c.before_marker = std::find(markers.begin(), markers.end(), state) != markers.end();
-      erc = ev.step();
+      next();
     }
     c.before_date = before_date;
     c.before_state = before_state;
     on_case(c);
     // From the first event dated in the period on: each one.
-    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+    while (erc == SQLITE_ROW && ev_case == c.id) {
       e.case_id = c.id;
       e.date = ev.text(1);
       e.to_state = ev.text(2);
       e.event = ev.text(3);
       e.flags = ev.text(4);
       on_event(e);
-      erc = ev.step();
+      next();
     }
     if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case_in (events)");
   }
