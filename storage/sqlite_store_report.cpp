@@ -18,9 +18,103 @@ namespace djflow::storage {
 
 namespace {
 
+// The summing up of each case's leading events before a period, done inside SQLite's scan
+// (for_each_report_case_in): `djflow_report_keep(case_id, seq, effective_date, to_state)` in the
+// WHERE clause sees every row of the scan in (case, seq) order, keeps the last date and state of
+// the leading rows dated before the period (and whether one reached a marker state), and lets
+// through only the rows the caller is given one by one. A row it holds back never becomes a
+// result row: no sqlite3_step return, no column read through the API (docs/performance.md, the
+// fifth round of "The year's figures").
+struct LeadingSummer {
+  struct Sum {
+    engine::CaseId id = 0;
+    std::string date;
+    std::size_t state = 0;  // index into states
+    bool marker = false;
+  };
+  // Set per scan.
+  std::string from, until;
+  const std::vector<std::string>* markers = nullptr;
+  // The summaries not yet handed over, in case order, and the states they name (a handful).
+  std::vector<Sum> sums;
+  std::size_t next = 0;
+  std::vector<std::string> states;
+  // The row before: its case, its seq, whether its case is still in its leading rows.
+  bool started = false, leading = false, disorder = false;
+  engine::CaseId case_id = 0;
+  std::int64_t seq = 0;
+
+  void reset(std::string_view f, std::string_view u, const std::vector<std::string>& m) {
+    from.assign(f);
+    until.assign(u);
+    markers = &m;
+    sums.clear();
+    next = 0;
+    started = leading = disorder = false;
+  }
+  std::size_t intern(std::string_view state) {
+    for (std::size_t i = 0; i < states.size(); ++i)
+      if (states[i] == state) return i;
+    states.emplace_back(state);
+    return states.size() - 1;
+  }
+  // The summary of case `id` if the scan made one (the scan has passed every row of it that
+  // precedes the current result row); null when it has none.
+  const Sum* take(engine::CaseId id) {
+    if (next == sums.size() || next >= 4096) {  // drop what was handed over (kept small)
+      sums.erase(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(next));
+      next = 0;
+    }
+    while (next < sums.size() && sums[next].id < id) ++next;  // a case without a case row
+    return next < sums.size() && sums[next].id == id ? &sums[next++] : nullptr;
+  }
+};
+
+std::string_view value_text(sqlite3_value* v) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(v))) : std::string_view();
+}
+
+void report_keep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto& s = *static_cast<LeadingSummer*>(sqlite3_user_data(ctx));
+  const engine::CaseId id = sqlite3_value_int64(argv[0]);
+  const std::int64_t seq = sqlite3_value_int64(argv[1]);
+  if (s.started && (id < s.case_id || (id == s.case_id && seq <= s.seq))) s.disorder = true;
+  if (!s.started || id != s.case_id) {
+    s.started = true;
+    s.case_id = id;
+    s.leading = true;
+  }
+  s.seq = seq;
+  const std::string_view date = value_text(argv[2]);
+  if (date > s.until) {  // after the end: not read at all (as the WHERE clause's own bound)
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  if (s.leading && date < s.from) {
+    if (s.sums.empty() || s.sums.back().id != id) s.sums.push_back({id, {}, 0, false});
+    auto& sum = s.sums.back();
+    const std::string_view state = value_text(argv[3]);
+    sum.date.assign(date);
+    sum.state = s.intern(state);
+    if (!sum.marker) sum.marker = std::find(s.markers->begin(), s.markers->end(), state) != s.markers->end();
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  s.leading = false;
+  sqlite3_result_int(ctx, 1);
+}
+
 class SqliteReport final : public engine::ReportStore {
  public:
   explicit SqliteReport(sqlite3* db) : db_(db), cache_(std::make_unique<detail::StatementCache>(db)) {}
+  // The summing function of for_each_report_case_in, on this connection only.
+  engine::Status register_functions() {
+    if (sqlite3_create_function_v2(db_, "djflow_report_keep", 4, SQLITE_UTF8 | SQLITE_DIRECTONLY, &summer_,
+                                   report_keep, nullptr, nullptr, nullptr) != SQLITE_OK)
+      return engine::Error::storage("register djflow_report_keep");
+    return {};
+  }
   ~SqliteReport() override {
     cache_.reset();  // statements before the connection
     sqlite3_close_v2(db_);
@@ -56,6 +150,7 @@ class SqliteReport final : public engine::ReportStore {
   engine::Result<std::vector<engine::ReportDeadline>> read_deadlines(detail::Statement& s, const char* what);
   sqlite3* db_;
   std::unique_ptr<detail::StatementCache> cache_;
+  LeadingSummer summer_;
 };
 
 }  // namespace
@@ -68,6 +163,7 @@ engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std
     return engine::Error::storage("open " + path + " for the report");
   }
   auto out = std::make_unique<SqliteReport>(db);
+  DJFLOW_TRY(out->register_functions());
   // No mmap here (unlike the store's connection, storage/statement.cpp): the report reads each
   // page once, in one pass, and a first touch of a mapped page (a page fault) cost more than a
   // read() of it: the sqlite3 shell's scan of the events 0.50-0.62 s user + 0.19-0.31 s system
@@ -181,54 +277,61 @@ Status SqliteReport::for_each_report_case_in(Date from, Date until, const std::v
   // A subtree is read by seeks, a few cases: every event, as for_each_report_case.
   if (!scope.all || until < from) return for_each_report_case(until, scope, with_titles, on_case, on_event);
   // One scan, as for_each_report_case, but a case's events dated before the period that precede
-  // its first event dated in it are summed up here (their last date and state, a marker reached)
-  // instead of handed over one by one: of their five columns only two are read, and the caller
-  // gets one summary instead of 732,000 calls (the benchmark's events before 2023). A GROUP BY in
-  // SQL returning that summary, plus a second scan for the period's events, measured slower than
-  // this one scan (docs/performance.md, fourth round).
+  // its first event dated in it are summed up (their last date and state, a marker reached)
+  // instead of handed over one by one: by djflow_report_keep (LeadingSummer above) inside the
+  // scan, so that those 732,000 rows of the benchmark never leave SQLite. A GROUP BY in SQL
+  // returning that summary, plus a second scan for the period's events, measured slower than one
+  // scan (docs/performance.md, fourth round).
   const IsoDate f(from), u(until);
-  const std::string_view from_iso = f.view();
   DJFLOW_STATEMENT(cs, "SELECT " + case_columns(with_titles) + " FROM cases ORDER BY id");
   DJFLOW_STATEMENT(ev, std::string("SELECT case_id, effective_date, to_state, event, flags FROM events "
-                                   "WHERE effective_date <= ?1 ORDER BY case_id, seq"));
+                                   "WHERE effective_date <= ?1 AND djflow_report_keep(case_id, seq, "
+                                   "effective_date, to_state) ORDER BY case_id, seq"));
   ev.bind(1, u.view());
+  summer_.reset(f.view(), u.view(), markers);
   engine::ReportCase c;
   engine::ReportEvent e;
-  std::string before_date, before_state;
-  int erc = ev.step();
+  // The event row's case, read once per row (not once per comparison).
+  int erc = SQLITE_DONE;
+  engine::CaseId ev_case = 0;
+  const auto next = [&] {
+    erc = ev.step();
+    ev_case = erc == SQLITE_ROW ? ev.int64(0) : 0;
+  };
+  // The scan must arrive in (case, seq) order for the summaries to be right: it does (the
+  // covering index events_report is in that order); were a plan ever to sort instead, this says so.
+  const auto in_order = [&]() -> Status {
+    if (!summer_.disorder) return {};
+    return engine::Error::storage("for_each_report_case_in: the events did not arrive in (case, seq) order");
+  };
+  next();
   for (;;) {
     const int rc = cs.step();
-    if (rc == SQLITE_DONE) return {};
+    if (rc == SQLITE_DONE) return in_order();
     if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "for_each_report_case_in");
     DJFLOW_TRY(read_case(cs, with_titles, c));
-    while (erc == SQLITE_ROW && ev.int64(0) < c.id) erc = ev.step();  // no case row (cannot happen)
-    // The leading events dated before the period: summed up.
-    c.has_before = c.before_marker = false;
-    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
-      const std::string_view date = ev.text(1);
-      if (date >= from_iso) break;
-      const std::string_view state = ev.text(2);
-      c.has_before = true;
-      before_date.assign(date);
-      before_state.assign(state);
-      if (!c.before_marker)
-        c.before_marker = std::find(markers.begin(), markers.end(), state) != markers.end();
-      erc = ev.step();
-    }
-    c.before_date = before_date;
-    c.before_state = before_state;
+    while (erc == SQLITE_ROW && ev_case < c.id) next();  // no case row (cannot happen)
+    if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case_in (events)");
+    // The leading events dated before the period: summed up by the scan, which has passed them
+    // (the current row is of a later case, or the first of this case the caller is given).
+    const LeadingSummer::Sum* sum = summer_.take(c.id);
+    c.has_before = sum != nullptr;
+    c.before_marker = sum && sum->marker;
+    c.before_date = sum ? std::string_view(sum->date) : std::string_view();
+    c.before_state = sum ? std::string_view(summer_.states[sum->state]) : std::string_view();
     on_case(c);
     // From the first event dated in the period on: each one.
-    while (erc == SQLITE_ROW && ev.int64(0) == c.id) {
+    while (erc == SQLITE_ROW && ev_case == c.id) {
       e.case_id = c.id;
       e.date = ev.text(1);
       e.to_state = ev.text(2);
       e.event = ev.text(3);
       e.flags = ev.text(4);
       on_event(e);
-      erc = ev.step();
+      next();
     }
     if (erc != SQLITE_ROW && erc != SQLITE_DONE) return sqlite_error(db_, erc, "for_each_report_case_in (events)");
+    DJFLOW_TRY(in_order());
   }
 }
 

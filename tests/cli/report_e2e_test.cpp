@@ -485,6 +485,13 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
                        {"approve-full", "2023-04-20"}});
   must(d, {kNow, "person", "transfer", "10", "--to", "G1", "--date", "2023-07-01"});
 
+  // D1's organisational-life ledger, its meetings recorded in any order: dates out of seq order,
+  // and one after the end of a period among the leading ones (2022-03-10 to 2023-04-10: seq 2 is
+  // after it, seq 3 is in it). The summing up inside the scan must give what the whole read gives.
+  must(d, {"--now=2024-03-01", "life", "start", "--org", "D1", "--date", "2022-01-01"});
+  for (const char* date : {"2023-05-01", "2022-11-01", "2024-02-01", "2022-06-01", "2023-02-01"})
+    must(d, {"--now=2024-03-01", "meeting", "add", "--org", "D1", "--kind", "支部委员会会议", "--date", date, "--topic", "学习"});
+
   // The store's subtree read gives each case of the subtree with the events of the whole read.
   auto reads = djflow::storage::open_report_reads(d.db());
   REQUIRE(reads.ok());

@@ -15,6 +15,7 @@
 
 namespace djflow::workflows::report {
 
+using namespace std::string_view_literals;  // comparisons by size first, no strlen per step
 using engine::Error;
 using engine::MemberStatus;
 using engine::Result;
@@ -162,9 +163,9 @@ class Accumulator {
     Counts* c = v.counts ? v.counts : org(v.head->branch);
     if (!c || v.steps.empty()) return {};
     const auto& wf = v.head->workflow;
-    if (wf == "member") add_member(v, *c);
-    else if (wf == "rectify") DJFLOW_TRY(add_rectify(v, *c));
-    else if (wf == "term") add_term(v, *c);
+    if (wf == "member"sv) add_member(v, *c);
+    else if (wf == "rectify"sv) DJFLOW_TRY(add_rectify(v, *c));
+    else if (wf == "term"sv) add_term(v, *c);
     return {};
   }
 
@@ -176,7 +177,7 @@ class Accumulator {
     std::vector<std::string> out;
     if (const auto* wf = eng_.workflows().find("member"))
       for (const auto& s : wf->states())
-        if (wf->stage(s) == "candidate") out.push_back(s);
+        if (wf->stage(s) == "candidate"sv) out.push_back(s);
     return out;
   }
 
@@ -238,11 +239,11 @@ class Accumulator {
   }
 
   // The stage of a state, memoised (a handful of states over 1,000,000 steps).
-  const std::string& stage(const std::string& workflow, const std::string& state) {
+  const std::string& stage(std::string_view workflow, std::string_view state) {
     for (const auto& [k, s] : stages_)
       if (k.second == state && k.first == workflow) return s;
     const auto* wf = eng_.workflows().find(workflow);
-    stages_.push_back({{workflow, state}, wf ? wf->stage(state) : std::string()});
+    stages_.push_back({{std::string(workflow), std::string(state)}, wf ? wf->stage(state) : std::string()});
     return stages_.back().second;
   }
 
@@ -250,19 +251,19 @@ class Accumulator {
     bool entered_candidate = v.before_candidate;
     for (const auto& s : v.steps) {
       const bool period = in_period(s.date);
-      if (!entered_candidate && stage("member", s.to_state) == "candidate") {
+      if (!entered_candidate && stage("member", s.to_state) == "candidate"sv) {
         entered_candidate = true;
         if (period) count(c, Fig::CandidatesNew, v, s.date, s.to_state);
       }
       if (!period) continue;
-      const std::string& e = s.event;
-      if (e == "apply") count(c, Fig::Applications, v, s.date);
-      else if (e == "activist") count(c, Fig::ActivistsNew, v, s.date);
-      else if (e == "approve") count(c, Fig::Admitted, v, s.date);
-      else if (e == "approve-full") count(c, Fig::Converted, v, s.date);
-      else if (e == "approve-extension") count(c, Fig::Extended, v, s.date);
-      else if (e == "approve-cancel") count(c, Fig::Cancelled, v, s.date);
-      else if (e == "withdraw") count(c, Fig::Withdrawn, v, s.date);
+      const std::string_view e = s.event;
+      if (e == "apply"sv) count(c, Fig::Applications, v, s.date);
+      else if (e == "activist"sv) count(c, Fig::ActivistsNew, v, s.date);
+      else if (e == "approve"sv) count(c, Fig::Admitted, v, s.date);
+      else if (e == "approve-full"sv) count(c, Fig::Converted, v, s.date);
+      else if (e == "approve-extension"sv) count(c, Fig::Extended, v, s.date);
+      else if (e == "approve-cancel"sv) count(c, Fig::Cancelled, v, s.date);
+      else if (e == "withdraw"sv) count(c, Fig::Withdrawn, v, s.date);
       for (const auto& flag : s.flags) {
         if (flag.rfind("late:", 0) != 0) continue;
         const std::string kind = flag.substr(5);
@@ -271,12 +272,12 @@ class Accumulator {
           if (l.kind == kind && l.closed_on == s.date) days = std::max(days, l.due.days_until(*Date::parse(s.date)));
         r_.late_days_total += days;
         r_.late_days_max = std::max<std::int64_t>(r_.late_days_max, days);
-        count(c, Fig::LateSteps, v, s.date, e + ":" + kind, days);
+        count(c, Fig::LateSteps, v, s.date, std::string(e) + ":" + kind, days);
       }
     }
-    const std::string& st = stage("member", v.steps.back().to_state);
-    if (st == "activist") count(c, Fig::ActivistsAtEnd, v, "", v.steps.back().to_state);
-    if (st == "candidate") count(c, Fig::CandidatesAtEnd, v, "", v.steps.back().to_state);
+    const std::string_view st = stage("member", v.steps.back().to_state);
+    if (st == "activist"sv) count(c, Fig::ActivistsAtEnd, v, "", v.steps.back().to_state);
+    if (st == "candidate"sv) count(c, Fig::CandidatesAtEnd, v, "", v.steps.back().to_state);
     if (v.head->person && v.status) case_status_.push_back({*v.head->person, v.head->id, *v.status});
   }
 
@@ -304,14 +305,14 @@ class Accumulator {
     bat.title = batch_titles_[batch];
     for (const auto& s : v.steps) {
       if (!in_period(s.date)) continue;
-      if (s.event == "register") {
+      if (s.event == "register"sv) {
         count(c, Fig::RectRegistered, v, s.date, source);
         ++src.registered;
         ++bat.registered;
       }
-      if (s.event != "accept") continue;
+      if (s.event != "accept"sv) continue;
       for (const auto& flag : s.flags) {
-        if (flag == "closed-on-time") {
+        if (flag == "closed-on-time"sv) {
           count(c, Fig::RectClosedOnTime, v, s.date, source);
           ++src.on_time;
           ++bat.on_time;
@@ -322,8 +323,8 @@ class Accumulator {
         }
       }
     }
-    const std::string& st = v.steps.back().to_state;
-    if (st != "closed" && v.rect_deadline && rectify::overdue_as_of(*v.rect_deadline, q_.to)) {
+    const std::string_view st = v.steps.back().to_state;
+    if (st != "closed"sv && v.rect_deadline && rectify::overdue_as_of(*v.rect_deadline, q_.to)) {
       count(c, Fig::RectOpenOverdue, v, v.rect_deadline->iso(), source, rectify::days_overdue(*v.rect_deadline, q_.to));
       ++src.open_overdue;
       ++bat.open_overdue;
@@ -337,13 +338,13 @@ class Accumulator {
     std::optional<std::string> renewed;
     bool late = false, postponed = false, advanced = false, ended = false;
     for (const auto& s : v.steps) {
-      if (s.event == "renew") {
+      if (s.event == "renew"sv) {
         renewed = s.date;
         late = std::find(s.flags.begin(), s.flags.end(), "late:term-end") != s.flags.end();
       }
-      postponed = postponed || s.event == "postpone";
-      advanced = advanced || s.event == "advance";
-      ended = ended || s.event == "end";
+      postponed = postponed || s.event == "postpone"sv;
+      advanced = advanced || s.event == "advance"sv;
+      ended = ended || s.event == "end"sv;
     }
     if (ended) return;
     const std::string end = f.end().iso(), original = f.original_end.iso();
@@ -388,9 +389,9 @@ class Accumulator {
   std::map<CaseId, RectCounts> by_batch_;
 };
 
-MemberStatus status_of_stage(const std::string& stage) {
-  if (stage == "probationary") return MemberStatus::Probationary;
-  if (stage == "full") return MemberStatus::Full;
+MemberStatus status_of_stage(std::string_view stage) {
+  if (stage == "probationary"sv) return MemberStatus::Probationary;
+  if (stage == "full"sv) return MemberStatus::Full;
   return MemberStatus::None;
 }
 
@@ -470,7 +471,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
     v.counts = head_counts;
     v.steps = std::span<const StepRow>(buf.data(), n);
     v.before_candidate = before_candidate;
-    if (head.workflow == "member") v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
+    if (head.workflow == "member"sv) v.status = status_of_stage(acc.member_stage(buf[n - 1].to_state));
     if (auto it = in_force.find(head.id); it != in_force.end()) v.rect_deadline = it->second;
     // Only a late step within the period is counted (with its days): only then read the deadlines.
     const bool has_late = std::any_of(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n), [&](const StepRow& x) {
@@ -486,7 +487,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
       for (const auto& d : rows.value()) late.push_back({d.kind, d.closed_on->iso(), d.due});
       v.late = late;
     }
-    if (head.workflow == "term") {
+    if (head.workflow == "term"sv) {
       auto h = store.events(head.id);
       if (!h) {
         failed = h.error();
@@ -512,7 +513,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
       [&](const engine::ReportCase& c) {
         flush();
         n = 0;
-        if (scope.all && c.person && c.workflow == "member") acc.note_member_case(*c.person);
+        if (scope.all && c.person && c.workflow == "member"sv) acc.note_member_case(*c.person);
         head_counts = acc.org(c.branch);
         if (!head_counts) return;
         head.id = c.id;
@@ -538,7 +539,7 @@ Result<Report> year_report(engine::Engine& eng, engine::ReportStore& reads, cons
         s.date.assign(e.date);
         s.to_state.assign(e.to_state);
         s.flags.clear();
-        if (e.flags != "[]") s.flags = parse_flags(e.flags);
+        if (e.flags != "[]"sv) s.flags = parse_flags(e.flags);
       }));
   flush();
   DJFLOW_TRY(failed);
@@ -559,7 +560,7 @@ Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
   Status failed;
   DJFLOW_TRY(store.for_each_history([&](const engine::Case& c, const std::vector<engine::EventRecord>& events) {
     engine::ReportCase head{c.id, c.workflow, c.branch, c.title, c.person, false, {}, {}, false};
-    if (c.workflow == "member" && c.person) acc.note_member_case(*c.person);
+    if (c.workflow == "member"sv && c.person) acc.note_member_case(*c.person);
     if (!acc.org(c.branch)) return true;
     std::vector<engine::EventRecord> upto;
     for (const auto& e : events)
@@ -586,7 +587,7 @@ Result<Report> year_report_by_replay(engine::Engine& eng, const Query& q) {
     CaseView v;
     v.head = &head;
     v.steps = steps;
-    if (c.workflow == "member") v.status = rp->subject_status.value_or(MemberStatus::None);
+    if (c.workflow == "member"sv) v.status = rp->subject_status.value_or(MemberStatus::None);
     v.rect_deadline = deadline;
     v.late = late;
     if (c.workflow == "term") v.term_history = &upto;
