@@ -39,6 +39,25 @@ engine::Result<engine::Case> life_case(Cli& cli, const std::string& org) {
   return cases.value().front();
 }
 
+// One ledger per organisation, checked again inside the opening transaction after its insert
+// (decision 0125): the insert took the entity-history lock to the commit (PostgreSQL; the writer
+// lock on SQLite), so of two concurrent `life start` for one organisation the second sees the
+// first's case here and is refused as the check before it would have refused it.
+engine::Engine::AlsoWrite one_ledger(const std::string& org) {
+  return [org](engine::Store& store, const engine::StepOutcome& o) -> engine::Status {
+    engine::CaseFilter f;
+    f.workflow = L::kWorkflow;
+    f.branch = org;
+    auto cases = store.list_cases(f);
+    DJFLOW_TRY(cases);
+    for (const auto& c : cases.value())
+      if (c.id != o.c.id)
+        return Error::conflict({"组织 " + org + " 已在记录组织生活（#" + std::to_string(c.id) + "）",
+                                "organisation " + org + " already has a ledger (#" + std::to_string(c.id) + ")"});
+    return {};
+  };
+}
+
 // A person by id or by name: a name is looked up in `org` first, then everywhere (unique).
 engine::Result<engine::Person> find_person(Cli& cli, const std::string& org, const std::string& token) {
   if (all_digits(token)) {
@@ -248,7 +267,8 @@ void register_life(CLI::App& app, Cli& cli) {
           engine::CaseSubject subject;
           subject.branch = org;
           subject.title = b.value()->name + "组织生活";
-          auto o = cli.engine->start(L::kWorkflow, subject, {"start", date.value(), with.value(), "", "", cli.actor});
+          auto o = cli.engine->start(L::kWorkflow, subject, {"start", date.value(), with.value(), "", "", cli.actor},
+                                     one_ledger(org));
           if (!o) return cli.fail(o.error());
           arr.push_back({{"org", org}, {"case", o->c.id}, {"from", date->iso()}});
           if (!cli.json) *cli.out << org << " #" << o->c.id << "\n";

@@ -1,8 +1,11 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <random>
 #include <set>
+#include <thread>
 
 #include "engine/deadline_plan.hpp"
 #include "engine/history_hash.hpp"
@@ -124,7 +127,28 @@ Status Engine::check_distinct(const Person& p) {
                              "; give a unique key (--key, e.g. the staff number) to tell them apart"});
 }
 
+template <class T>
+Result<T> Engine::retrying(const std::function<Result<T>()>& body) {
+  for (int attempt = 1;; ++attempt) {
+    Result<T> r = body();
+    if (r.ok() || attempt >= kWriteAttempts || store_.in_transaction() || !store_.transient_failure()) return r;
+    if (retry_pause_) {
+      retry_pause_(attempt);
+    } else {
+      // 5-15 ms, then 10-30, 20-60, 40-120: jittered, so that two writers that deadlocked each
+      // other do not meet again at the same instant.
+      thread_local std::minstd_rand jitter{std::random_device{}()};
+      const int base = 5 << (attempt - 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(base + static_cast<int>(jitter() % (2 * base + 1))));
+    }
+  }
+}
+
 Result<PersonId> Engine::add_person(Person p) {
+  return retrying<PersonId>([&] { return add_person_once(p); });
+}
+
+Result<PersonId> Engine::add_person_once(Person p) {
   if (p.name.empty()) return Error::invalid({"姓名不能为空", "a person needs a name"});
   if (p.born > today())
     return Error::invalid({"出生日期晚于今天：" + p.born.iso(),
@@ -150,6 +174,11 @@ Result<PersonId> Engine::add_person(Person p) {
   p.created_at = clock_.now();
   auto id = store_.insert_person(p);
   DJFLOW_TRY(id);
+  // Again after the insert (decision 0125): on PostgreSQL two transactions can both pass the check
+  // above; the insert took the entity-history lock (a person is tracked) to the commit, so of two
+  // concurrent adds of one name the second reads the first's row here and is refused.
+  p.id = id.value();
+  DJFLOW_TRY(check_distinct(p));
   DJFLOW_TRY(tx.commit());
   return id.value();
 }
@@ -163,6 +192,11 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
 
 Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject& subject,
                                   StepInput first, const AlsoWrite& also) {
+  return retrying<StepOutcome>([&] { return start_once(workflow, subject, first, also); });
+}
+
+Result<StepOutcome> Engine::start_once(const std::string& workflow, const CaseSubject& subject,
+                                       StepInput first, const AlsoWrite& also) {
   const Workflow* wf = workflows_.find(workflow);
   if (!wf) return Error::invalid({"未知流程：" + workflow, "unknown workflow " + workflow});
   WriteTransaction tx(store_);
@@ -215,6 +249,10 @@ Result<StepOutcome> Engine::start(const std::string& workflow, const CaseSubject
 }
 
 Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
+  return retrying<StepOutcome>([&] { return record_once(id, in); });
+}
+
+Result<StepOutcome> Engine::record_once(CaseId id, StepInput in) {
   WriteTransaction tx(store_);
   DJFLOW_TRY(tx.begin());
   auto c = store_.find_case(id);
@@ -581,6 +619,10 @@ Result<Case> Engine::record_on_due(const Case& c, const Deadline& d) {
 }
 
 Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
+  return retrying<std::vector<Notification>>([&] { return tick_once(max_deadlines); });
+}
+
+Result<std::vector<Notification>> Engine::tick_once(std::size_t max_deadlines) {
   const TimePoint now = clock_.now();
   const Date on = env_.zone.local_date(now);
   WriteTransaction tx(store_);
@@ -596,7 +638,9 @@ Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
     if (max_deadlines && order.size() >= max_deadlines) break;
   }
   std::map<CaseId, Case> cases;
-  std::vector<Notification> out;
+  // The batch's notifications are written together at the end (one statement on PostgreSQL,
+  // where each write of a notification holds the entity-history lock to the commit: decision 0125).
+  std::vector<Notification> notes;
   for (const auto deadline_id : order) {
     // All of this deadline's due reminders collapse into one notification (not only those the
     // scan saw), so that a deadline never gets two notifications for one gap.
@@ -651,12 +695,7 @@ Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
     n.days_left = on.days_until(d.due);
     n.created_at = now;
     n.text = reminder_text(c, d, on);
-    auto id = store_.insert_notification(n);
-    DJFLOW_TRY(id);
-    if (id.value()) {
-      n.id = *id.value();
-      out.push_back(std::move(n));
-    }
+    notes.push_back(std::move(n));
     // While overdue, the next reminder is the first repeat after now.
     if (d.overdue_every_days > 0) {
       int k = d.overdue_every_days;
@@ -672,6 +711,15 @@ Result<std::vector<Notification>> Engine::tick(std::size_t max_deadlines) {
       auto r = store_.insert_timer(t);
       DJFLOW_TRY(r);
     }
+  }
+  auto ids = store_.insert_notifications(notes);
+  DJFLOW_TRY(ids);
+  if (ids.value().size() != notes.size()) return Error::storage("insert_notifications: one id per notification expected");
+  std::vector<Notification> out;
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    if (!ids.value()[i]) continue;  // its key existed
+    notes[i].id = *ids.value()[i];
+    out.push_back(std::move(notes[i]));
   }
   DJFLOW_TRY(tx.commit());
   return out;

@@ -137,6 +137,12 @@ class Engine {
   const Config& config() const { return env_.config; }
   const WorkflowRegistry& workflows() const { return workflows_; }
   Store& store() { return store_; }
+  // How a write that met a transient conflict (Transactions::transient_failure) waits before it
+  // runs again, given the attempt that failed (1, 2, ...): by default a short jittered sleep
+  // (decision 0125). Tests may count or skip it.
+  void set_retry_pause(std::function<void(int attempt)> pause) { retry_pause_ = std::move(pause); }
+  // How many times in all a write is run while it meets transient conflicts.
+  static constexpr int kWriteAttempts = 5;
   // Today's business date per the engine clock in the organisation's zone.
   Date today() const;
 
@@ -216,6 +222,17 @@ class Engine {
   Result<std::vector<EventRecord>> effective_events(const Case& c);
 
  private:
+  // Runs `body`, one whole write transaction, again while it fails with a transient conflict
+  // (up to kWriteAttempts in all), and only when no outer transaction is open (an import's:
+  // only the outermost transaction can be run again). Then the conflict is returned (exit 4).
+  template <class T>
+  Result<T> retrying(const std::function<Result<T>()>& body);
+  Result<PersonId> add_person_once(Person p);
+  Result<StepOutcome> start_once(const std::string& workflow, const CaseSubject& subject, StepInput first,
+                                 const AlsoWrite& also);
+  Result<StepOutcome> record_once(CaseId id, StepInput in);
+  Result<std::vector<Notification>> tick_once(std::size_t max_deadlines);
+
   Result<StepOutcome> apply_step(Case c, std::vector<EventRecord> history,
                                  std::optional<Person> subject, const Workflow& wf, StepInput in,
                                  bool is_new, int depth = 0);
@@ -238,6 +255,7 @@ class Engine {
   const WorkflowRegistry& workflows_;
   RuleEnv env_;
   std::vector<Text> setting_warnings_;
+  std::function<void(int)> retry_pause_;
 };
 
 }  // namespace djflow::engine

@@ -182,6 +182,7 @@ Error Connection::error_of(const char* what, pg_result* r) {
                                 std::string(what) + ": already exists (" + msg + ")"});
   }
   if (last_retryable()) {
+    if (in_transaction()) transient_ = true;
     return Error::conflict(Text{std::string(what) + "：与并发操作冲突，请重试（" + msg + "）",
                                 std::string(what) + ": conflicts with a concurrent command; try again (" +
                                     msg + ")"});

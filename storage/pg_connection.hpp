@@ -106,6 +106,10 @@ class Connection {
   bool last_retryable() const {
     return sqlstate_ == kSerializationFailure || sqlstate_ == kDeadlock;
   }
+  // True when a statement inside a transaction failed with 40001 or 40P01 since the last
+  // clear_transient() (called at each outermost BEGIN): the transaction may be run again.
+  bool transient_failure() const { return transient_; }
+  void clear_transient() { transient_ = false; }
   // True inside BEGIN ... COMMIT (including a failed transaction block).
   bool in_transaction() const;
   // True when the open transaction failed and PostgreSQL will only roll it back.
@@ -127,6 +131,7 @@ class Connection {
 
   pg_conn* conn_ = nullptr;
   std::string sqlstate_;
+  bool transient_ = false;
 };
 
 // Runs `body` between BEGIN and COMMIT, again (up to `attempts` times in all) when it fails with

@@ -85,6 +85,7 @@ Status PgTransactions::begin_write() {
     return {};
   }
   nested_ = 0;
+  db().clear_transient();
   return db().exec_script("BEGIN", "BEGIN");
 }
 
@@ -124,6 +125,8 @@ void PgTransactions::rollback() noexcept {
 }
 
 bool PgTransactions::in_transaction() const { return conn_ && conn_->in_transaction(); }
+
+bool PgTransactions::transient_failure() const { return conn_ && conn_->transient_failure(); }
 
 // --- settings and calendar -----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/store.hpp"
 #include "storage/pg_connection.hpp"
@@ -40,6 +41,11 @@ class PgBase {
   // one sequence over the database: appends are serialised by a transaction-level advisory lock
   // (kEntityChainLock), held until the writer commits.
   engine::Status log_change(const char* entity, const std::string& key, const char* action);
+  // The "insert" events of rows `rows` of `r` (in that order), rows just inserted and returned
+  // with their key in column `key_col` and the tracked columns from column `first`: one head
+  // read and one multi-row INSERT for all of them (decision 0125). Inside a transaction only.
+  engine::Status log_inserts(const char* entity, const pg::Rows& r, const std::vector<int>& rows, int key_col,
+                             int first);
   // Takes that lock now (in a transaction; a no-op outside one), before a write whose order
   // matters to readers: a notification's id is then assigned in commit order, so a router that
   // has read up to id N never sees an id below N commit later.
@@ -63,6 +69,8 @@ class PgTransactions : public virtual engine::Transactions, protected virtual de
   engine::Status commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override;
+  // A 40001 or 40P01 met inside the last transaction (pg::Connection::transient_failure).
+  bool transient_failure() const override;
 
  private:
   int nested_ = 0;
@@ -140,6 +148,10 @@ class PgOutbox : public virtual engine::OutboxStore, protected virtual detail::P
  public:
   engine::Result<std::optional<std::int64_t>> insert_notification(
       const engine::Notification& n) override;
+  // One tick's notifications: the entity-history lock, then one multi-row INSERT ... ON
+  // CONFLICT DO NOTHING RETURNING and one append of their entity events per 500 (decision 0125).
+  engine::Result<std::vector<std::optional<std::int64_t>>> insert_notifications(
+      const std::vector<engine::Notification>& ns) override;
   engine::Result<std::vector<engine::Notification>> notifications_since(std::int64_t after_id,
                                                                         std::size_t limit) override;
 };

@@ -2,6 +2,7 @@
 // entity_log.cpp, through the backend-neutral entity_image.hpp, so both backends write the same
 // image bytes), what `djflow verify` reads (every case with all of its rows, a page of case ids
 // at a time), the check of the entity chain and the append-only triggers.
+#include <algorithm>
 #include <optional>
 
 #include "engine/history_hash.hpp"
@@ -63,25 +64,41 @@ std::string image(const Rows& r, int row, const Tracked& t, int first) {
   });
 }
 
-Status append(pg::Connection& db, EntityEvent e) {
+// Appends `events` (seq, prev_hash and hash are set here) after the chain's head, under the
+// entity-history lock, in multi-row INSERTs: one head read and one statement per kEventChunk
+// events however many there are (decision 0125).
+constexpr std::size_t kEventChunk = 500;  // 9 parameters each, well under PostgreSQL's 65,535
+
+Status append(pg::Connection& db, std::vector<EntityEvent> events) {
+  if (events.empty()) return {};
   DJFLOW_TRY(db.exec_script("lock the entity history", kEntityChainLock));  // again: a no-op
   auto head = db.exec("entity_events head", "SELECT seq, hash FROM entity_events ORDER BY seq DESC LIMIT 1");
   if (!head) return head.error();
-  if (head->size() > 0) {
-    e.seq = head->int64(0, 0) + 1;
-    e.prev_hash = head->string(0, 1);
-  } else {
-    e.seq = 1;
+  std::int64_t seq = head->size() > 0 ? head->int64(0, 0) : 0;
+  std::string prev = head->size() > 0 ? head->string(0, 1) : std::string();
+  for (auto& e : events) {
+    e.seq = ++seq;
+    e.prev_hash = prev;
+    e.hash = engine::entity_event_hash(e);
+    prev = e.hash;
   }
-  e.hash = engine::entity_event_hash(e);
-  Params p;
-  p.int64(e.seq).text(e.entity).text(e.key).text(e.action).text(e.data).text(e.actor)
-      .int64(detail::to_unix(e.recorded_at)).text(e.prev_hash).text(e.hash);
-  auto r = db.exec("append entity event",
-                   "INSERT INTO entity_events (seq, entity, key, action, data, actor, recorded_at, "
-                   "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                   p);
-  if (!r) return r.error();
+  for (std::size_t from = 0; from < events.size(); from += kEventChunk) {
+    const std::size_t to = std::min(events.size(), from + kEventChunk);
+    Params p;
+    std::string sql =
+        "INSERT INTO entity_events (seq, entity, key, action, data, actor, recorded_at, prev_hash, hash) VALUES ";
+    for (std::size_t i = from; i < to; ++i) {
+      const EntityEvent& e = events[i];
+      const int b = p.size();
+      sql += i == from ? "(" : ", (";
+      for (int k = 1; k <= 9; ++k) sql += (k == 1 ? "$" : ", $") + std::to_string(b + k);
+      sql += ")";
+      p.int64(e.seq).text(e.entity).text(e.key).text(e.action).text(e.data).text(e.actor)
+          .int64(detail::to_unix(e.recorded_at)).text(e.prev_hash).text(e.hash);
+    }
+    auto r = db.exec("append entity events", sql, p);
+    if (!r) return r.error();
+  }
   return {};
 }
 
@@ -104,10 +121,30 @@ Status detail::PgBase::log_change(const char* entity, const std::string& key, co
     if (!r) return r.error();
     if (r->size() > 0) e.data = image(*r, 0, *t, 0);
   }
-  if (db().in_transaction()) return append(db(), std::move(e));
+  if (db().in_transaction()) return append(db(), {std::move(e)});
   // A write outside a transaction (autocommit, as on SQLite): the event gets one of its own, so
   // the advisory lock is held from the head's read to the insert.
-  return pg::retry_transaction(db(), [&] { return append(db(), e); });
+  return pg::retry_transaction(db(), [&] { return append(db(), {e}); });
+}
+
+Status detail::PgBase::log_inserts(const char* entity, const Rows& r, const std::vector<int>& rows, int key_col,
+                                   int first) {
+  const Tracked* t = detail::find_tracked(entity);
+  if (!t) return Error::storage(std::string("entity history: unknown entity ") + entity);
+  if (!db().in_transaction()) return Error::storage("entity history: log_inserts needs a transaction");
+  std::vector<EntityEvent> events;
+  events.reserve(rows.size());
+  for (const int row : rows) {
+    EntityEvent e;
+    e.entity = t->entity;
+    e.key = r.string(row, key_col);
+    e.action = "insert";
+    e.actor = change_actor_;
+    if (change_clock_) e.recorded_at = change_clock_->now();
+    e.data = image(r, row, *t, first);
+    events.push_back(std::move(e));
+  }
+  return append(db(), std::move(events));
 }
 
 Status detail::PgBase::lock_entity_chain() {

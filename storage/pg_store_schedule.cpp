@@ -2,6 +2,10 @@
 // notification outbox.
 #include "storage/pg_store.hpp"
 
+#include <algorithm>
+#include <map>
+
+#include "storage/entity_image.hpp"
 #include "storage/pg_codec.hpp"
 
 namespace djflow::storage {
@@ -172,6 +176,56 @@ Result<std::optional<std::int64_t>> PgOutbox::insert_notification(const Notifica
   const std::int64_t id = r->int64(0, 0);
   DJFLOW_TRY(log_change("notification", std::to_string(id), "insert"));
   return std::optional<std::int64_t>(id);
+}
+
+Result<std::vector<std::optional<std::int64_t>>> PgOutbox::insert_notifications(const std::vector<Notification>& ns) {
+  std::vector<std::optional<std::int64_t>> ids(ns.size());
+  if (!db().in_transaction()) {  // autocommit: one transaction each, as insert_notification does
+    for (std::size_t i = 0; i < ns.size(); ++i) {
+      auto id = insert_notification(ns[i]);
+      if (!id) return id.error();
+      ids[i] = id.value();
+    }
+    return ids;
+  }
+  // A key twice in `ns`: only its first gets a row, as one insert after another would do.
+  std::map<std::string, std::size_t> first;
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < ns.size(); ++i)
+    if (first.emplace(ns[i].key, i).second) todo.push_back(i);
+  if (todo.empty()) return ids;
+  // Ids in commit order (lock_entity_chain), taken once for the batch, just before its rows.
+  DJFLOW_TRY(lock_entity_chain());
+  constexpr std::size_t kChunk = 500;  // 10 parameters a row
+  for (std::size_t from = 0; from < todo.size(); from += kChunk) {
+    const std::size_t to = std::min(todo.size(), from + kChunk);
+    Params p;
+    std::string sql =
+        "INSERT INTO notifications (key, case_id, workflow, branch, kind, due_date, days_left, created_at, "
+        "text_zh, text_en) VALUES ";
+    for (std::size_t j = from; j < to; ++j) {
+      const Notification& n = ns[todo[j]];
+      const int b = p.size();
+      sql += j == from ? "(" : ", (";
+      for (int k = 1; k <= 10; ++k) sql += (k == 1 ? "$" : ", $") + std::to_string(b + k);
+      sql += ")";
+      p.text(n.key).int64(n.case_id).text(n.workflow).text(n.branch).text(n.kind).text(pg::iso(n.due))
+          .int64(n.days_left).int64(to_unix(n.created_at)).text(n.text.zh).text(n.text.en);
+    }
+    // The new rows with their tracked columns (the entity image), as log_change would read them.
+    sql += " ON CONFLICT (key) DO NOTHING RETURNING id, " + detail::column_list(*detail::find_tracked("notification"));
+    auto r = db().exec("insert_notifications", sql, p);
+    if (!r) return r.error();
+    std::vector<int> rows(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) {
+      rows[static_cast<std::size_t>(i)] = i;
+      ids[first.at(r->string(i, 1))] = r->int64(i, 0);  // column 1: key, the image's first
+    }
+    // Their entity events in id order, as one insert after another would have appended them.
+    std::sort(rows.begin(), rows.end(), [&](int a, int b) { return r->int64(a, 0) < r->int64(b, 0); });
+    DJFLOW_TRY(log_inserts("notification", *r, rows, 0, 1));
+  }
+  return ids;
 }
 
 Result<std::vector<Notification>> PgOutbox::notifications_since(std::int64_t after_id, std::size_t limit) {

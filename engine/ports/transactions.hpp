@@ -26,6 +26,11 @@ class Transactions {
   virtual Status commit() = 0;
   virtual void rollback() noexcept = 0;
   virtual bool in_transaction() const = 0;
+  // True when the last write transaction failed because the backend broke a conflict between
+  // concurrent transactions (PostgreSQL: serialization failure 40001, deadlock 40P01), so that
+  // running the whole transaction again may succeed; until the next outermost begin_write().
+  // SQLite's one writer never does (decision 0125).
+  virtual bool transient_failure() const { return false; }
 };
 
 }  // namespace djflow::engine

@@ -40,13 +40,14 @@ std::pair<RunResult, RunResult> race(const std::string& db, const std::vector<st
   return {a, b};
 }
 
-// Exactly one of the two succeeded; the other was refused by the rule or told to try again.
-void one_wins(const std::pair<RunResult, RunResult>& r, int round) {
+// Exactly one of the two succeeded; the other was refused by the rule (`refused`: its exit code)
+// or told of a conflict (exit 4).
+void one_wins(const std::pair<RunResult, RunResult>& r, int round, int refused = 1) {
   const auto& [a, b] = r;
   INFO("round " << round << ": " << a.code << " " << a.err << " / " << b.code << " " << b.err);
   CHECK(((a.code == 0) != (b.code == 0)));
   const RunResult& loser = a.code == 0 ? b : a;
-  CHECK((loser.code == 1 || loser.code == 4));
+  CHECK((loser.code == refused || loser.code == 4));
 }
 
 }  // namespace
@@ -89,6 +90,50 @@ TEST_CASE("postgresql races: two processes recording the same organisation's ter
     one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "branch", "term", code, "--start", "2025-01-10"}),
              i);
     CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'term' AND branch = '" + code + "'") == 1);
+  }
+  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+}
+
+TEST_CASE("postgresql races: two processes starting the same organisation's life ledger at once open one ledger",
+          "[cli][postgresql][races]") {
+  // Decision 0125: the check "one ledger per organisation" is repeated inside the opening
+  // transaction after the case's insert (which holds the entity-history lock to the commit).
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
+  djflow::storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  Djflow d(db.target());
+  ok(d, {"--now=2026-01-05", "init"});
+  for (int i = 1; i <= kRounds; ++i)
+    ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
+  auto c = pg::Connection::open(db.target());
+  REQUIRE(c);
+  for (int i = 1; i <= kRounds; ++i) {
+    const std::string code = "B" + std::to_string(i);
+    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "life", "start", "--org", code, "--date", "2026-01-01"}),
+             i, 4);
+    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'life' AND branch = '" + code + "'") == 1);
+  }
+  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+}
+
+TEST_CASE("postgresql races: two processes adding a person of the same name to one organisation at once add one",
+          "[cli][postgresql][races]") {
+  // Decision 0125: add_person's same-name check is repeated after the insert, under the
+  // entity-history lock; the loser is refused as the check before it would refuse it (exit 2).
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
+  djflow::storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  Djflow d(db.target());
+  ok(d, {"--now=2026-01-05", "init"});
+  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
+  auto c = pg::Connection::open(db.target());
+  REQUIRE(c);
+  for (int i = 1; i <= kRounds; ++i) {
+    const std::string name = "同名" + std::to_string(i);
+    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "person", "add", name, "--branch", "B01", "--born",
+                                "2000-05-01"}),
+             i, 2);
+    CHECK(scalar(**c, "SELECT count(*) FROM persons WHERE name = '" + name + "'") == 1);
   }
   CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
 }

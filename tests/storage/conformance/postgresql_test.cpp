@@ -9,8 +9,11 @@
 #include <thread>
 #include <vector>
 
+#include "engine/clock.hpp"
+#include "engine/engine.hpp"
 #include "storage/conformance/seed.hpp"
 #include "storage/conformance/test_db.hpp"
+#include "storage/pg_connection.hpp"
 #include "storage/pg_migrations.hpp"
 #include "storage/pg_store.hpp"
 
@@ -221,4 +224,61 @@ TEST_CASE("only postgresql: two daemons starting on a database without a lease t
   t.join();
   REQUIRE(seen_by_b.has_value());
   CHECK(seen_by_b->owner == "a");
+}
+
+TEST_CASE("only postgresql: an engine write that lost a real deadlock is run again and succeeds",
+          "[postgresql][concurrency]") {
+  // Decision 0125: Engine::add_person (as record, start and tick) runs its whole transaction
+  // again when the store reports a transient failure (40P01, 40001). The deadlock: the test's
+  // own transaction A holds the entity-history lock; add_person (B) inserts its person, which
+  // holds a KEY SHARE lock on its organisation's row (the foreign key), and waits for the entity
+  // lock; then A wants that organisation row FOR UPDATE. B's deadlock_timeout (1 s) is far
+  // shorter than A's (60 s), so PostgreSQL breaks the cycle by aborting B.
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto setup = db.open();
+  storage::test::seed_branch(*setup, "B1");
+  auto store = db.open();
+  engine::ManualClock clock(storage::test::at(1775000000));
+  engine::WorkflowRegistry none;
+  engine::Engine engine(*store, clock, none);
+  std::vector<int> pauses;  // the attempts that failed and were followed by a pause
+  engine.set_retry_pause([&](int attempt) { pauses.push_back(attempt); });
+
+  auto a = storage::pg::Connection::open(db.target());
+  REQUIRE(a);
+  auto& conn = **a;
+  must(conn.exec_script("A", "SET deadlock_timeout = '60s'; BEGIN; "
+                             "SELECT pg_advisory_xact_lock(1145718341, hashtext(current_schema()))"));
+  engine::Result<engine::PersonId> added = engine::Error::storage("not run");
+  std::thread b([&] {
+    engine::Person p;
+    p.name = "张三";
+    p.branch = "B1";
+    p.born = storage::test::day(2000, 5, 1);
+    added = engine.add_person(p);
+  });
+  // B waits for the entity lock (a lock this schema's chain names, not granted).
+  const std::string waiting =
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 1145718341 "
+      "AND objid::int8 = (hashtext(current_schema())::int8 & 4294967295)";
+  auto count = [&](const std::string& sql) {
+    auto r = conn.exec("count", sql);
+    REQUIRE(r);
+    return r->int64(0, 0);
+  };
+  while (count(waiting) == 0) std::this_thread::yield();
+  // A now wants the row B holds: a cycle. This returns once B has been aborted (B held the lock).
+  auto locked = conn.exec("A locks the organisation", "SELECT code FROM branches WHERE code = 'B1' FOR UPDATE");
+  INFO((locked ? std::string() : locked.error().message.en));
+  REQUIRE(locked);
+  CHECK(count("SELECT count(*) FROM persons") == 0);  // B's first attempt was rolled back
+  must(conn.exec_script("A", "COMMIT"));
+  b.join();
+  INFO((added ? std::string() : added.error().message.en));
+  REQUIRE(added.ok());
+  CHECK(pauses == std::vector<int>{1});  // run twice: the first lost the deadlock
+  CHECK(count("SELECT count(*) FROM persons") == 1);
+  const auto check = must(store->check_entities());
+  CHECK(check.problems.empty());
 }

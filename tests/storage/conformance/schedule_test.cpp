@@ -2,6 +2,7 @@
 // backend DJFLOW_TEST_DB names.
 #include <catch2/catch.hpp>
 
+#include "engine/clock.hpp"
 #include "storage/conformance/seed.hpp"
 #include "storage/conformance/test_db.hpp"
 
@@ -178,4 +179,81 @@ TEST_CASE("conformance: notifications are unique by key and read after an id",
   REQUIRE(after.size() == 1);
   CHECK(after[0].id == ids[1]);
   CHECK(after[0].key == "k1");
+}
+
+TEST_CASE("conformance: a batch of notifications writes what one insert after another writes",
+          "[conformance][outbox]") {
+  // One tick's notifications (Engine::tick): on PostgreSQL one multi-row INSERT per 500 and one
+  // append of their entity events (decision 0125). The rows, ids and the whole entity chain must
+  // be those of inserting them one at a time, including a key that exists already and a key twice
+  // in the batch; 1,201 of them cross the 500-row chunks.
+  engine::ManualClock clock(at(1775000100));
+  auto fill = [&](engine::Store& s, bool batch) {
+    s.set_change_context(&clock, "djflow");
+    seed_branch(s, "B1");
+    const auto id = seed_case(s, "B1");
+    engine::Notification n;
+    n.case_id = id;
+    n.workflow = "member";
+    n.branch = "B1";
+    n.kind = "talk";
+    n.due = day(2026, 4, 1);
+    n.created_at = at(1775000000);
+    n.key = "k5";
+    n.text = {"已有", "existing"};
+    REQUIRE(must(s.insert_notification(n)).has_value());
+    std::vector<engine::Notification> ns;
+    for (int i = 0; i < 1200; ++i) {
+      n.key = "k" + std::to_string(i);
+      n.days_left = i - 600;
+      n.text = {"谈话提醒 " + std::to_string(i), "talk reminder " + std::to_string(i)};
+      ns.push_back(n);
+    }
+    ns.push_back(ns[7]);  // k7 again
+    engine::WriteTransaction tx(s);
+    must(tx.begin());
+    std::vector<std::optional<std::int64_t>> ids;
+    if (batch) {
+      ids = must(s.insert_notifications(ns));
+    } else {
+      for (const auto& x : ns) ids.push_back(must(s.insert_notification(x)));
+    }
+    must(tx.commit());
+    return ids;
+  };
+  storage::test::TestDb one_db, batch_db;
+  auto one = one_db.open();
+  auto batch = batch_db.open();
+  const auto ids_one = fill(*one, false);
+  const auto ids_batch = fill(*batch, true);
+  REQUIRE(ids_batch.size() == 1201);
+  CHECK(ids_batch == ids_one);
+  CHECK_FALSE(ids_batch[5].has_value());     // existed before
+  CHECK_FALSE(ids_batch[1200].has_value());  // k7 twice: the first one is written
+  REQUIRE(ids_batch[7].has_value());
+  REQUIRE(ids_batch[0].has_value());
+  CHECK(*ids_batch[1199] > *ids_batch[0]);
+  const auto rows_one = must(one->notifications_since(0, 0));
+  const auto rows_batch = must(batch->notifications_since(0, 0));
+  REQUIRE(rows_batch.size() == 1200);
+  REQUIRE(rows_one.size() == rows_batch.size());
+  for (std::size_t i = 0; i < rows_one.size(); ++i) {
+    INFO("notification " << i);
+    CHECK(rows_batch[i].id == rows_one[i].id);
+    CHECK(rows_batch[i].key == rows_one[i].key);
+    CHECK(rows_batch[i].days_left == rows_one[i].days_left);
+    CHECK(rows_batch[i].text.zh == rows_one[i].text.zh);
+  }
+  std::vector<engine::EntityEvent> chain_one, chain_batch;
+  must(one->for_each_entity_event([&](const engine::EntityEvent& e) { chain_one.push_back(e); return true; }));
+  must(batch->for_each_entity_event([&](const engine::EntityEvent& e) { chain_batch.push_back(e); return true; }));
+  REQUIRE(chain_batch.size() == chain_one.size());
+  for (std::size_t i = 0; i < chain_one.size(); ++i) {
+    INFO("entity event " << i + 1);
+    CHECK(chain_batch[i].seq == chain_one[i].seq);
+    CHECK(chain_batch[i].key == chain_one[i].key);
+    CHECK(chain_batch[i].data == chain_one[i].data);
+    CHECK(chain_batch[i].hash == chain_one[i].hash);
+  }
+  CHECK(must(batch->check_entities()).problems.empty());
 }
