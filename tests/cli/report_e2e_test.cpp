@@ -18,7 +18,7 @@
 
 #include "engine/engine.hpp"
 #include "storage/sqlite_report.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/open_store.hpp"
 #include "report_cli_support.hpp"
 #include "support/cli_runner.hpp"
 #include "workflows/registry.hpp"
@@ -154,6 +154,10 @@ const Djflow& year() {
   namespace fs = std::filesystem;
   static const Djflow d;
   static bool built = false;
+  if (!built && d.postgres()) {
+    build_year(d);  // the cache is a SQLite file; a PostgreSQL schema is built each time
+    built = true;
+  }
   if (!built) {
     const fs::path cache = seed_cache();
     if (fs::exists(cache)) {
@@ -305,7 +309,7 @@ TEST_CASE("report year as of a date in the middle counts what the history says t
 
 TEST_CASE("the one-pass report equals the report replayed through the workflows", "[cli][report]") {
   const Djflow& d = year();
-  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  auto store = djflow::storage::open_store(d.db(), djflow::storage::OpenMode::Existing);
   REQUIRE(store.ok());
   auto reads = djflow::storage::open_report_reads(d.db());
   REQUIRE(reads.ok());
@@ -579,7 +583,7 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
 
   // year_report() (subtree reads for B1, G1, B2, D1; everything for "" and C1) equals the report
   // replayed through the workflows, which reads every case and filters.
-  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  auto store = djflow::storage::open_store(d.db(), djflow::storage::OpenMode::Existing);
   REQUIRE(store.ok());
   djflow::engine::ManualClock clock(djflow::engine::TimePoint{});
   djflow::engine::WorkflowRegistry registry;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "storage/conformance/seed.hpp"
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "storage/pg_migrations.hpp"
 #include "storage/pg_store.hpp"
 
