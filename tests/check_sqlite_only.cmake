@@ -3,6 +3,7 @@
 # reason, between the markers below; this check fails when the tags and the list differ, so that
 # no test leaves the PostgreSQL run without a written reason (decision 0124).
 # -DEXES=exe1|exe2|... -DDOC=docs/testing.md
+cmake_policy(SET CMP0057 NEW)  # if(... IN_LIST ...) in script mode
 string(REPLACE "|" ";" exes "${EXES}")
 set(tagged "")
 foreach(exe IN LISTS exes)
