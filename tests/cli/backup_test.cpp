@@ -48,7 +48,7 @@ struct Restored {
 
 }  // namespace
 
-TEST_CASE("backup makes a 0600 single-file copy that verifies, and never overwrites", "[cli][backup]") {
+TEST_CASE("backup makes a 0600 single-file copy that verifies, and never overwrites", "[cli][backup][sqlite-only]") {
   Djflow d;
   seed(d);
   REQUIRE(d.run({"person", "add", "张三", "--branch", "B01", "--born", "2000-05-01"}).code == 0);
@@ -94,7 +94,7 @@ TEST_CASE("backup makes a 0600 single-file copy that verifies, and never overwri
 }
 
 TEST_CASE("backups taken while another process records steps restore to verified databases",
-          "[cli][backup][concurrency]") {
+          "[cli][backup][concurrency][sqlite-only]") {
   Djflow d;
   seed(d);
   const char* bin = std::getenv("DJFLOW_BIN");

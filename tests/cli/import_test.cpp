@@ -107,7 +107,7 @@ TEST_CASE("a 40-person roster and a 34-person pipeline imported equal the same e
   CHECK(at_now(imported, {"verify"}).code == 0);
 
   // Re-importing the same files changes nothing.
-  const std::string before = slurp(imported.db());
+  const std::string before = imported.contents();
   auto again = at_now(imported, {"--json", "import", "members", fx + "/members.xlsx"});
   INFO(again.out << again.err);
   REQUIRE(again.code == 0);
@@ -123,11 +123,11 @@ TEST_CASE("a roster with 10 kinds of mistakes gives a report naming each and lea
   Djflow d;
   const std::string fx = fixtures(d);
   seed(d);
-  const std::string before = slurp(d.db());
+  const std::string before = d.contents();
   const std::string report = (d.dir().path() / "report.csv").string();
   auto r = at_now(d, {"--json", "import", "roster", fx + "/roster_errors.csv", "--errors", report});
   REQUIRE(r.code == 2);
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   const auto problems = r.json()["problems"];
   std::set<std::pair<int, std::string>> where;
   for (const auto& p : problems) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
@@ -143,7 +143,7 @@ TEST_CASE("a roster with 10 kinds of mistakes gives a report naming each and lea
   REQUIRE(at_now(d, {"import", "roster", fx + "/roster_errors.csv", "--errors", xreport}).code == 2);
   auto rows = python(d, "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(ws.max_row)\n", xreport);
   CHECK(std::stoi(rows) == static_cast<int>(problems.size()) + 1);
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   // --partial takes the one good row (the first 辛八) and reports the rest.
   auto p = at_now(d, {"--json", "import", "roster", fx + "/roster_errors.csv", "--partial"});
   CHECK(p.code == 2);
@@ -155,7 +155,7 @@ TEST_CASE("a pipeline row refused by a rule names the step, and --dry-run and --
   Djflow d;
   const std::string fx = fixtures(d);
   seed(d);
-  const std::string before = slurp(d.db());
+  const std::string before = d.contents();
   auto dry = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx", "--dry-run"});
   INFO(dry.out << dry.err);
   CHECK(dry.code == 1);
@@ -165,11 +165,11 @@ TEST_CASE("a pipeline row refused by a rule names the step, and --dry-run and --
   CHECK(p["column"] == "propose date");  // the header as the file writes it
   CHECK(p["value"] == "2023-09-01");
   CHECK(p["problem"].get<std::string>().find("第") != std::string::npos);  // the article in words
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   auto all = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx"});
   CHECK(all.code == 1);
   CHECK(all.json()["committed"] == false);
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   auto part = at_now(d, {"--json", "import", "members", fx + "/members_bad.xlsx", "--partial"});
   CHECK(part.code == 1);
   CHECK(part.json()["committed"] == true);
@@ -320,12 +320,12 @@ TEST_CASE("a probationary member in a roster gets a case in probation with its e
   Djflow again;
   seed(again);
   REQUIRE(at_now(again, {"import", "roster", fx + "/roster_probationary.xlsx"}).code == 0);
-  const std::string before = slurp(again.db());
+  const std::string before = again.contents();
   auto re = at_now(again, {"--json", "import", "roster", fx + "/roster_probationary.xlsx"});
   REQUIRE(re.code == 0);
   CHECK(re.json()["unchanged"] == 3);
   CHECK(re.json()["cases_started"] == 0);
-  CHECK(slurp(again.db()) == before);
+  CHECK(again.contents() == before);
 }
 
 TEST_CASE("a rectification ledger with progress, extensions and close-outs is replayed through the workflow",
@@ -385,13 +385,13 @@ TEST_CASE("a rectification ledger with progress, extensions and close-outs is re
   CHECK(at_now(d, {"verify"}).code == 0);
 
   // Re-importing changes nothing.
-  const std::string before = slurp(d.db());
+  const std::string before = d.contents();
   auto again = at_now(d, {"--json", "import", "rectify", fx + "/rectify_ledger.xlsx", "--batch", "1"});
   INFO(again.out << again.err);
   REQUIRE(again.code == 0);
   CHECK(again.json()["unchanged"] == 4);
   CHECK(again.json()["steps_recorded"] == 0);
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
 
   // The exported ledger imports into another database as the same ledger.
   const std::string xlsx = (d.dir().path() / "ledger.xlsx").string();
@@ -412,7 +412,7 @@ TEST_CASE("a rectification ledger's mistakes are reported by row and column, and
   const std::string fx = fixtures(d);
   seed(d);
   REQUIRE(at_now(d, {"rectify", "batch", "add", "--source", "inspection", "--org", "B01", "--feedback", "2026-08-20"}).code == 0);
-  const std::string before = slurp(d.db());
+  const std::string before = d.contents();
   auto bad = at_now(d, {"--json", "--lang", "zh", "import", "rectify", fx + "/rectify_ledger_bad.xlsx", "--batch", "1"});
   INFO(bad.out << bad.err);
   CHECK(bad.code == 2);
@@ -420,7 +420,7 @@ TEST_CASE("a rectification ledger's mistakes are reported by row and column, and
   const Json problems = bad.json()["problems"];
   for (const auto& p : problems) where.insert({p["row"].get<int>(), p["column"].get<std::string>()});
   CHECK(where == std::set<std::pair<int, std::string>>{{2, "进展情况"}, {3, "完成情况"}, {4, "延期申请及批准"}});
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   auto text = at_now(d, {"--lang", "zh", "import", "rectify", fx + "/rectify_ledger_bad.xlsx", "--batch", "1"});
   CHECK(text.err.find("第2行 进展情况") != std::string::npos);
   CHECK(text.err.find("每行应以日期开头") != std::string::npos);
@@ -434,7 +434,7 @@ TEST_CASE("a rectification ledger's mistakes are reported by row and column, and
   const auto p = refused.json()["problems"][0];
   CHECK(p["row"] == 2);
   CHECK(p["column"] == "验收人");
-  CHECK(slurp(d.db()) == before);
+  CHECK(d.contents() == before);
   // --partial keeps the good item and leaves the refused one out entirely.
   auto part = at_now(d, {"--json", "import", "rectify", fx + "/rectify_ledger_refused.xlsx", "--batch", "1", "--partial"});
   CHECK(part.code == 1);

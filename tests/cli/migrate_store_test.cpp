@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/child_process.hpp"
 #include "support/cli_runner.hpp"

@@ -67,10 +67,7 @@ TEST_CASE("verify sees a person's key or phone changed behind djflow's back", "[
   REQUIRE(d.run({"person", "add", "张三", "--branch", "B01", "--born", "1990-01-01", "--key", "GH001"}).code == 0);
   REQUIRE(d.run({"person", "add", "李四", "--branch", "B01", "--born", "1990-01-01"}).code == 0);
   REQUIRE(d.run({"verify"}).code == 0);
-  REQUIRE(Djflow::sh("python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-                     "c.execute('UPDATE persons SET key = ? WHERE id = 1', ('GH999',)); "
-                     "c.execute('UPDATE persons SET phone = ? WHERE id = 2', ('139',)); c.commit()\" " +
-                     djflow::testing::shell_quote(d.db())) == 0);
+  REQUIRE(d.tamper("UPDATE persons SET key = 'GH999' WHERE id = 1; UPDATE persons SET phone = '139' WHERE id = 2") == 0);
   auto v = d.run({"verify"});
   CHECK(v.code == 4);
   CHECK(v.out.find("person 1 changed") != std::string::npos);

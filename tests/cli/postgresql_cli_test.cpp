@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "support/cli_runner.hpp"
 
 using djflow::testing::Djflow;

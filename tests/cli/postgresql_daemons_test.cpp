@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/child_process.hpp"

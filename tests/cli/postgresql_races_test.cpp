@@ -9,7 +9,7 @@
 #include <latch>
 #include <thread>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/cli_runner.hpp"

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
 #include "storage/pg_connection.hpp"
 #include "support/child_process.hpp"

@@ -18,7 +18,7 @@
 
 #include "engine/engine.hpp"
 #include "storage/sqlite_report.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/open_store.hpp"
 #include "report_cli_support.hpp"
 #include "support/cli_runner.hpp"
 #include "workflows/registry.hpp"
@@ -26,6 +26,7 @@
 
 using djflow::testing::Djflow;
 using djflow::testing::RunResult;
+using djflow::testing::TempDir;
 
 namespace {
 
@@ -150,23 +151,39 @@ std::filesystem::path seed_cache() {
   return exe.parent_path() / ("report-seed-year-" + stamp(exe) + "-" + stamp(bin ? bin : "") + ".db");
 }
 
-const Djflow& year() {
+// The SQLite file of the seed's year: built through the binary if this build has none yet.
+std::filesystem::path year_file() {
   namespace fs = std::filesystem;
+  const fs::path cache = seed_cache();
+  if (fs::exists(cache)) return cache;
+  const TempDir scratch;
+  const Djflow src((scratch.path() / "year.db").string());
+  build_year(src);
+  // Published whole (copy, then rename), so a concurrent test never reads half a file; the
+  // copies of older builds are removed.
+  for (const auto& e : fs::directory_iterator(cache.parent_path()))
+    if (e.path().filename().string().rfind("report-seed-year-", 0) == 0) fs::remove(e.path());
+  const fs::path tmp = cache.string() + "." + std::to_string(::getpid());
+  fs::copy_file(src.db(), tmp, fs::copy_options::overwrite_existing);
+  fs::rename(tmp, cache);
+  return cache;
+}
+
+// The seed's year on the backend under test: a copy of the file on SQLite; on PostgreSQL the
+// file copied into the test's schema by `migrate-store` (hash chains included, verified by it),
+// as a secretary moving to PostgreSQL would (400 runs through the binary per test were 2 minutes).
+const Djflow& year() {
   static const Djflow d;
   static bool built = false;
   if (!built) {
-    const fs::path cache = seed_cache();
-    if (fs::exists(cache)) {
-      fs::copy_file(cache, d.db(), fs::copy_options::overwrite_existing);
+    const auto file = year_file();
+    if (d.postgres()) {
+      static const TempDir scratch;  // run from a SQLite copy, as in report_postgresql_test.cpp
+      const std::string copy = (scratch.path() / "year.db").string();
+      std::filesystem::copy_file(file, copy);
+      must(Djflow(copy), {"migrate-store", "--from", copy, "--to", d.db()});
     } else {
-      build_year(d);
-      // Published whole (copy, then rename), so a concurrent test never reads half a file; the
-      // copies of older builds are removed.
-      for (const auto& e : fs::directory_iterator(cache.parent_path()))
-        if (e.path().filename().string().rfind("report-seed-year-", 0) == 0) fs::remove(e.path());
-      const fs::path tmp = cache.string() + "." + std::to_string(::getpid());
-      fs::copy_file(d.db(), tmp, fs::copy_options::overwrite_existing);
-      fs::rename(tmp, cache);
+      std::filesystem::copy_file(file, d.db(), std::filesystem::copy_options::overwrite_existing);
     }
     built = true;
   }
@@ -305,7 +322,7 @@ TEST_CASE("report year as of a date in the middle counts what the history says t
 
 TEST_CASE("the one-pass report equals the report replayed through the workflows", "[cli][report]") {
   const Djflow& d = year();
-  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  auto store = djflow::storage::open_store(d.db(), djflow::storage::OpenMode::Existing);
   REQUIRE(store.ok());
   auto reads = djflow::storage::open_report_reads(d.db());
   REQUIRE(reads.ok());
@@ -565,6 +582,11 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
         ++k;
       }
       const auto& [has, date, state, mark] = before.at(id);
+      if (d.postgres()) {  // the port lets a store stream every event unshortened: PgReport does
+        CHECK_FALSE(has);
+        CHECK(rest.at(id) == all);
+        continue;
+      }
       CHECK(has == (k > 0));
       if (k > 0) {
         ++summed;
@@ -575,7 +597,7 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
       CHECK(rest.at(id) == Steps(all.begin() + static_cast<std::ptrdiff_t>(k), all.end()));
     }
   }
-  CHECK(summed >= 6);  // not vacuous: cases summed up in each period
+  CHECK(summed >= (d.postgres() ? 0 : 6));  // not vacuous on SQLite: cases summed up in each period
 
   auto persons = reads.value()->report_persons(djflow::engine::ReportScope{false, b1}, true);
   REQUIRE(persons.ok());
@@ -586,7 +608,7 @@ TEST_CASE("report --org reads only its subtree and gives the figures of the whol
 
   // year_report() (subtree reads for B1, G1, B2, D1; everything for "" and C1) equals the report
   // replayed through the workflows, which reads every case and filters.
-  auto store = djflow::storage::SqliteStore::open(d.db(), djflow::storage::OpenMode::Existing);
+  auto store = djflow::storage::open_store(d.db(), djflow::storage::OpenMode::Existing);
   REQUIRE(store.ok());
   djflow::engine::ManualClock clock(djflow::engine::TimePoint{});
   djflow::engine::WorkflowRegistry registry;

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "report_cli_support.hpp"
 #include "support/cli_runner.hpp"
 

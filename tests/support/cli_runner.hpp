@@ -1,5 +1,7 @@
 // Runs the real djflow binary (path in $DJFLOW_BIN, set by CTest) against a temporary database,
-// capturing exit code, stdout and stderr: the black-box layer of the tests.
+// capturing exit code, stdout and stderr: the black-box layer of the tests. The database is the
+// backend DJFLOW_TEST_DB names (support/test_db.hpp): a temporary SQLite file `test.db`, or a
+// fresh PostgreSQL schema when the test runs under the `pg:` prefix (decision 0124).
 #pragma once
 
 #include <sys/wait.h>
@@ -10,11 +12,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "support/test_db.hpp"
 
 namespace djflow::testing {
 
@@ -50,10 +55,21 @@ class TempDir {
 
 class Djflow {
  public:
-  Djflow() : db_((dir_.path() / "test.db").string()) {}
+  Djflow() {
+    if (storage::test::TestDb::postgres_selected()) {
+      pg_ = std::make_unique<storage::test::TestDb>();
+      db_ = pg_->target();
+    } else {
+      db_ = (dir_.path() / "test.db").string();
+    }
+  }
   // On another database: a path or a postgresql:// URL.
   explicit Djflow(std::string db) : db_(std::move(db)) {}
   const std::string& db() const { return db_; }
+  bool postgres() const { return pg_ != nullptr; }
+  // Everything the database holds (support/test_db.hpp): equal before and after a command that
+  // must write nothing. SQLite: the file's bytes.
+  std::string contents() const { return pg_ ? pg_->contents() : slurp(db_); }
   const TempDir& dir() const { return dir_; }
 
   // Runs `djflow --db DB ARGS...` with the environment's locale cleared (LANG=C.UTF-8).
@@ -76,6 +92,21 @@ class Djflow {
     return r;
   }
 
+  // Runs `sql` (statements separated by ';') on the database behind djflow's back, its triggers
+  // off, as someone with the file or a database login could: SQLite through python3's sqlite3
+  // (the triggers dropped), PostgreSQL through libpq (support/test_db.hpp). Returns 0 when done.
+  int tamper(const std::string& sql) const {
+    if (pg_) {
+      pg_->exec_behind(sql);
+      return 0;
+    }
+    const std::string py =
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+        "[c.execute('DROP TRIGGER ' + r[0]) for r in c.execute(\"SELECT name FROM sqlite_master WHERE type='trigger'\").fetchall()]; "
+        "c.executescript(sys.argv[2]); c.commit()";
+    return sh("python3 -c " + shell_quote(py) + " " + shell_quote(db_) + " " + shell_quote(sql));
+  }
+
   // Runs a shell command (e.g. python3 tampering with the database).
   static int sh(const std::string& cmd) {
     const int status = std::system(cmd.c_str());
@@ -90,6 +121,7 @@ class Djflow {
     return ss.str();
   }
   TempDir dir_;
+  std::unique_ptr<storage::test::TestDb> pg_;  // PostgreSQL: the fresh schema, dropped at the end
   std::string db_;
 };
 

@@ -1,10 +1,12 @@
-// An engine on an in-memory SQLite store, a manual clock and the toy workflow, with one branch.
+// An engine on a fresh store of the backend under test (support/test_db.hpp: a temporary SQLite
+// file, or a PostgreSQL schema under the `pg:` prefix), a manual clock and the toy workflow, with
+// one branch.
 #pragma once
 
 #include <memory>
 
 #include "engine/engine.hpp"
-#include "storage/sqlite_store.hpp"
+#include "support/test_db.hpp"
 #include "support/toy_workflow.hpp"
 
 namespace djflow::testing {
@@ -15,17 +17,16 @@ inline TimePoint local_noon(const char* date) {
 }
 
 struct EngineFixture {
-  std::unique_ptr<storage::SqliteStore> store;
+  storage::test::TestDb db;
+  std::unique_ptr<Store> store;
   ManualClock clock{local_noon("2024-01-01")};
   WorkflowRegistry registry;
   std::unique_ptr<Engine> engine;
 
   explicit EngineFixture(Store* wrap = nullptr) {
-    auto s = storage::SqliteStore::open(":memory:", storage::OpenMode::Create);
-    if (!s) throw std::runtime_error(s.error().message.en);
-    store = std::move(s.value());
+    store = db.open();
     registry.add(std::make_unique<ToyWorkflow>());
-    engine = std::make_unique<Engine>(wrap ? *wrap : static_cast<Store&>(*store), clock, registry);
+    engine = std::make_unique<Engine>(wrap ? *wrap : *store, clock, registry);
     if (!engine->load()) throw std::runtime_error("load");
     Branch b;
     b.code = "B1";

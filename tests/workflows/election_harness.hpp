@@ -1,4 +1,5 @@
-// An engine with the real workflows on an in-memory SQLite store and a manual clock, with one
+// An engine with the real workflows on a fresh store of the backend under test
+// (support/test_db.hpp) and a manual clock, with one
 // branch B1 of `full` full members: the fixture of the election and term tests.
 #pragma once
 
@@ -8,7 +9,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "storage/sqlite_store.hpp"
+#include "support/test_db.hpp"
 #include "workflows/registry.hpp"
 
 namespace djflow::testing {
@@ -22,16 +23,15 @@ inline TimePoint at_local(const char* date, int hour = 12) {
 }
 
 struct ElectionFixture {
-  std::unique_ptr<storage::SqliteStore> store;
+  storage::test::TestDb db;
+  std::unique_ptr<Store> store;
   ManualClock clock{at_local("2026-01-10")};
   WorkflowRegistry registry;
   std::unique_ptr<Engine> engine;
 
   explicit ElectionFixture(int full = 8, std::map<std::string, std::string> settings = {},
                            const char* kind = "branch") {
-    auto s = storage::SqliteStore::open(":memory:", storage::OpenMode::Create);
-    REQUIRE(s.ok());
-    store = std::move(s.value());
+    store = db.open();
     for (const auto& [k, v] : settings) REQUIRE(store->set_setting(k, v).ok());
     workflows::register_all(registry);
     engine = std::make_unique<Engine>(*store, clock, registry);

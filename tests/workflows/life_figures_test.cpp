@@ -4,7 +4,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/life_figures.hpp"
-#include "storage/sqlite_store.hpp"
+#include "support/test_db.hpp"
 #include "workflows/registry.hpp"
 
 using namespace djflow;
@@ -17,7 +17,8 @@ engine::TimePoint noon(const char* d) {
 }
 
 struct World {
-  std::unique_ptr<storage::SqliteStore> store = std::move(storage::SqliteStore::open(":memory:", storage::OpenMode::Create).value());
+  storage::test::TestDb db;
+  std::unique_ptr<engine::Store> store = db.open();
   engine::ManualClock clock{noon("2023-01-01")};
   engine::WorkflowRegistry registry;
   std::unique_ptr<engine::Engine> eng;

@@ -1,4 +1,4 @@
-// The rectification workflow through the real engine and SQLite store: the automatic `overdue`
+// The rectification workflow through the real engine and the store under test (support/test_db.hpp): the automatic `overdue`
 // event recorded by Engine::tick (on_due_event), its reminders and colours, extensions in the
 // deadline history, and atomicity of the tick that records the event.
 #include <catch2/catch.hpp>
@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "engine/engine.hpp"
-#include "storage/sqlite_store.hpp"
+#include "support/test_db.hpp"
 #include "support/faulty_store.hpp"
 #include "workflows/registry.hpp"
 
@@ -20,8 +20,8 @@ TimePoint at(const char* date, int hour) {
 }
 
 struct Fixture {
-  std::unique_ptr<djflow::storage::SqliteStore> store =
-      std::move(djflow::storage::SqliteStore::open(":memory:", djflow::storage::OpenMode::Create).value());
+  djflow::storage::test::TestDb db;
+  std::unique_ptr<Store> store = db.open();
   ManualClock clock{at("2024-03-01", 12)};
   WorkflowRegistry registry;
   std::unique_ptr<Engine> engine;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "storage/conformance/seed.hpp"
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 
 using namespace djflow;
 using engine::ErrorCode;

@@ -8,7 +8,7 @@
 #include <tuple>
 
 #include "storage/conformance/seed.hpp"
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 
 using namespace djflow;
 using storage::test::at;

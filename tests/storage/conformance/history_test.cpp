@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "storage/conformance/seed.hpp"
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 
 using namespace djflow;
 using engine::ErrorCode;

@@ -12,7 +12,7 @@
 #include "engine/clock.hpp"
 #include "engine/engine.hpp"
 #include "storage/conformance/seed.hpp"
-#include "storage/conformance/test_db.hpp"
+#include "support/test_db.hpp"
 #include "storage/pg_connection.hpp"
 #include "storage/pg_migrations.hpp"
 #include "storage/pg_store.hpp"
