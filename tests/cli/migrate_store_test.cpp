@@ -118,7 +118,7 @@ TEST_CASE("migrate-store: a demo-like SQLite database is copied table by table, 
           "the same there, and a second run into the copy is refused",
           "[cli][postgresql][migrate]") {
   ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  Djflow src;
+  Djflow src{Djflow::SqliteFile{}};
   fill_demo(src);
   djflow::storage::test::TestDb db;
   REQUIRE(db.postgres());
@@ -182,7 +182,7 @@ TEST_CASE("migrate-store: a source table the target lacks stops the copy, bad ar
           "written",
           "[cli][postgresql][migrate]") {
   ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  Djflow src;
+  Djflow src{Djflow::SqliteFile{}};
   ok(src, {"--now=2026-01-05", "init"});
   ok(src, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
   djflow::storage::test::TestDb db;

@@ -86,7 +86,7 @@ TEST_CASE("report and branch show --as-of read the same figures on PostgreSQL as
           "copied from",
           "[cli][postgresql][report]") {
   ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  Djflow src;
+  Djflow src{Djflow::SqliteFile{}};
   fill(src);
   djflow::storage::test::TestDb db;
   REQUIRE(db.postgres());

@@ -63,6 +63,9 @@ class Djflow {
       db_ = (dir_.path() / "test.db").string();
     }
   }
+  // On a SQLite file of its own whatever DJFLOW_TEST_DB says (a migrate-store source).
+  struct SqliteFile {};
+  explicit Djflow(SqliteFile) : db_((dir_.path() / "test.db").string()) {}
   // On another database: a path or a postgresql:// URL.
   explicit Djflow(std::string db) : db_(std::move(db)) {}
   const std::string& db() const { return db_; }
