@@ -91,8 +91,10 @@ int write_user(Cli& cli, engine::User u, bool insert, const char* done_zh, const
   if (cli.json) {
     cli.print_json(user_json(cli, u));
   } else {
-    *cli.out << tr(cli.lang, done_zh, done_en) << "：" << u.name << "（" << u.org << "，" << tr(cli.lang, engine::role_label(u.role))
-             << "）\n";
+    // Chinese punctuation in Chinese, ASCII in English ("user added: li (B01, secretary)").
+    const bool zh = cli.lang == engine::Lang::Zh;
+    *cli.out << tr(cli.lang, done_zh, done_en) << (zh ? "：" : ": ") << u.name << (zh ? "（" : " (") << u.org
+             << (zh ? "，" : ", ") << tr(cli.lang, engine::role_label(u.role)) << (zh ? "）" : ")") << "\n";
   }
   return 0;
 }

@@ -408,7 +408,13 @@ TEST_CASE("web: user commands refuse bad input and keep users in verify's histor
   CHECK(Djflow::sh("printf 'long-enough\\n' | " + bin + " --db " + db + " user add x --org NOPE --role viewer 2>/dev/null") == 3);
   CHECK(Djflow::sh("printf 'long-enough\\n' | " + bin + " --db " + db + " user add sec1 --org B01 --role viewer 2>/dev/null") == 4);
   CHECK(d.run({"user", "disable", "nobody"}).code == 3);
-  REQUIRE(d.run({"user", "disable", "view1"}).code == 0);
+  // English output with ASCII punctuation, Chinese with Chinese.
+  auto off = d.run({"--lang", "en", "user", "disable", "view1"});
+  REQUIRE(off.code == 0);
+  CHECK(off.out == "user disabled: view1 (B01, viewer)\n");
+  auto again = d.run({"--lang", "zh", "user", "disable", "view1"});
+  REQUIRE(again.code == 0);
+  CHECK(again.out == "已停用用户：view1（B01，查看人员）\n");
   {
     Server srv(d.db());
     Client c(srv.port());
