@@ -50,6 +50,28 @@ void one_wins(const std::pair<RunResult, RunResult>& r, int round, int refused =
   CHECK((loser.code == refused || loser.code == 4));
 }
 
+// kRounds organisations; in each round two processes run `command(code)` for one organisation at
+// once: one wins, the other is refused (exit `refused`) or gets a conflict, and exactly one case of
+// `workflow` is open for that organisation. The history verifies at the end.
+template <class Command>
+void one_case_per_organisation(const std::string& workflow, Command command, int refused = 1) {
+  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
+  djflow::storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  Djflow d(db.target());
+  ok(d, {"--now=2026-01-05", "init"});
+  for (int i = 1; i <= kRounds; ++i)
+    ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
+  auto c = pg::Connection::open(db.target());
+  REQUIRE(c);
+  for (int i = 1; i <= kRounds; ++i) {
+    const std::string code = "B" + std::to_string(i);
+    one_wins(race(db.target(), command(code)), i, refused);
+    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = '" + workflow + "' AND branch = '" + code + "'") == 1);
+  }
+  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("postgresql races: two processes applying for the same person at once open one development case",
@@ -76,44 +98,21 @@ TEST_CASE("postgresql races: two processes applying for the same person at once 
 
 TEST_CASE("postgresql races: two processes recording the same organisation's term at once open one term",
           "[cli][postgresql][races]") {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  for (int i = 1; i <= kRounds; ++i)
-    ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
-  for (int i = 1; i <= kRounds; ++i) {
-    const std::string code = "B" + std::to_string(i);
-    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "branch", "term", code, "--start", "2025-01-10"}),
-             i);
-    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'term' AND branch = '" + code + "'") == 1);
-  }
-  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+  one_case_per_organisation("term", [](const std::string& code) -> std::vector<std::string> {
+    return {"--lang", "en", "--now=2026-01-05", "branch", "term", code, "--start", "2025-01-10"};
+  });
 }
 
 TEST_CASE("postgresql races: two processes starting the same organisation's life ledger at once open one ledger",
           "[cli][postgresql][races]") {
   // Decision 0125: the check "one ledger per organisation" is repeated inside the opening
   // transaction after the case's insert (which holds the entity-history lock to the commit).
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  for (int i = 1; i <= kRounds; ++i)
-    ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
-  for (int i = 1; i <= kRounds; ++i) {
-    const std::string code = "B" + std::to_string(i);
-    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "life", "start", "--org", code, "--date", "2026-01-01"}),
-             i, 4);
-    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'life' AND branch = '" + code + "'") == 1);
-  }
-  CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
+  one_case_per_organisation(
+      "life",
+      [](const std::string& code) -> std::vector<std::string> {
+        return {"--lang", "en", "--now=2026-01-05", "life", "start", "--org", code, "--date", "2026-01-01"};
+      },
+      4);
 }
 
 TEST_CASE("postgresql races: two processes adding a person of the same name to one organisation at once add one",
