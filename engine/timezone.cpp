@@ -9,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <regex>
 #include <string_view>
 #include <vector>
 
@@ -308,31 +307,67 @@ TimePoint TimeZone::at(Date d, int hour, int minute) const {
   return TimePoint{seconds{hi}};
 }
 
+namespace {
+
+// A cursor over the text of --now / DJFLOW_NOW, for the grammar
+//   DATE [ ("T" | " ") HH ":" MM [ ":" SS ] ] [ "Z" | ("+" | "-") HH [":"] MM ]
+// Read by hand, not by std::regex: building a regex costs every process that passes --now more
+// than the rest of its argument parsing (locale facets, a collate transform per character
+// class; docs/performance.md, "A lean process").
+struct Cursor {
+  std::string_view s;
+  std::size_t i = 0;
+  bool done() const { return i == s.size(); }
+  bool eat(char c) {
+    if (i < s.size() && s[i] == c) return ++i, true;
+    return false;
+  }
+  // Exactly n ASCII digits.
+  std::optional<int> digits(int n) {
+    if (s.size() - i < static_cast<std::size_t>(n)) return std::nullopt;
+    int v = 0;
+    for (int k = 0; k < n; ++k) {
+      const char c = s[i + k];
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    i += n;
+    return v;
+  }
+};
+
+}  // namespace
+
 std::optional<TimePoint> parse_instant(const std::string& text, const TimeZone& zone) {
-  static const std::regex re(
-      R"(^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:?\d{2})?$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, re)) return std::nullopt;
-  const auto d = Date::parse(m[1].str());
+  Cursor c{text};
+  if (!c.digits(4) || !c.eat('-') || !c.digits(2) || !c.eat('-') || !c.digits(2)) return std::nullopt;
+  const auto d = Date::parse(text.substr(0, 10));
   if (!d) return std::nullopt;
   int h = 12, mi = 0, s = 0;
-  if (m[2].matched) {
-    h = std::stoi(m[2].str());
-    mi = std::stoi(m[3].str());
-    s = m[4].matched ? std::stoi(m[4].str()) : 0;
+  if (c.eat('T') || c.eat(' ')) {
+    const auto hh = c.digits(2);
+    if (!hh || !c.eat(':')) return std::nullopt;
+    const auto mm = c.digits(2);
+    if (!mm) return std::nullopt;
+    std::optional<int> ss = 0;
+    if (c.eat(':') && !(ss = c.digits(2))) return std::nullopt;
+    h = *hh, mi = *mm, s = *ss;
     if (h > 23 || mi > 59 || s > 59) return std::nullopt;
   }
-  if (!m[5].matched) return zone.at(*d, h, mi) + seconds{s};
-  const std::string off = m[5].str();
+  if (c.done()) return zone.at(*d, h, mi) + seconds{s};
   int offset = 0;
-  if (off != "Z") {
-    const int sign = off[0] == '-' ? -1 : 1;
-    const std::string digits = off.substr(1);
-    const int oh = std::stoi(digits.substr(0, 2));
-    const int om = std::stoi(digits.substr(digits.size() - 2));
-    if (oh > 14 || om > 59) return std::nullopt;  // UTC offsets run from -12:00 to +14:00
-    offset = sign * (oh * 3600 + om * 60);
+  if (!c.eat('Z')) {
+    const int sign = c.eat('-') ? -1 : (c.eat('+') ? 1 : 0);
+    if (sign == 0) return std::nullopt;
+    const auto oh = c.digits(2);
+    if (!oh) return std::nullopt;
+    c.eat(':');
+    const auto om = c.digits(2);
+    if (!om) return std::nullopt;
+    if (*oh > 14 || *om > 59) return std::nullopt;  // UTC offsets run from -12:00 to +14:00
+    offset = sign * (*oh * 3600 + *om * 60);
   }
+  if (!c.done()) return std::nullopt;
   return TimePoint{d->sys_days().time_since_epoch() + hours{h} + minutes{mi} + seconds{s} -
                    seconds{offset}};
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <regex>
 #include <string>
 
 #include "engine/timezone.hpp"
@@ -50,6 +51,47 @@ TEST_CASE("an offset beyond -12:00..+14:00 or with minutes over 59 is refused", 
   CHECK_FALSE(parse_instant("2026-01-01T09:30+15:00", z));
   CHECK(parse_instant("2026-01-01T09:30-12:00", z) == utc(2026, 1, 1, 21, 30));
   CHECK(parse_instant("2026-01-01T09:30+1400", z) == utc(2025, 12, 31, 19, 30));
+}
+
+TEST_CASE("the clock option's reader accepts exactly the documented grammar", "[engine][timezone]") {
+  // The grammar as it was written before the reader was hand-written (engine/timezone.cpp): the
+  // reference the reader must agree with on every text, valid or not.
+  const std::regex grammar(
+      R"(^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]\d{2}:?\d{2})?$)");
+  auto z = *TimeZone::locate("Asia/Shanghai");
+  CHECK(parse_instant("2026-01-01T09:30:05+0800", z) == utc(2026, 1, 1, 1, 30) + seconds{5});
+  CHECK(parse_instant("2026-01-01Z", z) == utc(2026, 1, 1, 12));
+  for (const char* bad : {"2026-01-01T", "2026-01-01 ", "2026-01-01T09", "2026-01-01T09:3", "2026-1-01",
+                          "2026-01-01T09:30:5", "2026-01-01T09:30+8", "2026-01-01T09:30+08:0", "2026-01-01Z ",
+                          "２０２６-01-01", "2026-01-01T09:30ZZ", "2026-02-30", ""}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_instant(bad, z));
+  }
+  // Random texts built from the grammar's pieces, mutated by a character now and then.
+  std::mt19937 rng(20261130);
+  const std::vector<std::string> pieces{"2026", "-", "01", "11", "30", "T", " ", "09", ":", "59", "60", "Z",
+                                        "+", "-", "08", "0800", "5", "x", "\xe4\xb8\x80", "2"};
+  int accepted = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text = n % 2 ? "2026-11-30" : "";
+    const int parts = static_cast<int>(rng() % 9);
+    for (int k = 0; k < parts; ++k) text += pieces[rng() % pieces.size()];
+    if (!text.empty() && rng() % 5 == 0) text[rng() % text.size()] = "0T:-+Z 9"[rng() % 8];
+    CAPTURE(text);
+    std::smatch m;
+    bool expect = std::regex_match(text, m, grammar) && Date::parse(m[1].str()).has_value();
+    if (expect && m[2].matched) {
+      expect = std::stoi(m[2].str()) <= 23 && std::stoi(m[3].str()) <= 59 &&
+               (!m[4].matched || std::stoi(m[4].str()) <= 59);
+    }
+    if (expect && m[5].matched && m[5].str() != "Z") {
+      const std::string digits = m[5].str().substr(1);
+      expect = std::stoi(digits.substr(0, 2)) <= 14 && std::stoi(digits.substr(digits.size() - 2)) <= 59;
+    }
+    REQUIRE(parse_instant(text, z).has_value() == expect);
+    accepted += expect;
+  }
+  CHECK(accepted > 500);  // the generator reaches valid texts, not only refusals
 }
 
 namespace {
