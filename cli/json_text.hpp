@@ -3,8 +3,8 @@
 // json_answer): for hot answers built in every request (a step recorded through the API answers
 // with its whole case), without the tree of nlohmann values, their allocations and a second pass
 // to print it (docs/performance.md, the web's fifth round). The caller writes the members in the
-// order the nlohmann tree had them; tests/cli/json_text_test.cpp and the web API's tests compare
-// both texts.
+// order the nlohmann tree had them; tests/web/web_answer_text_test.cpp compares
+// both texts (decision 0127).
 #pragma once
 
 #include <charconv>
