@@ -5,6 +5,7 @@
 #include "cli/app.hpp"
 #include "cli/case_json.hpp"
 #include "cli/input_labels.hpp"
+#include "cli/json_text.hpp"
 #include "cli/org_status.hpp"
 #include "cli/resolve.hpp"
 #include "workflows/rectify/rectify_rules.hpp"
@@ -213,6 +214,80 @@ Json case_view_json(const engine::CaseView& view, engine::Date today, Lang l) {
             {"history", history},
             {"allowed", view.allowed}};
   return j;
+}
+
+// case_view_json(...).dump() of json_answer, written straight (cli/json_text.hpp): the same
+// members in the same order, with CaseJsonExtras' members where the web adds them.
+std::string case_view_json_text(const engine::CaseView& view, engine::Date today, Lang l, const CaseJsonExtras& x) {
+  const auto* wf = view.workflow;
+  JsonText j(1024 + 640 * view.history.size());
+  j.begin_object();
+  j.member("id", view.c.id).member("workflow", view.c.workflow).member("subject", view.c.title);
+  j.key("person");
+  if (view.c.person) j.value(*view.c.person);
+  else j.null();
+  const std::string stage = wf->stage(view.c.state);
+  j.member("branch", view.c.branch)
+      .member("state", view.c.state)
+      .member("state_label", tr(l, wf->state_label(view.c.state)))
+      .member("state_as_of", state_as_of(view, today))
+      .member("as_of", today.iso())
+      .member("stage", stage)
+      .member("stage_label", tr(l, wf->stage_label(stage)))
+      .member("version", view.c.version);
+  j.key("deadlines").begin_array();
+  for (const auto& d : view.deadlines) {
+    const int left = today.days_until(d.due);
+    j.begin_object()
+        .member("kind", d.kind)
+        .member("label", tr(l, wf->deadline_label(d.kind)))
+        .member("due", d.due.iso())
+        .member("days_left", left)
+        .member("overdue", left < 0 && !d.milestone)
+        .member("milestone", d.milestone)
+        .end_object();
+  }
+  j.end_array();
+  j.key("history").begin_array();
+  const Fixes fixes = fixes_of(view.history);
+  for (const auto& e : view.history) {
+    j.begin_object().member("seq", e.seq).member("event", e.event).member("date", e.date.iso());
+    j.member("recorded_at", engine::format_utc(e.recorded_at)).member("actor", e.actor);
+    j.key("inputs").begin_object();
+    for (const auto& [k, v] : e.inputs) j.member(k, v);
+    j.end_object();
+    j.member("note", e.note).member("ref", e.ref).member("rule_version", e.rule_version);
+    j.member("from", e.from_state).member("to", e.to_state).member("late", is_late(e));
+    j.key("flags").begin_array();
+    for (const auto& f : e.flags) j.value(f);
+    j.end_array();
+    j.key("corrected_by").begin_array();
+    if (auto it = fixes.corrected_by.find(e.seq); it != fixes.corrected_by.end())
+      for (auto s : it->second) j.value(s);
+    j.end_array();
+    j.key("voided_by");
+    if (auto it = fixes.voided_by.find(e.seq); it != fixes.voided_by.end()) j.value(it->second);
+    else j.null();
+    j.member("hash", e.hash);
+    if (x.page) j.member("event_label", tr(l, wf->event_label(e.event)));
+    j.end_object();
+  }
+  j.end_array();
+  j.key("allowed").begin_array();
+  for (const auto& a : view.allowed) j.value(a);
+  j.end_array();
+  if (x.page) {
+    j.key("allowed_steps").begin_array();
+    for (const auto& e : view.allowed)
+      j.begin_object().member("event", e).member("label", tr(l, wf->event_label(e))).end_object();
+    j.end_array();
+    j.member("workflow_label", tr(l, wf->title()));
+  }
+  if (x.recorded) {
+    j.key("recorded").begin_object().member("seq", x.recorded->seq).member("event", x.recorded->event).end_object();
+  }
+  j.end_object();
+  return j.take();
 }
 
 void register_case_commands(CLI::App& app, Cli& cli) {

@@ -485,7 +485,10 @@ HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
     return not_found(c.lang);
   auto v = ctx_.engine.show(id);
   if (!v) return error_answer(v.error(), c.lang);
-  return json_answer(200, case_page_json(v.value(), ctx_.engine.today(), c.lang));
+  CaseJsonExtras x;
+  x.page = true;  // case_page_json's shape, written straight
+  return HttpResponse{200, "application/json; charset=utf-8",
+                      case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}};
 }
 
 HttpResponse WebApp::record(Call& c, engine::CaseId id) {
@@ -554,9 +557,11 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
     if (!out) return error_answer(out.error(), c.lang);
     auto v = ctx_.engine.show(id);
     if (!v) return error_answer(v.error(), c.lang);
-    Json j = case_view_json(v.value(), ctx_.engine.today(), c.lang);
-    j["recorded"] = {{"seq", out.value().event.seq}, {"event", out.value().event.event}};
-    return json_answer(201, j);
+    // case_view_json and "recorded": {seq, event}, written straight (no tree of values).
+    CaseJsonExtras x;
+    x.recorded = &out.value().event;
+    return HttpResponse{201, "application/json; charset=utf-8",
+                        case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}};
   });
 }
 

@@ -73,6 +73,7 @@ Error corrupt_value(const char* what, std::string_view value) { return corrupt(w
 
 Status decode_inputs(std::string_view text, engine::Inputs& out) {
   out.clear();
+  if (text == "{}") return {};  // most steps have no inputs: no parser for what encode_inputs wrote empty
   // Parse failures are reported as corruption, never thrown across the boundary.
   const Json inputs = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!inputs.is_object()) return corrupt("events.inputs", text);
@@ -85,6 +86,7 @@ Status decode_inputs(std::string_view text, engine::Inputs& out) {
 
 Status decode_flags(std::string_view text, std::vector<std::string>& out) {
   out.clear();
+  if (text == "[]") return {};  // most steps have no flags (encode_flags' empty list)
   const Json flags = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!flags.is_array()) return corrupt("events.flags", text);
   for (const auto& f : flags) {

@@ -198,7 +198,10 @@ std::int64_t SqliteStore::test_autoindex_rows() const {
 Status SqliteTransactions::begin_write() {
   if (in_transaction()) {
     // Nested: a savepoint inside the caller's transaction (engine/ports/transactions.hpp).
-    DJFLOW_TRY(detail::exec(db_, "SAVEPOINT djflow_nested", "SAVEPOINT"));
+    // Prepared once, as every fixed statement: sqlite3_exec would prepare it on every step
+    // recorded through the web API (issue 11 §5).
+    DJFLOW_STATEMENT(s, Q::Savepoint);
+    DJFLOW_TRY(run(db_, s, "SAVEPOINT"));
     ++nested_;
     return {};
   }
@@ -209,7 +212,8 @@ Status SqliteTransactions::begin_write() {
 Status SqliteTransactions::commit() {
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
   if (nested_ > 0) {
-    DJFLOW_TRY(detail::exec(db_, "RELEASE djflow_nested", "RELEASE"));
+    DJFLOW_STATEMENT(s, Q::Release);
+    DJFLOW_TRY(run(db_, s, "RELEASE"));
     --nested_;
     return {};
   }

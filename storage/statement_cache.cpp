@@ -14,6 +14,8 @@ constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
   "BEGIN IMMEDIATE",
   "COMMIT",
   "ROLLBACK",
+  "SAVEPOINT djflow_nested",  // a write inside the caller's transaction (the web's Idempotency-Key)
+  "RELEASE djflow_nested",
   // settings
   "SELECT value FROM settings WHERE key = ?1",
   "INSERT INTO settings (key, value) VALUES (?1, ?2) "

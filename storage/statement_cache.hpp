@@ -19,7 +19,7 @@ namespace djflow::storage::detail {
 // The fixed statements of the store, prepared on first use and kept for the connection's life.
 // clang-format off
 enum class Q {
-  Begin, Commit, Rollback,
+  Begin, Commit, Rollback, Savepoint, Release,
   GetSetting, SetSetting, AllSettings,
   ListHolidays, UpsertHoliday,
   InsertBranch, FindBranch, ListBranches,
