@@ -4,7 +4,8 @@
 //      step) with 1, 2 and 4 processes recording on cases of their own, against raw libpq
 //      writing the same rows in the same transactions with as many processes (the rows of
 //      storage/raw_reference.hpp: one event, the case update, one deadline, three timers;
-//      PQexecParams through storage/pg_connection, nothing read), as a ratio. Aim >= 0.7.
+//      through storage/pg_connection, so prepared once per connection as the engine's
+//      statements are (decision 0128), nothing read), as a ratio. Aim >= 0.7.
 //   2. Firing 100,000 due reminders with 1 and 3 real `djflow serve` processes: process start
 //      to every timer fired, and to every notification delivered to a file channel.
 // Each part works in a schema of its own, dropped at the end.
