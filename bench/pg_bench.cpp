@@ -4,7 +4,8 @@
 //      step) with 1, 2 and 4 processes recording on cases of their own, against raw libpq
 //      writing the same rows in the same transactions with as many processes (the rows of
 //      storage/raw_reference.hpp: one event, the case update, one deadline, three timers;
-//      PQexecParams through storage/pg_connection, nothing read), as a ratio. Aim >= 0.7.
+//      through storage/pg_connection, so prepared once per connection as the engine's
+//      statements are (decision 0128), nothing read), as a ratio. Aim >= 0.7.
 //   2. Firing 100,000 due reminders with 1 and 3 real `djflow serve` processes: process start
 //      to every timer fired, and to every notification delivered to a file channel.
 // Each part works in a schema of its own, dropped at the end.
@@ -40,6 +41,7 @@ using engine::Date;
 using Clock = std::chrono::steady_clock;
 
 std::string base_url;
+bool with_stats = false;  // --stats: statements per step from pg_stat_statements
 
 template <class R>
 void check(const R& r, const char* what) {
@@ -67,13 +69,42 @@ void drop_schema(const std::string& name) {
   static_cast<void>(c->exec_script("drop", "DROP SCHEMA IF EXISTS " + name + " CASCADE"));
 }
 
+// With --stats: pg_stat_statements emptied just before the workers are released, so that it
+// counts the timed part only (the extension must be loaded: shared_preload_libraries).
+void reset_stats() {
+  if (!with_stats) return;
+  auto c = connect(base_url);
+  check(c->exec_script("stats", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()"),
+        "pg_stat_statements (start the server with shared_preload_libraries = 'pg_stat_statements')");
+}
+
+// With --stats: the statements the timed part ran, per step, most frequent first.
+void print_stats(const char* who, int procs, double steps) {
+  if (!with_stats) return;
+  auto c = connect(base_url);
+  auto r = c->exec("stats",
+                   "SELECT calls, total_exec_time, regexp_replace(left(query, 90), '\\s+', ' ', 'g') FROM pg_stat_statements "
+                   "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC, query");
+  check(r, "stats");
+  double calls = 0, ms = 0;
+  for (int i = 0; i < r->size(); ++i) {
+    calls += static_cast<double>(r->int64(i, 0));
+    ms += std::atof(r->string(i, 1).c_str());
+  }
+  std::fprintf(stderr, "   %s, %d process%s: %.2f statements per step, %.3f ms of server execution per step\n", who,
+               procs, procs == 1 ? "" : "es", calls / steps, ms / steps);
+  for (int i = 0; i < r->size(); ++i)
+    std::fprintf(stderr, "     %6.2f  %s\n", static_cast<double>(r->int64(i, 0)) / steps, r->string(i, 2).c_str());
+}
+
 engine::TimePoint noon(Date d) {
   return engine::TimePoint{d.sys_days().time_since_epoch() + std::chrono::hours{4}};
 }
 
 // `procs` forked processes run `work(i)` once all of them are ready; wall seconds from the
 // release to the last one's exit.
-double in_processes(int procs, const std::function<void(int)>& ready, const std::function<void(int)>& work) {
+double in_processes(int procs, const std::function<void(int)>& ready, const std::function<void(int)>& work,
+                    const std::function<void()>& before_go = {}) {
   int ready_pipe[2], go_pipe[2];
   if (::pipe(ready_pipe) != 0 || ::pipe(go_pipe) != 0) std::exit(1);
   std::vector<pid_t> kids;
@@ -97,6 +128,7 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
     char b;
     if (::read(ready_pipe[0], &b, 1) != 1) std::exit(1);
   }
+  if (before_go) before_go();
   const auto t0 = Clock::now();
   ::close(go_pipe[1]);
   bool failed = false;
@@ -185,7 +217,9 @@ double engine_steps(int procs, int cases_per_proc) {
             check(mine->eng->record(id, engine::StepInput{s.e, apply.add_days(s.day), s.with, "", "", "bench"}),
                   "record");
         }
-      });
+      },
+      reset_stats);
+  print_stats("engine", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
   return procs * cases_per_proc * kStepsPerCase / secs;
 }
@@ -279,7 +313,9 @@ double raw_steps(int procs, int cases_per_proc) {
             prev_hash = hash;
           }
         }
-      });
+      },
+      reset_stats);
+  print_stats("raw libpq", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
   return procs * cases_per_proc * kStepsPerCase / secs;
 }
@@ -361,33 +397,56 @@ void firing(int daemons, int reminders, const std::string& dir) {
 int main(int argc, char** argv) {
   int cases = 40, reminders = 100000;
   std::string dir = "/tmp/djflow-pg-bench";
+  std::vector<int> counts = {1, 2, 4};
+  bool steps = true, fire = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--db") base_url = argv[i + 1];
     else if (a == "--cases") cases = std::atoi(argv[i + 1]);
     else if (a == "--reminders") reminders = std::atoi(argv[i + 1]);
     else if (a == "--dir") dir = argv[i + 1];
+    else if (a == "--stats") {
+      with_stats = std::string(argv[i + 1]) != "0";
+    } else if (a == "--procs") {
+      counts.clear();
+      for (const char* p = argv[i + 1]; *p != '\0';) {
+        char* end = nullptr;
+        const long n = std::strtol(p, &end, 10);
+        if (end == p || n < 1) break;
+        counts.push_back(static_cast<int>(n));
+        p = *end == ',' ? end + 1 : end;
+      }
+    } else if (a == "--parts") {
+      const std::string v = argv[i + 1];
+      steps = v.find("steps") != std::string::npos;
+      fire = v.find("firing") != std::string::npos;
+    }
   }
   if (!pg::is_postgres_url(base_url)) {
-    std::cerr << "usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]\n";
+    std::cerr << "usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]\n"
+                 "       [--procs 1,2,4] [--parts steps,firing] [--stats 1]\n";
     return 2;
   }
   std::filesystem::create_directories(dir);
   double load[3] = {0, 0, 0};
   if (::getloadavg(load, 3) > 0) std::printf("load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
-  std::printf("1. steps per second on PostgreSQL, %d cases x %d steps per process, one transaction per step\n",
-              cases, kStepsPerCase);
-  std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)\n");
-  std::fflush(stdout);
-  for (int procs : {1, 2, 4}) {
-    const double e = engine_steps(procs, cases);
-    const double r = raw_steps(procs, cases);
-    std::printf("   %9d   %14.0f   %17.0f   %5.2f\n", procs, e, r, e / r);
+  if (steps) {
+    std::printf("1. steps per second on PostgreSQL, %d cases x %d steps per process, one transaction per step\n",
+                cases, kStepsPerCase);
+    std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)\n");
     std::fflush(stdout);
+    for (int procs : counts) {
+      const double e = engine_steps(procs, cases);
+      const double r = raw_steps(procs, cases);
+      std::printf("   %9d   %14.0f   %17.0f   %5.2f\n", procs, e, r, e / r);
+      std::fflush(stdout);
+    }
   }
-  std::printf("2. firing %d due reminders to a file channel (process start -> all fired / delivered)\n", reminders);
-  std::fflush(stdout);
-  for (int d : {1, 3}) firing(d, reminders, dir);
+  if (fire) {
+    std::printf("2. firing %d due reminders to a file channel (process start -> all fired / delivered)\n", reminders);
+    std::fflush(stdout);
+    for (int d : {1, 3}) firing(d, reminders, dir);
+  }
   if (::getloadavg(load, 3) > 0) std::printf("load average at end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
   return 0;
 }

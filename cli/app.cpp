@@ -7,7 +7,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
+#include "engine/retry.hpp"
 #include "engine/settings.hpp"
 #include "cli/cli11_text.hpp"
 #include "cli/command_groups.hpp"
@@ -233,6 +235,61 @@ void register_commands(CLI::App& app, Cli& cli, std::string_view word) {
   }
 }
 
+namespace {
+
+// Runs the command's action; on PostgreSQL, again (up to engine::kWriteAttempts runs in all, with
+// engine::transient_pause between them) when it failed because the database broke a conflict
+// with another process's transaction (40001, 40P01: Transactions::transient_failure) in a
+// transaction of the command's own, and committed nothing (decision 0128). This covers every
+// command that opens its transaction itself (import, branch term, election check, rectify,
+// life, dues, config, calendar, notify, user, token, ...); the engine's own writes (record,
+// correct, person add, ...) are already run again by Engine::retrying, and a command whose engine
+// write gave up is not run again. Each run's output is held back and only the last run's is
+// written. Long-running commands (serve, web) and migrate-store run once, their output not held.
+int run_retrying(Cli& cli, std::string_view word) {
+  if (word == "serve" || word == "web" || word == "migrate-store") return cli.action();
+  std::ostream* const out = cli.out;
+  std::ostream* const err = cli.err;
+  for (int attempt = 1;; ++attempt) {
+    std::ostringstream held_out, held_err;
+    cli.out = &held_out;
+    cli.err = &held_err;
+    const int give_ups = engine::transient_give_ups();
+    int rc = 0;
+    try {
+      rc = cli.action();
+    } catch (...) {
+      cli.out = out;
+      cli.err = err;
+      *out << held_out.str();
+      *err << held_err.str();
+      throw;
+    }
+    cli.out = out;
+    cli.err = err;
+    const bool transient = rc != 0 && cli.store && !cli.store->in_transaction() &&
+                           cli.store->transient_failure() && cli.store->committed() == 0 &&
+                           engine::transient_give_ups() == give_ups;
+    if (transient && attempt < engine::kWriteAttempts) {
+      cli.engine.reset();
+      cli.store.reset();  // the next run opens the database afresh
+      engine::transient_pause(attempt);
+      continue;
+    }
+    *out << held_out.str();
+    if (!transient) {
+      *err << held_err.str();
+      return rc;
+    }
+    engine::count_give_up();
+    return report_error(*err,
+                        engine::gave_up_after(attempt),
+                        cli.lang, cli.json);
+  }
+}
+
+}  // namespace
+
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   Cli cli;
   cli.out = &out;
@@ -324,7 +381,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return 2;
   }
   try {
-    return cli.action();
+    return run_retrying(cli, command_word(argc, argv));
   } catch (const std::exception& e) {
     return report_error(err, Error{engine::ErrorCode::Storage, {std::string("内部错误：") + e.what(), std::string("internal error: ") + e.what()}, {}, {}, {}},
                         cli.lang, cli.json);

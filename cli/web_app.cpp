@@ -1,5 +1,7 @@
 #include "cli/web_app.hpp"
 
+#include "engine/retry.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -566,6 +568,21 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
 }
 
 HttpResponse WebApp::write(Call& c, const std::function<HttpResponse()>& apply) {
+  // The whole write (its transaction, the idempotency answer, the engine calls inside it) runs
+  // again when PostgreSQL broke it off for a concurrent transaction (40001, 40P01), up to
+  // engine::kWriteAttempts times, as every command does (engine/retry.hpp, decision 0128).
+  for (int attempt = 1;; ++attempt) {
+    HttpResponse r = write_once(c, apply);
+    if (r.status != 409 || ctx_.store.in_transaction() || !ctx_.store.transient_failure()) return r;
+    if (attempt >= engine::kWriteAttempts) {
+      engine::count_give_up();
+      return error_answer(engine::gave_up_after(attempt), c.lang);
+    }
+    engine::transient_pause(attempt);
+  }
+}
+
+HttpResponse WebApp::write_once(Call& c, const std::function<HttpResponse()>& apply) {
   // The web user is the actor of the step and of every entity event it writes; afterwards the
   // process's own actor again (a daemon's ticks on the same store).
   ctx_.store.set_change_context(&ctx_.engine_clock, c.who->user.name);

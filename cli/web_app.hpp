@@ -66,6 +66,7 @@ class WebApp {
   engine::runtime::HttpResponse due(Call& c);
   // A state-changing request: the user as actor, one transaction, Idempotency-Key honoured.
   engine::runtime::HttpResponse write(Call& c, const std::function<engine::runtime::HttpResponse()>& apply);
+  engine::runtime::HttpResponse write_once(Call& c, const std::function<engine::runtime::HttpResponse()>& apply);
   // /api/v1/rectify/...: the ledger (web_rectify.cpp).
   engine::runtime::HttpResponse rectify(Call& c, std::string_view rest);
   engine::runtime::HttpResponse rectify_batches(Call& c);

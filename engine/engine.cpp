@@ -9,6 +9,7 @@
 
 #include "engine/deadline_plan.hpp"
 #include "engine/history_hash.hpp"
+#include "engine/retry.hpp"
 #include "engine/settings.hpp"
 #include "engine/store_directory.hpp"
 
@@ -60,6 +61,10 @@ Date Engine::today() const { return env_.zone.local_date(clock_.now()); }
 // --- organisations and people -----------------------------------------------------------------
 
 Status Engine::add_branch(Branch b) {
+  return retrying<void>([&] { return add_branch_once(b); });
+}
+
+Status Engine::add_branch_once(Branch b) {
   if (b.code.empty() || b.name.empty())
     return Error::invalid({"组织代码和名称不能为空", "a branch needs a code and a name"});
   if (!valid_kind(b.kind))
@@ -125,23 +130,6 @@ Status Engine::check_distinct(const Person& p) {
   return Error::invalid({"组织 " + p.branch + " 已有同名人员：" + list + "；同名时请用 --key 给出工号等唯一标识以示区别",
                          "organisation " + p.branch + " already has a person of this name: " + list +
                              "; give a unique key (--key, e.g. the staff number) to tell them apart"});
-}
-
-template <class T>
-Result<T> Engine::retrying(const std::function<Result<T>()>& body) {
-  for (int attempt = 1;; ++attempt) {
-    Result<T> r = body();
-    if (r.ok() || attempt >= kWriteAttempts || store_.in_transaction() || !store_.transient_failure()) return r;
-    if (retry_pause_) {
-      retry_pause_(attempt);
-    } else {
-      // 5-15 ms, then 10-30, 20-60, 40-120: jittered, so that two writers that deadlocked each
-      // other do not meet again at the same instant.
-      thread_local std::minstd_rand jitter{std::random_device{}()};
-      const int base = 5 << (attempt - 1);
-      std::this_thread::sleep_for(std::chrono::milliseconds(base + static_cast<int>(jitter() % (2 * base + 1))));
-    }
-  }
 }
 
 Result<PersonId> Engine::add_person(Person p) {
@@ -455,10 +443,7 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
     d.id = id.value();
     auto timers = planned_timers(d, specs[i], env_);
     if (corrected_at) drop_passed_reminders(timers, *corrected_at);
-    for (const auto& t : timers) {
-      auto r = store_.insert_timer(t);
-      DJFLOW_TRY(r);
-    }
+    if (!timers.empty()) DJFLOW_TRY(store_.insert_timers(timers));
     opened.push_back(d);
   }
   return {};

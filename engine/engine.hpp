@@ -13,6 +13,7 @@
 #include "engine/calendar.hpp"
 #include "engine/clock.hpp"
 #include "engine/error.hpp"
+#include "engine/retry.hpp"
 #include "engine/model.hpp"
 #include "engine/rule_env.hpp"
 #include "engine/store.hpp"
@@ -141,8 +142,17 @@ class Engine {
   // runs again, given the attempt that failed (1, 2, ...): by default a short jittered sleep
   // (decision 0125). Tests may count or skip it.
   void set_retry_pause(std::function<void(int attempt)> pause) { retry_pause_ = std::move(pause); }
-  // How many times in all a write is run while it meets transient conflicts.
-  static constexpr int kWriteAttempts = 5;
+  // How many times in all a write is run while it meets transient conflicts (engine/retry.hpp).
+  static constexpr int kWriteAttempts = engine::kWriteAttempts;
+  // Runs `body`, one whole write transaction, again while it fails with a transient conflict
+  // (up to kWriteAttempts in all), and only when no outer transaction is open (an import's:
+  // only the outermost transaction can be run again); then a Conflict naming the cause (exit 4).
+  // engine/retry.hpp, with this engine's retry pause. For the CLI's and the web's own
+  // transactions as well as the engine's.
+  template <class T>
+  Result<T> retrying(const std::function<Result<T>()>& body) {
+    return retry_transient<T>(store_, body, retry_pause_);
+  }
   // Today's business date per the engine clock in the organisation's zone.
   Date today() const;
 
@@ -222,12 +232,12 @@ class Engine {
   Result<std::vector<EventRecord>> effective_events(const Case& c);
 
  private:
-  // Runs `body`, one whole write transaction, again while it fails with a transient conflict
-  // (up to kWriteAttempts in all), and only when no outer transaction is open (an import's:
-  // only the outermost transaction can be run again). Then the conflict is returned (exit 4).
-  template <class T>
-  Result<T> retrying(const std::function<Result<T>()>& body);
+  Status add_branch_once(Branch b);
   Result<PersonId> add_person_once(Person p);
+  Status edit_person_once(Person p, const std::string& reason);
+  Result<std::vector<CaseId>> transfer_person_once(PersonId id, const std::string& to, Date date,
+                                                   const std::string& reason);
+  Result<StepOutcome> correct_once(CaseId id, const Correction& fix);
   Result<StepOutcome> start_once(const std::string& workflow, const CaseSubject& subject, StepInput first,
                                  const AlsoWrite& also);
   Result<StepOutcome> record_once(CaseId id, StepInput in);

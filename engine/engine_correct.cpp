@@ -152,6 +152,10 @@ Result<std::vector<EventRecord>> Engine::workflow_history(const Case& c, std::ve
 }
 
 Result<StepOutcome> Engine::correct(CaseId id, const Correction& fix) {
+  return retrying<StepOutcome>([&] { return correct_once(id, fix); });
+}
+
+Result<StepOutcome> Engine::correct_once(CaseId id, const Correction& fix) {
   if (fix.reason.empty())
     return Error::invalid({"更正或撤销须说明理由（--reason）", "a correction or void needs a reason (--reason)"});
   if (!fix.void_event && !fix.date && fix.with.empty())

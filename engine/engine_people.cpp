@@ -6,6 +6,10 @@
 namespace djflow::engine {
 
 Status Engine::edit_person(Person p, const std::string& reason) {
+  return retrying<void>([&] { return edit_person_once(p, reason); });
+}
+
+Status Engine::edit_person_once(Person p, const std::string& reason) {
   if (reason.empty())
     return Error::invalid({"修改人员信息须说明理由（--reason）", "editing a person needs a reason (--reason)"});
   if (p.name.empty()) return Error::invalid({"姓名不能为空", "a person needs a name"});
@@ -35,6 +39,11 @@ Status Engine::edit_person(Person p, const std::string& reason) {
 
 Result<std::vector<CaseId>> Engine::transfer_person(PersonId id, const std::string& to, Date date,
                                                     const std::string& reason) {
+  return retrying<std::vector<CaseId>>([&] { return transfer_person_once(id, to, date, reason); });
+}
+
+Result<std::vector<CaseId>> Engine::transfer_person_once(PersonId id, const std::string& to, Date date,
+                                                         const std::string& reason) {
   if (date > today())
     return Error::invalid({"日期 " + date.iso() + " 晚于今天", "date " + date.iso() + " is after today"});
   WriteTransaction tx(store_);

@@ -74,6 +74,17 @@ PGresult* PQexecParams(PGconn* conn, const char* command, int nParams, const Oid
   DJFLOW_PQ(PQexecParams)(conn, command, nParams, paramTypes, paramValues, paramLengths,
                           paramFormats, resultFormat);
 }
+// Statements prepared once per connection and run again by name (pg::Connection::exec).
+PGresult* PQprepare(PGconn* conn, const char* stmtName, const char* query, int nParams,
+                    const Oid* paramTypes) {
+  DJFLOW_PQ(PQprepare)(conn, stmtName, query, nParams, paramTypes);
+}
+PGresult* PQexecPrepared(PGconn* conn, const char* stmtName, int nParams,
+                         const char* const* paramValues, const int* paramLengths,
+                         const int* paramFormats, int resultFormat) {
+  DJFLOW_PQ(PQexecPrepared)(conn, stmtName, nParams, paramValues, paramLengths, paramFormats,
+                            resultFormat);
+}
 ExecStatusType PQresultStatus(const PGresult* res) { DJFLOW_PQ(PQresultStatus)(res); }
 char* PQresultErrorField(const PGresult* res, int fieldcode) {
   DJFLOW_PQ(PQresultErrorField)(res, fieldcode);

@@ -191,10 +191,27 @@ Error Connection::error_of(const char* what, pg_result* r) {
 }
 
 Result<Rows> Connection::exec(const char* what, std::string_view sql, const Params& p) {
-  const std::string text(sql);
+  std::string text(sql);
+  // The statement's name on the server: prepared now if this text is new (one extra round trip,
+  // once per connection). Prepared statements belong to the session, not to the transaction:
+  // a rollback does not undo them.
+  const std::string* name = nullptr;
+  if (auto it = prepared_.find(text); it != prepared_.end()) {
+    name = &it->second;
+  } else if (prepared_.size() < kPreparedLimit) {
+    std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
+    Rows made(PQprepare(conn_, fresh.c_str(), text.c_str(), p.size(), nullptr));
+    const auto st = made.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(made.r_);
+    // A statement that cannot be prepared (a syntax error, an unknown table) cannot run either:
+    // its error is the statement's.
+    if (st != PGRES_COMMAND_OK) return error_of(what, made.r_);
+    name = &prepared_.emplace(std::move(text), std::move(fresh)).first->second;
+  }
   for (int attempt = 1;; ++attempt) {
     const bool alone = !in_transaction();
-    Rows rows(PQexecParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0));
+    Rows rows(name != nullptr
+                  ? PQexecPrepared(conn_, name->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
+                  : PQexecParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0));
     const auto st = rows.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(rows.r_);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
       sqlstate_.clear();

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/error.hpp"
@@ -92,8 +93,15 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // One statement with parameters (PQexecParams). `what` names the operation in errors.
+  // One statement with parameters. `what` names the operation in errors. The statement is
+  // prepared on the server the first time its text is run on this connection (PQprepare) and run
+  // by name afterwards (PQexecPrepared): the server parses and plans it once per connection, not
+  // at every call (decision 0128). Up to kPreparedLimit distinct texts are kept; beyond that
+  // (texts built per call, e.g. an IN list of many values) it runs unprepared (PQexecParams).
   engine::Result<Rows> exec(const char* what, std::string_view sql, const Params& p = {});
+  static constexpr std::size_t kPreparedLimit = 256;
+  // How many statements this connection has prepared (tests, the bench).
+  std::size_t prepared_count() const { return prepared_.size(); }
   // Several statements without parameters (migrations, BEGIN / COMMIT).
   engine::Status exec_script(const char* what, const std::string& sql);
   // A statement that may fail on a constraint inside an open transaction, wrapped in a
@@ -130,6 +138,7 @@ class Connection {
   engine::Error error_of(const char* what, pg_result* r);
 
   pg_conn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name
   std::string sqlstate_;
   bool transient_ = false;
 };

@@ -102,7 +102,9 @@ Status PgTransactions::commit() {
     --nested_;
     return {};
   }
-  return db().exec_script("COMMIT", "COMMIT");
+  DJFLOW_TRY(db().exec_script("COMMIT", "COMMIT"));
+  ++committed_;
+  return {};
 }
 
 void PgTransactions::rollback() noexcept {

@@ -5,7 +5,7 @@
 // Every port is implemented, the entity history written as on SQLite.
 //
 // Concurrency without a global writer lock: a transaction is READ COMMITTED; update_case locks
-// the case row (SELECT ... FOR UPDATE) and compares its version, so of two concurrent steps on
+// the case row (UPDATE ... WHERE version = expected) and compares its version, so of two concurrent steps on
 // one case exactly one commits and the other gets Conflict; due_timers inside a transaction
 // claims its rows FOR UPDATE SKIP LOCKED, so concurrent tickers fire disjoint batches.
 // Like every Store, used by one thread at a time; several processes share one database.
@@ -71,9 +71,11 @@ class PgTransactions : public virtual engine::Transactions, protected virtual de
   bool in_transaction() const override;
   // A 40001 or 40P01 met inside the last transaction (pg::Connection::transient_failure).
   bool transient_failure() const override;
+  long committed() const override { return committed_; }
 
  private:
   int nested_ = 0;
+  long committed_ = 0;
 };
 
 // pg_store.cpp
@@ -111,8 +113,9 @@ class PgHistory : public virtual engine::HistoryStore, protected virtual detail:
   engine::Result<std::optional<engine::Case>> find_case(engine::CaseId id) override;
   engine::Result<std::vector<engine::Case>> list_cases(const engine::CaseFilter& f) override;
   engine::Result<std::vector<engine::CaseCount>> count_cases(const engine::CaseFilter& f) override;  // pg_store_counts.cpp
-  // SELECT version ... FOR UPDATE, then the update: the row stays locked until the end of the
-  // transaction, so a concurrent step on the case waits and then sees the new version.
+  // UPDATE ... WHERE id AND version = expected: the row stays locked until the end of the
+  // transaction, so a concurrent step on the case waits, then sees the new version and changes
+  // nothing (Conflict).
   engine::Status update_case(engine::CaseId id, std::int64_t expected_version,
                              const std::string& state, const std::string& head_hash,
                              engine::TimePoint updated_at) override;
@@ -133,6 +136,8 @@ class PgSchedule : public virtual engine::ScheduleStore, protected virtual detai
       const engine::DeadlineFilter& f) override;
   engine::Result<std::int64_t> count_open_deadlines(const engine::DeadlineFilter& f) override;  // pg_store_counts.cpp
   engine::Result<bool> insert_timer(const engine::Timer& t) override;
+  // One multi-row INSERT ... ON CONFLICT (key) DO NOTHING RETURNING (decision 0128).
+  engine::Result<std::vector<bool>> insert_timers(const std::vector<engine::Timer>& ts) override;
   // Inside a transaction the rows are claimed FOR UPDATE SKIP LOCKED: a timer another
   // transaction is firing is skipped, not waited for.
   engine::Result<std::vector<engine::Timer>> due_timers(engine::TimePoint now,

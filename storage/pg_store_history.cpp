@@ -53,27 +53,26 @@ Result<std::vector<Case>> PgHistory::list_cases(const engine::CaseFilter& f) {
 
 Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const std::string& state,
                               const std::string& head_hash, TimePoint updated_at) {
-  // Lock the row first: a concurrent step on this case waits here until this transaction ends,
-  // then reads the version it left (READ COMMITTED), and gets Conflict below.
-  auto v = db().exec("update_case", "SELECT version FROM cases WHERE id = $1 FOR UPDATE",
-                     Params().int64(id));
+  // One statement: the UPDATE locks the row; a concurrent step on this case holding it makes this
+  // one wait until it ends, and READ COMMITTED then re-checks `version = $5` against the row that
+  // step left (decision 0128; before: SELECT ... FOR UPDATE, then the UPDATE, two round trips).
+  auto r = db().exec("update_case",
+                     "UPDATE cases SET state = $2, version = version + 1, head_hash = $3, "
+                     "updated_at = $4 WHERE id = $1 AND version = $5",
+                     Params().int64(id).text(state).text(head_hash).int64(to_unix(updated_at)).int64(expected_version));
+  if (!r) return r.error();
+  if (r->affected() == 1) return {};
+  // No row changed: say why (read only on this path).
+  auto v = db().exec("update_case", "SELECT version FROM cases WHERE id = $1", Params().int64(id));
   if (!v) return v.error();
   const std::string sid = std::to_string(id);
   if (v->size() == 0) return Error::not_found(Text{"事项 #" + sid + " 不存在", "case " + sid + " does not exist"});
-  if (v->int64(0, 0) != expected_version) {
-    const std::string stored = std::to_string(v->int64(0, 0));
-    const std::string expected = std::to_string(expected_version);
-    return Error::conflict(
-        Text{"事项 #" + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
-             "case " + sid + " was changed by another command (version " + stored + ", expected " +
-                 expected + "); try again"});
-  }
-  auto r = db().exec("update_case",
-                     "UPDATE cases SET state = $2, version = version + 1, head_hash = $3, "
-                     "updated_at = $4 WHERE id = $1",
-                     Params().int64(id).text(state).text(head_hash).int64(to_unix(updated_at)));
-  if (!r) return r.error();
-  return {};
+  const std::string stored = std::to_string(v->int64(0, 0));
+  const std::string expected = std::to_string(expected_version);
+  return Error::conflict(
+      Text{"事项 #" + sid + " 已被其他操作修改（版本 " + stored + "，预期 " + expected + "）；请重试",
+           "case " + sid + " was changed by another command (version " + stored + ", expected " + expected +
+               "); try again"});
 }
 
 Status PgHistory::update_case_branch(CaseId id, const std::string& branch) {
@@ -98,23 +97,30 @@ Status PgHistory::append_event(const EventRecord& e) {
   p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
       .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
       .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash);
-  auto r = db().exec_guarded(
+  // ON CONFLICT DO NOTHING and the case's existence in the statement, instead of a savepoint
+  // around a plain INSERT (three round trips): a second (case, seq) or a missing case changes no
+  // row and leaves the transaction usable, and only then is the reason read (decision 0128). A
+  // concurrent append of the same (case, seq) waits for that writer's end, as with the plain
+  // INSERT, and changes nothing if it committed.
+  auto r = db().exec(
       "append_event",
       "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, note, "
       "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+      "SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::bigint, $6::text, $7::text, $8::text, $9::text, "
+      "$10::text, $11::text, $12::text, $13::text, $14::text, $15::text "
+      "WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1::bigint) ON CONFLICT (case_id, seq) DO NOTHING",
       p);
-  if (r) return {};
+  if (!r) return r.error();
+  if (r->affected() == 1) return {};
   const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
-  if (db().last_sqlstate() == pg::kUniqueViolation) {
-    return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
-                                "event " + where + " already exists (recorded concurrently?); try again"});
-  }
-  if (db().last_sqlstate() == pg::kForeignKeyViolation) {
+  auto found = db().exec("append_event", "SELECT 1 FROM cases WHERE id = $1", Params().int64(e.case_id));
+  if (!found) return found.error();
+  if (found->size() == 0) {
     return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
                                  "case " + std::to_string(e.case_id) + " does not exist"});
   }
-  return r.error();
+  return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
+                              "event " + where + " already exists (recorded concurrently?); try again"});
 }
 
 Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {

@@ -109,6 +109,50 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
   return r->size() == 1;
 }
 
+Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts) {
+  if (ts.size() <= 1 || ts.size() > 1000) return ScheduleStore::insert_timers(ts);
+  // One multi-row INSERT for a deadline's timers (decision 0128): per row the wake test of
+  // insert_timer (against the timers as they were before the statement: the batch's own earlier
+  // rows are not seen, but a wake is sent at most once per transaction anyway), RETURNING the
+  // keys inserted. A key twice in the batch is inserted once, as two inserts in turn would.
+  Params p;
+  std::string sql =
+      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) VALUES ";
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const Timer& t = ts[i];
+    const int b = p.size();
+    sql += i == 0 ? "(" : ", (";
+    for (int k = 1; k <= 8; ++k) sql += (k == 1 ? "$" : ", $") + std::to_string(b + k) + (k == 7 || k == 8 ? "::bigint" : "");
+    sql += ")";
+    p.text(t.key).int64(t.case_id).int64(t.deadline_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days)
+        .int64(to_unix(t.fire_at));
+    if (t.fired_at) {
+      p.int64(to_unix(*t.fired_at));
+    } else {
+      p.null();
+    }
+  }
+  sql += " ON CONFLICT (key) DO NOTHING RETURNING key, fired_at IS NULL AND NOT EXISTS "
+         "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= timers.fire_at)";
+  auto r = db().exec("insert_timers", sql, p);
+  if (!r) return r.error();
+  std::map<std::string, bool> inserted;
+  bool wake = false;
+  for (int i = 0; i < r->size(); ++i) {
+    inserted.emplace(r->string(i, 0), true);
+    wake |= r->text(i, 1) == "t";
+  }
+  if (wake) DJFLOW_TRY(notify_wake());
+  std::vector<bool> out;
+  out.reserve(ts.size());
+  for (const auto& t : ts) {
+    auto it = inserted.find(t.key);
+    out.push_back(it != inserted.end() && it->second);
+    if (it != inserted.end()) it->second = false;  // the same key again in the batch: not inserted
+  }
+  return out;
+}
+
 Result<std::vector<Timer>> PgSchedule::due_timers(TimePoint now, std::size_t limit) {
   Params p;
   p.int64(to_unix(now));

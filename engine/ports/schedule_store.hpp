@@ -45,6 +45,19 @@ class ScheduleStore {
 
   // Inserts unless a timer with the same key exists. Returns true when inserted.
   virtual Result<bool> insert_timer(const Timer& t) = 0;
+  // Inserts several (one deadline's), each unless its key exists (or an earlier one of `ts` has
+  // it): for each, in order, whether it was inserted. A backend may write them in one statement
+  // (PostgreSQL: decision 0128); this default inserts them in turn.
+  virtual Result<std::vector<bool>> insert_timers(const std::vector<Timer>& ts) {
+    std::vector<bool> out;
+    out.reserve(ts.size());
+    for (const auto& t : ts) {
+      auto r = insert_timer(t);
+      if (!r.ok()) return r.error();
+      out.push_back(r.value());
+    }
+    return out;
+  }
   // Unfired timers with fire_at <= now, ordered by fire_at, at most `limit` (0: all).
   virtual Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) = 0;
   // Unfired timers of one deadline.

@@ -31,6 +31,10 @@ class Transactions {
   // running the whole transaction again may succeed; until the next outermost begin_write().
   // SQLite's one writer never does (decision 0125).
   virtual bool transient_failure() const { return false; }
+  // How many outermost write transactions this store has committed since it was opened, where a
+  // backend can report a transient failure (0 elsewhere): a command that failed with one is run
+  // again only if it committed nothing (cli/app.cpp, decision 0128).
+  virtual long committed() const { return 0; }
 };
 
 }  // namespace djflow::engine

@@ -35,6 +35,11 @@ class FaultGate {
   int fail_at_ = 0;
   int writes_ = 0;
   bool failed_ = false;
+  // Transient conflicts (fail_commits_transiently): the next `transient_left_` outermost commits
+  // fail as PostgreSQL's serialization failure would, with transient_failure() true.
+  int transient_left_ = 0;
+  bool transient_ = false;
+  int begun_ = 0;  // outermost transactions begun
 };
 
 // `return WRITE(call)`: counts the call, fails it when its turn has come.
@@ -44,10 +49,25 @@ class FaultGate {
 
 class FaultyTransactions : public virtual Transactions, protected virtual FaultGate {
  public:
-  Status begin_write() override { return s().begin_write(); }
-  Status commit() override { DJFLOW_FAULTY_WRITE(commit()); }
+  Status begin_write() override {
+    if (!s().in_transaction()) {
+      ++begun_;
+      transient_ = false;
+    }
+    return s().begin_write();
+  }
+  Status commit() override {
+    if (transient_left_ > 0) {  // the engine's writes are one level: every commit is outermost
+      --transient_left_;
+      transient_ = true;  // the caller rolls back (WriteTransaction)
+      return Error::conflict({"提交：与并发操作冲突，请重试（injected serialization failure）",
+                              "commit: conflicts with a concurrent command; try again (injected serialization failure)"});
+    }
+    DJFLOW_FAULTY_WRITE(commit());
+  }
   void rollback() noexcept override { s().rollback(); }
   bool in_transaction() const override { return s_->in_transaction(); }
+  bool transient_failure() const override { return transient_; }
 };
 
 class FaultySettings : public virtual SettingsStore, protected virtual FaultGate {
@@ -230,6 +250,11 @@ class FaultyStore final : public Store,
   FaultyStore(Store& inner, int fail_at) : detail::FaultGate(inner, fail_at) {}
   int writes() const { return writes_; }
   bool failed() const { return failed_; }
+  // The next `n` outermost commits fail with a transient conflict (transient_failure() true), as
+  // a serialization failure on PostgreSQL does.
+  void fail_commits_transiently(int n) { transient_left_ = n; }
+  // Outermost write transactions begun so far (the attempts of a retried write).
+  int transactions_begun() const { return begun_; }
 };
 
 }  // namespace djflow::testing
