@@ -4,6 +4,7 @@
 // is stored, checks the entity history, the schema and, given one, an anchor.
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -377,8 +378,40 @@ Result<VerifyReport> Engine::verify(const std::optional<Anchor>& anchor) {
   // Persons whose membership some case changed: the last change wins (cases in id order).
   std::map<PersonId, std::pair<MemberStatus, std::optional<Date>>> derived_status;
 
+  // The year-end projection as stored (migration 11), compared case by case with what each
+  // history derives (derive_case_years): a missing, extra or different row is named.
+  std::vector<CaseYear> stored_years;
+  DJFLOW_TRY(store_.for_each_case_year([&](const CaseYear& y) {
+    stored_years.push_back(y);
+    return true;
+  }));
+  std::size_t next_year = 0;
+  const auto extra_years_before = [&](CaseId id) {
+    for (; next_year < stored_years.size() && stored_years[next_year].case_id < id; ++next_year)
+      problems.push_back("case_years: row " + describe(stored_years[next_year]) + " is not derived from any history");
+  };
+  const auto check_years = [&](CaseId id, const std::vector<EventRecord>& events) {
+    extra_years_before(id);
+    const auto derived = derive_case_years(id, events);
+    std::size_t i = 0;
+    for (; next_year < stored_years.size() && stored_years[next_year].case_id == id; ++next_year) {
+      const CaseYear& s = stored_years[next_year];
+      while (i < derived.size() && derived[i].year < s.year)
+        problems.push_back("case_years: row missing: " + describe(derived[i++]));
+      if (i < derived.size() && derived[i].year == s.year) {
+        if (!(derived[i] == s))
+          problems.push_back("case_years: row " + describe(s) + " differs from its history's: " + describe(derived[i]));
+        ++i;
+      } else {
+        problems.push_back("case_years: row " + describe(s) + " is not derived from the history");
+      }
+    }
+    for (; i < derived.size(); ++i) problems.push_back("case_years: row missing: " + describe(derived[i]));
+  };
+
   auto st = store_.for_each_case_record([&](const CaseRecord& rec) {
     const std::string where = case_name(rec.case_id);
+    check_years(rec.case_id, rec.events);
     if (!rec.c) {
       problems.push_back(where + " does not exist, yet " + std::to_string(rec.events.size()) + " events, " +
                          std::to_string(rec.deadlines.size()) + " deadlines, " + std::to_string(rec.timers.size()) +
@@ -415,6 +448,7 @@ Result<VerifyReport> Engine::verify(const std::optional<Anchor>& anchor) {
     return true;
   });
   DJFLOW_TRY(st);
+  extra_years_before(std::numeric_limits<CaseId>::max());
   for (const auto& [id, sj] : derived_status) {
     auto p = store_.find_person(id);
     DJFLOW_TRY(p);

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 
+#include "engine/case_years.hpp"
 #include "storage/entity_log.hpp"
 #include "storage/statement.hpp"
 
@@ -365,6 +366,49 @@ constexpr const char* kMigrationReportIndex = R"sql(
 CREATE INDEX events_report ON events (case_id, seq, effective_date, event, to_state, flags);
 )sql";
 
+// Issue 10 §3, decision 0129: the year-end projection of the case histories (engine/case_years.hpp)
+// and the events of one calendar year in (case, seq) order. `report year Y` reads each case's row
+// of the latest year before Y with an event (the state it entered Y in, and the states it had
+// reached) and the events dated in Y from events_year, instead of stepping every event up to the
+// year's end. The trigger writes the projection in the transaction of each event, whatever
+// appends it (the engine, corrections, imports, copies); the migration's C++ step builds it from
+// the existing history (build_case_years); verify recomputes it. A case's events must arrive in
+// seq order (the trigger refuses one that does not: the engine appends them so).
+constexpr const char* kMigrationCaseYears = R"sql(
+CREATE TABLE case_years (
+  case_id INTEGER NOT NULL,
+  year    INTEGER NOT NULL,
+  date    TEXT NOT NULL,
+  state   TEXT NOT NULL,
+  states  TEXT NOT NULL,
+  mixed   INTEGER NOT NULL CHECK (mixed IN (0, 1)),
+  PRIMARY KEY (case_id, year)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER case_years_event AFTER INSERT ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events of a case are appended in seq order')
+    WHERE EXISTS (SELECT 1 FROM events e WHERE e.case_id = NEW.case_id AND e.seq > NEW.seq);
+  UPDATE case_years SET date = NEW.effective_date, state = NEW.to_state,
+    states = CASE WHEN instr(states, ',' || NEW.to_state || ',') > 0 THEN states ELSE states || NEW.to_state || ',' END,
+    mixed = CASE WHEN mixed = 1 OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = NEW.case_id AND e.seq < NEW.seq
+                                           AND e.effective_date > printf('%04d-12-31', case_years.year))
+            THEN 1 ELSE 0 END
+  WHERE case_id = NEW.case_id AND year >= CAST(substr(NEW.effective_date, 1, 4) AS INTEGER);
+  INSERT INTO case_years (case_id, year, date, state, states, mixed)
+  SELECT NEW.case_id, CAST(substr(NEW.effective_date, 1, 4) AS INTEGER), NEW.effective_date, NEW.to_state,
+    coalesce((SELECT CASE WHEN instr(p.states, ',' || NEW.to_state || ',') > 0 THEN p.states
+                          ELSE p.states || NEW.to_state || ',' END
+              FROM case_years p WHERE p.case_id = NEW.case_id
+                AND p.year < CAST(substr(NEW.effective_date, 1, 4) AS INTEGER)
+              ORDER BY p.year DESC LIMIT 1), ',' || NEW.to_state || ','),
+    EXISTS (SELECT 1 FROM events e WHERE e.case_id = NEW.case_id AND e.seq < NEW.seq
+            AND e.effective_date > substr(NEW.effective_date, 1, 4) || '-12-31')
+  WHERE NOT EXISTS (SELECT 1 FROM case_years y WHERE y.case_id = NEW.case_id
+                      AND y.year = CAST(substr(NEW.effective_date, 1, 4) AS INTEGER));
+END;
+CREATE INDEX events_year ON events (substr(effective_date, 1, 4), case_id, seq, effective_date, event, to_state, flags);
+)sql";
+
 // Migration N (1-based) is kMigrations[N - 1]. Append only; never edit a migration that is on
 // main (tests/storage/migration_freeze_test.cpp keeps the checksum of every one).
 constexpr Migration kMigrations[] = {
@@ -378,13 +422,57 @@ constexpr Migration kMigrations[] = {
     {kMigrationPersonKeys},
     {kMigrationWebAccess},
     {kMigrationReportIndex},
+    {kMigrationCaseYears},
 };
+
+// Migration 11's step: the projection of every existing history (derive_case_years, as verify
+// recomputes it), one case at a time in (case, seq) order.
+Status build_case_years(sqlite3* db) {
+  auto ev = Statement::prepare(db, "SELECT case_id, seq, effective_date, to_state FROM events ORDER BY case_id, seq");
+  if (!ev) return ev.error();
+  auto ins = Statement::prepare(db, "INSERT INTO case_years (case_id, year, date, state, states, mixed) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!ins) return ins.error();
+  std::vector<engine::EventRecord> events;
+  engine::CaseId current = 0;
+  const auto flush = [&]() -> Status {
+    for (const auto& r : engine::derive_case_years(current, events)) {
+      Use use(*ins);
+      ins->bind(1, r.case_id);
+      ins->bind(2, static_cast<std::int64_t>(r.year));
+      ins->bind(3, std::string_view(r.date));
+      ins->bind(4, std::string_view(r.state));
+      ins->bind(5, std::string_view(r.states));
+      ins->bind(6, static_cast<std::int64_t>(r.mixed ? 1 : 0));
+      if (const int rc = ins->step(); rc != SQLITE_DONE) return sqlite_error(db, rc, "migration 11: case_years");
+    }
+    events.clear();
+    return {};
+  };
+  for (;;) {
+    const int rc = ev->step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite_error(db, rc, "migration 11: events");
+    const engine::CaseId id = rc == SQLITE_ROW ? ev->int64(0) : 0;
+    if (!events.empty() && (rc == SQLITE_DONE || id != current)) DJFLOW_TRY(flush());
+    if (rc == SQLITE_DONE) return {};
+    current = id;
+    engine::EventRecord e;
+    e.case_id = id;
+    e.seq = ev->int64(1);
+    const auto d = engine::Date::parse(ev->text(2));
+    if (!d) return Error::corruption({"事项 #" + std::to_string(id) + " 的事件日期无效", "case #" + std::to_string(id) + " has an event with a bad date"});
+    e.date = *d;
+    e.to_state = ev->string(3);
+    events.push_back(std::move(e));
+  }
+}
 
 // A migration's step that SQL cannot do (hashing), run in the migration's transaction after its
 // SQL. Keyed by the migration's text, not its number, so that it follows the migration wherever
 // it sits in kMigrations.
 Status after_migration(sqlite3* db, const char* migration) {
   if (migration == kMigrationEntityEvents) return genesis(db);
+  if (migration == kMigrationCaseYears) return build_case_years(db);
   return {};
 }
 

@@ -327,6 +327,69 @@ constexpr const char* kMigrationReportIndex = R"sql(
 CREATE INDEX events_report ON events (case_id, seq) INCLUDE (effective_date, event, to_state, flags);
 )sql";
 
+// Twin of SQLite's migration 11 (decision 0129): the year-end projection of the case histories,
+// written by a trigger in the transaction of each event and built here from the existing history
+// by the same function, event by event in (case, seq) order. The PostgreSQL report does not read
+// it yet (it streams every event, storage/pg_store_report.cpp), so the events_year index of
+// SQLite is not made here; verify checks the projection on both. The order check is a BEFORE
+// trigger: PostgreSQL fires AFTER ROW triggers at the end of the statement, when every row of a
+// multi-row INSERT or COPY (migrate-store) is in the table already; the AFTER trigger's function
+// looks only at the events before its own (seq < s), so it gives the same rows either way.
+constexpr const char* kMigrationCaseYears = R"sql(
+CREATE TABLE case_years (
+  case_id BIGINT NOT NULL,
+  year    INTEGER NOT NULL,
+  date    TEXT NOT NULL,
+  state   TEXT NOT NULL,
+  states  TEXT NOT NULL,
+  mixed   INTEGER NOT NULL CHECK (mixed IN (0, 1)),
+  PRIMARY KEY (case_id, year)
+);
+CREATE FUNCTION djflow_case_years_add(c BIGINT, s BIGINT, d TEXT, st TEXT) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  y INTEGER := substr(d, 1, 4)::integer;
+BEGIN
+  UPDATE case_years cy SET date = d, state = st,
+    states = CASE WHEN strpos(cy.states, ',' || st || ',') > 0 THEN cy.states ELSE cy.states || st || ',' END,
+    mixed = CASE WHEN cy.mixed = 1 OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c AND e.seq < s
+                                              AND e.effective_date > lpad(cy.year::text, 4, '0') || '-12-31')
+            THEN 1 ELSE 0 END
+  WHERE cy.case_id = c AND cy.year >= y;
+  INSERT INTO case_years (case_id, year, date, state, states, mixed)
+  SELECT c, y, d, st,
+    coalesce((SELECT CASE WHEN strpos(p.states, ',' || st || ',') > 0 THEN p.states ELSE p.states || st || ',' END
+              FROM case_years p WHERE p.case_id = c AND p.year < y ORDER BY p.year DESC LIMIT 1), ',' || st || ','),
+    CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.case_id = c AND e.seq < s
+                      AND e.effective_date > substr(d, 1, 4) || '-12-31') THEN 1 ELSE 0 END
+  WHERE NOT EXISTS (SELECT 1 FROM case_years x WHERE x.case_id = c AND x.year = y);
+END $$;
+CREATE FUNCTION djflow_case_years_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM events e WHERE e.case_id = NEW.case_id AND e.seq > NEW.seq) THEN
+    RAISE EXCEPTION 'events of a case are appended in seq order';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION djflow_case_years_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM djflow_case_years_add(NEW.case_id, NEW.seq, NEW.effective_date, NEW.to_state);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER case_years_order BEFORE INSERT ON events
+  FOR EACH ROW EXECUTE FUNCTION djflow_case_years_order();
+CREATE TRIGGER case_years_event AFTER INSERT ON events
+  FOR EACH ROW EXECUTE FUNCTION djflow_case_years_event();
+DO $$
+DECLARE
+  r RECORD;
+BEGIN
+  FOR r IN SELECT case_id, seq, effective_date, to_state FROM events ORDER BY case_id, seq LOOP
+    PERFORM djflow_case_years_add(r.case_id, r.seq, r.effective_date, r.to_state);
+  END LOOP;
+END $$;
+)sql";
+
 #undef DJFLOW_PG_APPEND_ONLY
 
 // Migration N (1-based) is kMigrations[N - 1], the twin of SQLite's N. Append only: a new
@@ -343,6 +406,7 @@ constexpr const char* const kMigrations[] = {
     kMigrationPersonKeys,
     kMigrationWebAccess,
     kMigrationReportIndex,
+    kMigrationCaseYears,
 };
 
 Result<bool> has_table(Connection& c, const char* name) {

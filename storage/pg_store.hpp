@@ -186,6 +186,7 @@ class PgAudit : public virtual engine::AuditStore, protected virtual detail::PgB
                                                                   const std::string& key) override;
   engine::Result<engine::EntityCheck> check_entities() override;
   engine::Result<std::vector<std::string>> schema_problems() override;
+  engine::Status for_each_case_year(const std::function<bool(const engine::CaseYear&)>& fn) override;
 };
 
 // pg_store_ledger.cpp: the rectification ledger; an item's number is taken under a lock of its

@@ -346,4 +346,31 @@ Result<std::vector<std::string>> PgAudit::schema_problems() {
   return out;
 }
 
+Status PgAudit::for_each_case_year(const std::function<bool(const engine::CaseYear&)>& fn) {
+  // Page by page over (case_id, year), as for_each_case_record pages over the cases.
+  engine::CaseId after_case = 0;
+  std::int64_t after_year = 0;
+  for (;;) {
+    Params p;
+    p.int64(after_case).int64(after_year).int64(kCasePage);
+    auto r = db().exec("verify case_years",
+                       "SELECT case_id, year, date, state, states, mixed FROM case_years "
+                       "WHERE (case_id, year) > ($1, $2) ORDER BY case_id, year LIMIT $3", p);
+    if (!r) return r.error();
+    for (int i = 0; i < r->size(); ++i) {
+      engine::CaseYear y;
+      y.case_id = r->int64(i, 0);
+      y.year = static_cast<int>(r->int64(i, 1));
+      y.date = r->string(i, 2);
+      y.state = r->string(i, 3);
+      y.states = r->string(i, 4);
+      y.mixed = r->int64(i, 5) != 0;
+      after_case = y.case_id;
+      after_year = y.year;
+      if (!fn(y)) return {};
+    }
+    if (r->size() < kCasePage) return {};
+  }
+}
+
 }  // namespace djflow::storage

@@ -211,6 +211,7 @@ class SqliteAudit : public virtual engine::AuditStore, protected virtual detail:
   engine::Result<std::vector<engine::EntityEvent>> entity_history(const std::string& entity,
                                                                   const std::string& key) override;
   engine::Result<std::vector<std::string>> schema_problems() override;
+  engine::Status for_each_case_year(const std::function<bool(const engine::CaseYear&)>& fn) override;
 };
 
 // sqlite_store_access.cpp (issue 11: users, sessions, API tokens, idempotent answers)

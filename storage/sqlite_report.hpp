@@ -12,7 +12,9 @@
 namespace djflow::storage {
 
 // Opens `path` (an existing djflow database) for the report's reads. Storage error when it
-// cannot be opened.
-engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path);
+// cannot be opened. `year_projection` false: a calendar year is read as any other period, by the
+// scan of every event up to its end (the reads before migration 11; the benchmark's "before").
+engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path,
+                                                                       bool year_projection = true);
 
 }  // namespace djflow::storage

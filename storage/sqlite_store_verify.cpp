@@ -179,4 +179,22 @@ Result<std::vector<std::string>> SqliteAudit::schema_problems() {
   return out;
 }
 
+Status SqliteAudit::for_each_case_year(const std::function<bool(const engine::CaseYear&)>& fn) {
+  auto st = Statement::prepare(db_, "SELECT case_id, year, date, state, states, mixed FROM case_years ORDER BY case_id, year");
+  if (!st) return st.error();
+  for (;;) {
+    const int rc = st->step();
+    if (rc == SQLITE_DONE) return {};
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "case_years");
+    engine::CaseYear r;
+    r.case_id = st->int64(0);
+    r.year = static_cast<int>(st->int64(1));
+    r.date = st->string(2);
+    r.state = st->string(3);
+    r.states = st->string(4);
+    r.mixed = st->int64(5) != 0;
+    if (!fn(r)) return {};
+  }
+}
+
 }  // namespace djflow::storage

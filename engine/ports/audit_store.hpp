@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/case_years.hpp"
 #include "engine/clock.hpp"
 #include "engine/entity_log.hpp"
 #include "engine/error.hpp"
@@ -45,6 +46,9 @@ class AuditStore {
   // The schema objects that must exist for the guarantees to hold (the append-only triggers):
   // one problem per missing or altered object. Empty when sound.
   virtual Result<std::vector<std::string>> schema_problems() = 0;
+  // Every row of the year-end projection (migration 11, engine/case_years.hpp) in (case, year)
+  // order, as stored; stops early on false.
+  virtual Status for_each_case_year(const std::function<bool(const CaseYear&)>& fn) = 0;
 };
 
 }  // namespace djflow::engine

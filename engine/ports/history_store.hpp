@@ -54,6 +54,8 @@ class HistoryStore {
   virtual Status update_case(CaseId id, std::int64_t expected_version, const std::string& state,
                              const std::string& head_hash, TimePoint updated_at) = 0;
 
+  // A case's events are appended in seq order: one inserted before a later seq of its case is
+  // refused (the year-end projection's trigger, migration 11, decision 0129).
   virtual Status append_event(const EventRecord& e) = 0;
   // Moves a case to organisation `branch` (组织关系转接 of its subject, issue 9). NotFound for an
   // unknown case or organisation.

@@ -286,6 +286,14 @@ const std::vector<Edit>& edits() {
       {"holiday changed", "UPDATE holidays SET kind = 'work' WHERE date = '2026-10-01'", "holiday 2026-10-01 changed behind djflow's back: kind"},
       {"holiday deleted", "DELETE FROM holidays WHERE date = '2026-10-02'", "holiday 2026-10-02: deleted"},
       {"holiday inserted", "INSERT INTO holidays VALUES ('2027-09-15', 'off', '自定')", "holiday 2027-09-15: not in the entity history"},
+      // the year-end projection (migration 11): derived from the events, recomputed by verify
+      {"year-end projection row edited", "UPDATE case_years SET state = 'full' WHERE case_id = 1 AND year = 2026",
+       "case_years: row case #1, year 2026: date 2026-12-01, state full"},
+      {"year-end projection mixed flag flipped", "UPDATE case_years SET mixed = 1 WHERE case_id = 1 AND year = 2027",
+       "mixed 1 differs from its history's"},
+      {"year-end projection row deleted", "DELETE FROM case_years WHERE case_id = 2", "case_years: row missing: case #2, year 2027"},
+      {"year-end projection row inserted", "INSERT INTO case_years VALUES (1, 2030, '2030-01-01', 'full', ',full,', 0)",
+       "case_years: row case #1, year 2030: date 2030-01-01, state full, states ,full,, mixed 0 is not derived from the history"},
       // the append-only guarantees themselves
       {"events update trigger dropped", "DROP TRIGGER events_no_update", "trigger events_no_update is missing"},
       {"events delete trigger dropped", "DROP TRIGGER events_no_delete", "trigger events_no_delete is missing"},

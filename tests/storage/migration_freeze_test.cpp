@@ -34,6 +34,7 @@ const std::vector<std::string> kFrozen = {
     "89f22d612884c1dc463ab08b4529d519689511d5da194a8e97ae1aef66752e02",  // 8 persons.key, phone, change_reason (issue 9)
     "e83f37e6a94fa11651d9a67d7125671c87a2eba8644235c0be43764605e9c4ab",  // 9 users, api_tokens, web_sessions, idempotent_answers (issue 11)
     "df597a290a7b08a5e5c8f00856fd8c540a2361692ea93ff4d330ee46bc118dd7",  // 10 events_report covering index (issue 10 §3)
+    "e9e2296bc89436855d8762b0b9318a5f1cc6074acf19d9a08adb14208a27d203",  // 11 case_years year-end projection, events_year (decision 0129)
 };
 
 // What is frozen: the SQL, and the skip_if query when the migration has one.
@@ -96,6 +97,7 @@ const std::vector<std::string> kFrozenPg = {
     "89f22d612884c1dc463ab08b4529d519689511d5da194a8e97ae1aef66752e02",  // 8 person keys
     "367059488bd3b2d37ab982898991fc832515e4ddd6706faf65e9233edf8c9894",  // 9 web access
     "bb15ab124e3208607ff6cf2e002d56344225ee45480bd42dcfb348ffb69a1bd9",  // 10 events_report index (issue 10 §3)
+    "bdec25915f71fe0ee8def4bac333da088b98f5932d2a4e450a357578de5d19cc",  // 11 case_years year-end projection (decision 0129)
 };
 
 TEST_CASE("PostgreSQL migrations on main never change", "[storage][migrate][postgresql]") {

@@ -261,8 +261,10 @@ TEST_CASE("records round-trip", "[storage][records]") {
     const CaseId id = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
     const auto e1 = make_event(id, 1);
     const auto e2 = make_event(id, 2);
-    REQUIRE(s.append_event(e2).ok());  // order of insertion does not matter for reading
+    // A case's events are appended in seq order (migration 11's trigger refuses one inserted
+    // before a later seq: the year-end projection assumes it, decision 0129).
     REQUIRE(s.append_event(e1).ok());
+    REQUIRE(s.append_event(e2).ok());
     const auto got = s.events(id).value();
     REQUIRE(got.size() == 2);
     check_same(got[0], e1);
@@ -279,6 +281,10 @@ TEST_CASE("records round-trip", "[storage][records]") {
 
     auto nocase = make_event(999, 1);
     CHECK(s.append_event(nocase).error().code == ErrorCode::NotFound);
+
+    const CaseId later = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
+    REQUIRE(s.append_event(make_event(later, 2)).ok());
+    CHECK_FALSE(s.append_event(make_event(later, 1)).ok());  // before a later seq of its case
 
     auto empty = make_event(id, 4);
     empty.inputs.clear();
@@ -341,7 +347,7 @@ TEST_CASE("for_each_history streams every case with its events in order", "[stor
   const CaseId a = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
   const CaseId b = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
   const CaseId c = s.insert_case(make_case(std::nullopt, "B1", "applicant")).value();
-  for (int i = 3; i >= 1; --i) REQUIRE(s.append_event(make_event(c, i)).ok());
+  for (int i = 1; i <= 3; ++i) REQUIRE(s.append_event(make_event(c, i)).ok());  // in seq order (decision 0129)
   REQUIRE(s.append_event(make_event(a, 1)).ok());
   // b has no events (an anomaly verify must be able to see)
 

@@ -205,6 +205,9 @@ class FaultyAudit : public virtual AuditStore, protected virtual FaultGate {
     return s().entity_history(e, k);
   }
   Result<std::vector<std::string>> schema_problems() override { return s().schema_problems(); }
+  Status for_each_case_year(const std::function<bool(const CaseYear&)>& fn) override {
+    return s().for_each_case_year(fn);
+  }
 };
 
 class FaultyAccess : public virtual AccessStore, protected virtual FaultGate {
