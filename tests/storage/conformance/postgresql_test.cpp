@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <optional>
 #include <thread>
@@ -243,7 +244,16 @@ TEST_CASE("only postgresql: an engine write that lost a real deadlock is run aga
   engine::WorkflowRegistry none;
   engine::Engine engine(*store, clock, none);
   std::vector<int> pauses;  // the attempts that failed and were followed by a pause
-  engine.set_retry_pause([&](int attempt) { pauses.push_back(attempt); });
+  // B's next attempt starts only once A holds the organisation row. Without this, B's retry
+  // could take its KEY SHARE lock again before A's waiting FOR UPDATE was granted, and lose a
+  // second deadlock (seen under load: pauses {1, 2}): right behaviour, but not the one this
+  // test pins. A failed REQUIRE in the main thread leaves the wait after 30 s.
+  std::atomic<bool> a_locked{false};
+  engine.set_retry_pause([&](int attempt) {
+    pauses.push_back(attempt);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!a_locked && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  });
 
   auto a = storage::pg::Connection::open(db.target());
   REQUIRE(a);
@@ -271,6 +281,7 @@ TEST_CASE("only postgresql: an engine write that lost a real deadlock is run aga
   // A now wants the row B holds: a cycle. This returns once B has been aborted (B held the lock).
   auto locked = conn.exec("A locks the organisation", "SELECT code FROM branches WHERE code = 'B1' FOR UPDATE");
   INFO((locked ? std::string() : locked.error().message.en));
+  a_locked = true;
   REQUIRE(locked);
   CHECK(count("SELECT count(*) FROM persons") == 0);  // B's first attempt was rolled back
   must(conn.exec_script("A", "COMMIT"));
