@@ -87,8 +87,10 @@ Result<std::vector<DeadlineRow>> PgSchedule::list_open_deadlines(const engine::D
 
 // --- timers --------------------------------------------------------------------------------------
 
-Result<bool> PgSchedule::insert_timer(const Timer& t) {
-  Params p;
+namespace {
+
+// A timer's eight columns, in the order of the INSERTs below.
+void add_timer(Params& p, const Timer& t) {
   p.text(t.key).int64(t.case_id).int64(t.deadline_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days)
       .int64(to_unix(t.fire_at));
   if (t.fired_at) {
@@ -96,6 +98,13 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
   } else {
     p.null();
   }
+}
+
+}  // namespace
+
+Result<bool> PgSchedule::insert_timer(const Timer& t) {
+  Params p;
+  add_timer(p, t);
   // RETURNING tells whether the new timer is due before every pending one (the subquery sees the
   // table as it was before this statement): then the daemons must re-plan, and are woken.
   auto r = db().exec("insert_timer",
@@ -124,13 +133,7 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
     sql += i == 0 ? "(" : ", (";
     for (int k = 1; k <= 8; ++k) sql += (k == 1 ? "$" : ", $") + std::to_string(b + k) + (k == 7 || k == 8 ? "::bigint" : "");
     sql += ")";
-    p.text(t.key).int64(t.case_id).int64(t.deadline_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days)
-        .int64(to_unix(t.fire_at));
-    if (t.fired_at) {
-      p.int64(to_unix(*t.fired_at));
-    } else {
-      p.null();
-    }
+    add_timer(p, t);
   }
   sql += " ON CONFLICT (key) DO NOTHING RETURNING key, fired_at IS NULL AND NOT EXISTS "
          "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= timers.fire_at)";
