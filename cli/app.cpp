@@ -248,6 +248,9 @@ namespace {
 // written. Long-running commands (serve, web) and migrate-store run once, their output not held.
 int run_retrying(Cli& cli, std::string_view word) {
   if (word == "serve" || word == "web" || word == "migrate-store") return cli.action();
+  // SQLite has one writer and never reports a transient failure: its output is written as it
+  // comes, never held (a 68 MB `report --json --detail` would otherwise sit in memory first).
+  if (!storage::is_postgres(cli.db)) return cli.action();
   std::ostream* const out = cli.out;
   std::ostream* const err = cli.err;
   for (int attempt = 1;; ++attempt) {
