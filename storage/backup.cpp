@@ -60,6 +60,7 @@ Status fsync_path(const std::string& path, int flags) {
 // The copy itself, from the open `src` into the new empty file `tmp`.
 Result<int> copy_into(sqlite3* src, const std::string& tmp) {
   Connection dst;
+  detail::configure_library();
   int rc = sqlite3_open_v2(tmp.c_str(), &dst.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) return detail::sqlite_error(dst.db, rc, "open " + tmp);
   DJFLOW_TRY(detail::configure_connection(dst.db));
@@ -113,6 +114,7 @@ Result<BackupInfo> backup_database(const std::string& source, const std::string&
   }
 
   Connection src;
+  detail::configure_library();
   int rc = sqlite3_open_v2(source.c_str(), &src.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) return detail::sqlite_error(src.db, rc, "open " + source);
   DJFLOW_TRY(detail::configure_connection(src.db));

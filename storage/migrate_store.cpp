@@ -372,6 +372,7 @@ Result<MigrateInfo> migrate_store(const std::string& from, const std::string& to
     if (!s) return s.error();
   }
   SqliteHandle src;
+  detail::configure_library();
   if (const int rc = sqlite3_open_v2(path.c_str(), &src.db, SQLITE_OPEN_READONLY, nullptr); rc != SQLITE_OK)
     return detail::sqlite_error(src.db, rc, "open " + path);
   DJFLOW_TRY(detail::configure_connection(src.db));

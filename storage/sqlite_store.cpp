@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -141,6 +142,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (mode == OpenMode::Create || memory) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
+  detail::configure_library();
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   // The store owns the handle from here on, so that every error path closes it.
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
@@ -278,7 +280,11 @@ Result<std::vector<HolidayRow>> SqliteSettings::holidays() {
   std::vector<HolidayRow> out;
   for (;;) {
     const int rc = s.step();
-    if (rc == SQLITE_DONE) return out;
+    if (rc == SQLITE_DONE) {
+      std::sort(out.begin(), out.end(),
+                [](const HolidayRow& a, const HolidayRow& b) { return a.date < b.date; });
+      return out;
+    }
     if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "holidays");
     HolidayRow row;
     DJFLOW_TRY(detail::read_date(s, 0, "holidays.date", row.date));

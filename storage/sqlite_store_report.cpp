@@ -163,6 +163,7 @@ class SqliteReport final : public engine::ReportStore {
 engine::Result<std::unique_ptr<engine::ReportStore>> open_report_reads(const std::string& path, bool year_projection) {
   if (is_postgres(path)) return open_pg_report_reads(path);
   sqlite3* db = nullptr;
+  detail::configure_library();
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     sqlite3_close_v2(db);
     return engine::Error::storage("open " + path + " for the report");

@@ -1,5 +1,6 @@
 #include "storage/statement.hpp"
 
+#include <mutex>
 #include <string>
 
 namespace djflow::storage::detail {
@@ -52,6 +53,14 @@ Status exec(sqlite3* db, const char* sql, std::string_view what) {
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return sqlite_error(db, rc, what);
   return {};
+}
+
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE when the library is already initialised: nothing changes then.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
 }
 
 Status configure_connection(sqlite3* db) {

@@ -104,4 +104,14 @@ engine::Status exec(sqlite3* db, const char* sql, std::string_view what);
 engine::Status configure_connection(sqlite3* db);
 engine::Status set_wal(sqlite3* db);
 
+// Process-wide settings of the SQLite library, applied once before its first use (every
+// sqlite3_open_v2 in storage/ calls it first). Today: no memory statistics
+// (SQLITE_CONFIG_MEMSTATUS 0). Debian builds SQLite with the statistics on and without lookaside
+// memory, so every allocation of the parser took a global mutex and updated four counters:
+// about 8 % of a `djflow record` process's instructions (docs/performance.md, issue 7 §6, eighth
+// pass). djflow reads none of the statistics (no sqlite3_memory_used, no soft heap limit).
+// If the library was initialised before (a test or tool that opened SQLite itself), the
+// settings stay as they were, which is only slower.
+void configure_library();
+
 }  // namespace djflow::storage::detail

@@ -22,7 +22,9 @@ constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   "SELECT key, value FROM settings ORDER BY key",
   // holidays
-  "SELECT date, kind, name FROM holidays ORDER BY date",
+  // In rowid order; SqliteSettings::holidays() sorts by date (cheaper than the index walk,
+  // which looked each row up again: issue 7 §6, eighth pass).
+  "SELECT date, kind, name FROM holidays",
   "INSERT INTO holidays (date, kind, name) VALUES (?1, ?2, ?3) "
   "ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name",
   // branches
