@@ -187,7 +187,11 @@ const CommandGroup kGroups[] = {
     {register_admin_commands, false, {"init", "branch", "person", "config", "calendar"}},
     {register_person_commands, true, {"person"}},   // issue 9: person edit/transfer/history
     {register_correct_commands, false, {"correct", "void"}},  // issue 9
-    {register_case_commands, false, {"member", "record", "show", "history", "list"}},
+    {register_member_commands, false, {"member"}},
+    {register_record_commands, false, {"record"}},
+    {register_show_commands, false, {"show"}},
+    {register_history_commands, false, {"history"}},
+    {register_list_commands, false, {"list"}},
     {register_reminder_commands, false, {"due", "tick"}},
     {register_rectify_commands, false, {"rectify"}},
     {register_election_commands, true, {"branch", "election", "check"}},

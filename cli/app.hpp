@@ -54,7 +54,12 @@ struct Cli {
 };
 
 void register_admin_commands(CLI::App& app, Cli& cli);     // init, branch, person, config, calendar
-void register_case_commands(CLI::App& app, Cli& cli);      // member, record, show, list, history
+// cmd_cases.cpp: one function per top-level command (member, record, show, history, list).
+void register_member_commands(CLI::App& app, Cli& cli);
+void register_record_commands(CLI::App& app, Cli& cli);
+void register_show_commands(CLI::App& app, Cli& cli);
+void register_history_commands(CLI::App& app, Cli& cli);
+void register_list_commands(CLI::App& app, Cli& cli);
 void register_reminder_commands(CLI::App& app, Cli& cli);  // due, tick, verify
 void register_rectify_commands(CLI::App& app, Cli& cli);   // rectify batch|add|list|export
 // branch term/show, election start/list, check. REQUIRES: register_admin_commands ran (it adds

@@ -290,14 +290,20 @@ std::string case_view_json_text(const engine::CaseView& view, engine::Date today
   return j.take();
 }
 
-void register_case_commands(CLI::App& app, Cli& cli) {
-  struct StepArgs {
-    std::string which;  // a case or person id, or a name (issue 9 §3)
-    std::int64_t id = 0;
-    std::string event, date, note, ref;
-    std::vector<std::string> with;
-  };
+namespace {
 
+struct StepArgs {
+  std::string which;  // a case or person id, or a name (issue 9 §3)
+  std::int64_t id = 0;
+  std::string event, date, note, ref;
+  std::vector<std::string> with;
+};
+
+}  // namespace
+
+// Each top-level command of this file registers alone, so that a run builds only the options of
+// the command it runs (issue 7 §6; all of them for help: cli/app.cpp kGroups).
+void register_member_commands(CLI::App& app, Cli& cli) {
   // --- member apply -------------------------------------------------------------------------
   {
     auto* member = app.add_subcommand("member", tr(cli.lang, "发展党员", "member development (发展党员)"));
@@ -331,6 +337,9 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     });
   }
 
+}
+
+void register_record_commands(CLI::App& app, Cli& cli) {
   // --- record -------------------------------------------------------------------------------
   {
     auto a = std::make_shared<StepArgs>();
@@ -365,6 +374,9 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     });
   }
 
+}
+
+void register_show_commands(CLI::App& app, Cli& cli) {
   // --- show ---------------------------------------------------------------------------------
   {
     auto which = std::make_shared<std::string>();
@@ -420,6 +432,9 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     });
   }
 
+}
+
+void register_history_commands(CLI::App& app, Cli& cli) {
   // --- history ------------------------------------------------------------------------------
   {
     auto which = std::make_shared<std::string>();
@@ -453,6 +468,9 @@ void register_case_commands(CLI::App& app, Cli& cli) {
     });
   }
 
+}
+
+void register_list_commands(CLI::App& app, Cli& cli) {
   // --- list ---------------------------------------------------------------------------------
   {
     struct ListArgs { std::string workflow, stage, branch; };
