@@ -7,6 +7,11 @@ cmake_policy(SET CMP0057 NEW)  # if(... IN_LIST ...) in script mode
 string(REPLACE "|" ";" exes "${EXES}")
 set(tagged "")
 foreach(exe IN LISTS exes)
+  # A test program not built (a build of some targets only) would make its tagged tests look
+  # unlisted: say which program is missing instead.
+  if(NOT EXISTS "${exe}")
+    message(FATAL_ERROR "${exe} is not built: build every test program (cmake --build) before this check")
+  endif()
   execute_process(COMMAND "${exe}" "[sqlite-only]" --list-test-names-only
                   OUTPUT_VARIABLE out RESULT_VARIABLE rc)
   if(rc LESS 0)
