@@ -127,7 +127,7 @@ void write_report_json(const Cli& cli, const rp::Report& r, const engine::LifeFi
     buf += ",\n      \"parent\": ";
     append_json_string(buf, b.parent);
     buf += ",\n      \"figures\": {";
-    const auto& c = r.per_org.at(b.code);
+    const auto& c = r.per_org[n];
     bool any = false;
     auto key = [&](std::string_view id) {
       buf += any ? ",\n        " : "\n        ";
@@ -220,17 +220,12 @@ std::string report_csv(const Cli& cli, const rp::Report& r, const engine::LifeFi
   }
   std::vector<std::string> head = {tr(l, "分类", "section"), tr(l, "指标", "figure"), tr(l, "指标代码", "figure id"),
                                    tr(l, "合计", "total")};
-  std::vector<const rp::Counts*> counts;  // in the order of r.orgs, looked up once each
-  counts.reserve(r.orgs.size());
-  for (const auto& b : r.orgs) {
-    head.push_back(b.code + " " + b.name);
-    counts.push_back(&r.per_org.at(b.code));
-  }
+  for (const auto& b : r.orgs) head.push_back(b.code + " " + b.name);
   line(head);
   for (auto f : kAll) {
     const auto& i = rp::info(f);
     std::vector<std::string> row = {tr(l, rp::section_text(i.section)), figure_label(l, f), i.id, num(r.total[static_cast<int>(f)])};
-    for (const auto* c : counts) row.push_back(num((*c)[static_cast<int>(f)]));
+    for (const auto& c : r.per_org) row.push_back(num(c[static_cast<int>(f)]));
     line(row);
   }
   const auto life_index = life_org_index(life);
@@ -341,9 +336,10 @@ void print_text(const Cli& cli, const rp::Report& r, const engine::LifeFigures& 
     Table t(head);
     t.reserve(r.orgs.size());
     std::vector<std::string> row(9);
-    for (const auto& b : r.orgs) {
+    for (std::size_t k = 0; k < r.orgs.size(); ++k) {
+      const auto& b = r.orgs[k];
       row[0] = b.code + " " + b.name;
-      const auto& counts = r.per_org.at(b.code);
+      const auto& counts = r.per_org[k];
       for (int k = 0; k < 8; ++k) row[k + 1] = num(counts[static_cast<int>(cols[k])]);
       t.add(row);
     }

@@ -65,7 +65,7 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engi
     worksheet_write_string(ws, row, 2, i.id, nullptr);
     worksheet_write_number(ws, row, 3, static_cast<double>(r.total[f]), nullptr);
     for (std::size_t k = 0; k < r.orgs.size(); ++k)
-      worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), static_cast<double>(r.per_org.at(r.orgs[k].code)[f]), nullptr);
+      worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + k), static_cast<double>(r.per_org[k][f]), nullptr);
     ++row;
   }
   // Organisational life: the same columns (a ratio as a fraction formatted as a percentage).
@@ -102,7 +102,7 @@ engine::Status write_report_xlsx(const Cli& cli, const rp::Report& r, const engi
     worksheet_write_string(wo, rr, 0, (r.orgs[k].code + " " + r.orgs[k].name).c_str(), nullptr);
     for (int c = 0; c < kCols; ++c)
       worksheet_write_number(wo, rr, static_cast<lxw_col_t>(c + 1),
-                             static_cast<double>(r.per_org.at(r.orgs[k].code)[static_cast<int>(cols[c])]), nullptr);
+                             static_cast<double>(r.per_org[k][static_cast<int>(cols[c])]), nullptr);
   }
   worksheet_set_column(wo, 0, 0, 24, nullptr);
   if (!r.orgs.empty()) {

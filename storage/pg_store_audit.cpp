@@ -301,18 +301,28 @@ Result<engine::EntityCheck> PgAudit::check_entities() {
 Result<std::vector<std::string>> PgAudit::schema_problems() {
   // Each append-only table has three triggers (migrations 1 and 7) that call
   // djflow_append_only(), enabled, and the function still raises.
+  // The year-end projection's two triggers (migration 11, decision 0129) likewise: without them
+  // new events leave case_years behind, and `report year` reads stale figures.
   struct Expected {
     const char* name;
     const char* table;
     const char* when;  // the trigger's event, as pg_get_triggerdef writes it
+    const char* calls;  // the function it executes
+    const char* guards;  // what is lost without it
   };
+  constexpr const char* kAppendOnly = "djflow_append_only()";
   static const Expected expected[] = {
-      {"events_no_update", "events", "BEFORE UPDATE"},
-      {"events_no_delete", "events", "BEFORE DELETE"},
-      {"events_no_truncate", "events", "BEFORE TRUNCATE"},
-      {"entity_events_no_update", "entity_events", "BEFORE UPDATE"},
-      {"entity_events_no_delete", "entity_events", "BEFORE DELETE"},
-      {"entity_events_no_truncate", "entity_events", "BEFORE TRUNCATE"},
+      {"events_no_update", "events", "BEFORE UPDATE", kAppendOnly, "events are no longer append-only"},
+      {"events_no_delete", "events", "BEFORE DELETE", kAppendOnly, "events are no longer append-only"},
+      {"events_no_truncate", "events", "BEFORE TRUNCATE", kAppendOnly, "events are no longer append-only"},
+      {"entity_events_no_update", "entity_events", "BEFORE UPDATE", kAppendOnly, "entity_events are no longer append-only"},
+      {"entity_events_no_delete", "entity_events", "BEFORE DELETE", kAppendOnly, "entity_events are no longer append-only"},
+      {"entity_events_no_truncate", "entity_events", "BEFORE TRUNCATE", kAppendOnly,
+       "entity_events are no longer append-only"},
+      {"case_years_order", "events", "BEFORE INSERT", "djflow_case_years_order()",
+       "the year-end projection (case_years) no longer follows the events"},
+      {"case_years_event", "events", "AFTER INSERT", "djflow_case_years_event()",
+       "the year-end projection (case_years) no longer follows the events"},
   };
   std::vector<std::string> out;
   for (const auto& e : expected) {
@@ -323,16 +333,16 @@ Result<std::vector<std::string>> PgAudit::schema_problems() {
                        Params().text(e.name));
     if (!r) return r.error();
     if (r->size() == 0) {
-      out.push_back(std::string("schema: trigger ") + e.name + " is missing: " + e.table + " are no longer append-only");
+      out.push_back(std::string("schema: trigger ") + e.name + " is missing: " + e.guards);
       continue;
     }
     const std::string def = r->string(0, 2);
     const bool sound = r->text(0, 0) == e.table && def.find(e.when) != std::string::npos &&
-                       def.find("djflow_append_only()") != std::string::npos;
+                       def.find(e.calls) != std::string::npos;
     if (!sound) out.push_back(std::string("schema: trigger ") + e.name + " was altered: " + def);
     // 'D': disabled (ALTER TABLE ... DISABLE TRIGGER); 'R': fires only in replica sessions.
     if (r->text(0, 1) == "D" || r->text(0, 1) == "R")
-      out.push_back(std::string("schema: trigger ") + e.name + " is disabled: " + e.table + " are no longer append-only");
+      out.push_back(std::string("schema: trigger ") + e.name + " is disabled: " + e.guards);
   }
   auto f = db().exec("schema_problems",
                      "SELECT p.prosrc FROM pg_proc p WHERE p.proname = 'djflow_append_only' "

@@ -5,6 +5,9 @@
 // and each one's events by index seeks; the persons and deadlines the report needs.
 #include "storage/pg_report.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/pg_codec.hpp"
@@ -116,6 +119,21 @@ class PgReport final : public engine::ReportStore {
     return s;
   }
 
+  // `report year Y` (a period from a January 1 to a day of the same year) over every case: from
+  // the year-end projection (migration 11, decision 0129), as the SQLite store reads it; any other
+  // read streams every event (for_each_report_case, the port's default).
+  Status for_each_report_case_in(Date from, Date until, const std::vector<std::string>& markers,
+                                 const engine::ReportScope& scope, bool with_titles,
+                                 const std::function<void(const engine::ReportCase&)>& on_case,
+                                 const std::function<void(const engine::ReportEvent&)>& on_event) override {
+    if (!scope.all || until < from || from.month() != 1 || from.day() != 1 || until.year() != from.year())
+      return for_each_report_case(until, scope, with_titles, on_case, on_event);
+    DJFLOW_TRY(db_->exec_script("report", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    Status s = read_year(from, until, markers, with_titles, on_case, on_event);
+    (void)db_->exec_script("report", s.ok() ? "COMMIT" : "ROLLBACK");
+    return s;
+  }
+
   Result<std::vector<engine::ReportPerson>> report_persons(const engine::ReportScope& scope, bool with_names) override {
     std::string sql = with_names ? "SELECT id, branch, status, joined, name FROM persons"
                                  : "SELECT id, branch, status, joined FROM persons";
@@ -138,6 +156,21 @@ class PgReport final : public engine::ReportStore {
       x.status = *st;
       DJFLOW_TRY(pg::read_opt_date(*r, i, 3, "persons.joined", x.joined));
       if (with_names) x.name = r->string(i, 4);
+    }
+    return out;
+  }
+
+  Result<std::vector<engine::Branch>> report_branches() override {
+    // As list_branches orders them (the database's collation; the report sorts by bytes if not).
+    auto r = db_->exec("report_branches", "SELECT code, name, kind, coalesce(parent, '') FROM branches ORDER BY code");
+    if (!r) return r.error();
+    std::vector<engine::Branch> out(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) {
+      auto& b = out[static_cast<std::size_t>(i)];
+      b.code = r->string(i, 0);
+      b.name = r->string(i, 1);
+      b.kind = r->string(i, 2);
+      b.parent = r->string(i, 3);
     }
     return out;
   }
@@ -199,6 +232,93 @@ class PgReport final : public engine::ReportStore {
         read_event(ev.rows(), ev.row(), e);
         on_event(e);
         DJFLOW_TRY(ev.next());
+      }
+      DJFLOW_TRY(cs.next());
+    }
+    return {};
+  }
+
+  // Three cursors of one snapshot, merged by case id: the cases; each case's latest row of the
+  // projection before Y (DISTINCT ON); the events dated in Y up to `until`. A `mixed` case (an
+  // event dated before Y recorded after one dated later) is read whole by one seek and its
+  // leading events before Y summed up here, as the scan of every event would hand them over.
+  Status read_year(Date from, Date until, const std::vector<std::string>& markers, bool with_titles,
+                   const std::function<void(const engine::ReportCase&)>& on_case,
+                   const std::function<void(const engine::ReportEvent&)>& on_event) {
+    const std::string f = pg::iso(from), u = pg::iso(until), year = std::to_string(from.year());
+    Cursor cs(*db_, "djflow_report_cases"), pj(*db_, "djflow_report_years"), ev(*db_, "djflow_report_events");
+    DJFLOW_TRY(cs.declare("SELECT " + case_columns(with_titles) + " FROM cases ORDER BY id"));
+    // The year and the dates are digits and dashes (ISO dates), safe in the statement text.
+    DJFLOW_TRY(pj.declare("SELECT DISTINCT ON (case_id) case_id, date, state, states, mixed FROM case_years "
+                          "WHERE year < " + year + " ORDER BY case_id, year DESC"));
+    DJFLOW_TRY(ev.declare("SELECT case_id, event, effective_date, to_state, flags FROM events WHERE effective_date >= '" +
+                          f + "' AND effective_date <= '" + u + "' ORDER BY case_id, seq"));
+    std::vector<std::string> needles;
+    for (const auto& m : markers) needles.push_back("," + m + ",");
+    engine::ReportCase c;
+    engine::ReportEvent e;
+    std::string before_date, before_state;
+    std::vector<std::array<std::string, 4>> rows;  // a mixed case's events: event, date, state, flags
+    while (cs.valid()) {
+      read_case(cs.rows(), cs.row(), with_titles, c);
+      while (pj.valid() && pj.rows().int64(pj.row(), 0) < c.id) DJFLOW_TRY(pj.next());  // no case row
+      while (ev.valid() && ev.rows().int64(ev.row(), 0) < c.id) DJFLOW_TRY(ev.next());
+      const bool has_row = pj.valid() && pj.rows().int64(pj.row(), 0) == c.id;
+      bool mixed = false, marker = false;
+      if (has_row) {
+        const auto& r = pj.rows();
+        const int i = pj.row();
+        before_date.assign(r.text(i, 1));
+        before_state.assign(r.text(i, 2));
+        const std::string_view states = r.text(i, 3);
+        for (const auto& n : needles) marker = marker || states.find(n) != std::string_view::npos;
+        mixed = r.int64(i, 4) != 0;
+        DJFLOW_TRY(pj.next());
+      }
+      if (mixed) {
+        auto all = db_->exec("report (one case)",
+                             "SELECT case_id, event, effective_date, to_state, flags FROM events "
+                             "WHERE case_id = $1 AND effective_date <= $2 ORDER BY seq",
+                             Params().int64(c.id).text(u));
+        if (!all) return all.error();
+        rows.clear();
+        bool leading = true;
+        c.has_before = c.before_marker = false;
+        for (int j = 0; j < all->size(); ++j) {
+          const std::string_view date = all->text(j, 2), state = all->text(j, 3);
+          if (leading && date < std::string_view(f)) {
+            c.has_before = true;
+            before_date.assign(date);
+            before_state.assign(state);
+            c.before_marker = c.before_marker || std::find(markers.begin(), markers.end(), state) != markers.end();
+            continue;
+          }
+          leading = false;
+          rows.push_back({std::string(all->text(j, 1)), std::string(date), std::string(state), std::string(all->text(j, 4))});
+        }
+        c.before_date = c.has_before ? std::string_view(before_date) : std::string_view();
+        c.before_state = c.has_before ? std::string_view(before_state) : std::string_view();
+        on_case(c);
+        for (const auto& r : rows) {
+          e.case_id = c.id;
+          e.event = r[0];
+          e.date = r[1];
+          e.to_state = r[2];
+          e.flags = r[3];
+          on_event(e);
+        }
+        while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) DJFLOW_TRY(ev.next());  // read with it
+      } else {
+        c.has_before = has_row;
+        c.before_date = has_row ? std::string_view(before_date) : std::string_view();
+        c.before_state = has_row ? std::string_view(before_state) : std::string_view();
+        c.before_marker = has_row && marker;
+        on_case(c);
+        while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) {
+          read_event(ev.rows(), ev.row(), e);
+          on_event(e);
+          DJFLOW_TRY(ev.next());
+        }
       }
       DJFLOW_TRY(cs.next());
     }

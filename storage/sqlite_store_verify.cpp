@@ -151,13 +151,19 @@ Result<std::vector<std::string>> SqliteAudit::schema_problems() {
   struct Expected {
     const char* name;
     const char* table;
-    const char* when;  // "UPDATE" or "DELETE"
+    const char* when;  // "BEFORE UPDATE", "BEFORE DELETE", "AFTER INSERT"
+    const char* does;  // what its text must contain
+    const char* guards;  // what is lost without it
   };
   static const Expected expected[] = {
-      {"events_no_update", "events", "UPDATE"},
-      {"events_no_delete", "events", "DELETE"},
-      {"entity_events_no_update", "entity_events", "UPDATE"},
-      {"entity_events_no_delete", "entity_events", "DELETE"},
+      {"events_no_update", "events", "BEFORE UPDATE", "RAISE(ABORT", "events are no longer append-only"},
+      {"events_no_delete", "events", "BEFORE DELETE", "RAISE(ABORT", "events are no longer append-only"},
+      {"entity_events_no_update", "entity_events", "BEFORE UPDATE", "RAISE(ABORT", "entity_events are no longer append-only"},
+      {"entity_events_no_delete", "entity_events", "BEFORE DELETE", "RAISE(ABORT", "entity_events are no longer append-only"},
+      // The year-end projection (migration 11, decision 0129): without it new events leave
+      // case_years behind, and `report year` reads stale figures.
+      {"case_years_event", "events", "AFTER INSERT", "INSERT INTO case_years",
+       "the year-end projection (case_years) no longer follows the events"},
   };
   std::vector<std::string> out;
   auto st = Statement::prepare(db_, "SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1");
@@ -167,13 +173,13 @@ Result<std::vector<std::string>> SqliteAudit::schema_problems() {
     st->bind(1, std::string_view(e.name));
     const int rc = st->step();
     if (rc == SQLITE_DONE) {
-      out.push_back(std::string("schema: trigger ") + e.name + " is missing: " + e.table + " are no longer append-only");
+      out.push_back(std::string("schema: trigger ") + e.name + " is missing: " + e.guards);
       continue;
     }
     if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "schema_problems");
     const std::string sql = st->string(1);
-    const bool sound = st->string(0) == e.table && sql.find(std::string("BEFORE ") + e.when) != std::string::npos &&
-                       sql.find("RAISE(ABORT") != std::string::npos;
+    const bool sound = st->string(0) == e.table && sql.find(e.when) != std::string::npos &&
+                       sql.find(e.does) != std::string::npos;
     if (!sound) out.push_back(std::string("schema: trigger ") + e.name + " was altered: " + sql);
   }
   return out;

@@ -55,7 +55,7 @@ struct ReportPerson {
   std::string branch;
   std::string name;  // read only when asked for
   MemberStatus status = MemberStatus::None;
-  std::optional<Date> joined;
+  std::optional<Date> joined;  // may be left out (nullopt) for a person whose status is none
 };
 
 // Which cases and persons a report reads: every one (`all`), or those of the organisations
@@ -91,6 +91,18 @@ class ReportStore {
   }
   // Every person of `scope`, by id; the names only `with_names` (else "").
   virtual Result<std::vector<ReportPerson>> report_persons(const ReportScope& scope, bool with_names) = 0;
+  // The same persons, streamed: fn(person) for each, by id, nothing held (the person is valid during
+  // its call only). A store that does not stream reads report_persons.
+  virtual Status for_each_report_person(const ReportScope& scope, bool with_names,
+                                        const std::function<void(const ReportPerson&)>& fn) {
+    auto all = report_persons(scope, with_names);
+    if (!all) return all.error();
+    for (const auto& p : all.value()) fn(p);
+    return {};
+  }
+  // Every organisation, by code, with what a report prints of it (code, name, kind, parent; not
+  // created_at): the lean twin of DirectoryStore::list_branches.
+  virtual Result<std::vector<Branch>> report_branches() = 0;
   // The persons of `scope` who are the subject of a member case (of any organisation), sorted.
   virtual Result<std::vector<PersonId>> report_member_case_persons(const ReportScope& scope) = 0;
   // The deadlines of kind `kind` of the cases of `workflow` ("" for any), with `late_only` only

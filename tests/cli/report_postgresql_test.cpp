@@ -78,6 +78,15 @@ void fill(const Djflow& d) {
   must(d, {kNow, "life", "start", "--org", "B1", "--date", "2023-01-01", "--secretary", "甲"});
   must(d, {kNow, "meeting", "add", "--org", "B1", "--kind", "theme-day", "--date", "2023-03-15", "--topic", "主题党日",
            "--present", "甲,申请七"});
+  // D1's ledger records a meeting of 2022 after one of 2023: its projection rows are `mixed`, and
+  // `report year 2023` reads that case whole (decision 0129) on both backends.
+  must(d, {kNow, "life", "start", "--org", "D1", "--date", "2022-01-01", "--secretary", "丁"});
+  must(d, {kNow, "meeting", "add", "--org", "D1", "--kind", "theme-day", "--date", "2023-05-10", "--topic", "主题党日"});
+  must(d, {kNow, "meeting", "add", "--org", "D1", "--kind", "theme-day", "--date", "2022-11-20", "--topic", "主题党日"});
+  // An applicant of 2022 with no step in 2023: the year's report takes its state from the
+  // projection alone.
+  must(d, {"person", "add", "申请十一", "--branch", "B1", "--born", "1998-01-01"});  // person 11
+  steps(d, apply(d, 11, "2022-09-01"), {{"talk", "2022-09-10"}});
 }
 
 }  // namespace
@@ -118,6 +127,7 @@ TEST_CASE("report and branch show --as-of read the same figures on PostgreSQL as
            {"--json", "report", "year", "2023", "--org", "C1", "--detail"},
            {"--json", "report", "--from", "2022-03-01", "--to", "2023-04-10", "--detail"},
            {"--json", "report", "year", "2022"},
+           {"--json", "report", "--from", "2023-01-01", "--to", "2023-12-31", "--as-of", "2023-06-30", "--detail"},
            {"--json", "branch", "show", "G1", "--as-of", "2023-04-10"},
            {"--lang", "en", "branch", "show", "G1", "--as-of", "2023-12-31"}}) {
     args.insert(args.begin(), kNow);
@@ -130,4 +140,18 @@ TEST_CASE("report and branch show --as-of read the same figures on PostgreSQL as
     CHECK(a.out == b.out);
     CHECK(!a.out.empty());
   }
+
+  // `report year` on PostgreSQL reads the year-end projection (not every event): a projection row
+  // changed behind djflow's back changes its figures (and verify names the row).
+  const std::vector<std::string> args = {kNow, "--json", "report", "year", "2023"};
+  const auto before = dst.run(args);
+  REQUIRE(before.code == 0);
+  db.exec_behind("UPDATE case_years SET state = 'activist', states = ',applicant,activist,' WHERE year = 2022 AND "
+                 "case_id = (SELECT id FROM cases WHERE person_id = 11)");
+  const auto after = dst.run(args);
+  REQUIRE(after.code == 0);
+  CHECK(after.out != before.out);
+  const auto verify = dst.run({kNow, "--lang", "en", "verify"});
+  CHECK(verify.code != 0);
+  CHECK(verify.out.find("case_years: row") != std::string::npos);
 }

@@ -292,6 +292,11 @@ const std::vector<Edit>& edits() {
       {"year-end projection mixed flag flipped", "UPDATE case_years SET mixed = 1 WHERE case_id = 1 AND year = 2027",
        "mixed 1 differs from its history's"},
       {"year-end projection row deleted", "DELETE FROM case_years WHERE case_id = 2", "case_years: row missing: case #2, year 2027"},
+      {"year-end projection trigger dropped", "DROP TRIGGER case_years_event",
+       "trigger case_years_event is missing: the year-end projection (case_years) no longer follows the events"},
+      {"year-end projection trigger replaced by a no-op",
+       "DROP TRIGGER case_years_event; CREATE TRIGGER case_years_event AFTER INSERT ON events BEGIN SELECT 1; END",
+       "trigger case_years_event was altered"},
       {"year-end projection row inserted", "INSERT INTO case_years VALUES (1, 2030, '2030-01-01', 'full', ',full,', 0)",
        "case_years: row case #1, year 2030: date 2030-01-01, state full, states ,full,, mixed 0 is not derived from the history"},
       // the append-only guarantees themselves
@@ -322,7 +327,7 @@ TEST_CASE("the clean populated database verifies", "[cli][verify][tamper]") {
 }
 
 TEST_CASE("verify finds every edit made behind djflow's back", "[cli][verify][tamper]") {
-  REQUIRE(edits().size() >= 47);
+  REQUIRE(edits().size() >= 49);
   for (const auto& e : edits()) {
     DYNAMIC_SECTION(e.what) {
       Djflow d;

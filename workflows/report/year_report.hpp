@@ -78,8 +78,8 @@ struct RectCounts {
 
 struct Report {
   Query query;
-  std::vector<engine::Branch> orgs;        // the subtree, by code
-  std::map<std::string, Counts> per_org;   // every organisation of the subtree (zeros included)
+  std::vector<engine::Branch> orgs;        // the subtree, by code (created_at not read)
+  std::vector<Counts> per_org;             // per_org[k]: the counts of orgs[k] (zeros included)
   Counts total{};
   std::int64_t late_days_total = 0, late_days_max = 0;
   std::vector<RectCounts> by_source;       // by source id

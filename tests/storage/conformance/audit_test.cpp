@@ -183,6 +183,32 @@ TEST_CASE("conformance: the entity chain is append-only, and with its trigger of
   CHECK(has_problem(check.problems, "entity history event 9 (case 1): chain broken"));
 }
 
+TEST_CASE("conformance: the schema check names the year-end projection's trigger when it is gone",
+          "[conformance][audit][projection]") {
+  // Decision 0129: case_years is kept by a trigger on events; dropped (or, on PostgreSQL, switched
+  // off) behind djflow's back, new events would leave the projection behind. verify names it.
+  TestDb db;
+  auto s = db.open();
+  engine::ManualClock clock(at(1770000500));
+  populate(*s, clock);
+  CHECK(must(s->schema_problems()).empty());
+  if (db.postgres()) {
+    must(TestDb::raw(*s, "ALTER TABLE events DISABLE TRIGGER case_years_event; DROP TRIGGER case_years_order ON events"));
+    const auto schema = must(s->schema_problems());
+    CHECK(schema.size() == 2);
+    CHECK(has_problem(schema, "trigger case_years_event is disabled: the year-end projection (case_years) no longer "
+                              "follows the events"));
+    CHECK(has_problem(schema, "trigger case_years_order is missing: the year-end projection (case_years) no longer "
+                              "follows the events"));
+  } else {
+    must(TestDb::raw(*s, "DROP TRIGGER case_years_event"));
+    const auto schema = must(s->schema_problems());
+    CHECK(schema.size() == 1);
+    CHECK(has_problem(schema, "trigger case_years_event is missing: the year-end projection (case_years) no longer "
+                              "follows the events"));
+  }
+}
+
 TEST_CASE("conformance: every case is read for verify with all of its rows, as stored",
           "[conformance][audit]") {
   TestDb db;

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <latch>
+#include <map>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "engine/case_years.hpp"
 #include "engine/clock.hpp"
 #include "engine/engine.hpp"
 #include "storage/conformance/seed.hpp"
@@ -103,6 +105,101 @@ TEST_CASE("only postgresql: the schema is migrated once, to the version of the S
   CHECK(none.error().code == ErrorCode::Storage);
   CHECK_THAT(none.error().message.en, !Catch::Contains("s3cret"));
   CHECK_THAT(none.error().message.en, Catch::Contains("no_such_database_djflow"));
+}
+
+namespace {
+
+// Every stored row of the year-end projection, and every row the stored histories derive (what
+// verify recomputes), by case.
+struct ProjectionRows {
+  std::map<engine::CaseId, std::vector<engine::CaseYear>> stored, derived;
+};
+
+ProjectionRows projection_rows(engine::Store& s) {
+  ProjectionRows out;
+  must(s.for_each_case_year([&](const engine::CaseYear& y) {
+    out.stored[y.case_id].push_back(y);
+    return true;
+  }));
+  must(s.for_each_history([&](const engine::Case& c, const std::vector<engine::EventRecord>& events) {
+    if (!events.empty()) out.derived[c.id] = engine::derive_case_years(c.id, events);
+    return true;
+  }));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("only postgresql: migration 11 builds the year-end projection of a version-10 database that "
+          "holds events, the same rows as the trigger writes and verify derives",
+          "[postgresql][migrate][upgrade][projection]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  ProjectionRows by_trigger;
+  std::vector<engine::CaseId> ids;
+  {
+    auto s = db.open();
+    storage::test::seed_branch(*s, "B1");
+    struct Step {
+      int y;
+      unsigned m, d;
+      const char* state;
+    };
+    // Steps over four years; the second case's dates out of order (an organisational-life ledger
+    // records meetings so): its rows are `mixed`. The third has one event, the fourth none.
+    const std::vector<std::vector<Step>> cases = {
+        {{2021, 11, 20, "applicant"}, {2021, 11, 30, "applicant"}, {2022, 1, 10, "activist"},
+         {2023, 2, 1, "candidate"}, {2023, 3, 1, "candidate"}, {2024, 1, 5, "probationary"}},
+        {{2023, 5, 1, "held"}, {2022, 11, 1, "held"}, {2024, 2, 1, "open"}, {2022, 6, 1, "held"}, {2021, 3, 1, "open"}},
+        {{2020, 7, 1, "applicant"}},
+        {},
+    };
+    for (const auto& steps : cases) {
+      const auto id = storage::test::seed_case(*s, "B1");
+      ids.push_back(id);
+      std::string prev;
+      for (std::size_t i = 0; i < steps.size(); ++i) {
+        auto e = storage::test::chained_event(id, static_cast<std::int64_t>(i + 1), prev);
+        e.date = storage::test::day(steps[i].y, steps[i].m, steps[i].d);
+        e.to_state = steps[i].state;
+        e.hash = engine::event_hash(e);
+        must(s->append_event(e));
+        prev = e.hash;
+      }
+    }
+    by_trigger = projection_rows(*s);
+    REQUIRE(by_trigger.stored.size() == 3);
+    REQUIRE(by_trigger.stored == by_trigger.derived);
+    bool mixed = false;
+    for (const auto& [id, rows] : by_trigger.stored)
+      for (const auto& y : rows) mixed = mixed || y.mixed;
+    REQUIRE(mixed);
+    // Back to version 10 as that binary left it: migration 11 added the table, its three functions
+    // and two triggers, nothing else. The events stay.
+    must(storage::test::TestDb::raw(
+        *s, "DROP TRIGGER case_years_event ON events; DROP TRIGGER case_years_order ON events; "
+            "DROP FUNCTION djflow_case_years_event(); DROP FUNCTION djflow_case_years_order(); "
+            "DROP FUNCTION djflow_case_years_add(BIGINT, BIGINT, TEXT, TEXT); DROP TABLE case_years; "
+            "UPDATE djflow_schema SET version = 10 WHERE id = 1"));
+    CHECK_FALSE(storage::test::TestDb::raw(*s, "SELECT 1 FROM case_years").ok());
+  }
+  // Opening migrates it (11 and on): the projection built from the events already there.
+  auto s = db.open();
+  must(storage::test::TestDb::raw(*s, "SELECT 1 FROM djflow_schema WHERE version = " +
+                                          std::to_string(storage::PgStore::schema_version())));
+  const auto upgraded = projection_rows(*s);
+  CHECK(upgraded.stored == by_trigger.stored);
+  CHECK(upgraded.stored == upgraded.derived);
+  CHECK(must(s->schema_problems()).empty());
+  // And the trigger keeps it from there.
+  auto e = storage::test::chained_event(ids[2], 2, must(s->events(ids[2])).back().hash);
+  e.date = storage::test::day(2023, 6, 1);
+  e.to_state = "activist";
+  e.hash = engine::event_hash(e);
+  must(s->append_event(e));
+  const auto after = projection_rows(*s);
+  CHECK(after.stored == after.derived);
+  CHECK(after.stored.at(ids[2]).size() == 2);
 }
 
 TEST_CASE("only postgresql: concurrent tracked writes keep the entity history one unbroken chain",
