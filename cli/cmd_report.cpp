@@ -336,10 +336,10 @@ void print_text(const Cli& cli, const rp::Report& r, const engine::LifeFigures& 
     Table t(head);
     t.reserve(r.orgs.size());
     std::vector<std::string> row(9);
-    for (std::size_t k = 0; k < r.orgs.size(); ++k) {
-      const auto& b = r.orgs[k];
+    for (std::size_t o_i = 0; o_i < r.orgs.size(); ++o_i) {
+      const auto& b = r.orgs[o_i];
       row[0] = b.code + " " + b.name;
-      const auto& counts = r.per_org[k];
+      const auto& counts = r.per_org[o_i];
       for (int k = 0; k < 8; ++k) row[k + 1] = num(counts[static_cast<int>(cols[k])]);
       t.add(row);
     }
