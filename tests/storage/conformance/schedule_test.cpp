@@ -177,7 +177,9 @@ TEST_CASE("conformance: a deadline opens with its timers and closes dropping its
   must(s->close_deadline_with_timers(dl, day(2026, 3, 1)));
   CHECK(must(s->pending_timers(dl)).empty());
   CHECK(must(s->pending_timers(other)).size() == 1);  // another deadline's timers stay
-  CHECK_FALSE(must(s->insert_timer(timer(id, dl, -7, 1000))));  // the fired one stays
+  auto fired = ts[0];
+  fired.deadline_id = dl;
+  CHECK_FALSE(must(s->insert_timer(fired)));  // the fired one stays (its key with it)
   REQUIRE(must(s->open_deadlines(id)).size() == 2);
   auto twice = s->close_deadline_with_timers(dl, day(2026, 3, 2));
   REQUIRE_FALSE(twice.ok());
