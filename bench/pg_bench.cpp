@@ -13,9 +13,11 @@
 // Usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]
 //   (e.g. scripts/pg-test-server start /tmp/pgb prints the URL of a throw-away server)
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -94,36 +96,58 @@ void print_stats(const char* who, int procs, double steps) {
   std::fprintf(stderr, "   %s, %d process%s: %.2f statements per step, %.3f ms of server execution per step\n", who,
                procs, procs == 1 ? "" : "es", calls / steps, ms / steps);
   for (int i = 0; i < r->size(); ++i)
-    std::fprintf(stderr, "     %6.2f  %s\n", static_cast<double>(r->int64(i, 0)) / steps, r->string(i, 2).c_str());
+    std::fprintf(stderr, "     %6.2f  %7.3f ms  %s\n", static_cast<double>(r->int64(i, 0)) / steps,
+                 std::atof(r->string(i, 1).c_str()) / static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 0))),
+                 r->string(i, 2).c_str());
 }
 
 engine::TimePoint noon(Date d) {
   return engine::TimePoint{d.sys_days().time_since_epoch() + std::chrono::hours{4}};
 }
 
+// The CPU time (user + system) this process has used so far, in seconds.
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds the workers of the last in_processes() used in `work` (their own process only, not
+// the server's): a figure that does not depend on the load as wall time does.
+double last_work_cpu = 0;
+// Round trips to the server the workers made in `work` (pg::round_trips()).
+double last_work_trips = 0;
+
 // `procs` forked processes run `work(i)` once all of them are ready; wall seconds from the
 // release to the last one's exit.
 double in_processes(int procs, const std::function<void(int)>& ready, const std::function<void(int)>& work,
                     const std::function<void()>& before_go = {}) {
-  int ready_pipe[2], go_pipe[2];
-  if (::pipe(ready_pipe) != 0 || ::pipe(go_pipe) != 0) std::exit(1);
+  int ready_pipe[2], go_pipe[2], cpu_pipe[2];
+  if (::pipe(ready_pipe) != 0 || ::pipe(go_pipe) != 0 || ::pipe(cpu_pipe) != 0) std::exit(1);
   std::vector<pid_t> kids;
   for (int i = 0; i < procs; ++i) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::close(ready_pipe[0]);
       ::close(go_pipe[1]);
+      ::close(cpu_pipe[0]);
       ready(i);
       char b = 1;
       if (::write(ready_pipe[1], &b, 1) != 1) ::_exit(1);
       if (::read(go_pipe[0], &b, 1) < 0) ::_exit(1);  // EOF: go
+      const double cpu0 = cpu_seconds();
+      const auto trips0 = pg::round_trips();
       work(i);
+      const double used[2] = {cpu_seconds() - cpu0, static_cast<double>(pg::round_trips() - trips0)};
+      if (::write(cpu_pipe[1], used, sizeof used) != sizeof used) ::_exit(1);
       ::_exit(0);
     }
     kids.push_back(pid);
   }
   ::close(ready_pipe[1]);
   ::close(go_pipe[0]);
+  ::close(cpu_pipe[1]);
   for (int i = 0; i < procs; ++i) {
     char b;
     if (::read(ready_pipe[0], &b, 1) != 1) std::exit(1);
@@ -138,6 +162,12 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
     failed |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
   }
   const std::chrono::duration<double> dt = Clock::now() - t0;
+  last_work_cpu = last_work_trips = 0;
+  for (double used[2]; ::read(cpu_pipe[0], used, sizeof used) == sizeof used;) {
+    last_work_cpu += used[0];
+    last_work_trips += used[1];
+  }
+  ::close(cpu_pipe[0]);
   ::close(ready_pipe[0]);
   if (failed) {
     std::cerr << "pg_bench: a worker failed\n";
@@ -168,7 +198,14 @@ constexpr int kStepsPerCase = 6;
 
 // The engine's side: the member cases (one per person) made before the clock starts, then each
 // process records kStepsPerCase steps on each of its own cases.
-double engine_steps(int procs, int cases_per_proc) {
+// Steps per second, and the workers' own CPU microseconds per step.
+struct Rate {
+  double per_second = 0;
+  double cpu_us = 0;
+  double trips = 0;  // round trips per step
+};
+
+Rate engine_steps(int procs, int cases_per_proc) {
   const std::string schema = "bench_engine_" + std::to_string(procs);
   const std::string url = fresh_schema(schema);
   const Date apply = *Date::parse("2026-01-05");
@@ -221,7 +258,8 @@ double engine_steps(int procs, int cases_per_proc) {
       reset_stats);
   print_stats("engine", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
-  return procs * cases_per_proc * kStepsPerCase / secs;
+  const double n = procs * cases_per_proc * kStepsPerCase;
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n};
 }
 
 // A hex string of `n` characters derived from `seed`, standing in for a SHA-256 digest.
@@ -239,7 +277,7 @@ std::string fake_hex(std::uint64_t seed, std::size_t n) {
 }
 
 // The reference: the same rows as storage/raw_reference.cpp, one transaction per step.
-double raw_steps(int procs, int cases_per_proc) {
+Rate raw_steps(int procs, int cases_per_proc) {
   const std::string schema = "bench_raw_" + std::to_string(procs);
   const std::string url = fresh_schema(schema);
   const int cases = procs * cases_per_proc;
@@ -317,7 +355,8 @@ double raw_steps(int procs, int cases_per_proc) {
       reset_stats);
   print_stats("raw libpq", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
-  return procs * cases_per_proc * kStepsPerCase / secs;
+  const double n = procs * cases_per_proc * kStepsPerCase;
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n};
 }
 
 // --- 2. firing ------------------------------------------------------------------------------------
@@ -433,12 +472,14 @@ int main(int argc, char** argv) {
   if (steps) {
     std::printf("1. steps per second on PostgreSQL, %d cases x %d steps per process, one transaction per step\n",
                 cases, kStepsPerCase);
-    std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)\n");
+    std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)   per step: client CPU us     round trips\n");
+    std::printf("                                                                              engine    raw   engine   raw\n");
     std::fflush(stdout);
     for (int procs : counts) {
-      const double e = engine_steps(procs, cases);
-      const double r = raw_steps(procs, cases);
-      std::printf("   %9d   %14.0f   %17.0f   %5.2f\n", procs, e, r, e / r);
+      const Rate e = engine_steps(procs, cases);
+      const Rate r = raw_steps(procs, cases);
+      std::printf("   %9d   %14.0f   %17.0f   %5.2f                           %6.0f %6.0f   %6.2f %5.2f\n", procs,
+                  e.per_second, r.per_second, e.per_second / r.per_second, e.cpu_us, r.cpu_us, e.trips, r.trips);
       std::fflush(stdout);
     }
   }

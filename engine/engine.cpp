@@ -243,24 +243,17 @@ Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
 Result<StepOutcome> Engine::record_once(CaseId id, StepInput in) {
   WriteTransaction tx(store_);
   DJFLOW_TRY(tx.begin());
-  auto c = store_.find_case(id);
-  DJFLOW_TRY(c);
-  if (!c.value())
+  // The case, its events and its subject in one call (decision 0130).
+  auto file = store_.case_file(id);
+  DJFLOW_TRY(file);
+  if (!file.value())
     return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
-  const Workflow* wf = workflows_.find(c.value()->workflow);
-  if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
-                                     "case uses unknown workflow " + c.value()->workflow});
-  auto history = store_.events(id);
-  DJFLOW_TRY(history);
-  std::optional<Person> person;
-  if (c.value()->person) {
-    auto p = store_.find_person(*c.value()->person);
-    DJFLOW_TRY(p);
-    person = p.value();
-  }
-  auto seen = workflow_history(*c.value(), std::move(history.value()), *wf);
+  CaseFile& f = *file.value();
+  const Workflow* wf = workflows_.find(f.c.workflow);
+  if (!wf) return Error::corruption({"未知流程：" + f.c.workflow, "case uses unknown workflow " + f.c.workflow});
+  auto seen = workflow_history(f.c, std::move(f.events), *wf);
   DJFLOW_TRY(seen);
-  auto outcome = apply_step(*c.value(), std::move(seen.value()), std::move(person), *wf,
+  auto outcome = apply_step(std::move(f.c), std::move(seen.value()), std::move(f.subject), *wf,
                             std::move(in), false);
   DJFLOW_TRY(outcome);
   DJFLOW_TRY(tx.commit());
@@ -388,26 +381,19 @@ Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string
   StepInput in = f.step;
   if (in.actor.empty()) in.actor = actor;
   if (f.case_id) {
-    auto c = store_.find_case(*f.case_id);
-    DJFLOW_TRY(c);
-    if (!c.value())
+    auto file = store_.case_file(*f.case_id);
+    DJFLOW_TRY(file);
+    if (!file.value())
       return Error::not_found({"关联事项不存在：#" + std::to_string(*f.case_id),
                                "no linked case #" + std::to_string(*f.case_id)});
-    const Workflow* wf = workflows_.find(c.value()->workflow);
-    if (!wf) return Error::corruption({"未知流程：" + c.value()->workflow,
-                                       "case uses unknown workflow " + c.value()->workflow});
-    auto history = store_.events(*f.case_id);
-    DJFLOW_TRY(history);
-    std::optional<Person> person;
-    if (c.value()->person) {
-      auto p = store_.find_person(*c.value()->person);
-      DJFLOW_TRY(p);
-      person = p.value();
-    }
-    auto seen = workflow_history(*c.value(), std::move(history.value()), *wf);
+    CaseFile& linked = *file.value();
+    const Workflow* wf = workflows_.find(linked.c.workflow);
+    if (!wf) return Error::corruption({"未知流程：" + linked.c.workflow,
+                                       "case uses unknown workflow " + linked.c.workflow});
+    auto seen = workflow_history(linked.c, std::move(linked.events), *wf);
     DJFLOW_TRY(seen);
-    return apply_step(*c.value(), std::move(seen.value()), std::move(person), *wf, std::move(in),
-                      false, depth);
+    return apply_step(std::move(linked.c), std::move(seen.value()), std::move(linked.subject), *wf,
+                      std::move(in), false, depth);
   }
   const Workflow* wf = workflows_.find(f.workflow);
   if (!wf) return Error::corruption({"未知流程：" + f.workflow, "unknown workflow " + f.workflow});
@@ -430,43 +416,35 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
   const DeadlinePlan plan = plan_deadlines(stored.value(), specs);
   for (const auto i : plan.close) {
     Deadline d = stored.value()[i];
-    DJFLOW_TRY(store_.close_deadline(d.id, step_date));
-    DJFLOW_TRY(store_.drop_pending_timers(d.id));
+    DJFLOW_TRY(store_.close_deadline_with_timers(d.id, step_date));
     d.open = false;
     d.closed_on = step_date;
     closed.push_back(d);
   }
   for (const auto i : plan.open) {
     Deadline d = deadline_from(specs[i], c.id);
-    auto id = store_.insert_deadline(d);
+    auto timers = planned_timers(d, specs[i], env_);  // their deadline_id: set by the store
+    if (corrected_at) drop_passed_reminders(timers, *corrected_at);
+    auto id = store_.insert_deadline_with_timers(d, std::move(timers));
     DJFLOW_TRY(id);
     d.id = id.value();
-    auto timers = planned_timers(d, specs[i], env_);
-    if (corrected_at) drop_passed_reminders(timers, *corrected_at);
-    if (!timers.empty()) DJFLOW_TRY(store_.insert_timers(timers));
     opened.push_back(d);
   }
   return {};
 }
 
 Result<CaseView> Engine::show(CaseId id) {
-  auto c = store_.find_case(id);
-  DJFLOW_TRY(c);
-  if (!c.value())
+  auto file = store_.case_file(id);
+  DJFLOW_TRY(file);
+  if (!file.value())
     return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
   CaseView v;
-  v.c = *c.value();
+  v.c = std::move(file.value()->c);
   v.workflow = workflows_.find(v.c.workflow);
   if (!v.workflow)
     return Error::corruption({"未知流程：" + v.c.workflow, "case uses unknown workflow " + v.c.workflow});
-  if (v.c.person) {
-    auto p = store_.find_person(*v.c.person);
-    DJFLOW_TRY(p);
-    v.subject = p.value();
-  }
-  auto h = store_.events(id);
-  DJFLOW_TRY(h);
-  v.history = std::move(h.value());
+  v.subject = std::move(file.value()->subject);
+  v.history = std::move(file.value()->events);
   auto seen = workflow_history(v.c, v.history, *v.workflow);
   DJFLOW_TRY(seen);
   auto d = store_.open_deadlines(id);

@@ -102,6 +102,23 @@ int PQgetisnull(const PGresult* res, int tup_num, int field_num) {
 }
 Oid PQftype(const PGresult* res, int field_num) { DJFLOW_PQ(PQftype)(res, field_num); }
 void PQclear(PGresult* res) { DJFLOW_PQ(PQclear)(res); }
+// Pipeline mode: an outermost transaction's BEGIN sent with its first statement, in one round
+// trip (pg::Connection::exec, decision 0130).
+int PQenterPipelineMode(PGconn* conn) { DJFLOW_PQ(PQenterPipelineMode)(conn); }
+int PQexitPipelineMode(PGconn* conn) { DJFLOW_PQ(PQexitPipelineMode)(conn); }
+int PQpipelineSync(PGconn* conn) { DJFLOW_PQ(PQpipelineSync)(conn); }
+int PQsendQueryParams(PGconn* conn, const char* command, int nParams, const Oid* paramTypes,
+                      const char* const* paramValues, const int* paramLengths, const int* paramFormats,
+                      int resultFormat) {
+  DJFLOW_PQ(PQsendQueryParams)(conn, command, nParams, paramTypes, paramValues, paramLengths,
+                               paramFormats, resultFormat);
+}
+int PQsendQueryPrepared(PGconn* conn, const char* stmtName, int nParams, const char* const* paramValues,
+                        const int* paramLengths, const int* paramFormats, int resultFormat) {
+  DJFLOW_PQ(PQsendQueryPrepared)(conn, stmtName, nParams, paramValues, paramLengths, paramFormats,
+                                 resultFormat);
+}
+PGresult* PQgetResult(PGconn* conn) { DJFLOW_PQ(PQgetResult)(conn); }
 // LISTEN/NOTIFY (storage/pg_wake.cpp through pg::Connection).
 int PQsocket(const PGconn* conn) { DJFLOW_PQ(PQsocket)(conn); }
 int PQconsumeInput(PGconn* conn) { DJFLOW_PQ(PQconsumeInput)(conn); }

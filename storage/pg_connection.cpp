@@ -17,6 +17,8 @@ using engine::Text;
 
 namespace {
 
+std::uint64_t trips = 0;  // round_trips()
+
 // The primary message of a failed statement, without libpq's "ERROR:" prefix and newline.
 std::string message_of(pg_conn* c, pg_result* r) {
   const char* m = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -26,6 +28,8 @@ std::string message_of(pg_conn* c, pg_result* r) {
 }
 
 }  // namespace
+
+std::uint64_t round_trips() { return trips; }
 
 bool is_postgres_url(std::string_view s) {
   return s.starts_with("postgresql://") || s.starts_with("postgres://");
@@ -166,6 +170,7 @@ Result<std::vector<std::string>> Connection::take_notifications(std::string_view
 }
 
 bool Connection::in_transaction() const {
+  if (begin_pending_) return true;
   const auto s = PQtransactionStatus(conn_);
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
@@ -200,6 +205,7 @@ Result<Rows> Connection::exec(const char* what, std::string_view sql, const Para
     name = &it->second;
   } else if (prepared_.size() < kPreparedLimit) {
     std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
+    ++trips;
     Rows made(PQprepare(conn_, fresh.c_str(), text.c_str(), p.size(), nullptr));
     const auto st = made.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(made.r_);
     // A statement that cannot be prepared (a syntax error, an unknown table) cannot run either:
@@ -207,8 +213,10 @@ Result<Rows> Connection::exec(const char* what, std::string_view sql, const Para
     if (st != PGRES_COMMAND_OK) return error_of(what, made.r_);
     name = &prepared_.emplace(std::move(text), std::move(fresh)).first->second;
   }
+  if (begin_pending_) return exec_after_begin(what, name, text, p);
   for (int attempt = 1;; ++attempt) {
     const bool alone = !in_transaction();
+    ++trips;
     Rows rows(name != nullptr
                   ? PQexecPrepared(conn_, name->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
                   : PQexecParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0));
@@ -224,7 +232,53 @@ Result<Rows> Connection::exec(const char* what, std::string_view sql, const Para
   }
 }
 
+Result<Rows> Connection::exec_after_begin(const char* what, const std::string* name, const std::string& text,
+                                          const Params& p) {
+  begin_pending_ = false;
+  // BEGIN, the statement and a sync point sent together; their results read in that order: one
+  // result per statement, each followed by NULL, then the sync's. A statement after a failed one
+  // is not run (PGRES_PIPELINE_ABORTED). The transaction is explicit (BEGIN), so the sync point
+  // does not commit anything: the transaction stays open, failed or not, as after PQexec.
+  ++trips;
+  if (PQenterPipelineMode(conn_) != 1) return Error::storage(std::string(what) + ": " + message_of(conn_, nullptr) + " (PostgreSQL " + where() + ")");
+  const bool sent =
+      PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+      (name != nullptr ? PQsendQueryPrepared(conn_, name->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
+                       : PQsendQueryParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0)) == 1 &&
+      PQpipelineSync(conn_) == 1;
+  Rows begun, rows;
+  if (sent) {
+    auto next = [&](Rows& into) {
+      into = Rows(PQgetResult(conn_));
+      if (into.r_ != nullptr && PQresultStatus(into.r_) != PGRES_PIPELINE_SYNC) PQclear(PQgetResult(conn_));  // the NULL
+    };
+    next(begun);
+    next(rows);
+    for (pg_result* r = PQgetResult(conn_); r != nullptr; r = PQgetResult(conn_)) {  // the sync's
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  }
+  const std::string lost = sent ? "" : message_of(conn_, nullptr);
+  PQexitPipelineMode(conn_);
+  if (!sent) return Error::storage(std::string(what) + ": " + lost + " (PostgreSQL " + where() + ")");
+  const auto began = begun.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(begun.r_);
+  if (began != PGRES_COMMAND_OK) return error_of("BEGIN", begun.r_);
+  const auto st = rows.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(rows.r_);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    sqlstate_.clear();
+    return rows;
+  }
+  return error_of(what, rows.r_);
+}
+
 Status Connection::exec_script(const char* what, const std::string& sql) {
+  if (begin_pending_) {
+    begin_pending_ = false;
+    return exec_script(what, "BEGIN; " + sql);
+  }
+  ++trips;
   Rows owned(PQexec(conn_, sql.c_str()));
   pg_result* r = owned.r_;
   const auto st = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);

@@ -118,7 +118,14 @@ class Connection {
   // clear_transient() (called at each outermost BEGIN): the transaction may be run again.
   bool transient_failure() const { return transient_; }
   void clear_transient() { transient_ = false; }
-  // True inside BEGIN ... COMMIT (including a failed transaction block).
+  // The outermost transaction's BEGIN, sent with the first statement that follows (exec: one
+  // round trip in libpq's pipeline mode; exec_script: "BEGIN; " prefixed to its text), not on
+  // its own (decision 0130). A transaction that runs no statement sends nothing: commit() and
+  // rollback() of the store then only drop the pending BEGIN (drop_pending_begin).
+  void begin_lazily() { begin_pending_ = true; }
+  bool begin_pending() const { return begin_pending_; }
+  void drop_pending_begin() { begin_pending_ = false; }
+  // True inside BEGIN ... COMMIT (including a failed transaction block, and a BEGIN pending).
   bool in_transaction() const;
   // True when the open transaction failed and PostgreSQL will only roll it back.
   bool transaction_failed() const;
@@ -136,12 +143,20 @@ class Connection {
  private:
   explicit Connection(pg_conn* c) : conn_(c) {}
   engine::Error error_of(const char* what, pg_result* r);
+  // The pending BEGIN and one statement (by name when prepared, else by text) in one pipeline.
+  engine::Result<Rows> exec_after_begin(const char* what, const std::string* name, const std::string& text,
+                                        const Params& p);
 
   pg_conn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name
   std::string sqlstate_;
   bool transient_ = false;
+  bool begin_pending_ = false;
 };
+
+// How many round trips to the server this process has made through any Connection (a query, a
+// PQprepare, a pipeline: each waits once for the server), for the bench (decision 0130).
+std::uint64_t round_trips();
 
 // Runs `body` between BEGIN and COMMIT, again (up to `attempts` times in all) when it fails with
 // a serialization failure or a deadlock; any other error rolls back and is returned.

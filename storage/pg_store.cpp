@@ -86,11 +86,17 @@ Status PgTransactions::begin_write() {
   }
   nested_ = 0;
   db().clear_transient();
-  return db().exec_script("BEGIN", "BEGIN");
+  db().begin_lazily();  // sent with the first statement (decision 0130)
+  return {};
 }
 
 Status PgTransactions::commit() {
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
+  if (db().begin_pending()) {  // no statement ran: nothing was begun on the server
+    db().drop_pending_begin();
+    ++committed_;
+    return {};
+  }
   if (db().transaction_failed()) {
     // COMMIT would only roll back: say so rather than report success.
     rollback();
@@ -110,6 +116,11 @@ Status PgTransactions::commit() {
 void PgTransactions::rollback() noexcept {
   try {
     if (!conn_ || !in_transaction()) {
+      nested_ = 0;
+      return;
+    }
+    if (db().begin_pending()) {
+      db().drop_pending_begin();
       nested_ = 0;
       return;
     }

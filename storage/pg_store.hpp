@@ -122,6 +122,8 @@ class PgHistory : public virtual engine::HistoryStore, protected virtual detail:
   engine::Status append_event(const engine::EventRecord& e) override;
   engine::Status update_case_branch(engine::CaseId id, const std::string& branch) override;
   engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
+  // One statement: cases LEFT JOIN persons LEFT JOIN events, a row per event.
+  engine::Result<std::optional<engine::CaseFile>> case_file(engine::CaseId id) override;
   engine::Result<std::vector<engine::CaseHistory>> history_page(engine::CaseId after,
                                                                 std::size_t limit) override;
 };
@@ -145,6 +147,10 @@ class PgSchedule : public virtual engine::ScheduleStore, protected virtual detai
   engine::Result<std::vector<engine::Timer>> pending_timers(std::int64_t deadline_id) override;
   engine::Status mark_timer_fired(std::int64_t timer_id, engine::TimePoint at) override;
   engine::Status drop_pending_timers(std::int64_t deadline_id) override;
+  // Each in one statement (data-modifying WITH), one round trip instead of two (decision 0130).
+  engine::Result<std::int64_t> insert_deadline_with_timers(const engine::Deadline& d,
+                                                           std::vector<engine::Timer> ts) override;
+  engine::Status close_deadline_with_timers(std::int64_t deadline_id, engine::Date closed_on) override;
   engine::Result<std::optional<engine::TimePoint>> next_timer_at() override;
 };
 

@@ -129,6 +129,28 @@ Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {
       Params().int64(id)));
 }
 
+Result<std::optional<engine::CaseFile>> PgHistory::case_file(CaseId id) {
+  auto r = db().exec("case_file",
+                     "SELECT " DJFLOW_CASE_COLS ", " DJFLOW_PERSON_COLS ", " DJFLOW_EVENT_COLS
+                     " FROM cases c LEFT JOIN persons p ON p.id = c.person_id "
+                     "LEFT JOIN events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.seq",
+                     Params().int64(id));
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<engine::CaseFile>();
+  constexpr int kPerson = detail::kCaseColumns, kEvent = kPerson + 9;
+  engine::CaseFile f;
+  DJFLOW_TRY(pg::decode(*r, 0, 0, f.c));
+  if (!r->is_null(0, kPerson)) {
+    f.subject.emplace();
+    DJFLOW_TRY(pg::decode(*r, 0, kPerson, *f.subject));
+  }
+  if (!r->is_null(0, kEvent)) {
+    f.events.resize(static_cast<std::size_t>(r->size()));
+    for (int i = 0; i < r->size(); ++i) DJFLOW_TRY(pg::decode(*r, i, kEvent, f.events[static_cast<std::size_t>(i)]));
+  }
+  return std::optional<engine::CaseFile>(std::move(f));
+}
+
 Result<std::vector<engine::CaseHistory>> PgHistory::history_page(CaseId after, std::size_t limit) {
   Params cp;
   cp.int64(after);

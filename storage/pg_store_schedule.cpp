@@ -156,6 +156,62 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
   return out;
 }
 
+Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) {
+  if (ts.empty() || ts.size() > 1000) return ScheduleStore::insert_deadline_with_timers(d, std::move(ts));
+  // The deadline and its timers in one statement: the timers take the deadline's new id from the
+  // first sub-statement (the foreign key is checked at the statement's end, when both exist). A
+  // timer whose key exists is not inserted, as in insert_timers, and the wake test is the same.
+  Params p;
+  p.int64(d.case_id).text(d.kind).text(pg::iso(d.due)).text(pg::iso(d.opened_on)).int64(d.milestone ? 1 : 0)
+      .int64(d.overdue_every_days).int64(d.open ? 1 : 0);
+  if (d.closed_on) {
+    p.text(pg::iso(*d.closed_on));
+  } else {
+    p.null();
+  }
+  p.text(d.on_due_event);
+  std::string sql =
+      "WITH d AS (INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, overdue_every_days, open, "
+      "closed_on, on_due_event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id), "
+      "t AS (INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) "
+      "SELECT v.key, v.case_id, d.id, v.kind, v.due_date, v.offset_days, v.fire_at, v.fired_at FROM d, (VALUES ";
+  static constexpr const char* kTypes[] = {"text", "bigint", "text", "text", "bigint", "bigint", "bigint"};
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const Timer& t = ts[i];
+    const int b = p.size();
+    sql += i == 0 ? "(" : ", (";
+    for (int k = 1; k <= 7; ++k)
+      sql += (k == 1 ? "$" : ", $") + std::to_string(b + k) + (i == 0 ? std::string("::") + kTypes[k - 1] : "");
+    sql += ")";
+    p.text(t.key).int64(t.case_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days).int64(to_unix(t.fire_at));
+    if (t.fired_at) {
+      p.int64(to_unix(*t.fired_at));
+    } else {
+      p.null();
+    }
+  }
+  sql += ") AS v (key, case_id, kind, due_date, offset_days, fire_at, fired_at) ON CONFLICT (key) DO NOTHING "
+         "RETURNING fired_at IS NULL AND NOT EXISTS "
+         "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= timers.fire_at) AS wake) "
+         "SELECT (SELECT id FROM d), EXISTS (SELECT 1 FROM t WHERE wake)";
+  auto r = db().exec("insert_deadline_with_timers", sql, p);
+  if (!r) return r.error();
+  if (r->text(0, 1) == "t") DJFLOW_TRY(notify_wake());
+  return r->int64(0, 0);
+}
+
+Status PgSchedule::close_deadline_with_timers(std::int64_t deadline_id, Date closed_on) {
+  // The close and the drop in one statement; the timers go only if the deadline closed.
+  auto r = db().exec("close_deadline_with_timers",
+                     "WITH d AS (UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1 "
+                     "RETURNING id), t AS (DELETE FROM timers WHERE deadline_id = $1 AND fired_at IS NULL "
+                     "AND EXISTS (SELECT 1 FROM d)) SELECT count(*) FROM d",
+                     Params().int64(deadline_id).text(pg::iso(closed_on)));
+  if (!r) return r.error();
+  if (r->int64(0, 0) == 1) return {};
+  return close_deadline(deadline_id, closed_on);  // changes nothing now: says why (NotFound, Conflict)
+}
+
 Result<std::vector<Timer>> PgSchedule::due_timers(TimePoint now, std::size_t limit) {
   Params p;
   p.int64(to_unix(now));

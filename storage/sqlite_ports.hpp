@@ -104,6 +104,8 @@ class SqliteHistory : public virtual engine::HistoryStore,
   engine::Status append_event(const engine::EventRecord& e) override;
   engine::Status update_case_branch(engine::CaseId id, const std::string& branch) override;
   engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
+  // One statement: cases LEFT JOIN persons LEFT JOIN events, a row per event.
+  engine::Result<std::optional<engine::CaseFile>> case_file(engine::CaseId id) override;
   // Two queries: the page's cases, then their events (cases LEFT JOIN events over the id range).
   engine::Result<std::vector<engine::CaseHistory>> history_page(engine::CaseId after,
                                                                 std::size_t limit) override;

@@ -635,6 +635,30 @@ Result<std::vector<EventRecord>> SqliteHistory::events(CaseId id) {
   return collect<EventRecord>(db_, s, "events");
 }
 
+Result<std::optional<engine::CaseFile>> SqliteHistory::case_file(CaseId id) {
+  DJFLOW_STATEMENT(s, Q::CaseFile);
+  s.bind(1, id);
+  constexpr int kPerson = detail::kCaseColumns, kEvent = kPerson + 9;
+  std::optional<engine::CaseFile> out;
+  for (;;) {
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return out;
+    if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "case_file");
+    if (!out) {
+      out.emplace();
+      DJFLOW_TRY(decode(s, 0, out->c));
+      if (!s.is_null(kPerson)) {
+        out->subject.emplace();
+        DJFLOW_TRY(decode(s, kPerson, *out->subject));
+      }
+    }
+    if (s.is_null(kEvent)) continue;  // a case without events: one row, no event
+    EventRecord e;
+    DJFLOW_TRY(decode(s, kEvent, e));
+    out->events.push_back(std::move(e));
+  }
+}
+
 Result<std::vector<engine::CaseHistory>> SqliteHistory::history_page(CaseId after,
                                                                    std::size_t limit) {
   std::vector<engine::CaseHistory> page;

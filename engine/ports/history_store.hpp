@@ -38,6 +38,14 @@ struct CaseHistory {
   std::vector<EventRecord> events;
 };
 
+// What a step on a case reads before it judges the step: the case, its events ordered by seq,
+// and its subject (the person c.person names, if any).
+struct CaseFile {
+  Case c;
+  std::vector<EventRecord> events;
+  std::optional<Person> subject;
+};
+
 class HistoryStore {
  public:
   virtual ~HistoryStore() = default;
@@ -61,6 +69,10 @@ class HistoryStore {
   // unknown case or organisation.
   virtual Status update_case_branch(CaseId id, const std::string& branch) = 0;  // Conflict if (case, seq) exists
   virtual Result<std::vector<EventRecord>> events(CaseId id) = 0;  // ordered by seq
+  // find_case, events and the subject's find_person in one call: one statement on either backend
+  // (cases LEFT JOIN persons LEFT JOIN events), one round trip on PostgreSQL (decision 0130).
+  // nullopt for an unknown case.
+  virtual Result<std::optional<CaseFile>> case_file(CaseId id) = 0;
 
   // At most `limit` cases with id > `after`, by id, each with its events (cases without events
   // come with an empty vector). A page is read whole before it is returned, so the caller may

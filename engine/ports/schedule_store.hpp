@@ -58,6 +58,23 @@ class ScheduleStore {
     }
     return out;
   }
+  // What a step does when it opens a deadline: insert_deadline(d), then insert_timers(ts) with
+  // each timer's deadline_id set to the new id; returns that id. What a step does when a deadline
+  // closes: close_deadline, then drop_pending_timers of it (nothing dropped when the close fails).
+  // These defaults make the calls in turn (SQLite: no round trips to save); PostgreSQL writes
+  // each pair in one statement (decision 0130).
+  virtual Result<std::int64_t> insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) {
+    auto id = insert_deadline(d);
+    if (!id.ok() || ts.empty()) return id;
+    for (auto& t : ts) t.deadline_id = id.value();
+    auto r = insert_timers(ts);
+    if (!r.ok()) return r.error();
+    return id;
+  }
+  virtual Status close_deadline_with_timers(std::int64_t deadline_id, Date closed_on) {
+    DJFLOW_TRY(close_deadline(deadline_id, closed_on));
+    return drop_pending_timers(deadline_id);
+  }
   // Unfired timers with fire_at <= now, ordered by fire_at, at most `limit` (0: all).
   virtual Result<std::vector<Timer>> due_timers(TimePoint now, std::size_t limit) = 0;
   // Unfired timers of one deadline.

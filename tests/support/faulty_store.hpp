@@ -108,6 +108,7 @@ class FaultyHistory : public virtual HistoryStore, protected virtual FaultGate {
   Status append_event(const EventRecord& e) override { DJFLOW_FAULTY_WRITE(append_event(e)); }
   Status update_case_branch(CaseId id, const std::string& b) override { DJFLOW_FAULTY_WRITE(update_case_branch(id, b)); }
   Result<std::vector<EventRecord>> events(CaseId id) override { return s().events(id); }
+  Result<std::optional<CaseFile>> case_file(CaseId id) override { return s().case_file(id); }
   Result<std::vector<CaseHistory>> history_page(CaseId after, std::size_t limit) override {
     return s().history_page(after, limit);
   }
@@ -125,6 +126,12 @@ class FaultySchedule : public virtual ScheduleStore, protected virtual FaultGate
   Result<std::vector<Timer>> pending_timers(std::int64_t id) override { return s().pending_timers(id); }
   Status mark_timer_fired(std::int64_t id, TimePoint at) override { DJFLOW_FAULTY_WRITE(mark_timer_fired(id, at)); }
   Status drop_pending_timers(std::int64_t id) override { DJFLOW_FAULTY_WRITE(drop_pending_timers(id)); }
+  Result<std::int64_t> insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) override {
+    DJFLOW_FAULTY_WRITE(insert_deadline_with_timers(d, std::move(ts)));
+  }
+  Status close_deadline_with_timers(std::int64_t id, Date on) override {
+    DJFLOW_FAULTY_WRITE(close_deadline_with_timers(id, on));
+  }
   Result<std::optional<TimePoint>> next_timer_at() override { return s().next_timer_at(); }
 };
 

@@ -81,6 +81,76 @@ TEST_CASE("conformance: a case's hash chain is read back byte-identical and stil
   check_same(page[0].events[2], written[2]);
 }
 
+TEST_CASE("conformance: case_file reads a case, its events in order and its subject in one call",
+          "[conformance][history]") {
+  storage::test::TestDb db;
+  auto s = db.open();
+  seed_branch(*s, "B1");
+  engine::Person p;
+  p.name = "王五";
+  p.branch = "B1";
+  p.born = storage::test::day(1990, 5, 4);
+  p.status = engine::MemberStatus::Full;
+  p.joined = storage::test::day(2015, 7, 1);
+  p.created_at = at(1700000200);
+  p.key = "E001";
+  p.phone = "13800000000";
+  const auto pid = must(s->insert_person(p));
+  engine::Case with;
+  with.workflow = "member";
+  with.person = pid;
+  with.branch = "B1";
+  with.title = "王五";
+  with.state = "applied";
+  with.created_at = with.updated_at = at(1700000300);
+  const auto id = must(s->insert_case(with));
+  const auto bare = seed_case(*s, "B1", "无人");
+
+  // No events yet: the case and its subject, an empty history.
+  auto empty = must(s->case_file(id));
+  REQUIRE(empty.has_value());
+  CHECK(empty->c.id == id);
+  CHECK(empty->events.empty());
+  REQUIRE(empty->subject.has_value());
+  CHECK(empty->subject->id == pid);
+
+  std::vector<engine::EventRecord> written;
+  std::string prev;
+  for (int seq = 1; seq <= 3; ++seq) {
+    written.push_back(chained_event(id, seq, prev));
+    prev = written.back().hash;
+    must(step(*s, written.back()));
+  }
+  must(step(*s, chained_event(bare, 1, "")));
+
+  auto reader = db.open();
+  const auto f = must(reader->case_file(id));
+  REQUIRE(f.has_value());
+  const auto c = must(reader->find_case(id));
+  REQUIRE(c.has_value());
+  CHECK(f->c.version == c->version);
+  CHECK(f->c.head_hash == c->head_hash);
+  CHECK(f->c.person == c->person);
+  CHECK(f->c.title == "王五");
+  REQUIRE(f->events.size() == written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) check_same(f->events[i], written[i]);
+  REQUIRE(f->subject.has_value());
+  CHECK(f->subject->name == "王五");
+  CHECK(f->subject->key == "E001");
+  CHECK(f->subject->phone == "13800000000");
+  CHECK(f->subject->joined == p.joined);
+  CHECK(f->subject->status == engine::MemberStatus::Full);
+
+  // A case without a subject; another case's events are not mixed in.
+  const auto g = must(reader->case_file(bare));
+  REQUIRE(g.has_value());
+  CHECK_FALSE(g->subject.has_value());
+  REQUIRE(g->events.size() == 1);
+  CHECK(g->events[0].case_id == bare);
+
+  CHECK_FALSE(must(reader->case_file(bare + 100)).has_value());
+}
+
 TEST_CASE("conformance: cases are listed by filter and guarded by their version",
           "[conformance][history]") {
   storage::test::TestDb db;

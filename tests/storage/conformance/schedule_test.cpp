@@ -144,6 +144,53 @@ TEST_CASE("conformance: timers are unique by key, come due in order, fire once a
   CHECK_FALSE(must(s->insert_timer(timer(id, dl, -1, 1000))));
 }
 
+TEST_CASE("conformance: a deadline opens with its timers and closes dropping its pending ones, in one call each",
+          "[conformance][schedule]") {
+  storage::test::TestDb db;
+  auto s = db.open();
+  seed_branch(*s, "B1");
+  const auto id = seed_case(*s, "B1");
+  // A timer of another deadline holds one of the keys: that one is not inserted again.
+  const auto other = must(s->insert_deadline(deadline(id, "review", day(2026, 5, 1))));
+  CHECK(must(s->insert_timer(timer(id, other, 0, 2000))));
+  std::vector<engine::Timer> ts = {timer(id, 0, -7, 1000), timer(id, 0, 0, 2000), timer(id, 0, 7, 3000)};
+  ts[1].key = timer(id, other, 0, 2000).key;
+  const auto dl = must(s->insert_deadline_with_timers(deadline(id, "talk", day(2026, 4, 1)), ts));
+  CHECK(dl != other);
+  const auto open = must(s->open_deadlines(id));
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].id == dl);
+  CHECK(open[0].kind == "talk");
+  CHECK(open[0].on_due_event == "overdue");
+  const auto mine = must(s->pending_timers(dl));
+  REQUIRE(mine.size() == 2);  // the third's key existed
+  CHECK(mine[0].fire_at == at(1000));
+  CHECK(mine[0].deadline_id == dl);
+  CHECK(mine[1].fire_at == at(3000));
+  CHECK(mine[1].offset_days == 7);
+  CHECK(must(s->next_timer_at()) == std::optional<engine::TimePoint>(at(1000)));
+  // Without timers: the deadline alone.
+  const auto bare = must(s->insert_deadline_with_timers(deadline(id, "eligible", day(2026, 6, 1)), {}));
+  CHECK(must(s->pending_timers(bare)).empty());
+
+  must(s->mark_timer_fired(mine[0].id, at(1001)));
+  must(s->close_deadline_with_timers(dl, day(2026, 3, 1)));
+  CHECK(must(s->pending_timers(dl)).empty());
+  CHECK(must(s->pending_timers(other)).size() == 1);  // another deadline's timers stay
+  auto fired = ts[0];
+  fired.deadline_id = dl;
+  CHECK_FALSE(must(s->insert_timer(fired)));  // the fired one stays (its key with it)
+  REQUIRE(must(s->open_deadlines(id)).size() == 2);
+  auto twice = s->close_deadline_with_timers(dl, day(2026, 3, 2));
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().code == ErrorCode::Conflict);
+  auto unknown = s->close_deadline_with_timers(dl + 100, day(2026, 3, 2));
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == ErrorCode::NotFound);
+  // A failed close drops nothing.
+  CHECK(must(s->pending_timers(other)).size() == 1);
+}
+
 TEST_CASE("conformance: notifications are unique by key and read after an id",
           "[conformance][outbox]") {
   storage::test::TestDb db;
