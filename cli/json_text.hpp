@@ -100,6 +100,18 @@ class JsonText {
     out_ += '"';
     std::size_t i = 0;
     while (i < s.size()) {
+      // A run of bytes written as they are (printable ASCII but '"' and '\\'), in one append.
+      std::size_t j = i;
+      while (j < s.size()) {
+        const auto b = static_cast<unsigned char>(s[j]);
+        if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+        ++j;
+      }
+      if (j != i) {
+        out_.append(s.data() + i, j - i);
+        i = j;
+        continue;
+      }
       const auto c = static_cast<unsigned char>(s[i]);
       if (c < 0x80) {
         switch (c) {

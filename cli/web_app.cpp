@@ -221,26 +221,22 @@ HttpResponse WebApp::api(Call& c) {
 Result<WebApp::Principal> WebApp::authenticate(const HttpRequest& q) {
   const auto now = ctx_.real.now();
   const auto auth = q.header("authorization");
-  std::optional<std::int64_t> user_id;
-  std::optional<engine::Session> session;
+  // The token or session and its user in one read, every request (nothing is remembered
+  // between requests): a revoked or expired one, or an inactive user, is refused.
   if (auth.rfind("Bearer ", 0) == 0) {
-    auto t = ctx_.store.find_token(engine::token_digest(auth.substr(7)));
+    auto t = ctx_.store.find_token_user(engine::token_digest(auth.substr(7)));
     if (!t) return t.error();
-    if (!t.value() || t.value()->revoked || t.value()->expires_at <= now) return Error::not_found(Text{"", ""});
-    user_id = t.value()->user_id;
-  } else {
-    const auto token = cookie_value(q, kCookie);
-    if (token.empty()) return Error::not_found(Text{"", ""});
-    auto s = ctx_.store.find_session(engine::token_digest(token));
-    if (!s) return s.error();
-    if (!s.value() || s.value()->revoked || s.value()->expires_at <= now) return Error::not_found(Text{"", ""});
-    user_id = s.value()->user_id;
-    session = *s.value();
+    if (!t.value() || t.value()->token.revoked || t.value()->token.expires_at <= now || !t.value()->user.active)
+      return Error::not_found(Text{"", ""});
+    return Principal{std::move(t.value()->user), std::nullopt};
   }
-  auto u = ctx_.store.find_user_by_id(*user_id);
-  if (!u) return u.error();
-  if (!u.value() || !u.value()->active) return Error::not_found(Text{"", ""});
-  return Principal{*u.value(), session};
+  const auto token = cookie_value(q, kCookie);
+  if (token.empty()) return Error::not_found(Text{"", ""});
+  auto s = ctx_.store.find_session_user(engine::token_digest(token));
+  if (!s) return s.error();
+  if (!s.value() || s.value()->session.revoked || s.value()->session.expires_at <= now || !s.value()->user.active)
+    return Error::not_found(Text{"", ""});
+  return Principal{std::move(s.value()->user), std::move(s.value()->session)};
 }
 
 Result<std::vector<std::string>> WebApp::subtree(const std::string& org, bool* every) {
@@ -493,78 +489,127 @@ HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
                       case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}};
 }
 
-HttpResponse WebApp::record(Call& c, engine::CaseId id) {
-  if (auto no = require_role(*c.who, engine::Role::Secretary, c.lang)) return *no;
-  auto found = ctx_.store.find_case(id);
-  if (!found) return error_answer(found.error(), c.lang);
-  if (!found.value() || !c.in_scope(found.value()->branch))
-    return not_found(c.lang);
-  const Json body = Json::parse(c.q.body, nullptr, false);
+namespace {
+
+// The body of POST /api/v1/cases/{id}/steps read into the step's input and the version the
+// client saw; the 400 answer when it is not one.
+std::optional<HttpResponse> step_body(const HttpRequest& q, engine::Engine& engine, Lang lang, engine::StepInput& in,
+                                      std::optional<std::int64_t>& seen) {
+  const Json body = Json::parse(q.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, c.lang);
-  engine::StepInput in;
+    return plain_error(400, "invalid_input", Text{"请求体应为 JSON 对象", "the body must be a JSON object"}, lang);
   auto event = text_field(body, "event", true);
-  if (!event) return error_answer(event.error(), c.lang);
+  if (!event) return error_answer(event.error(), lang);
   in.event = event.value();
   auto date = text_field(body, "date", false);
-  if (!date) return error_answer(date.error(), c.lang);
+  if (!date) return error_answer(date.error(), lang);
   if (date.value().empty()) {
-    in.date = ctx_.engine.today();
+    in.date = engine.today();
   } else if (auto d = engine::Date::parse(date.value())) {
     in.date = *d;
   } else {
-    return plain_error(400, "invalid_input", Text{"date 应为 YYYY-MM-DD 格式的日期", "date must be YYYY-MM-DD"}, c.lang);
+    return plain_error(400, "invalid_input", Text{"date 应为 YYYY-MM-DD 格式的日期", "date must be YYYY-MM-DD"}, lang);
   }
   for (const char* f : {"note", "ref"}) {
     auto v = text_field(body, f, false);
-    if (!v) return error_answer(v.error(), c.lang);
+    if (!v) return error_answer(v.error(), lang);
     (std::string_view(f) == "note" ? in.note : in.ref) = v.value();
   }
   if (body.contains("with")) {
     if (!body["with"].is_object())
-      return plain_error(400, "invalid_input", Text{"with 应为对象 {键: 值}", "with must be an object {key: value}"}, c.lang);
+      return plain_error(400, "invalid_input", Text{"with 应为对象 {键: 值}", "with must be an object {key: value}"}, lang);
     for (const auto& [k, v] : body["with"].items()) {
       if (!v.is_string() && !v.is_number_integer())
         return plain_error(400, "invalid_input", Text{"with." + k + " 应为字符串或整数", "with." + k + " must be a string or an integer"},
-                           c.lang);
+                           lang);
       const std::string value = v.is_string() ? v.get<std::string>() : std::to_string(v.get<long long>());
-      if (auto s = engine::utf8::check_text(k, "with"); !s) return error_answer(s.error(), c.lang);
-      if (auto s = engine::utf8::check_text(value, "with." + k); !s) return error_answer(s.error(), c.lang);
+      if (auto s = engine::utf8::check_text(k, "with"); !s) return error_answer(s.error(), lang);
+      if (auto s = engine::utf8::check_text(value, "with." + k); !s) return error_answer(s.error(), lang);
       in.with[k] = value;
     }
   }
   // "version": the case's version the client saw (the page sends the one it rendered). A step
   // on a case changed meanwhile answers 409 and writes nothing (optimistic concurrency: SQLite's
   // writer lock only makes a second writer wait, it never tells it that it acted on old facts).
-  std::optional<std::int64_t> seen;
   if (body.contains("version") && !body["version"].is_null()) {
     if (!body["version"].is_number_integer() || body["version"].get<std::int64_t>() < 0)
-      return plain_error(400, "invalid_input", Text{"version 应为非负整数", "version must be a non-negative integer"}, c.lang);
+      return plain_error(400, "invalid_input", Text{"version 应为非负整数", "version must be a non-negative integer"}, lang);
     seen = body["version"].get<std::int64_t>();
   }
+  return std::nullopt;
+}
+
+HttpResponse stale_version(std::int64_t seen, std::int64_t now, Lang lang) {
+  return error_answer(engine::Error::conflict(Text{
+                          "此事项已被他人更新（您看到的是第" + std::to_string(seen) + "版，现为第" + std::to_string(now) +
+                              "版），请刷新后重试",
+                          "the case was updated by someone else (you saw version " + std::to_string(seen) +
+                              ", it is now version " + std::to_string(now) + "); reload and try again"}),
+                      lang);
+}
+
+// The answer to a recorded step: case_view_json and "recorded": {seq, event}, written straight
+// (no tree of values).
+HttpResponse step_answer(const engine::CaseView& v, const engine::EventRecord& recorded, engine::Date today, Lang lang) {
+  CaseJsonExtras x;
+  x.recorded = &recorded;
+  return HttpResponse{201, "application/json; charset=utf-8", case_view_json_text(v, today, lang, x), {}};
+}
+
+}  // namespace
+
+HttpResponse WebApp::record(Call& c, engine::CaseId id) {
+  if (auto no = require_role(*c.who, engine::Role::Secretary, c.lang)) return *no;
+  engine::StepInput in;
+  std::optional<std::int64_t> seen;
   in.actor = c.who->user.name;
+  if (c.q.header("idempotency-key").empty()) return record_step(c, id, std::move(in));
+  // With an Idempotency-Key: the step runs inside the web's transaction, which stores the answer
+  // (write_once); the case is checked for the user's subtree first, as ever.
+  auto found = ctx_.store.find_case(id);
+  if (!found) return error_answer(found.error(), c.lang);
+  if (!found.value() || !c.in_scope(found.value()->branch))
+    return not_found(c.lang);
+  if (auto bad = step_body(c.q, ctx_.engine, c.lang, in, seen)) return *bad;
   return write(c, [&]() -> HttpResponse {
     if (seen) {
       auto now = ctx_.store.find_case(id);  // inside the write transaction: no one writes between
       if (!now) return error_answer(now.error(), c.lang);
-      if (now.value() && now.value()->version != *seen)
-        return error_answer(engine::Error::conflict(Text{
-                                "此事项已被他人更新（您看到的是第" + std::to_string(*seen) + "版，现为第" +
-                                    std::to_string(now.value()->version) + "版），请刷新后重试",
-                                "the case was updated by someone else (you saw version " + std::to_string(*seen) +
-                                    ", it is now version " + std::to_string(now.value()->version) + "); reload and try again"}),
-                            c.lang);
+      if (now.value() && now.value()->version != *seen) return stale_version(*seen, now.value()->version, c.lang);
     }
-    auto out = ctx_.engine.record(id, in);
+    engine::CaseView v;
+    auto out = ctx_.engine.record(id, in, v);  // the case as show() reads it after the step
     if (!out) return error_answer(out.error(), c.lang);
-    auto v = ctx_.engine.show(id);
-    if (!v) return error_answer(v.error(), c.lang);
-    // case_view_json and "recorded": {seq, event}, written straight (no tree of values).
-    CaseJsonExtras x;
-    x.recorded = &out.value().event;
-    return HttpResponse{201, "application/json; charset=utf-8",
-                        case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}};
+    return step_answer(v, out.value().event, ctx_.engine.today(), c.lang);
   });
+}
+
+// A step without an Idempotency-Key (decision 0131): nothing to store beside it, so the step is
+// the engine's own transaction (no savepoint inside the web's), and the case is read once, by
+// the step: the checks run on that read, in the order they always answered in: outside the
+// user's subtree or missing 404, a bad body 400, a version not the case's 409; then the
+// engine's verdict. The answer's view comes from the same transaction.
+HttpResponse WebApp::record_step(Call& c, engine::CaseId id, engine::StepInput in) {
+  std::optional<std::int64_t> seen;
+  const auto bad_body = step_body(c.q, ctx_.engine, c.lang, in, seen);
+  std::optional<HttpResponse> refused;  // the answer of a check that refused the step
+  const engine::Engine::Admit admit = [&](const engine::Case* now) -> engine::Status {
+    if (now == nullptr || !c.in_scope(now->branch)) refused = not_found(c.lang);
+    else if (bad_body) refused = *bad_body;
+    else if (seen && now->version != *seen) refused = stale_version(*seen, now->version, c.lang);
+    else return {};
+    return engine::Error::refused(Text{"", ""});
+  };
+  ctx_.store.set_change_context(&ctx_.engine_clock, c.who->user.name);  // the web user is the actor
+  struct RestoreActor {
+    WebContext& ctx;
+    ~RestoreActor() { ctx.store.set_change_context(&ctx.engine_clock, ctx.process_actor); }
+  } restore{ctx_};
+  engine::CaseView v;
+  auto out = ctx_.engine.record(id, std::move(in), v, admit);
+  if (refused) return *refused;
+  if (!out) return error_answer(out.error(), c.lang);
+  return step_answer(v, out.value().event, ctx_.engine.today(), c.lang);
 }
 
 HttpResponse WebApp::write(Call& c, const std::function<HttpResponse()>& apply) {

@@ -63,6 +63,7 @@ class WebApp {
                                             const std::string& stage);
   engine::runtime::HttpResponse one_case(Call& c, engine::CaseId id);
   engine::runtime::HttpResponse record(Call& c, engine::CaseId id);
+  engine::runtime::HttpResponse record_step(Call& c, engine::CaseId id, engine::StepInput in);
   engine::runtime::HttpResponse due(Call& c);
   // A state-changing request: the user as actor, one transaction, Idempotency-Key honoured.
   engine::runtime::HttpResponse write(Call& c, const std::function<engine::runtime::HttpResponse()>& apply);

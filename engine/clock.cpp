@@ -6,6 +6,10 @@
 
 namespace djflow::engine {
 
+namespace detail {
+bool put_iso_date(char* p, const std::chrono::year_month_day& ymd);  // engine/date.cpp
+}  // namespace detail
+
 TimePoint SystemClock::now() const {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -35,6 +39,20 @@ std::string format_utc(TimePoint t) {
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
   char buf[40];
+  if (detail::put_iso_date(buf, ymd)) {  // engine/date.cpp
+    const auto two = [&](char* p, long v) {
+      p[0] = static_cast<char>('0' + v / 10);
+      p[1] = static_cast<char>('0' + v % 10);
+    };
+    buf[10] = 'T';
+    two(buf + 11, hms.hours().count());
+    buf[13] = ':';
+    two(buf + 14, hms.minutes().count());
+    buf[16] = ':';
+    two(buf + 17, hms.seconds().count());
+    buf[19] = 'Z';
+    return std::string(buf, 20);
+  }
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),

@@ -10,6 +10,29 @@ namespace {
 year_month_day ymd_of(Date d) { return year_month_day{d.sys_days()}; }
 }  // namespace
 
+namespace detail {
+// "YYYY-MM-DD" into p[0..9] for a valid date of the years 0..9999 (snprintf's "%04d-%02u-%02u",
+// without its format parsing: dates are printed for every answer and history entry); false
+// otherwise, and the caller prints it with snprintf.
+bool put_iso_date(char* p, const year_month_day& ymd) {
+  const int y = static_cast<int>(ymd.year());
+  if (!ymd.ok() || y < 0 || y > 9999) return false;
+  const unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  const unsigned uy = static_cast<unsigned>(y);
+  p[0] = static_cast<char>('0' + uy / 1000);
+  p[1] = static_cast<char>('0' + uy / 100 % 10);
+  p[2] = static_cast<char>('0' + uy / 10 % 10);
+  p[3] = static_cast<char>('0' + uy % 10);
+  p[4] = '-';
+  p[5] = static_cast<char>('0' + m / 10);
+  p[6] = static_cast<char>('0' + m % 10);
+  p[7] = '-';
+  p[8] = static_cast<char>('0' + d / 10);
+  p[9] = static_cast<char>('0' + d % 10);
+  return true;
+}
+}  // namespace detail
+
 Date::Date(int y, unsigned m, unsigned d)
     : days_(static_cast<std::int32_t>(
           std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}}
@@ -37,6 +60,7 @@ std::optional<Date> Date::parse(std::string_view t) {
 std::string Date::iso() const {
   const auto ymd = ymd_of(*this);
   char buf[16];
+  if (detail::put_iso_date(buf, ymd)) return std::string(buf, 10);
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;

@@ -33,6 +33,11 @@ Error unknown_event(const Workflow& wf, const std::string& name) {
                          "unknown event '" + name + "'; known events: " + join(wf.events(), ", ")});
 }
 
+// show()'s order of a case's open deadlines (the store's is by due date, then id).
+void sort_by_due(std::vector<Deadline>& v) {
+  std::sort(v.begin(), v.end(), [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
+}
+
 }  // namespace
 
 Engine::Engine(Store& store, const Clock& clock, const WorkflowRegistry& workflows)
@@ -240,29 +245,43 @@ Result<StepOutcome> Engine::record(CaseId id, StepInput in) {
   return retrying<StepOutcome>([&] { return record_once(id, in); });
 }
 
-Result<StepOutcome> Engine::record_once(CaseId id, StepInput in) {
+Result<StepOutcome> Engine::record(CaseId id, StepInput in, CaseView& after, const Admit& admit) {
+  return retrying<StepOutcome>([&] { return record_once(id, in, &after, admit ? &admit : nullptr); });
+}
+
+Result<StepOutcome> Engine::record_once(CaseId id, StepInput in, CaseView* after, const Admit* admit) {
   WriteTransaction tx(store_);
   DJFLOW_TRY(tx.begin());
   // The case, its events and its subject in one call (decision 0130).
   auto file = store_.case_file(id);
   DJFLOW_TRY(file);
+  if (admit) DJFLOW_TRY((*admit)(file.value() ? &file.value()->c : nullptr));
   if (!file.value())
     return Error::not_found({"事项不存在：#" + std::to_string(id), "no case #" + std::to_string(id)});
   CaseFile& f = *file.value();
   const Workflow* wf = workflows_.find(f.c.workflow);
   if (!wf) return Error::corruption({"未知流程：" + f.c.workflow, "case uses unknown workflow " + f.c.workflow});
+  // The view after the step comes from apply_step unless corrections make the history it judges
+  // by differ from the stored one (then, and after follow-ups, show() reads it; decision 0131).
+  CaseView* view = after != nullptr && !has_corrections(f.events) ? after : nullptr;
+  if (after != nullptr) after->workflow = nullptr;
   auto seen = workflow_history(f.c, std::move(f.events), *wf);
   DJFLOW_TRY(seen);
   auto outcome = apply_step(std::move(f.c), std::move(seen.value()), std::move(f.subject), *wf,
-                            std::move(in), false);
+                            std::move(in), false, 0, view);
   DJFLOW_TRY(outcome);
+  if (after != nullptr && after->workflow == nullptr) {
+    auto v = show(id);
+    DJFLOW_TRY(v);
+    *after = std::move(v.value());
+  }
   DJFLOW_TRY(tx.commit());
   return outcome;
 }
 
 Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
                                        std::optional<Person> subject, const Workflow& wf,
-                                       StepInput in, bool is_new, int depth) {
+                                       StepInput in, bool is_new, int depth, CaseView* view) {
   // 1. The event must exist, and on a new case must be the initial one.
   auto event = wf.resolve_event(in.event);
   if (!event) {
@@ -337,6 +356,21 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
     auto linked = apply_follow_up(f, in.actor, depth + 1);
     DJFLOW_TRY(linked);
     out.follow_ups.push_back(std::move(linked.value()));
+  }
+  // 6. The case as show() reads it now (record(id, in, after)), from what the step has: the case
+  // row, the stored history (the caller passes `view` only when it is the one judged by), the
+  // subject as updated; its open deadlines read again. Not after follow-ups (they may change
+  // this case or its subject): the caller reads it then.
+  if (view != nullptr && verdict.follow_ups.empty()) {
+    auto open = store_.open_deadlines(c.id);
+    DJFLOW_TRY(open);
+    view->deadlines = std::move(open.value());
+    sort_by_due(view->deadlines);
+    view->allowed = wf.allowed(after);
+    view->c = c;
+    view->subject = std::move(subject);
+    view->history = std::move(history);
+    view->workflow = &wf;
   }
   return out;
 }
@@ -450,8 +484,7 @@ Result<CaseView> Engine::show(CaseId id) {
   auto d = store_.open_deadlines(id);
   DJFLOW_TRY(d);
   v.deadlines = std::move(d.value());
-  std::sort(v.deadlines.begin(), v.deadlines.end(),
-            [](const Deadline& a, const Deadline& b) { return a.due < b.due; });
+  sort_by_due(v.deadlines);
   StoreDirectory directory(store_);
   CaseContext ctx{v.c, seen.value(), v.subject ? &*v.subject : nullptr, directory, env_.calendar, env_.config};
   v.allowed = v.workflow->allowed(ctx);

@@ -182,6 +182,15 @@ class Engine {
                             const AlsoWrite& also);
   // Records one step on an existing case.
   Result<StepOutcome> record(CaseId id, StepInput in);
+  // Sees the case as the step's own transaction read it (nullptr: there is no such case), before
+  // the step is judged; an error refuses the step and nothing is written.
+  using Admit = std::function<Status(const Case*)>;
+  // As record(), and `after` is what show() answers right after the step, taken in the step's
+  // own transaction, mostly from what the step already read and derived (show() itself when the
+  // step entailed steps on other cases or the case has corrections). `admit`, when given, is
+  // called as described above (the web's organisation and version checks: issue 11 §5, decision
+  // 0131). On an error `after` says nothing.
+  Result<StepOutcome> record(CaseId id, StepInput in, CaseView& after, const Admit& admit = {});
   // Appends a correction or a void (issue 9 §2) and re-derives the case: state, subject,
   // deadlines and reminders (reminders whose time passed are not planned again). Refused when
   // the corrected history fails a guard, naming the step and the rule; nothing written.
@@ -240,12 +249,13 @@ class Engine {
   Result<StepOutcome> correct_once(CaseId id, const Correction& fix);
   Result<StepOutcome> start_once(const std::string& workflow, const CaseSubject& subject, StepInput first,
                                  const AlsoWrite& also);
-  Result<StepOutcome> record_once(CaseId id, StepInput in);
+  Result<StepOutcome> record_once(CaseId id, StepInput in, CaseView* after = nullptr,
+                                  const Admit* admit = nullptr);
   Result<std::vector<Notification>> tick_once(std::size_t max_deadlines);
 
   Result<StepOutcome> apply_step(Case c, std::vector<EventRecord> history,
                                  std::optional<Person> subject, const Workflow& wf, StepInput in,
-                                 bool is_new, int depth = 0);
+                                 bool is_new, int depth = 0, CaseView* view = nullptr);
   Result<StepOutcome> apply_follow_up(const FollowUp& f, const std::string& actor, int depth);
   Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
                         std::vector<Deadline>& opened, std::vector<Deadline>& closed,

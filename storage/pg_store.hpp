@@ -256,6 +256,8 @@ class PgAccess : public virtual engine::AccessStore, protected virtual detail::P
   engine::Status revoke_sessions_of(std::int64_t user_id) override;
   engine::Result<std::int64_t> insert_token(const engine::ApiToken& t) override;
   engine::Result<std::optional<engine::ApiToken>> find_token(const std::string& token_hash) override;
+  engine::Result<std::optional<TokenUser>> find_token_user(const std::string& token_hash) override;
+  engine::Result<std::optional<SessionUser>> find_session_user(const std::string& token_hash) override;
   engine::Result<std::optional<StoredAnswer>> find_answer(std::int64_t user_id,
                                                           const std::string& key) override;
   engine::Status insert_answer(std::int64_t user_id, const std::string& key, const StoredAnswer& a,

@@ -22,15 +22,16 @@ namespace {
 
 constexpr const char* kUserCols = "id, name, org, role, password_hash, active, created_at";
 
-User read_user(const Rows& r, int row) {
+// kUserCols from column `col` on.
+User read_user(const Rows& r, int row, int col = 0) {
   User u;
-  u.id = r.int64(row, 0);
-  u.name = r.string(row, 1);
-  u.org = r.string(row, 2);
-  u.role = engine::parse_role(r.text(row, 3)).value_or(engine::Role::Viewer);
-  u.password_hash = r.string(row, 4);
-  u.active = r.int64(row, 5) != 0;
-  u.created_at = from_unix(r.int64(row, 6));
+  u.id = r.int64(row, col);
+  u.name = r.string(row, col + 1);
+  u.org = r.string(row, col + 2);
+  u.role = engine::parse_role(r.text(row, col + 3)).value_or(engine::Role::Viewer);
+  u.password_hash = r.string(row, col + 4);
+  u.active = r.int64(row, col + 5) != 0;
+  u.created_at = from_unix(r.int64(row, col + 6));
   return u;
 }
 
@@ -166,6 +167,47 @@ Result<std::optional<ApiToken>> PgAccess::find_token(const std::string& token_ha
   t.revoked = r->int64(0, 5) != 0;
   t.created_at = from_unix(r->int64(0, 6));
   return std::optional<ApiToken>(std::move(t));
+}
+
+Result<std::optional<engine::AccessStore::TokenUser>> PgAccess::find_token_user(const std::string& token_hash) {
+  auto r = db().exec("find_token_user",
+                     "SELECT t.id, t.token_hash, t.user_id, t.label, t.expires_at, t.revoked, t.created_at, "
+                     "u.id, u.name, u.org, u.role, u.password_hash, u.active, u.created_at "
+                     "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                     Params().text(token_hash));
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<TokenUser>();
+  TokenUser out;
+  ApiToken& t = out.token;
+  t.id = r->int64(0, 0);
+  t.token_hash = r->string(0, 1);
+  t.user_id = r->int64(0, 2);
+  t.label = r->string(0, 3);
+  t.expires_at = from_unix(r->int64(0, 4));
+  t.revoked = r->int64(0, 5) != 0;
+  t.created_at = from_unix(r->int64(0, 6));
+  out.user = read_user(*r, 0, 7);
+  return std::optional<TokenUser>(std::move(out));
+}
+
+Result<std::optional<engine::AccessStore::SessionUser>> PgAccess::find_session_user(const std::string& token_hash) {
+  auto r = db().exec("find_session_user",
+                     "SELECT x.token_hash, x.user_id, x.csrf, x.created_at, x.expires_at, x.revoked, "
+                     "u.id, u.name, u.org, u.role, u.password_hash, u.active, u.created_at "
+                     "FROM web_sessions x JOIN users u ON u.id = x.user_id WHERE x.token_hash = $1",
+                     Params().text(token_hash));
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<SessionUser>();
+  SessionUser out;
+  Session& x = out.session;
+  x.token_hash = r->string(0, 0);
+  x.user_id = r->int64(0, 1);
+  x.csrf = r->string(0, 2);
+  x.created_at = from_unix(r->int64(0, 3));
+  x.expires_at = from_unix(r->int64(0, 4));
+  x.revoked = r->int64(0, 5) != 0;
+  out.user = read_user(*r, 0, 6);
+  return std::optional<SessionUser>(std::move(out));
 }
 
 Result<std::optional<engine::AccessStore::StoredAnswer>> PgAccess::find_answer(std::int64_t user_id,

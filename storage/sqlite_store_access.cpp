@@ -26,15 +26,16 @@ namespace {
 
 const std::string kUserCols = "id, name, org, role, password_hash, active, created_at";
 
-User read_user(const Statement& s) {
+// kUserCols from column `col` on.
+User read_user(const Statement& s, int col = 0) {
   User u;
-  u.id = s.int64(0);
-  u.name = s.string(1);
-  u.org = s.string(2);
-  u.role = engine::parse_role(s.text(3)).value_or(engine::Role::Viewer);
-  u.password_hash = s.string(4);
-  u.active = s.int64(5) != 0;
-  u.created_at = from_unix(s.int64(6));
+  u.id = s.int64(col);
+  u.name = s.string(col + 1);
+  u.org = s.string(col + 2);
+  u.role = engine::parse_role(s.text(col + 3)).value_or(engine::Role::Viewer);
+  u.password_hash = s.string(col + 4);
+  u.active = s.int64(col + 5) != 0;
+  u.created_at = from_unix(s.int64(col + 6));
   return u;
 }
 
@@ -186,6 +187,51 @@ Result<std::optional<ApiToken>> SqliteAccess::find_token(const std::string& toke
   t.revoked = s.int64(5) != 0;
   t.created_at = from_unix(s.int64(6));
   return std::optional<ApiToken>(std::move(t));
+}
+
+Result<std::optional<engine::AccessStore::TokenUser>> SqliteAccess::find_token_user(const std::string& token_hash) {
+  static const std::string sql =
+      "SELECT t.id, t.token_hash, t.user_id, t.label, t.expires_at, t.revoked, t.created_at, "
+      "u.id, u.name, u.org, u.role, u.password_hash, u.active, u.created_at "
+      "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1";
+  DJFLOW_STATEMENT(s, sql);
+  s.bind(1, token_hash);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<TokenUser>();
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_token_user");
+  TokenUser out;
+  ApiToken& t = out.token;
+  t.id = s.int64(0);
+  t.token_hash = s.string(1);
+  t.user_id = s.int64(2);
+  t.label = s.string(3);
+  t.expires_at = from_unix(s.int64(4));
+  t.revoked = s.int64(5) != 0;
+  t.created_at = from_unix(s.int64(6));
+  out.user = read_user(s, 7);
+  return std::optional<TokenUser>(std::move(out));
+}
+
+Result<std::optional<engine::AccessStore::SessionUser>> SqliteAccess::find_session_user(const std::string& token_hash) {
+  static const std::string sql =
+      "SELECT x.token_hash, x.user_id, x.csrf, x.created_at, x.expires_at, x.revoked, "
+      "u.id, u.name, u.org, u.role, u.password_hash, u.active, u.created_at "
+      "FROM web_sessions x JOIN users u ON u.id = x.user_id WHERE x.token_hash = ?1";
+  DJFLOW_STATEMENT(s, sql);
+  s.bind(1, token_hash);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<SessionUser>();
+  if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_session_user");
+  SessionUser out;
+  Session& x = out.session;
+  x.token_hash = s.string(0);
+  x.user_id = s.int64(1);
+  x.csrf = s.string(2);
+  x.created_at = from_unix(s.int64(3));
+  x.expires_at = from_unix(s.int64(4));
+  x.revoked = s.int64(5) != 0;
+  out.user = read_user(s, 6);
+  return std::optional<SessionUser>(std::move(out));
 }
 
 Result<std::optional<engine::AccessStore::StoredAnswer>> SqliteAccess::find_answer(std::int64_t user_id,

@@ -3,6 +3,10 @@
 #include "engine/clock.hpp"
 #include "engine/date.hpp"
 
+#include <cstdio>
+#include <string>
+#include <vector>
+
 using djflow::engine::Date;
 
 static Date D(const char* s) { return *Date::parse(s); }
@@ -63,4 +67,31 @@ TEST_CASE("instants print as ISO 8601 UTC", "[engine][date]") {
   CHECK(format_utc(TimePoint{seconds{-1}}) == "1969-12-31T23:59:59Z");
   CHECK(format_utc(TimePoint{seconds{-86401}}) == "1969-12-30T23:59:59Z");
   CHECK(format_utc(TimePoint{seconds{4102444800}}) == "2100-01-01T00:00:00Z");
+}
+
+// Date::iso and format_utc write their digits themselves (the web's answers print a date for
+// every history entry): the same text as snprintf's "%04d-%02u-%02u", every day of 1999-2101,
+// the first and last days of years 0 to 9999, and the years outside it (snprintf then).
+TEST_CASE("dates and instants print as snprintf prints them, inside and outside years 0-9999", "[engine][date]") {
+  using namespace std::chrono;
+  const auto by_printf = [](const year_month_day& ymd) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return std::string(buf);
+  };
+  std::vector<sys_days> days;
+  for (sys_days d = sys_days{year{1999} / 1 / 1}; d <= sys_days{year{2101} / 12 / 31}; d += std::chrono::days{1})
+    days.push_back(d);
+  for (int y : {-20000, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 1970, 9999, 10000, 32767}) {
+    days.push_back(sys_days{year{y} / 1 / 1});
+    days.push_back(sys_days{year{y} / 12 / 31});
+  }
+  for (const auto d : days) {
+    const year_month_day ymd{d};
+    INFO(static_cast<int>(ymd.year()));
+    CHECK(Date::from_sys_days(d).iso() == by_printf(ymd));
+    const auto t = djflow::engine::TimePoint{d.time_since_epoch() + hours{23} + minutes{5} + seconds{9}};
+    CHECK(djflow::engine::format_utc(t) == by_printf(ymd) + "T23:05:09Z");
+  }
 }

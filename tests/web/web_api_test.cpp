@@ -839,3 +839,56 @@ TEST_CASE("web: starting a member development case: people in scope, the command
   CHECK(sec1.post("/api/v1/cases", {{"person", 5}, {"date", "2024-05-21"}}).status == 422);   // already open
   CHECK(sec1.get("/api/v1/cases?workflow=member").j().size() == 2);
 }
+
+// The token or session and its user are read together on every request (issue 11 §5): a user
+// disabled behind the web's back, a revoked token or session, are refused at the next request,
+// and a user enabled again is let in again (nothing about them is remembered between requests).
+TEST_CASE("web: a disabled user, a revoked token or session, are refused at the next request", "[web]") {
+  Djflow d;
+  seed(d);
+  auto tok = d.run({"--now=2024-06-01", "--json", "token", "add", "--user", "sec1", "--expires", "2024-06-30", "--label", "脚本"});
+  REQUIRE(tok.code == 0);
+  const std::pair<std::string, std::string> bearer{"Authorization", "Bearer " + tok.json()["token"].get<std::string>()};
+  Server srv(d.db());
+  Client browser(srv.port()), script(srv.port());
+  REQUIRE(browser.login("sec1", "password-sec1").status == 200);
+  const auto sql = [&](const std::string& statement) {
+    REQUIRE(Djflow::sh("/usr/bin/python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()\" " +
+                       djflow::testing::shell_quote(d.db()) + " " + djflow::testing::shell_quote(statement)) == 0);
+  };
+  const auto me = [&](Client& c, bool token) {
+    return token ? c.call(http::verb::get, "/api/v1/me", "", {bearer}) : c.get("/api/v1/me");
+  };
+  const json step = {{"event", "review"}, {"date", "2024-01-05"}};
+  CHECK(me(browser, false).j()["name"] == "sec1");
+  CHECK(me(script, true).j()["role"] == "secretary");
+
+  sql("UPDATE users SET active = 0 WHERE name = 'sec1'");
+  CHECK(me(browser, false).status == 401);
+  CHECK(me(script, true).status == 401);
+  CHECK(browser.post("/api/v1/cases/1/steps", step).status == 401);
+  CHECK(script.call(http::verb::post, "/api/v1/cases/1/steps", step.dump(), {bearer}).status == 401);
+  sql("UPDATE users SET active = 1 WHERE name = 'sec1'");
+  CHECK(me(browser, false).status == 200);
+  CHECK(me(script, true).status == 200);
+  // A role changed behind the web's back applies at the next request.
+  sql("UPDATE users SET role = 'viewer' WHERE name = 'sec1'");
+  CHECK(script.call(http::verb::post, "/api/v1/cases/1/steps", step.dump(), {bearer}).status == 403);
+  sql("UPDATE users SET role = 'secretary' WHERE name = 'sec1'");
+
+  sql("UPDATE api_tokens SET revoked = 1");
+  CHECK(me(script, true).status == 401);
+  CHECK(me(browser, false).status == 200);
+  sql("UPDATE web_sessions SET revoked = 1");
+  CHECK(me(browser, false).status == 401);
+  CHECK(browser.post("/api/v1/cases/1/steps", step).status == 401);
+  // Nothing was recorded by any refused request.
+  Client boss(srv.port());
+  REQUIRE(boss.login("boss", "password-boss").status == 200);
+  CHECK(boss.get("/api/v1/cases/1").j()["history"].size() == 4);
+  // `user disable` refuses the user's token too (its sessions it revokes).
+  sql("UPDATE api_tokens SET revoked = 0");
+  CHECK(me(script, true).status == 200);
+  REQUIRE(d.run({"user", "disable", "sec1"}).code == 0);
+  CHECK(me(script, true).status == 401);
+}

@@ -100,3 +100,56 @@ TEST_CASE("web: verify across the cases: the database for an administrator, the 
   CHECK(sec2.get("/api/v1/verify").j()["ok"] == true);  // B02 sees only its own, sound case
   CHECK(admin.get("/api/v1/verify?org=B02").j()["ok"] == true);
 }
+
+// Decision 0131: without an Idempotency-Key a step is the engine's own transaction and the case
+// is read once, by the step; with one the web's transaction holds it. Both answer alike: out of
+// the user's subtree or missing 404, a bad body 400 (after the 404), a stale version 409, the
+// workflow's refusal 422, a recorded step 201 with the same bytes.
+TEST_CASE("web: a step answers the same bytes with and without an Idempotency-Key, refusals in the same order", "[web][conflict]") {
+  Djflow d1, d2;
+  seed(d1);
+  seed(d2);
+  Server s1(d1.db()), s2(d2.db());
+  Client plain(s1.port()), keyed(s2.port());
+  REQUIRE(plain.login("sec1", "password-sec1").status == 200);
+  REQUIRE(keyed.login("sec1", "password-sec1").status == 200);
+  int key = 0;
+  const auto both = [&](const std::string& target, const std::string& body, int status) {
+    INFO(target << " " << body);
+    auto a = plain.call(http::verb::post, target, body);
+    auto b = keyed.call(http::verb::post, target, body, {{"Idempotency-Key", "k-" + std::to_string(++key)}});
+    CHECK(a.status == status);
+    CHECK(b.status == status);
+    CHECK(a.body == b.body);
+    return a;
+  };
+  const std::string bad_body = "[1, 2]";
+  const std::string no_event = json{{"date", "2024-01-05"}}.dump();
+  const std::string review = json{{"event", "review"}, {"date", "2024-01-05"}}.dump();
+  // Out of scope (B02's case) or missing: 404 whatever the body, the same answer as a missing case.
+  auto other = both("/api/v1/cases/2/steps", review, 404);
+  CHECK(both("/api/v1/cases/2/steps", bad_body, 404).body == other.body);
+  CHECK(both("/api/v1/cases/424242/steps", no_event, 404).body == other.body);
+  CHECK(both("/api/v1/cases/424242/steps?lang=en", review, 404).j()["error"]["kind"] == "not_found");
+  // In scope: bad bodies 400, a stale version 409 (English too), the workflow's refusal 422.
+  both("/api/v1/cases/1/steps", bad_body, 400);
+  both("/api/v1/cases/1/steps", no_event, 400);
+  both("/api/v1/cases/1/steps", json{{"event", "review"}, {"date", "2024-13-01"}}.dump(), 400);
+  both("/api/v1/cases/1/steps", json{{"event", "review"}, {"version", -1}}.dump(), 400);
+  both("/api/v1/cases/1/steps", json{{"event", "review"}, {"date", "2024-01-05"}, {"version", 2}}.dump(), 409);
+  both("/api/v1/cases/1/steps?lang=en", json{{"event", "review"}, {"date", "2024-01-05"}, {"version", 9}}.dump(), 409);
+  both("/api/v1/cases/1/steps", json{{"event", "oath"}, {"date", "2024-01-05"}}.dump(), 422);  // not allowed now
+  auto refused = both("/api/v1/cases/1/steps", json{{"event", "propose"}, {"date", "2024-01-05"}}.dump(), 422);
+  CHECK(refused.j()["error"]["rule"] == "D12");  // a year as an activist first
+  both("/api/v1/cases/1/steps", json{{"event", "review"}, {"date", "2025-01-05"}}.dump(), 400);  // after today
+  // Recorded: the same bytes (the case after the step), steps with inputs and a version too.
+  const auto version = plain.get("/api/v1/cases/1").j()["version"].get<std::int64_t>();
+  auto first = both("/api/v1/cases/1/steps", json{{"event", "review"}, {"date", "2024-01-05"}, {"note", "半年考察"}, {"version", version}}.dump(), 201);
+  CHECK(first.j()["recorded"]["event"] == "review");
+  both("/api/v1/cases/1/steps?lang=en", json{{"event", "review"}, {"date", "2024-05-20"}, {"ref", "纪要 7"}}.dump(), 201);
+  CHECK(plain.get("/api/v1/cases/1").body == keyed.get("/api/v1/cases/1").body);
+  // Nothing else was written on either side: the refusals wrote nothing.
+  CHECK(plain.get("/api/v1/cases/1").j()["history"].size() == 6);
+  CHECK(d1.run({"verify"}).code == 0);
+  CHECK(d2.run({"verify"}).code == 0);
+}

@@ -82,6 +82,42 @@ TEST_CASE("conformance: web users, sessions, tokens and idempotent answers", "[c
   CHECK(tok->label == "报表");
   CHECK(tok->expires_at == at(1800000000));
 
+  // A token or session with its user in one read: the rows as they are (revoked, expired and
+  // inactive are the caller's to refuse); nothing for an unknown hash.
+  {
+    const auto tu = must(s->find_token_user("tok1"));
+    REQUIRE(tu.has_value());
+    CHECK(tu->token.id == tid);
+    CHECK(tu->token.token_hash == "tok1");
+    CHECK(tu->token.user_id == admin.id);
+    CHECK(tu->token.label == "报表");
+    CHECK(tu->token.expires_at == at(1800000000));
+    CHECK(tu->token.created_at == at(1770000000));
+    CHECK_FALSE(tu->token.revoked);
+    CHECK(tu->user.id == admin.id);
+    CHECK(tu->user.name == "admin");
+    CHECK(tu->user.org == "C1");
+    CHECK(tu->user.role == engine::Role::Admin);
+    CHECK(tu->user.password_hash == admin.password_hash);
+    CHECK(tu->user.active);
+    CHECK(tu->user.created_at == at(1770000000));
+    CHECK_FALSE(must(s->find_token_user("tok2")).has_value());
+    CHECK_FALSE(must(s->find_token_user("aa11")).has_value());  // a session's hash is no token
+    const auto su = must(s->find_session_user("aa11"));
+    REQUIRE(su.has_value());
+    CHECK(su->session.token_hash == "aa11");
+    CHECK(su->session.user_id == u.id);
+    CHECK(su->session.csrf == "csrf");
+    CHECK(su->session.created_at == at(1770000000));
+    CHECK(su->session.expires_at == at(1770003600));
+    CHECK(su->session.revoked);
+    CHECK(su->user.name == "zhangsan");
+    CHECK(su->user.role == engine::Role::Viewer);
+    CHECK_FALSE(su->user.active);
+    CHECK_FALSE(must(s->find_session_user("tok1")).has_value());
+    CHECK_FALSE(must(s->find_session_user("cc33")).has_value());
+  }
+
   const engine::AccessStore::StoredAnswer a{"digest", 201, R"({"id":1})"};
   CHECK_FALSE(must(s->find_answer(u.id, "key-1")).has_value());
   must(s->insert_answer(u.id, "key-1", a, at(1770000000)));
