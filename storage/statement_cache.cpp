@@ -54,9 +54,6 @@ constexpr std::array<const char*, static_cast<std::size_t>(Q::Count)> kSql = {
   "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
   "SELECT " DJFLOW_EVENT_COLS " FROM events e WHERE e.case_id = ?1 ORDER BY e.seq",
-  "SELECT " DJFLOW_CASE_COLS ", " DJFLOW_PERSON_COLS ", " DJFLOW_EVENT_COLS " FROM cases c "
-  "LEFT JOIN persons p ON p.id = c.person_id LEFT JOIN events e ON e.case_id = c.id "
-  "WHERE c.id = ?1 ORDER BY e.seq",
   "SELECT " DJFLOW_CASE_COLS " FROM cases c WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
   "SELECT " DJFLOW_EVENT_COLS " FROM events e WHERE e.case_id BETWEEN ?1 AND ?2 "
   "ORDER BY e.case_id, e.seq",

@@ -26,7 +26,7 @@ enum class Q {
   InsertPerson, FindPerson, ListPersons, ListPersonsOfBranch, UpdatePersonStatus,
   PersonsByName, PersonByKey, UpdatePerson,
   InsertCase, FindCase, CaseVersion, UpdateCase,
-  AppendEvent, Events, CaseFile, HistoryCases, HistoryEvents,
+  AppendEvent, Events, HistoryCases, HistoryEvents,
   InsertDeadline, OpenDeadlines, CloseDeadline, DeadlineOpen,
   InsertTimer, DueTimers, PendingTimers, MarkTimerFired, TimerFired, DropPendingTimers,
   NextTimerAt,
