@@ -348,7 +348,9 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   StepOutcome out;
   StoreDirectory directory(store_);
   CaseContext after{c, history, subject ? &*subject : nullptr, directory, env_.calendar, env_.config};
-  DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed));
+  std::vector<Deadline> open_after;
+  DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed, std::nullopt,
+                            view != nullptr ? &open_after : nullptr));
   out.c = c;
   out.event = e;
   // 5. Steps on other cases this step entails, in the same transaction.
@@ -359,12 +361,11 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   }
   // 6. The case as show() reads it now (record(id, in, after)), from what the step has: the case
   // row, the stored history (the caller passes `view` only when it is the one judged by), the
-  // subject as updated; its open deadlines read again. Not after follow-ups (they may change
-  // this case or its subject): the caller reads it then.
+  // subject as updated; its open deadlines as the sync left them (the same rows, in the same
+  // order, as open_deadlines() would read). Not after follow-ups (they may change this case or
+  // its subject): the caller reads it then.
   if (view != nullptr && verdict.follow_ups.empty()) {
-    auto open = store_.open_deadlines(c.id);
-    DJFLOW_TRY(open);
-    view->deadlines = std::move(open.value());
+    view->deadlines = std::move(open_after);
     sort_by_due(view->deadlines);
     view->allowed = wf.allowed(after);
     view->c = c;
@@ -444,7 +445,8 @@ Result<StepOutcome> Engine::apply_follow_up(const FollowUp& f, const std::string
 
 Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
                               std::vector<Deadline>& opened, std::vector<Deadline>& closed,
-                              std::optional<TimePoint> corrected_at) {
+                              std::optional<TimePoint> corrected_at,
+                              std::vector<Deadline>* open_after) {
   auto stored = store_.open_deadlines(c.id);
   DJFLOW_TRY(stored);
   const DeadlinePlan plan = plan_deadlines(stored.value(), specs);
@@ -463,6 +465,17 @@ Status Engine::sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& sp
     DJFLOW_TRY(id);
     d.id = id.value();
     opened.push_back(d);
+  }
+  if (open_after != nullptr) {
+    open_after->clear();
+    for (std::size_t i = 0; i < stored.value().size(); ++i)
+      if (std::find(plan.close.begin(), plan.close.end(), i) == plan.close.end())
+        open_after->push_back(stored.value()[i]);
+    open_after->insert(open_after->end(), opened.end() - static_cast<std::ptrdiff_t>(plan.open.size()),
+                       opened.end());
+    std::sort(open_after->begin(), open_after->end(), [](const Deadline& a, const Deadline& b) {
+      return a.due != b.due ? a.due < b.due : a.id < b.id;
+    });
   }
   return {};
 }

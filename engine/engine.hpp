@@ -257,9 +257,12 @@ class Engine {
                                  std::optional<Person> subject, const Workflow& wf, StepInput in,
                                  bool is_new, int depth = 0, CaseView* view = nullptr);
   Result<StepOutcome> apply_follow_up(const FollowUp& f, const std::string& actor, int depth);
+  // `open_after`, when given, receives the case's open deadlines after the sync, as
+  // open_deadlines() would read them (by due date, then id), without reading them again.
   Status sync_deadlines(const Case& c, const std::vector<DeadlineSpec>& specs, Date step_date,
                         std::vector<Deadline>& opened, std::vector<Deadline>& closed,
-                        std::optional<TimePoint> corrected_at = std::nullopt);
+                        std::optional<TimePoint> corrected_at = std::nullopt,
+                        std::vector<Deadline>* open_after = nullptr);
   // The history the workflow judges the next step against: `stored` itself, or its effective
   // history once the case has corrections.
   Result<std::vector<EventRecord>> workflow_history(const Case& c, std::vector<EventRecord> stored,
