@@ -39,6 +39,19 @@ User read_user(const Statement& s, int col = 0) {
   return u;
 }
 
+// id, token_hash, user_id, label, expires_at, revoked, created_at of api_tokens.
+ApiToken read_token(const Statement& s) {
+  ApiToken t;
+  t.id = s.int64(0);
+  t.token_hash = s.string(1);
+  t.user_id = s.int64(2);
+  t.label = s.string(3);
+  t.expires_at = from_unix(s.int64(4));
+  t.revoked = s.int64(5) != 0;
+  t.created_at = from_unix(s.int64(6));
+  return t;
+}
+
 Result<std::optional<User>> one_user(sqlite3* db, Statement& s, const char* what) {
   const int rc = s.step();
   if (rc == SQLITE_DONE) return std::optional<User>();
@@ -178,15 +191,7 @@ Result<std::optional<ApiToken>> SqliteAccess::find_token(const std::string& toke
   const int rc = s.step();
   if (rc == SQLITE_DONE) return std::optional<ApiToken>();
   if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_token");
-  ApiToken t;
-  t.id = s.int64(0);
-  t.token_hash = s.string(1);
-  t.user_id = s.int64(2);
-  t.label = s.string(3);
-  t.expires_at = from_unix(s.int64(4));
-  t.revoked = s.int64(5) != 0;
-  t.created_at = from_unix(s.int64(6));
-  return std::optional<ApiToken>(std::move(t));
+  return std::optional<ApiToken>(read_token(s));
 }
 
 Result<std::optional<engine::AccessStore::TokenUser>> SqliteAccess::find_token_user(const std::string& token_hash) {
@@ -200,14 +205,7 @@ Result<std::optional<engine::AccessStore::TokenUser>> SqliteAccess::find_token_u
   if (rc == SQLITE_DONE) return std::optional<TokenUser>();
   if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_token_user");
   TokenUser out;
-  ApiToken& t = out.token;
-  t.id = s.int64(0);
-  t.token_hash = s.string(1);
-  t.user_id = s.int64(2);
-  t.label = s.string(3);
-  t.expires_at = from_unix(s.int64(4));
-  t.revoked = s.int64(5) != 0;
-  t.created_at = from_unix(s.int64(6));
+  out.token = read_token(s);
   out.user = read_user(s, 7);
   return std::optional<TokenUser>(std::move(out));
 }
