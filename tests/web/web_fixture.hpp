@@ -78,7 +78,8 @@ class Server {
     djflow::workflows::register_all(workflows_);
     engine_ = std::make_unique<djflow::engine::Engine>(*store_, business_, workflows_);
     REQUIRE(engine_->load().ok());
-    djflow::cli::WebContext ctx{*engine_, *store_, workflows_, real_, business_};
+    djflow::cli::WebContext ctx{
+        .engine = *engine_, .store = *store_, .workflows = workflows_, .real = real_, .engine_clock = business_, .tls = false, .process_actor = {}};
     djflow::engine::runtime::HttpOptions o;
     o.port = 0;
     o.handle_signals = false;
