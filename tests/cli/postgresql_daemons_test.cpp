@@ -8,68 +8,34 @@
 // Progress is read from the database, polled with a generous bound: nothing waits for a time.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstdlib>
 #include <fstream>
-#include <memory>
 #include <set>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
-#include "storage/pg_connection.hpp"
-#include "support/child_process.hpp"
-#include "support/cli_runner.hpp"
-
-using djflow::testing::ChildProcess;
-using djflow::testing::Djflow;
 
 namespace {
 
-namespace pg = djflow::storage::pg;
-using namespace djflow::testing::pgcli;  // scalar, ok
+using namespace djflow::testing::pgcli;  // OneBranch, start, connect, wait_for, scalar, ok
 
 // How many reminders fall due at once (issue 12 §4 asks for 10,000; see docs/testing.md).
 constexpr int kReminders = 10000;
-
-std::unique_ptr<pg::Connection> connect(const std::string& url) {
-  auto c = pg::Connection::open(url);
-  REQUIRE(c);
-  return std::move(*c);
-}
-
-// Polls `sql` until it returns at least `want` (at most `limit`), with a short pause between
-// reads so that the daemons get the cores; the value last read.
-long long wait_for(pg::Connection& c, const std::string& sql, long long want, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  long long v = scalar(c, sql);
-  while (v < want && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a polling interval, not a timing
-    v = scalar(c, sql);
-  }
-  return v;
-}
 
 }  // namespace
 
 TEST_CASE("postgresql daemons: three djflow serve share 10,000 due reminders, one is killed with SIGKILL "
           "halfway: each fires once and is delivered, none twice in the database",
           "[cli][postgresql][daemon][exactly-once]") {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
+  OneBranch one;
+  const auto& d = one.d;
   const std::string sink = (d.dir().path() / "sink.jsonl").string();
   ok(d, {"--now=2026-01-05", "notify", "add", "file", sink});
 
   // The reminders: kReminders member cases, each with one open deadline and one timer due on
   // 2026-03-01 09:00 (Asia/Shanghai), written in one statement each (the engine's path would take
   // one process per case).
-  auto c = connect(db.target());
+  auto c = connect(one.url());
   const std::string n = std::to_string(kReminders);
   REQUIRE(c->exec_script(
       "fill",
@@ -87,15 +53,10 @@ TEST_CASE("postgresql daemons: three djflow serve share 10,000 due reminders, on
 
   // Three daemons on a simulated clock from 2026-03-02 (every reminder due), 100 times faster
   // than real time, so that the delivery claims of the killed one (600 s) expire in seconds.
-  const std::string bin = std::getenv("DJFLOW_BIN");
-  std::vector<std::unique_ptr<ChildProcess>> daemons;
-  for (int i = 0; i < 3; ++i) {
-    daemons.push_back(std::make_unique<ChildProcess>(
-        std::vector<std::string>{bin, "--db", db.target(), "--now", "2026-03-02T10:00", "serve", "--speed", "100",
-                                 "--batch", "100"},
-        (d.dir().path() / ("serve" + std::to_string(i) + ".log")).string()));
-    REQUIRE(daemons.back()->started());
-  }
+  std::vector<std::unique_ptr<djflow::testing::ChildProcess>> daemons;
+  for (int i = 0; i < 3; ++i)
+    daemons.push_back(start(one.url(), {"--now", "2026-03-02T10:00", "serve", "--speed", "100", "--batch", "100"},
+                            (d.dir().path() / ("serve" + std::to_string(i) + ".log")).string()));
   const std::string fired = "SELECT count(*) FROM timers WHERE fired_at IS NOT NULL";
   const std::string delivered = "SELECT count(*) FROM deliveries WHERE status = 'delivered'";
   // Halfway through the firing: one daemon dies without a word.
@@ -148,20 +109,16 @@ TEST_CASE("postgresql daemons: three djflow serve share 10,000 due reminders, on
 TEST_CASE("postgresql load: four processes record steps on distinct cases and on the same case: every success "
           "is in the history once, every failure is a conflict",
           "[cli][postgresql][load]") {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
+  OneBranch one;
+  const auto& d = one.d;
   constexpr int kWorkers = 4, kOwn = 3, kSteps = 4;
-  ok(d, {"--now=2026-01-05", "init"});
-  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
   // Case 1 is shared; cases 2.. belong to one worker each (kOwn per worker).
   for (int i = 0; i < 1 + kWorkers * kOwn; ++i) {
     ok(d, {"--now=2026-01-05", "person", "add", "党员" + std::to_string(i + 1), "--branch", "B01", "--born",
            "2000-05-01"});
     ok(d, {"--now=2026-01-05", "member", "apply", std::to_string(i + 1), "--date", "2026-01-05"});
   }
-  auto c = connect(db.target());
+  auto c = connect(one.url());
   const long long events_before = scalar(*c, "SELECT count(*) FROM events");
 
   struct Outcome {
@@ -172,7 +129,7 @@ TEST_CASE("postgresql load: four processes record steps on distinct cases and on
   std::vector<std::thread> workers;
   for (int w = 0; w < kWorkers; ++w) {
     workers.emplace_back([&, w] {
-      Djflow me(db.target());  // its own output files
+      djflow::testing::Djflow me(one.url());  // its own output files
       auto count = [&](Outcome& o, const djflow::testing::RunResult& r) {
         if (r.code == 0) ++o.ok;
         else if (r.code == 4 && r.err.find("try again") != std::string::npos) ++o.conflict;

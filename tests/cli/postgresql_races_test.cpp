@@ -5,22 +5,17 @@
 // which holds the entity-history lock to the commit, so the loser reads the winner's case.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <latch>
 #include <thread>
 
-#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
-#include "storage/pg_connection.hpp"
-#include "support/cli_runner.hpp"
 
 using djflow::testing::Djflow;
 using djflow::testing::RunResult;
 
 namespace {
 
-namespace pg = djflow::storage::pg;
-using namespace djflow::testing::pgcli;  // scalar, ok
+using namespace djflow::testing::pgcli;  // OneBranch, bin, connect, scalar, ok
 
 // How many times each race is run.
 constexpr int kRounds = 15;
@@ -55,19 +50,17 @@ void one_wins(const std::pair<RunResult, RunResult>& r, int round, int refused =
 // `workflow` is open for that organisation. The history verifies at the end.
 template <class Command>
 void one_case_per_organisation(const std::string& workflow, Command command, int refused = 1) {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
+  bin();
+  Djflow d;  // on a throw-away database of the fixture
+  REQUIRE(d.postgres());
   ok(d, {"--now=2026-01-05", "init"});
   for (int i = 1; i <= kRounds; ++i)
     ok(d, {"--now=2026-01-05", "branch", "add", "B" + std::to_string(i), "--name", "第" + std::to_string(i) + "党支部"});
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
+  auto c = connect(d.db());
   for (int i = 1; i <= kRounds; ++i) {
     const std::string code = "B" + std::to_string(i);
-    one_wins(race(db.target(), command(code)), i, refused);
-    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = '" + workflow + "' AND branch = '" + code + "'") == 1);
+    one_wins(race(d.db(), command(code)), i, refused);
+    CHECK(scalar(*c, "SELECT count(*) FROM cases WHERE workflow = '" + workflow + "' AND branch = '" + code + "'") == 1);
   }
   CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
 }
@@ -76,21 +69,16 @@ void one_case_per_organisation(const std::string& workflow, Command command, int
 
 TEST_CASE("postgresql races: two processes applying for the same person at once open one development case",
           "[cli][postgresql][races]") {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
+  OneBranch one;
+  const auto& d = one.d;
   for (int i = 1; i <= kRounds; ++i)
     ok(d, {"--now=2026-01-05", "person", "add", "党员" + std::to_string(i), "--branch", "B01", "--born", "2000-05-01"});
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
+  auto c = connect(one.url());
   for (int i = 1; i <= kRounds; ++i) {
-    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "member", "apply", std::to_string(i), "--date",
+    one_wins(race(one.url(), {"--lang", "en", "--now=2026-01-05", "member", "apply", std::to_string(i), "--date",
                                 "2026-01-05"}),
              i);
-    CHECK(scalar(**c, "SELECT count(*) FROM cases WHERE workflow = 'member' AND person_id = " + std::to_string(i)) ==
+    CHECK(scalar(*c, "SELECT count(*) FROM cases WHERE workflow = 'member' AND person_id = " + std::to_string(i)) ==
           1);
   }
   CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
@@ -119,20 +107,15 @@ TEST_CASE("postgresql races: two processes adding a person of the same name to o
           "[cli][postgresql][races]") {
   // Decision 0125: add_person's same-name check is repeated after the insert, under the
   // entity-history lock; the loser is refused as the check before it would refuse it (exit 2).
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
+  OneBranch one;
+  const auto& d = one.d;
+  auto c = connect(one.url());
   for (int i = 1; i <= kRounds; ++i) {
     const std::string name = "同名" + std::to_string(i);
-    one_wins(race(db.target(), {"--lang", "en", "--now=2026-01-05", "person", "add", name, "--branch", "B01", "--born",
+    one_wins(race(one.url(), {"--lang", "en", "--now=2026-01-05", "person", "add", name, "--branch", "B01", "--born",
                                 "2000-05-01"}),
              i, 2);
-    CHECK(scalar(**c, "SELECT count(*) FROM persons WHERE name = '" + name + "'") == 1);
+    CHECK(scalar(*c, "SELECT count(*) FROM persons WHERE name = '" + name + "'") == 1);
   }
   CHECK(d.run({"--now=2026-01-06", "verify"}).code == 0);
 }

@@ -3,56 +3,15 @@
 // sent when that step commits. Progress is read from the database with a generous bound.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <thread>
-
-#include "support/test_db.hpp"
 #include "pg_cli_support.hpp"
-#include "storage/pg_connection.hpp"
-#include "support/child_process.hpp"
-#include "support/cli_runner.hpp"
 
-using djflow::testing::ChildProcess;
-using djflow::testing::Djflow;
-
-namespace {
-
-namespace pg = djflow::storage::pg;
-using namespace djflow::testing::pgcli;  // scalar, ok
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Polls `done` with a short pause between reads (a polling interval, not a timing) for at most
-// `limit`; its last answer.
-template <class F>
-bool eventually(F&& done, std::chrono::seconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
-}  // namespace
+using namespace djflow::testing::pgcli;  // OneBranch, start, eventually, scalar, ok, read_file
 
 TEST_CASE("postgresql wake-up: a step recorded by another process wakes a daemon that polls only once an hour, "
           "and its reminder due now is delivered",
           "[cli][postgresql][daemon][notify]") {
-  ::setenv("DJFLOW_BIN", DJFLOW_TEST_BIN, 0);
-  djflow::storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  Djflow d(db.target());
-  ok(d, {"--now=2026-01-05", "init"});
-  ok(d, {"--now=2026-01-05", "branch", "add", "B01", "--name", "第一党支部"});
+  OneBranch one;
+  const auto& d = one.d;
   ok(d, {"--now=2026-01-05", "person", "add", "张三", "--branch", "B01", "--born", "2000-05-01"});
   const std::string sink = (d.dir().path() / "sink.jsonl").string();
   ok(d, {"--now=2026-01-05", "notify", "add", "file", sink});
@@ -60,33 +19,29 @@ TEST_CASE("postgresql wake-up: a step recorded by another process wakes a daemon
   // The daemon's clock is two months after the application below, so its reminders are due at
   // once; it looks for other processes' changes only every hour (and every wait is capped there).
   const std::string log = (d.dir().path() / "serve.log").string();
-  ChildProcess serve({std::getenv("DJFLOW_BIN"), "--db", db.target(), "--now", "2026-03-05T10:00", "serve",
-                      "--poll", "3600", "-v"},
-                     log);
-  REQUIRE(serve.started());
+  auto serve = start(one.url(), {"--now", "2026-03-05T10:00", "serve", "--poll", "3600", "-v"}, log);
   // Its first plan is made (nothing pending): from here on only a wake-up makes it look again.
   const bool planned = eventually([&] { return read_file(log).find("no reminder pending") != std::string::npos; },
                                   std::chrono::seconds(60));
   INFO("serve log:\n" << read_file(log));
   REQUIRE(planned);
 
-  auto c = pg::Connection::open(db.target());
-  REQUIRE(c);
-  REQUIRE(scalar(**c, "SELECT count(*) FROM timers") == 0);
+  auto c = connect(one.url());
+  REQUIRE(scalar(*c, "SELECT count(*) FROM timers") == 0);
   // Another process: the application opens a member development case and its deadlines.
   ok(d, {"--now=2026-01-05", "member", "apply", "1", "--date", "2026-01-05"});
   // A reminder due at the daemon's clock exists; whether the daemon has already fired it is left
   // open (it may be woken and fire before this line runs: seen under ASan).
-  REQUIRE(scalar(**c, "SELECT count(*) FROM timers WHERE fire_at <= "
+  REQUIRE(scalar(*c, "SELECT count(*) FROM timers WHERE fire_at <= "
                       "extract(epoch FROM timestamptz '2026-03-05 10:00+08')::bigint") > 0);
 
   const std::string delivered = "SELECT count(*) FROM deliveries WHERE status = 'delivered'";
-  const bool woke = eventually([&] { return scalar(**c, delivered) > 0; }, std::chrono::seconds(60));
+  const bool woke = eventually([&] { return scalar(*c, delivered) > 0; }, std::chrono::seconds(60));
   INFO("serve log:\n" << read_file(log));
   CHECK(woke);
   CHECK(read_file(log).find("woken by another process") != std::string::npos);
   CHECK(read_file(sink).find("\"workflow\":\"member\"") != std::string::npos);
 
-  serve.signal(SIGTERM);
-  CHECK(WIFEXITED(serve.wait()));
+  serve->signal(SIGTERM);
+  CHECK(WIFEXITED(serve->wait()));
 }
