@@ -35,6 +35,32 @@ User read_user(const Rows& r, int row, int col = 0) {
   return u;
 }
 
+// A token's seven columns from `col` on, in the order of api_tokens (find_token, find_token_user).
+ApiToken read_token(const Rows& r, int row, int col = 0) {
+  ApiToken t;
+  t.id = r.int64(row, col);
+  t.token_hash = r.string(row, col + 1);
+  t.user_id = r.int64(row, col + 2);
+  t.label = r.string(row, col + 3);
+  t.expires_at = from_unix(r.int64(row, col + 4));
+  t.revoked = r.int64(row, col + 5) != 0;
+  t.created_at = from_unix(r.int64(row, col + 6));
+  return t;
+}
+
+// A session's six columns from `col` on, in the order of web_sessions (find_session,
+// find_session_user).
+Session read_session(const Rows& r, int row, int col = 0) {
+  Session x;
+  x.token_hash = r.string(row, col);
+  x.user_id = r.int64(row, col + 1);
+  x.csrf = r.string(row, col + 2);
+  x.created_at = from_unix(r.int64(row, col + 3));
+  x.expires_at = from_unix(r.int64(row, col + 4));
+  x.revoked = r.int64(row, col + 5) != 0;
+  return x;
+}
+
 Result<std::optional<User>> one_user(const Result<Rows>& r) {
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<User>();
@@ -115,14 +141,7 @@ Result<std::optional<Session>> PgAccess::find_session(const std::string& token_h
                      Params().text(token_hash));
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<Session>();
-  Session x;
-  x.token_hash = r->string(0, 0);
-  x.user_id = r->int64(0, 1);
-  x.csrf = r->string(0, 2);
-  x.created_at = from_unix(r->int64(0, 3));
-  x.expires_at = from_unix(r->int64(0, 4));
-  x.revoked = r->int64(0, 5) != 0;
-  return std::optional<Session>(std::move(x));
+  return std::optional<Session>(read_session(*r, 0));
 }
 
 Status PgAccess::revoke_session(const std::string& token_hash) {
@@ -158,15 +177,7 @@ Result<std::optional<ApiToken>> PgAccess::find_token(const std::string& token_ha
                      Params().text(token_hash));
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<ApiToken>();
-  ApiToken t;
-  t.id = r->int64(0, 0);
-  t.token_hash = r->string(0, 1);
-  t.user_id = r->int64(0, 2);
-  t.label = r->string(0, 3);
-  t.expires_at = from_unix(r->int64(0, 4));
-  t.revoked = r->int64(0, 5) != 0;
-  t.created_at = from_unix(r->int64(0, 6));
-  return std::optional<ApiToken>(std::move(t));
+  return std::optional<ApiToken>(read_token(*r, 0));
 }
 
 Result<std::optional<engine::AccessStore::TokenUser>> PgAccess::find_token_user(const std::string& token_hash) {
@@ -178,14 +189,7 @@ Result<std::optional<engine::AccessStore::TokenUser>> PgAccess::find_token_user(
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<TokenUser>();
   TokenUser out;
-  ApiToken& t = out.token;
-  t.id = r->int64(0, 0);
-  t.token_hash = r->string(0, 1);
-  t.user_id = r->int64(0, 2);
-  t.label = r->string(0, 3);
-  t.expires_at = from_unix(r->int64(0, 4));
-  t.revoked = r->int64(0, 5) != 0;
-  t.created_at = from_unix(r->int64(0, 6));
+  out.token = read_token(*r, 0);
   out.user = read_user(*r, 0, 7);
   return std::optional<TokenUser>(std::move(out));
 }
@@ -199,13 +203,7 @@ Result<std::optional<engine::AccessStore::SessionUser>> PgAccess::find_session_u
   if (!r) return r.error();
   if (r->size() == 0) return std::optional<SessionUser>();
   SessionUser out;
-  Session& x = out.session;
-  x.token_hash = r->string(0, 0);
-  x.user_id = r->int64(0, 1);
-  x.csrf = r->string(0, 2);
-  x.created_at = from_unix(r->int64(0, 3));
-  x.expires_at = from_unix(r->int64(0, 4));
-  x.revoked = r->int64(0, 5) != 0;
+  out.session = read_session(*r, 0);
   out.user = read_user(*r, 0, 6);
   return std::optional<SessionUser>(std::move(out));
 }
