@@ -62,6 +62,13 @@ class Cursor {
   const pg::Rows& rows() const { return rows_; }
   int row() const { return row_; }
   Status next() { return ++row_ < rows_.size() || done_ ? Status{} : fetch(); }
+  // For a cursor ordered by case id in its first column: whether its row is case `id`'s, and
+  // moving past the rows of cases before `id` (rows with no case row).
+  bool at(engine::CaseId id) const { return valid() && rows_.int64(row_, 0) == id; }
+  Status skip_to(engine::CaseId id) {
+    while (valid() && rows_.int64(row_, 0) < id) DJFLOW_TRY(next());
+    return {};
+  }
 
  private:
   Status fetch() {
@@ -227,12 +234,7 @@ class PgReport final : public engine::ReportStore {
     while (cs.valid()) {
       read_case(cs.rows(), cs.row(), with_titles, c);
       on_case(c);
-      while (ev.valid() && ev.rows().int64(ev.row(), 0) < c.id) DJFLOW_TRY(ev.next());  // no case row
-      while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) {
-        read_event(ev.rows(), ev.row(), e);
-        on_event(e);
-        DJFLOW_TRY(ev.next());
-      }
+      DJFLOW_TRY(each_event(ev, c.id, e, on_event));
       DJFLOW_TRY(cs.next());
     }
     return {};
@@ -261,9 +263,9 @@ class PgReport final : public engine::ReportStore {
     std::vector<std::array<std::string, 4>> rows;  // a mixed case's events: event, date, state, flags
     while (cs.valid()) {
       read_case(cs.rows(), cs.row(), with_titles, c);
-      while (pj.valid() && pj.rows().int64(pj.row(), 0) < c.id) DJFLOW_TRY(pj.next());  // no case row
-      while (ev.valid() && ev.rows().int64(ev.row(), 0) < c.id) DJFLOW_TRY(ev.next());
-      const bool has_row = pj.valid() && pj.rows().int64(pj.row(), 0) == c.id;
+      DJFLOW_TRY(pj.skip_to(c.id));
+      DJFLOW_TRY(ev.skip_to(c.id));
+      const bool has_row = pj.at(c.id);
       bool mixed = false, marker = false;
       if (has_row) {
         const auto& r = pj.rows();
@@ -307,20 +309,31 @@ class PgReport final : public engine::ReportStore {
           e.flags = r[3];
           on_event(e);
         }
-        while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) DJFLOW_TRY(ev.next());  // read with it
+        DJFLOW_TRY(each_event(ev, c.id, e, nullptr));  // read with it
       } else {
         c.has_before = has_row;
         c.before_date = has_row ? std::string_view(before_date) : std::string_view();
         c.before_state = has_row ? std::string_view(before_state) : std::string_view();
         c.before_marker = has_row && marker;
         on_case(c);
-        while (ev.valid() && ev.rows().int64(ev.row(), 0) == c.id) {
-          read_event(ev.rows(), ev.row(), e);
-          on_event(e);
-          DJFLOW_TRY(ev.next());
-        }
+        DJFLOW_TRY(each_event(ev, c.id, e, on_event));
       }
       DJFLOW_TRY(cs.next());
+    }
+    return {};
+  }
+
+  // Hands the events of case `id` at `ev` (a cursor of events ordered by case id, moved past the
+  // cases before `id`) to `on_event` one by one, through `e`; without `on_event`, passes them by.
+  static Status each_event(Cursor& ev, engine::CaseId id, engine::ReportEvent& e,
+                           const std::function<void(const engine::ReportEvent&)>& on_event) {
+    DJFLOW_TRY(ev.skip_to(id));
+    while (ev.at(id)) {
+      if (on_event) {
+        read_event(ev.rows(), ev.row(), e);
+        on_event(e);
+      }
+      DJFLOW_TRY(ev.next());
     }
     return {};
   }
