@@ -2,6 +2,8 @@
 // on :memory: and on a file, and the append-only guarantees of the events table.
 #include <catch2/catch.hpp>
 
+#include "support/same_records.hpp"
+
 #include "storage/sqlite_store.hpp"
 #include "tests/storage/temp_dir.hpp"
 
@@ -66,24 +68,6 @@ EventRecord make_event(CaseId id, std::int64_t seq) {
   e.prev_hash = seq == 1 ? "" : std::string(64, 'a');
   e.hash = std::string(64, static_cast<char>('a' + seq % 6));
   return e;
-}
-
-void check_same(const EventRecord& a, const EventRecord& b) {
-  CHECK(a.case_id == b.case_id);
-  CHECK(a.seq == b.seq);
-  CHECK(a.event == b.event);
-  CHECK(a.date == b.date);
-  CHECK(a.recorded_at == b.recorded_at);
-  CHECK(a.actor == b.actor);
-  CHECK(a.inputs == b.inputs);
-  CHECK(a.note == b.note);
-  CHECK(a.ref == b.ref);
-  CHECK(a.rule_version == b.rule_version);
-  CHECK(a.from_state == b.from_state);
-  CHECK(a.to_state == b.to_state);
-  CHECK(a.flags == b.flags);
-  CHECK(a.prev_hash == b.prev_hash);
-  CHECK(a.hash == b.hash);
 }
 
 }  // namespace
@@ -267,8 +251,8 @@ TEST_CASE("records round-trip", "[storage][records]") {
     REQUIRE(s.append_event(e2).ok());
     const auto got = s.events(id).value();
     REQUIRE(got.size() == 2);
-    check_same(got[0], e1);
-    check_same(got[1], e2);
+    djflow::testing::check_same_event(got[0], e1);
+    djflow::testing::check_same_event(got[1], e2);
     CHECK(s.events(id + 1).value().empty());
 
     auto dup = s.append_event(make_event(id, 2));

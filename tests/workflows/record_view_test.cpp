@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "election_harness.hpp"
+#include "support/same_records.hpp"
 
 using namespace djflow::testing;
 
@@ -47,21 +48,7 @@ void same_view(const CaseView& got, const CaseView& want) {
     const EventRecord& a = got.history[i];
     const EventRecord& b = want.history[i];
     INFO("history[" << i << "] " << b.event);
-    CHECK(a.case_id == b.case_id);
-    CHECK(a.seq == b.seq);
-    CHECK(a.event == b.event);
-    CHECK(a.date == b.date);
-    CHECK(a.recorded_at == b.recorded_at);
-    CHECK(a.actor == b.actor);
-    CHECK(a.inputs == b.inputs);
-    CHECK(a.note == b.note);
-    CHECK(a.ref == b.ref);
-    CHECK(a.rule_version == b.rule_version);
-    CHECK(a.from_state == b.from_state);
-    CHECK(a.to_state == b.to_state);
-    CHECK(a.flags == b.flags);
-    CHECK(a.prev_hash == b.prev_hash);
-    CHECK(a.hash == b.hash);
+    djflow::testing::check_same_event(a, b);
   }
   REQUIRE(got.deadlines.size() == want.deadlines.size());
   for (std::size_t i = 0; i < want.deadlines.size(); ++i) {

@@ -3,6 +3,8 @@
 // and the append-only events, on the backend DJFLOW_TEST_DB names.
 #include <catch2/catch.hpp>
 
+#include "support/same_records.hpp"
+
 #include "storage/conformance/seed.hpp"
 #include "support/test_db.hpp"
 
@@ -15,24 +17,6 @@ using storage::test::seed_branch;
 using storage::test::seed_case;
 
 namespace {
-
-void check_same(const engine::EventRecord& a, const engine::EventRecord& b) {
-  CHECK(a.case_id == b.case_id);
-  CHECK(a.seq == b.seq);
-  CHECK(a.event == b.event);
-  CHECK(a.date == b.date);
-  CHECK(a.recorded_at == b.recorded_at);
-  CHECK(a.actor == b.actor);
-  CHECK(a.inputs == b.inputs);
-  CHECK(a.note == b.note);
-  CHECK(a.ref == b.ref);
-  CHECK(a.rule_version == b.rule_version);
-  CHECK(a.from_state == b.from_state);
-  CHECK(a.to_state == b.to_state);
-  CHECK(a.flags == b.flags);
-  CHECK(a.prev_hash == b.prev_hash);
-  CHECK(a.hash == b.hash);
-}
 
 // Records a step as the engine does: the event, then the case at the next version.
 engine::Status step(engine::Store& s, const engine::EventRecord& e) {
@@ -64,7 +48,7 @@ TEST_CASE("conformance: a case's hash chain is read back byte-identical and stil
   REQUIRE(got.size() == written.size());
   std::string chain;
   for (std::size_t i = 0; i < got.size(); ++i) {
-    check_same(got[i], written[i]);
+    djflow::testing::check_same_event(got[i], written[i]);
     CHECK(got[i].prev_hash == chain);
     CHECK(engine::event_hash(got[i]) == got[i].hash);  // the stored bytes hash to the same value
     chain = got[i].hash;
@@ -78,7 +62,7 @@ TEST_CASE("conformance: a case's hash chain is read back byte-identical and stil
   const auto page = must(reader->history_page(0, 10));
   REQUIRE(page.size() == 1);
   REQUIRE(page[0].events.size() == 3);
-  check_same(page[0].events[2], written[2]);
+  djflow::testing::check_same_event(page[0].events[2], written[2]);
 }
 
 TEST_CASE("conformance: case_file reads a case, its events in order and its subject in one call",
@@ -133,7 +117,7 @@ TEST_CASE("conformance: case_file reads a case, its events in order and its subj
   CHECK(f->c.person == c->person);
   CHECK(f->c.title == "王五");
   REQUIRE(f->events.size() == written.size());
-  for (std::size_t i = 0; i < written.size(); ++i) check_same(f->events[i], written[i]);
+  for (std::size_t i = 0; i < written.size(); ++i) djflow::testing::check_same_event(f->events[i], written[i]);
   REQUIRE(f->subject.has_value());
   CHECK(f->subject->name == "王五");
   CHECK(f->subject->key == "E001");
