@@ -295,6 +295,8 @@ class PgStore final : public engine::Store,
 
   // Test-only: raw SQL behind the Store's back (tamper tests).
   engine::Status test_exec(const std::string& sql);
+  // The server's backend process id of this store's connection (the bench, to profile it).
+  int backend_pid() const { return conn_->backend_pid(); }
 
  private:
   explicit PgStore(std::unique_ptr<pg::Connection> c);
