@@ -28,6 +28,7 @@ using pg::Params;
 // --- deadlines -----------------------------------------------------------------------------------
 
 Result<std::int64_t> PgSchedule::insert_deadline(const Deadline& d) {
+  drop_prefetched();  // a case's deadlines change
   Params p;
   p.int64(d.case_id).text(d.kind).text(pg::iso(d.due)).text(pg::iso(d.opened_on)).int64(d.milestone ? 1 : 0)
       .int64(d.overdue_every_days).int64(d.open ? 1 : 0);
@@ -47,14 +48,18 @@ Result<std::int64_t> PgSchedule::insert_deadline(const Deadline& d) {
 }
 
 Result<std::vector<Deadline>> PgSchedule::open_deadlines(CaseId id) {
-  return pg::collect<Deadline>(db().exec(
-      "open_deadlines",
-      "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = $1 AND d.open = 1 "
-      "ORDER BY d.due_date, d.id",
-      Params().int64(id)));
+  // Read with the case file of a step whose update_case has since succeeded: those rows
+  // (PgBase::prefetched_, decision 0133).
+  if (prefetched_ && prefetched_->case_id == id && prefetched_->confirmed) {
+    std::vector<Deadline> rows = std::move(prefetched_->rows);
+    drop_prefetched();
+    return rows;
+  }
+  return pg::open_deadline_rows(db().exec("open_deadlines", pg::kOpenDeadlines, Params().int64(id)));
 }
 
 Status PgSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) {
+  drop_prefetched();  // a case's deadlines change
   auto r = db().exec("close_deadline",
                      "UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1",
                      Params().int64(deadline_id).text(pg::iso(closed_on)));
@@ -174,6 +179,7 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
 }
 
 Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) {
+  drop_prefetched();  // a case's deadlines change
   if (ts.empty() || ts.size() > 1000) return ScheduleStore::insert_deadline_with_timers(d, std::move(ts));
   // The deadline and its timers in one statement: the timers take the deadline's new id from the
   // first sub-statement (the foreign key is checked at the statement's end, when both exist). A
@@ -218,6 +224,7 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
 }
 
 Status PgSchedule::close_deadline_with_timers(std::int64_t deadline_id, Date closed_on) {
+  drop_prefetched();  // a case's deadlines change
   // The close and the drop in one statement; the timers go only if the deadline closed.
   auto r = db().exec("close_deadline_with_timers",
                      "WITH d AS (UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1 "

@@ -496,3 +496,76 @@ TEST_CASE("only postgresql: timers wake the daemons exactly when one of them fal
           must(s->insert_deadline_with_timers(d, {timer(800), timer(9500)}));
         }) == 1);
 }
+
+TEST_CASE("only postgresql: the open deadlines read with a case file stand in for open_deadlines only after the "
+          "case's update_case succeeded in that transaction, and never after a write of deadlines",
+          "[postgresql][schedule]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto s = db.open();
+  auto other = db.open();
+  storage::test::seed_branch(*s, "B1");
+  const auto id = storage::test::seed_case(*s, "B1");
+  engine::Deadline d;
+  d.case_id = id;
+  d.kind = "talk";
+  d.due = storage::test::day(2026, 4, 1);
+  d.opened_on = storage::test::day(2026, 3, 1);
+  must(s->insert_deadline(d));
+  auto kinds = [](const std::vector<engine::Deadline>& ds) {
+    std::vector<std::string> out;
+    for (const auto& x : ds) out.push_back(x.kind);
+    return out;
+  };
+  using V = std::vector<std::string>;
+
+  // Without update_case: another transaction's deadline, committed after the case file was read,
+  // is seen (the table is read again).
+  must(s->begin_write());
+  auto file = must(s->case_file(id));
+  REQUIRE(file);
+  d.kind = "review";
+  d.due = storage::test::day(2026, 5, 1);
+  must(other->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  s->rollback();
+
+  // With update_case: the rows read with the case file, which are the table's (nothing else can
+  // have changed the case's deadlines without changing its version).
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  REQUIRE(file);
+  must(s->update_case(id, file->c.version, "applied", "h1", storage::test::at(1700000200)));
+  auto trips = storage::pg::round_trips();
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  CHECK(storage::pg::round_trips() == trips);  // not read again
+  // Kept for one call: a second one reads the table.
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  CHECK(storage::pg::round_trips() == trips + 1);
+  must(s->commit());
+
+  // A write of deadlines in between: the table is read, with it.
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  must(s->update_case(id, file->c.version, "applied", "h2", storage::test::at(1700000300)));
+  d.kind = "eligible";
+  d.due = storage::test::day(2026, 3, 15);
+  must(s->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review"});
+  must(s->commit());
+
+  // A failed update_case (a stale version): the table is read.
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  CHECK_FALSE(s->update_case(id, file->c.version - 1, "applied", "h3", storage::test::at(1700000400)).ok());
+  d.kind = "late";
+  d.due = storage::test::day(2026, 6, 1);
+  must(other->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review", "late"});
+  s->rollback();
+
+  // Outside a transaction nothing is kept: case_file and open_deadlines read on their own.
+  file = must(s->case_file(id));
+  REQUIRE(file);
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review", "late"});
+}
