@@ -11,7 +11,14 @@
 // Each part works in a schema of its own, dropped at the end.
 //
 // Usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]
+//          [--procs 1,2,4] [--parts steps,firing] [--stats 1] [--pids 1]
 //   (e.g. scripts/pg-test-server start /tmp/pgb prints the URL of a throw-away server)
+// Besides steps per second, part 1 prints per step, for each side: the workers' own CPU time, their
+// round trips, and the server's CPU time (every process of the server, read from /proc: the
+// server must run on this machine), figures that move less with the load than wall time does.
+// --stats 1: the statements of the timed part from pg_stat_statements (with plans when the server
+// has pg_stat_statements.track_planning on); --pids 1: each worker names its server backend, to
+// attach a profiler to it.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -21,7 +28,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <dirent.h>
+
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -44,6 +54,7 @@ using Clock = std::chrono::steady_clock;
 
 std::string base_url;
 bool with_stats = false;  // --stats: statements per step from pg_stat_statements
+bool show_pids = false;   // --pids: each worker names its server backend (to profile it)
 
 template <class R>
 void check(const R& r, const char* what) {
@@ -85,20 +96,30 @@ void print_stats(const char* who, int procs, double steps) {
   if (!with_stats) return;
   auto c = connect(base_url);
   auto r = c->exec("stats",
-                   "SELECT calls, total_exec_time, regexp_replace(left(query, 90), '\\s+', ' ', 'g') FROM pg_stat_statements "
+                   "SELECT calls, total_exec_time, regexp_replace(left(query, 90), '\\s+', ' ', 'g'), plans, "
+                   "total_plan_time FROM pg_stat_statements "
                    "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC, query");
   check(r, "stats");
-  double calls = 0, ms = 0;
+  // Plans and planning time are counted when the server has pg_stat_statements.track_planning on.
+  double calls = 0, ms = 0, plans = 0, plan_ms = 0;
   for (int i = 0; i < r->size(); ++i) {
     calls += static_cast<double>(r->int64(i, 0));
     ms += std::atof(r->string(i, 1).c_str());
+    plans += static_cast<double>(r->int64(i, 3));
+    plan_ms += std::atof(r->string(i, 4).c_str());
   }
-  std::fprintf(stderr, "   %s, %d process%s: %.2f statements per step, %.3f ms of server execution per step\n", who,
-               procs, procs == 1 ? "" : "es", calls / steps, ms / steps);
-  for (int i = 0; i < r->size(); ++i)
-    std::fprintf(stderr, "     %6.2f  %7.3f ms  %s\n", static_cast<double>(r->int64(i, 0)) / steps,
-                 std::atof(r->string(i, 1).c_str()) / static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 0))),
-                 r->string(i, 2).c_str());
+  std::fprintf(stderr,
+               "   %s, %d process%s: %.2f statements per step, %.3f ms of server execution per step, %.2f plans "
+               "(%.3f ms) per step\n",
+               who, procs, procs == 1 ? "" : "es", calls / steps, ms / steps, plans / steps, plan_ms / steps);
+  std::fprintf(stderr, "     calls/step  exec ms/call  plans/step  plan ms/plan  statement\n");
+  for (int i = 0; i < r->size(); ++i) {
+    const double c = static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 0)));
+    const double n = static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 3)));
+    std::fprintf(stderr, "     %10.2f  %12.3f  %10.2f  %12.3f  %s\n", static_cast<double>(r->int64(i, 0)) / steps,
+                 std::atof(r->string(i, 1).c_str()) / c, static_cast<double>(r->int64(i, 3)) / steps,
+                 std::atof(r->string(i, 4).c_str()) / n, r->string(i, 2).c_str());
+  }
 }
 
 engine::TimePoint noon(Date d) {
@@ -113,11 +134,60 @@ double cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// The server's CPU time so far, in seconds: the postmaster's own and its reaped children's
+// (cutime, cstime) plus every live child's, read from /proc (the server must run on this machine;
+// 0 when it cannot be read). Backends that exit are counted through the postmaster's cutime, so
+// the difference of two readings is what the whole server (backends, WAL writer, autovacuum) used
+// in between, whatever the load: a figure of the statements' cost on the server.
+int postmaster_pid = 0;
+double server_cpu_seconds() {
+  if (postmaster_pid <= 0) return 0;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  // Fields after the command's closing parenthesis: 4 ppid ... 14 utime 15 stime 16 cutime 17 cstime.
+  auto read = [&](int pid, int* ppid, bool children) -> double {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto close = all.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::vector<std::string> fields;  // fields[0] is field 3 (state)
+    std::string cur;
+    for (std::size_t i = close + 2; i < all.size(); ++i) {
+      if (all[i] == ' ') {
+        fields.push_back(cur);
+        cur.clear();
+      } else {
+        cur += all[i];
+      }
+    }
+    fields.push_back(cur);
+    if (fields.size() < 15) return -1;
+    if (ppid != nullptr) *ppid = std::atoi(fields[1].c_str());
+    double t = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
+    if (children) t += std::atof(fields[13].c_str()) + std::atof(fields[14].c_str());
+    return t / tick;
+  };
+  double total = read(postmaster_pid, nullptr, true);
+  if (total < 0) return 0;
+  if (DIR* d = ::opendir("/proc")) {
+    while (dirent* e = ::readdir(d)) {
+      const int pid = std::atoi(e->d_name);
+      int ppid = 0;
+      if (pid <= 0 || pid == postmaster_pid) continue;
+      const double t = read(pid, &ppid, true);
+      if (t >= 0 && ppid == postmaster_pid) total += t;
+    }
+    ::closedir(d);
+  }
+  return total;
+}
+
 // CPU seconds the workers of the last in_processes() used in `work` (their own process only, not
 // the server's): a figure that does not depend on the load as wall time does.
 double last_work_cpu = 0;
 // Round trips to the server the workers made in `work` (pg::round_trips()).
 double last_work_trips = 0;
+// Server CPU seconds (server_cpu_seconds) from the release to the end of the last in_processes().
+double last_server_cpu = 0;
 
 // `procs` forked processes run `work(i)` once all of them are ready; wall seconds from the
 // release to the last one's exit.
@@ -153,6 +223,7 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
     if (::read(ready_pipe[0], &b, 1) != 1) std::exit(1);
   }
   if (before_go) before_go();
+  const double server0 = server_cpu_seconds();
   const auto t0 = Clock::now();
   ::close(go_pipe[1]);
   bool failed = false;
@@ -162,6 +233,9 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
     failed |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
   }
   const std::chrono::duration<double> dt = Clock::now() - t0;
+  // The workers' backends end once their connections close: counted once the postmaster has them.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  last_server_cpu = server_cpu_seconds() - server0;
   last_work_cpu = last_work_trips = 0;
   for (double used[2]; ::read(cpu_pipe[0], used, sizeof used) == sizeof used;) {
     last_work_cpu += used[0];
@@ -203,6 +277,7 @@ struct Rate {
   double per_second = 0;
   double cpu_us = 0;
   double trips = 0;  // round trips per step
+  double server_us = 0;  // the server's CPU microseconds per step (server_cpu_seconds)
 };
 
 Rate engine_steps(int procs, int cases_per_proc) {
@@ -242,7 +317,11 @@ Rate engine_steps(int procs, int cases_per_proc) {
   }
   std::unique_ptr<EngineDb> mine;
   const double secs = in_processes(
-      procs, [&](int) { mine = std::make_unique<EngineDb>(url); },
+      procs,
+      [&](int i) {
+        mine = std::make_unique<EngineDb>(url);
+        if (show_pids) std::fprintf(stderr, "   engine worker %d: server backend pid %d\n", i, mine->store->backend_pid());
+      },
       [&](int i) {
         struct S { const char* e; int day; engine::Inputs with; };
         const std::vector<S> plan = {{"talk", 10, {}},   {"activist", 40, {}}, {"mentors", 41, {{"mentors", "1,2"}}},
@@ -259,7 +338,7 @@ Rate engine_steps(int procs, int cases_per_proc) {
   print_stats("engine", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
   const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n};
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n};
 }
 
 // A hex string of `n` characters derived from `seed`, standing in for a SHA-256 digest.
@@ -301,7 +380,11 @@ Rate raw_steps(int procs, int cases_per_proc) {
   }
   std::unique_ptr<pg::Connection> conn;
   const double secs = in_processes(
-      procs, [&](int) { conn = connect(url); },
+      procs,
+      [&](int i) {
+        conn = connect(url);
+        if (show_pids) std::fprintf(stderr, "   raw libpq worker %d: server backend pid %d\n", i, conn->backend_pid());
+      },
       [&](int i) {
         const std::string inputs = R"({"from":"2024-03-01","to":"2024-03-08"})";
         const std::string flags = R"(["late:talk"])";
@@ -356,7 +439,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
   print_stats("raw libpq", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
   const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n};
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n};
 }
 
 // --- 2. firing ------------------------------------------------------------------------------------
@@ -444,6 +527,7 @@ int main(int argc, char** argv) {
     else if (a == "--cases") cases = std::atoi(argv[i + 1]);
     else if (a == "--reminders") reminders = std::atoi(argv[i + 1]);
     else if (a == "--dir") dir = argv[i + 1];
+    else if (a == "--pids") show_pids = std::string(argv[i + 1]) != "0";
     else if (a == "--stats") {
       with_stats = std::string(argv[i + 1]) != "0";
     } else if (a == "--procs") {
@@ -463,23 +547,33 @@ int main(int argc, char** argv) {
   }
   if (!pg::is_postgres_url(base_url)) {
     std::cerr << "usage: djflow_pg_bench --db postgresql://... [--cases N] [--reminders N] [--dir DIR]\n"
-                 "       [--procs 1,2,4] [--parts steps,firing] [--stats 1]\n";
+                 "       [--procs 1,2,4] [--parts steps,firing] [--stats 1] [--pids 1]\n";
     return 2;
   }
   std::filesystem::create_directories(dir);
+  {  // The server's postmaster, for its CPU time (server_cpu_seconds): the parent of a backend.
+    auto c = connect(base_url);
+    auto r = c->exec("backend", "SELECT pg_backend_pid()");
+    check(r, "backend");
+    std::ifstream f("/proc/" + r->string(0, 0) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto close = all.rfind(')');
+    if (close != std::string::npos) postmaster_pid = std::atoi(all.c_str() + close + 4);  // ") S ppid"
+  }
   double load[3] = {0, 0, 0};
   if (::getloadavg(load, 3) > 0) std::printf("load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
   if (steps) {
     std::printf("1. steps per second on PostgreSQL, %d cases x %d steps per process, one transaction per step\n",
                 cases, kStepsPerCase);
-    std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)   per step: client CPU us     round trips\n");
-    std::printf("                                                                              engine    raw   engine   raw\n");
+    std::printf("   processes   engine steps/s   raw libpq steps/s   ratio (aim >= 0.70)   per step: client CPU us     round trips   server CPU us\n");
+    std::printf("                                                                              engine    raw   engine   raw   engine    raw\n");
     std::fflush(stdout);
     for (int procs : counts) {
       const Rate e = engine_steps(procs, cases);
       const Rate r = raw_steps(procs, cases);
-      std::printf("   %9d   %14.0f   %17.0f   %5.2f                           %6.0f %6.0f   %6.2f %5.2f\n", procs,
-                  e.per_second, r.per_second, e.per_second / r.per_second, e.cpu_us, r.cpu_us, e.trips, r.trips);
+      std::printf("   %9d   %14.0f   %17.0f   %5.2f                           %6.0f %6.0f   %6.2f %5.2f   %6.0f %6.0f\n",
+                  procs, e.per_second, r.per_second, e.per_second / r.per_second, e.cpu_us, r.cpu_us, e.trips,
+                  r.trips, e.server_us, r.server_us);
       std::fflush(stdout);
     }
   }

@@ -1,5 +1,7 @@
 #include "storage/pg_codec.hpp"
 
+#include <algorithm>
+
 namespace djflow::storage::pg {
 
 using engine::Date;
@@ -119,6 +121,16 @@ Status decode(const Rows& r, int row, int col, engine::Notification& out) {
   out.text.zh = r.string(row, col + 9);
   out.text.en = r.string(row, col + 10);
   return {};
+}
+
+engine::Result<std::vector<engine::Deadline>> open_deadline_rows(const engine::Result<Rows>& r) {
+  auto rows = collect<engine::Deadline>(r);
+  if (!rows) return rows.error();
+  auto order = [](const engine::Deadline& a, const engine::Deadline& b) {
+    return a.due != b.due ? a.due < b.due : a.id < b.id;
+  };
+  if (!std::is_sorted(rows->begin(), rows->end(), order)) std::sort(rows->begin(), rows->end(), order);
+  return rows;
 }
 
 }  // namespace djflow::storage::pg

@@ -45,6 +45,14 @@ engine::Result<std::optional<T>> first(const engine::Result<Rows>& r) {
   return std::optional<T>(std::move(v));
 }
 
+// A case's open deadlines ($1: the case id), put in (due date, id) order by open_deadline_rows:
+// PgSchedule::open_deadlines, and PgHistory::case_file in a write transaction (decision 0133).
+// One text, one prepared statement.
+inline constexpr const char* kOpenDeadlines =
+    "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = $1 AND d.open = 1";
+// The rows of kOpenDeadlines, by due date then id (sorted here, not by a Sort node on the server).
+engine::Result<std::vector<engine::Deadline>> open_deadline_rows(const engine::Result<Rows>& r);
+
 // A LIMIT parameter: 0 means no limit (LIMIT NULL).
 inline Params& limit(Params& p, std::size_t n) {
   return n == 0 ? p.null() : p.int64(static_cast<std::int64_t>(n));

@@ -195,24 +195,27 @@ Error Connection::error_of(const char* what, pg_result* r) {
   return Error::storage(std::string(what) + ": " + msg + at);
 }
 
-Result<Rows> Connection::exec(const char* what, std::string_view sql, const Params& p) {
-  std::string text(sql);
+Result<const std::string*> Connection::prepared_name(const char* what, const std::string& text, int params) {
   // The statement's name on the server: prepared now if this text is new (one extra round trip,
   // once per connection). Prepared statements belong to the session, not to the transaction:
   // a rollback does not undo them.
-  const std::string* name = nullptr;
-  if (auto it = prepared_.find(text); it != prepared_.end()) {
-    name = &it->second;
-  } else if (prepared_.size() < kPreparedLimit) {
-    std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
-    ++trips;
-    Rows made(PQprepare(conn_, fresh.c_str(), text.c_str(), p.size(), nullptr));
-    const auto st = made.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(made.r_);
-    // A statement that cannot be prepared (a syntax error, an unknown table) cannot run either:
-    // its error is the statement's.
-    if (st != PGRES_COMMAND_OK) return error_of(what, made.r_);
-    name = &prepared_.emplace(std::move(text), std::move(fresh)).first->second;
-  }
+  if (auto it = prepared_.find(text); it != prepared_.end()) return &it->second;
+  if (prepared_.size() >= kPreparedLimit) return static_cast<const std::string*>(nullptr);
+  std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
+  ++trips;
+  Rows made(PQprepare(conn_, fresh.c_str(), text.c_str(), params, nullptr));
+  const auto st = made.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(made.r_);
+  // A statement that cannot be prepared (a syntax error, an unknown table) cannot run either:
+  // its error is the statement's.
+  if (st != PGRES_COMMAND_OK) return error_of(what, made.r_);
+  return &prepared_.emplace(text, std::move(fresh)).first->second;
+}
+
+Result<Rows> Connection::exec(const char* what, std::string_view sql, const Params& p) {
+  std::string text(sql);
+  auto named = prepared_name(what, text, p.size());
+  if (!named) return named.error();
+  const std::string* name = named.value();
   if (begin_pending_) return exec_after_begin(what, name, text, p);
   for (int attempt = 1;; ++attempt) {
     const bool alone = !in_transaction();
@@ -271,6 +274,62 @@ Result<Rows> Connection::exec_after_begin(const char* what, const std::string* n
     return rows;
   }
   return error_of(what, rows.r_);
+}
+
+Result<std::vector<Rows>> Connection::exec_pipelined(const char* what, const std::vector<Query>& queries) {
+  std::vector<std::string> texts;
+  std::vector<const std::string*> names;
+  texts.reserve(queries.size());
+  for (const auto& q : queries) {
+    texts.emplace_back(q.sql);
+    auto named = prepared_name(what, texts.back(), q.params->size());
+    if (!named) return named.error();
+    names.push_back(named.value());
+  }
+  const bool begin = begin_pending_;
+  begin_pending_ = false;
+  // As exec_after_begin: every statement sent, then one sync point, their results read in order
+  // (each followed by NULL), then the sync's. After a failed statement the rest come back
+  // PGRES_PIPELINE_ABORTED. Inside an explicit transaction the sync point commits nothing.
+  ++trips;
+  if (PQenterPipelineMode(conn_) != 1)
+    return Error::storage(std::string(what) + ": " + message_of(conn_, nullptr) + " (PostgreSQL " + where() + ")");
+  bool sent = !begin || PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  for (std::size_t i = 0; sent && i < queries.size(); ++i) {
+    const Params& p = *queries[i].params;
+    sent = (names[i] != nullptr
+                ? PQsendQueryPrepared(conn_, names[i]->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
+                : PQsendQueryParams(conn_, texts[i].c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0)) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  Rows begun;
+  std::vector<Rows> rows(queries.size());
+  if (sent) {
+    auto next = [&](Rows& into) {
+      into = Rows(PQgetResult(conn_));
+      if (into.r_ != nullptr && PQresultStatus(into.r_) != PGRES_PIPELINE_SYNC) PQclear(PQgetResult(conn_));  // the NULL
+    };
+    if (begin) next(begun);
+    for (auto& r : rows) next(r);
+    for (pg_result* r = PQgetResult(conn_); r != nullptr; r = PQgetResult(conn_)) {  // the sync's
+      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  }
+  const std::string lost = sent ? "" : message_of(conn_, nullptr);
+  PQexitPipelineMode(conn_);
+  if (!sent) return Error::storage(std::string(what) + ": " + lost + " (PostgreSQL " + where() + ")");
+  if (begin) {
+    const auto began = begun.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(begun.r_);
+    if (began != PGRES_COMMAND_OK) return error_of("BEGIN", begun.r_);
+  }
+  for (auto& r : rows) {
+    const auto st = r.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r.r_);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error_of(what, r.r_);
+  }
+  sqlstate_.clear();
+  return rows;
 }
 
 Status Connection::exec_script(const char* what, const std::string& sql) {

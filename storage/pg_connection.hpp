@@ -102,6 +102,15 @@ class Connection {
   static constexpr std::size_t kPreparedLimit = 256;
   // How many statements this connection has prepared (tests, the bench).
   std::size_t prepared_count() const { return prepared_.size(); }
+  // Several statements with parameters in one round trip (libpq's pipeline mode), with the
+  // pending BEGIN if there is one, each prepared as exec() prepares it; their rows in order. A
+  // failed statement fails the call with its error (the ones after it are not run), and inside a
+  // transaction leaves it failed, as exec() does. For reads that go together (decision 0133).
+  struct Query {
+    std::string_view sql;
+    const Params* params;
+  };
+  engine::Result<std::vector<Rows>> exec_pipelined(const char* what, const std::vector<Query>& queries);
   // Several statements without parameters (migrations, BEGIN / COMMIT).
   engine::Status exec_script(const char* what, const std::string& sql);
   // A statement that may fail on a constraint inside an open transaction, wrapped in a
@@ -143,6 +152,9 @@ class Connection {
  private:
   explicit Connection(pg_conn* c) : conn_(c) {}
   engine::Error error_of(const char* what, pg_result* r);
+  // The name of `text` prepared on this connection (prepared now if new: one round trip, once);
+  // nullptr when over kPreparedLimit (run unprepared); an error when it cannot be prepared.
+  engine::Result<const std::string*> prepared_name(const char* what, const std::string& text, int params);
   // The pending BEGIN and one statement (by name when prepared, else by text) in one pipeline.
   engine::Result<Rows> exec_after_begin(const char* what, const std::string* name, const std::string& text,
                                         const Params& p);

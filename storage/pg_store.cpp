@@ -85,12 +85,14 @@ Status PgTransactions::begin_write() {
     return {};
   }
   nested_ = 0;
+  drop_prefetched();
   db().clear_transient();
   db().begin_lazily();  // sent with the first statement (decision 0130)
   return {};
 }
 
 Status PgTransactions::commit() {
+  drop_prefetched();
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
   if (db().begin_pending()) {  // no statement ran: nothing was begun on the server
     db().drop_pending_begin();
@@ -114,6 +116,7 @@ Status PgTransactions::commit() {
 }
 
 void PgTransactions::rollback() noexcept {
+  drop_prefetched();
   try {
     if (!conn_ || !in_transaction()) {
       nested_ = 0;

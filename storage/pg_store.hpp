@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,22 @@ class PgBase {
   std::unique_ptr<pg::Connection> conn_;
   const engine::Clock* change_clock_ = nullptr;  // who and when, for log_change
   std::string change_actor_;
+
+  // The open deadlines of a case read with its case file, in the same round trip, inside a
+  // write transaction (decision 0133). open_deadlines(case) returns them instead of reading
+  // again only once update_case(case) has since succeeded in this transaction: that version
+  // check (and the row lock it takes) proves that no other transaction changed the case since
+  // the case file's snapshot, and every write of a case's deadlines changes its version first
+  // (Engine::apply_step: append_event, update_case, then sync_deadlines). Dropped by any write
+  // of deadlines through this store, by a failed update_case, and when a transaction begins or
+  // ends, so a read outside that pattern reads the table as before.
+  struct PrefetchedDeadlines {
+    engine::CaseId case_id = 0;
+    bool confirmed = false;  // update_case(case_id) succeeded since
+    std::vector<engine::Deadline> rows;
+  };
+  std::optional<PrefetchedDeadlines> prefetched_;
+  void drop_prefetched() { prefetched_.reset(); }
 };
 
 }  // namespace detail
@@ -295,6 +312,8 @@ class PgStore final : public engine::Store,
 
   // Test-only: raw SQL behind the Store's back (tamper tests).
   engine::Status test_exec(const std::string& sql);
+  // The server's backend process id of this store's connection (the bench, to profile it).
+  int backend_pid() const { return conn_->backend_pid(); }
 
  private:
   explicit PgStore(std::unique_ptr<pg::Connection> c);

@@ -1,6 +1,8 @@
 // PgStore, part 2: cases and their hash-chained history.
 #include "storage/pg_store.hpp"
 
+#include <algorithm>
+
 #include "storage/pg_codec.hpp"
 
 namespace djflow::storage {
@@ -60,8 +62,15 @@ Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const st
                      "UPDATE cases SET state = $2, version = version + 1, head_hash = $3, "
                      "updated_at = $4 WHERE id = $1 AND version = $5",
                      Params().int64(id).text(state).text(head_hash).int64(to_unix(updated_at)).int64(expected_version));
-  if (!r) return r.error();
-  if (r->affected() == 1) return {};
+  if (!r) {
+    drop_prefetched();
+    return r.error();
+  }
+  if (r->affected() == 1) {
+    if (prefetched_ && prefetched_->case_id == id) prefetched_->confirmed = true;
+    return {};
+  }
+  drop_prefetched();
   // No row changed: say why (read only on this path).
   auto v = db().exec("update_case", "SELECT version FROM cases WHERE id = $1", Params().int64(id));
   if (!v) return v.error();
@@ -130,12 +139,28 @@ Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {
 }
 
 Result<std::optional<engine::CaseFile>> PgHistory::case_file(CaseId id) {
-  auto r = db().exec("case_file",
-                     "SELECT " DJFLOW_CASE_COLS ", " DJFLOW_PERSON_COLS ", " DJFLOW_EVENT_COLS
-                     " FROM cases c LEFT JOIN persons p ON p.id = c.person_id "
-                     "LEFT JOIN events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.seq",
-                     Params().int64(id));
-  if (!r) return r.error();
+  static constexpr const char* kCaseFile =
+      "SELECT " DJFLOW_CASE_COLS ", " DJFLOW_PERSON_COLS ", " DJFLOW_EVENT_COLS
+      " FROM cases c LEFT JOIN persons p ON p.id = c.person_id "
+      "LEFT JOIN events e ON e.case_id = c.id WHERE c.id = $1";  // events put in seq order below
+  drop_prefetched();
+  const Params p = Params().int64(id);
+  pg::Rows case_rows;
+  if (db().in_transaction()) {
+    // In a write transaction (a step): the case's open deadlines in the same round trip, kept for
+    // the step's open_deadlines (PgBase::prefetched_, decision 0133).
+    auto both = db().exec_pipelined("case_file", {{kCaseFile, &p}, {pg::kOpenDeadlines, &p}});
+    if (!both) return both.error();
+    auto deadlines = pg::open_deadline_rows(Result<pg::Rows>(std::move(both.value()[1])));
+    if (!deadlines) return deadlines.error();
+    prefetched_ = PrefetchedDeadlines{id, false, std::move(deadlines.value())};
+    case_rows = std::move(both.value()[0]);
+  } else {
+    auto one = db().exec("case_file", kCaseFile, p);
+    if (!one) return one.error();
+    case_rows = std::move(one.value());
+  }
+  const pg::Rows* r = &case_rows;
   if (r->size() == 0) return std::optional<engine::CaseFile>();
   constexpr int kPerson = detail::kCaseColumns, kEvent = kPerson + 9;
   engine::CaseFile f;
@@ -147,6 +172,10 @@ Result<std::optional<engine::CaseFile>> PgHistory::case_file(CaseId id) {
   if (!r->is_null(0, kEvent)) {
     f.events.resize(static_cast<std::size_t>(r->size()));
     for (int i = 0; i < r->size(); ++i) DJFLOW_TRY(pg::decode(*r, i, kEvent, f.events[static_cast<std::size_t>(i)]));
+    // By seq here rather than by the server: no Sort node to start and run per step (decision
+    // 0133); the rows usually come in index order already. seq is unique within a case.
+    auto by_seq = [](const EventRecord& a, const EventRecord& b) { return a.seq < b.seq; };
+    if (!std::is_sorted(f.events.begin(), f.events.end(), by_seq)) std::sort(f.events.begin(), f.events.end(), by_seq);
   }
   return std::optional<engine::CaseFile>(std::move(f));
 }

@@ -28,6 +28,7 @@ using pg::Params;
 // --- deadlines -----------------------------------------------------------------------------------
 
 Result<std::int64_t> PgSchedule::insert_deadline(const Deadline& d) {
+  drop_prefetched();  // a case's deadlines change
   Params p;
   p.int64(d.case_id).text(d.kind).text(pg::iso(d.due)).text(pg::iso(d.opened_on)).int64(d.milestone ? 1 : 0)
       .int64(d.overdue_every_days).int64(d.open ? 1 : 0);
@@ -47,14 +48,18 @@ Result<std::int64_t> PgSchedule::insert_deadline(const Deadline& d) {
 }
 
 Result<std::vector<Deadline>> PgSchedule::open_deadlines(CaseId id) {
-  return pg::collect<Deadline>(db().exec(
-      "open_deadlines",
-      "SELECT " DJFLOW_DEADLINE_COLS " FROM deadlines d WHERE d.case_id = $1 AND d.open = 1 "
-      "ORDER BY d.due_date, d.id",
-      Params().int64(id)));
+  // Read with the case file of a step whose update_case has since succeeded: those rows
+  // (PgBase::prefetched_, decision 0133).
+  if (prefetched_ && prefetched_->case_id == id && prefetched_->confirmed) {
+    std::vector<Deadline> rows = std::move(prefetched_->rows);
+    drop_prefetched();
+    return rows;
+  }
+  return pg::open_deadline_rows(db().exec("open_deadlines", pg::kOpenDeadlines, Params().int64(id)));
 }
 
 Status PgSchedule::close_deadline(std::int64_t deadline_id, Date closed_on) {
+  drop_prefetched();  // a case's deadlines change
   auto r = db().exec("close_deadline",
                      "UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1",
                      Params().int64(deadline_id).text(pg::iso(closed_on)));
@@ -102,16 +107,33 @@ void add_timer(Params& p, const Timer& t) {
 
 }  // namespace
 
+namespace {
+
+// The wake test of a statement that inserts timers, over its data-modifying `t` (RETURNING
+// fire_at, fired_at: the rows inserted): true when one of them is pending and due before every
+// timer pending before the statement (the main query sees the table as it was then). Tested once
+// per statement, with the earliest of them (a timer due before every pending one exists exactly
+// when the earliest is), against the earliest pending timer: min() over the partial index
+// timers_due is one index-only scan from its low end, whatever the planner's statistics, where
+// a per-timer NOT EXISTS (... fire_at <= $x) was a probe per timer, and could be planned as a
+// bitmap scan of every pending timer up to $x (decision 0133).
+constexpr const char* kWakeTest =
+    "EXISTS (SELECT 1 FROM (SELECT min(fire_at) AS m FROM t WHERE fired_at IS NULL) n WHERE n.m IS NOT NULL "
+    "AND coalesce((SELECT min(o.fire_at) FROM timers o WHERE o.fired_at IS NULL) > n.m, true))";
+
+}  // namespace
+
 Result<bool> PgSchedule::insert_timer(const Timer& t) {
   Params p;
   add_timer(p, t);
   // RETURNING tells whether the new timer is due before every pending one (the subquery sees the
-  // table as it was before this statement): then the daemons must re-plan, and are woken.
+  // table as it was before this statement): then the daemons must re-plan, and are woken. The
+  // earliest pending timer is read as in kWakeTest.
   auto r = db().exec("insert_timer",
                      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, "
                      "fire_at, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                     "ON CONFLICT (key) DO NOTHING RETURNING $8::bigint IS NULL AND NOT EXISTS "
-                     "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= $7::bigint)",
+                     "ON CONFLICT (key) DO NOTHING RETURNING $8::bigint IS NULL AND coalesce("
+                     "(SELECT min(o.fire_at) FROM timers o WHERE o.fired_at IS NULL) > $7::bigint, true)",
                      p);
   if (!r) return r.error();
   if (r->size() == 1 && r->text(0, 0) == "t") DJFLOW_TRY(notify_wake());
@@ -120,13 +142,13 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
 
 Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts) {
   if (ts.size() <= 1 || ts.size() > 1000) return ScheduleStore::insert_timers(ts);
-  // One multi-row INSERT for a deadline's timers (decision 0128): per row the wake test of
-  // insert_timer (against the timers as they were before the statement: the batch's own earlier
-  // rows are not seen, but a wake is sent at most once per transaction anyway), RETURNING the
-  // keys inserted. A key twice in the batch is inserted once, as two inserts in turn would.
+  // One multi-row INSERT for a deadline's timers (decision 0128), RETURNING the keys inserted,
+  // each with the statement's wake test (kWakeTest: against the timers as they were before the
+  // statement). A key twice in the batch is inserted once, as two inserts in turn would.
   Params p;
   std::string sql =
-      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) VALUES ";
+      "WITH t AS (INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) "
+      "VALUES ";
   for (std::size_t i = 0; i < ts.size(); ++i) {
     const Timer& t = ts[i];
     const int b = p.size();
@@ -135,8 +157,8 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
     sql += ")";
     add_timer(p, t);
   }
-  sql += " ON CONFLICT (key) DO NOTHING RETURNING key, fired_at IS NULL AND NOT EXISTS "
-         "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= timers.fire_at)";
+  sql += " ON CONFLICT (key) DO NOTHING RETURNING key, fire_at, fired_at) SELECT t.key, w.wake FROM t, (SELECT " +
+         std::string(kWakeTest) + " AS wake) w";
   auto r = db().exec("insert_timers", sql, p);
   if (!r) return r.error();
   std::map<std::string, bool> inserted;
@@ -157,6 +179,7 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
 }
 
 Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) {
+  drop_prefetched();  // a case's deadlines change
   if (ts.empty() || ts.size() > 1000) return ScheduleStore::insert_deadline_with_timers(d, std::move(ts));
   // The deadline and its timers in one statement: the timers take the deadline's new id from the
   // first sub-statement (the foreign key is checked at the statement's end, when both exist). A
@@ -191,9 +214,9 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
     }
   }
   sql += ") AS v (key, case_id, kind, due_date, offset_days, fire_at, fired_at) ON CONFLICT (key) DO NOTHING "
-         "RETURNING fired_at IS NULL AND NOT EXISTS "
-         "(SELECT 1 FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= timers.fire_at) AS wake) "
-         "SELECT (SELECT id FROM d), EXISTS (SELECT 1 FROM t WHERE wake)";
+         "RETURNING fire_at, fired_at) "
+         "SELECT (SELECT id FROM d), " +
+         std::string(kWakeTest);
   auto r = db().exec("insert_deadline_with_timers", sql, p);
   if (!r) return r.error();
   if (r->text(0, 1) == "t") DJFLOW_TRY(notify_wake());
@@ -201,6 +224,7 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
 }
 
 Status PgSchedule::close_deadline_with_timers(std::int64_t deadline_id, Date closed_on) {
+  drop_prefetched();  // a case's deadlines change
   // The close and the drop in one statement; the timers go only if the deadline closed.
   auto r = db().exec("close_deadline_with_timers",
                      "WITH d AS (UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1 "

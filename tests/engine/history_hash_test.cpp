@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/history_hash.hpp"
 
@@ -101,4 +106,55 @@ TEST_CASE("the hash distinguishes byte strings that are not valid UTF-8", "[engi
   // An invalid string never dumps as the object a valid one could be mistaken for.
   CHECK(hash_with([](EventRecord& e) { e.note = "\xff"; }) !=
         hash_with([](EventRecord& e) { e.note = "{\"invalid_utf8_hex\":\"ff\"}"; }));
+}
+
+TEST_CASE("the canonical form written directly is, byte for byte, the JSON dump of the event object",
+          "[engine][hash]") {
+  // The definition (sorted keys, compact, nlohmann's string escapes), against canonical_event's
+  // direct writer, over events drawn from a small alphabet of every kind of character.
+  auto reference = [](const EventRecord& e) {
+    nlohmann::json inputs = nlohmann::json::object();
+    for (const auto& [k, v] : e.inputs) inputs[k] = v;
+    return nlohmann::json{{"case", e.case_id},      {"seq", e.seq},
+                          {"event", e.event},       {"date", e.date.iso()},
+                          {"recorded_at", e.recorded_at.time_since_epoch().count()},
+                          {"actor", e.actor},       {"inputs", inputs},
+                          {"note", e.note},         {"ref", e.ref},
+                          {"rule_version", e.rule_version},
+                          {"from", e.from_state},   {"to", e.to_state},
+                          {"flags", e.flags}}
+        .dump();
+  };
+  const std::vector<std::string> pieces = {"", "a", "Z", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\x01",
+                                           "\x1f", " ", "\x7f", "é", "王", "😀", "{}", "[,]", ":", "0"};
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  auto next = [&](std::uint64_t n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return n == 0 ? 0 : x % n;
+  };
+  auto text = [&] {
+    std::string s;
+    for (auto n = next(6); n > 0; --n) s += pieces[next(pieces.size())];
+    return s;
+  };
+  for (int i = 0; i < 2000; ++i) {
+    EventRecord e;
+    e.case_id = static_cast<std::int64_t>(next(1000000)) - (i % 7 == 0 ? 500000 : 0);
+    e.seq = static_cast<std::int64_t>(next(100));
+    e.event = text();
+    e.date = Date::from_days(static_cast<std::int32_t>(next(40000)) - 3000);
+    e.recorded_at = TimePoint{std::chrono::seconds{static_cast<std::int64_t>(next(4000000000)) - 1000}};
+    e.actor = text();
+    for (auto n = next(4); n > 0; --n) e.inputs[text()] = text();
+    e.note = text();
+    e.ref = text();
+    e.rule_version = text();
+    e.from_state = text();
+    e.to_state = text();
+    for (auto n = next(3); n > 0; --n) e.flags.push_back(text());
+    INFO("event " << i);
+    REQUIRE(canonical_event(e) == reference(e));
+  }
 }

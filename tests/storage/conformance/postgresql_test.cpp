@@ -2,9 +2,11 @@
 // of. The deadlock retry (SQLite cannot deadlock: BEGIN IMMEDIATE takes the only write lock at
 // begin), the entity chain under concurrent writers, deliveries claimed by two daemons.
 #include <catch2/catch.hpp>
+#include <poll.h>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <latch>
 #include <map>
 #include <optional>
@@ -389,4 +391,181 @@ TEST_CASE("only postgresql: an engine write that lost a real deadlock is run aga
   CHECK(count("SELECT count(*) FROM persons") == 1);
   const auto check = must(store->check_entities());
   CHECK(check.problems.empty());
+}
+
+namespace {
+
+// The wake-ups (storage/pg_wake.cpp) for `schema` that `listener` (LISTENing on djflow_wake)
+// received before the marker notification `marker`, which the test sends after the transaction it
+// asks about: PostgreSQL delivers notifications in commit order, so what came before the marker
+// is exactly what the transactions before it sent. Waits on the socket (poll, up to 30 s) for the
+// marker, not for a time.
+int wakes_before(storage::pg::Connection& listener, storage::pg::Connection& sender, const std::string& schema,
+                 const std::string& marker) {
+  must(sender.exec_script("marker", "NOTIFY djflow_wake, '" + marker + "'"));
+  int wakes = 0;
+  for (int round = 0; round < 300; ++round) {
+    auto got = listener.take_notifications("djflow_wake");
+    if (!got) FAIL(got.error().message.en);
+    for (const auto& payload : got.value()) {
+      if (payload == marker) return wakes;
+      if (payload == schema) ++wakes;
+    }
+    pollfd p{listener.socket(), POLLIN, 0};
+    ::poll(&p, 1, 100);
+  }
+  FAIL("the marker notification " << marker << " never arrived");
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("only postgresql: timers wake the daemons exactly when one of them falls due before every pending "
+          "timer, once per transaction, and only with the timers actually inserted",
+          "[postgresql][notify]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto s = db.open();
+  storage::test::seed_branch(*s, "B1");
+  const auto id = storage::test::seed_case(*s, "B1");
+  auto listener = must(storage::pg::Connection::open(db.target()));
+  auto sender = must(storage::pg::Connection::open(db.target()));
+  must(listener->exec_script("listen", "LISTEN djflow_wake"));
+  const std::string schema = must(listener->exec("schema", "SELECT current_schema()")).string(0, 0);
+  int n = 0;
+  auto timer = [&](std::int64_t fire_at, bool fired = false) {
+    engine::Timer t;
+    t.key = "k" + std::to_string(++n);
+    t.case_id = id;
+    t.kind = "talk";
+    t.due = storage::test::day(2026, 4, 1);
+    t.fire_at = storage::test::at(fire_at);
+    if (fired) t.fired_at = storage::test::at(fire_at);
+    return t;
+  };
+  engine::Deadline d;
+  d.case_id = id;
+  d.kind = "talk";
+  d.due = storage::test::day(2026, 4, 1);
+  d.opened_on = storage::test::day(2026, 3, 1);
+  // A deadline with its timers, in a transaction of its own; the wake-ups it sent.
+  std::int64_t first_deadline = 0;
+  auto open_deadline = [&](std::vector<engine::Timer> ts) {
+    must(s->begin_write());
+    const auto dl = must(s->insert_deadline_with_timers(d, std::move(ts)));
+    if (first_deadline == 0) first_deadline = dl;
+    must(s->commit());
+    return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
+  };
+  auto in_transaction = [&](const std::function<void()>& body) {
+    must(s->begin_write());
+    body();
+    must(s->commit());
+    return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
+  };
+
+  // Nothing pending: the first timers wake, once for the transaction.
+  CHECK(open_deadline({timer(2000), timer(3000)}) == 1);
+  // Not before the earliest pending (2000): no wake-up.
+  CHECK(open_deadline({timer(2500), timer(4000)}) == 0);
+  // One of them (not the first listed) before every pending timer: a wake-up.
+  CHECK(open_deadline({timer(5000), timer(1500)}) == 1);
+  // A fired timer is not pending: it neither wakes nor counts; 6000 is after 1500.
+  CHECK(open_deadline({timer(1000, true), timer(6000)}) == 0);
+  // Due at the same time as the earliest pending one (1500): not before it, no wake-up.
+  CHECK(open_deadline({timer(1500), timer(7000)}) == 0);
+  // insert_timers: a timer whose key exists is not inserted, so its time (100) does not count.
+  auto existing = timer(100);
+  existing.key = "k1";
+  auto later = timer(8000);
+  existing.deadline_id = later.deadline_id = first_deadline;
+  CHECK(in_transaction([&] { CHECK(must(s->insert_timers({existing, later})) == std::vector<bool>{false, true}); }) == 0);
+  auto early = timer(1200), earlier = timer(1100);
+  early.deadline_id = earlier.deadline_id = first_deadline;
+  CHECK(in_transaction([&] { CHECK(must(s->insert_timers({early, earlier})) == std::vector<bool>{true, true}); }) == 1);
+  // insert_timer: one timer, the same test.
+  auto alone = timer(1050);
+  alone.deadline_id = first_deadline;
+  CHECK(in_transaction([&] { CHECK(must(s->insert_timer(alone))); }) == 1);
+  auto after = timer(9000);
+  after.deadline_id = first_deadline;
+  CHECK(in_transaction([&] { CHECK(must(s->insert_timer(after))); }) == 0);
+  // Two deadlines in one transaction, both before every pending timer: one wake-up.
+  CHECK(in_transaction([&] {
+          must(s->insert_deadline_with_timers(d, {timer(900)}));
+          must(s->insert_deadline_with_timers(d, {timer(800), timer(9500)}));
+        }) == 1);
+}
+
+TEST_CASE("only postgresql: the open deadlines read with a case file stand in for open_deadlines only after the "
+          "case's update_case succeeded in that transaction, and never after a write of deadlines",
+          "[postgresql][schedule]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto s = db.open();
+  auto other = db.open();
+  storage::test::seed_branch(*s, "B1");
+  const auto id = storage::test::seed_case(*s, "B1");
+  engine::Deadline d;
+  d.case_id = id;
+  d.kind = "talk";
+  d.due = storage::test::day(2026, 4, 1);
+  d.opened_on = storage::test::day(2026, 3, 1);
+  must(s->insert_deadline(d));
+  auto kinds = [](const std::vector<engine::Deadline>& ds) {
+    std::vector<std::string> out;
+    for (const auto& x : ds) out.push_back(x.kind);
+    return out;
+  };
+  using V = std::vector<std::string>;
+
+  // Without update_case: another transaction's deadline, committed after the case file was read,
+  // is seen (the table is read again).
+  must(s->begin_write());
+  auto file = must(s->case_file(id));
+  REQUIRE(file);
+  d.kind = "review";
+  d.due = storage::test::day(2026, 5, 1);
+  must(other->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  s->rollback();
+
+  // With update_case: the rows read with the case file, which are the table's (nothing else can
+  // have changed the case's deadlines without changing its version).
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  REQUIRE(file);
+  must(s->update_case(id, file->c.version, "applied", "h1", storage::test::at(1700000200)));
+  auto trips = storage::pg::round_trips();
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  CHECK(storage::pg::round_trips() == trips);  // not read again
+  // Kept for one call: a second one reads the table.
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"talk", "review"});
+  CHECK(storage::pg::round_trips() == trips + 1);
+  must(s->commit());
+
+  // A write of deadlines in between: the table is read, with it.
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  must(s->update_case(id, file->c.version, "applied", "h2", storage::test::at(1700000300)));
+  d.kind = "eligible";
+  d.due = storage::test::day(2026, 3, 15);
+  must(s->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review"});
+  must(s->commit());
+
+  // A failed update_case (a stale version): the table is read.
+  must(s->begin_write());
+  file = must(s->case_file(id));
+  CHECK_FALSE(s->update_case(id, file->c.version - 1, "applied", "h3", storage::test::at(1700000400)).ok());
+  d.kind = "late";
+  d.due = storage::test::day(2026, 6, 1);
+  must(other->insert_deadline(d));
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review", "late"});
+  s->rollback();
+
+  // Outside a transaction nothing is kept: case_file and open_deadlines read on their own.
+  file = must(s->case_file(id));
+  REQUIRE(file);
+  CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review", "late"});
 }
