@@ -114,10 +114,10 @@ void print_stats(const char* who, int procs, double steps) {
                who, procs, procs == 1 ? "" : "es", calls / steps, ms / steps, plans / steps, plan_ms / steps);
   std::fprintf(stderr, "     calls/step  exec ms/call  plans/step  plan ms/plan  statement\n");
   for (int i = 0; i < r->size(); ++i) {
-    const double c = static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 0)));
+    const double called = static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 0)));
     const double n = static_cast<double>(std::max<std::int64_t>(1, r->int64(i, 3)));
     std::fprintf(stderr, "     %10.2f  %12.3f  %10.2f  %12.3f  %s\n", static_cast<double>(r->int64(i, 0)) / steps,
-                 std::atof(r->string(i, 1).c_str()) / c, static_cast<double>(r->int64(i, 3)) / steps,
+                 std::atof(r->string(i, 1).c_str()) / called, static_cast<double>(r->int64(i, 3)) / steps,
                  std::atof(r->string(i, 4).c_str()) / n, r->string(i, 2).c_str());
   }
 }
