@@ -73,6 +73,21 @@ class PgBase {
   };
   std::optional<PrefetchedDeadlines> prefetched_;
   void drop_prefetched() { prefetched_.reset(); }
+
+  // The wake test's shortcut (decision 0135). Every daemon's next planned wake-up is no later
+  // than any committed pending timer (a timer due before every pending one wakes them, and a
+  // delete only moves the earliest later). So when this write transaction has deleted a pending
+  // timer due at `earliest_dropped` that another transaction committed, a new timer due no
+  // earlier than it needs no wake-up: until this transaction commits, the dropped timer still
+  // stands for the daemons, and they will be up by then. Only timers this transaction did not
+  // insert count (none inserted before the drop: `inserted`). Forgotten when a transaction
+  // begins, commits or rolls back.
+  struct DroppedTimers {
+    bool inserted = false;                     // this transaction inserted timers
+    std::optional<std::int64_t> earliest_dropped;  // unix seconds
+  };
+  DroppedTimers dropped_timers_;
+  void forget_dropped_timers() { dropped_timers_ = {}; }
 };
 
 }  // namespace detail

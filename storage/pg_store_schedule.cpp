@@ -129,6 +129,7 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
   // RETURNING tells whether the new timer is due before every pending one (the subquery sees the
   // table as it was before this statement): then the daemons must re-plan, and are woken. The
   // earliest pending timer is read as in kWakeTest.
+  dropped_timers_.inserted = true;
   auto r = db().exec("insert_timer",
                      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, "
                      "fire_at, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
@@ -159,6 +160,7 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
   }
   sql += " ON CONFLICT (key) DO NOTHING RETURNING key, fire_at, fired_at) SELECT t.key, w.wake FROM t, (SELECT " +
          std::string(kWakeTest) + " AS wake) w";
+  dropped_timers_.inserted = true;
   auto r = db().exec("insert_timers", sql, p);
   if (!r) return r.error();
   std::map<std::string, bool> inserted;
@@ -213,10 +215,20 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
       p.null();
     }
   }
+  // The wake test is left out when a pending timer this transaction dropped, due no later than
+  // every new pending timer, still stands for the daemons (PgBase::DroppedTimers, decision 0135).
+  // The INSERT of `t` runs all the same: a data-modifying WITH runs whether it is read or not.
+  std::optional<std::int64_t> earliest_new;
+  for (const Timer& t : ts)
+    if (!t.fired_at) earliest_new = std::min(earliest_new.value_or(to_unix(t.fire_at)), to_unix(t.fire_at));
+  const bool no_wake_needed = db().in_transaction() && !dropped_timers_.inserted &&
+                              dropped_timers_.earliest_dropped && earliest_new &&
+                              *dropped_timers_.earliest_dropped <= *earliest_new;
+  dropped_timers_.inserted = true;
   sql += ") AS v (key, case_id, kind, due_date, offset_days, fire_at, fired_at) ON CONFLICT (key) DO NOTHING "
          "RETURNING fire_at, fired_at) "
          "SELECT (SELECT id FROM d), " +
-         std::string(kWakeTest);
+         std::string(no_wake_needed ? "false" : kWakeTest);
   auto r = db().exec("insert_deadline_with_timers", sql, p);
   if (!r) return r.error();
   if (r->text(0, 1) == "t") DJFLOW_TRY(notify_wake());
@@ -226,13 +238,21 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
 Status PgSchedule::close_deadline_with_timers(std::int64_t deadline_id, Date closed_on) {
   drop_prefetched();  // a case's deadlines change
   // The close and the drop in one statement; the timers go only if the deadline closed.
+  // It also returns the earliest of the timers it dropped, for the wake test's shortcut.
   auto r = db().exec("close_deadline_with_timers",
                      "WITH d AS (UPDATE deadlines SET open = 0, closed_on = $2 WHERE id = $1 AND open = 1 "
                      "RETURNING id), t AS (DELETE FROM timers WHERE deadline_id = $1 AND fired_at IS NULL "
-                     "AND EXISTS (SELECT 1 FROM d)) SELECT count(*) FROM d",
+                     "AND EXISTS (SELECT 1 FROM d) RETURNING fire_at) "
+                     "SELECT (SELECT count(*) FROM d), (SELECT min(fire_at) FROM t)",
                      Params().int64(deadline_id).text(pg::iso(closed_on)));
   if (!r) return r.error();
-  if (r->int64(0, 0) == 1) return {};
+  if (r->int64(0, 0) == 1) {
+    if (db().in_transaction() && !dropped_timers_.inserted && !r->is_null(0, 1)) {
+      const std::int64_t dropped = r->int64(0, 1);
+      dropped_timers_.earliest_dropped = std::min(dropped_timers_.earliest_dropped.value_or(dropped), dropped);
+    }
+    return {};
+  }
   return close_deadline(deadline_id, closed_on);  // changes nothing now: says why (NotFound, Conflict)
 }
 

@@ -497,6 +497,72 @@ TEST_CASE("only postgresql: timers wake the daemons exactly when one of them fal
         }) == 1);
 }
 
+TEST_CASE("only postgresql: a step that closes a deadline and opens one due no earlier sends no wake-up, since the "
+          "timer it dropped still stands for the daemons until it commits, and one due earlier still wakes",
+          "[postgresql][notify]") {
+  // Decision 0135: PgBase::DroppedTimers. Each transaction below would wake the daemons without
+  // the shortcut, because it leaves no other timer pending.
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto s = db.open();
+  storage::test::seed_branch(*s, "B1");
+  const auto id = storage::test::seed_case(*s, "B1");
+  auto listener = must(storage::pg::Connection::open(db.target()));
+  auto sender = must(storage::pg::Connection::open(db.target()));
+  must(listener->exec_script("listen", "LISTEN djflow_wake"));
+  const std::string schema = must(listener->exec("schema", "SELECT current_schema()")).string(0, 0);
+  int n = 0;
+  auto timer = [&](std::int64_t fire_at) {
+    engine::Timer t;
+    t.key = "k" + std::to_string(++n);
+    t.case_id = id;
+    t.kind = "talk";
+    t.due = storage::test::day(2026, 4, 1);
+    t.fire_at = storage::test::at(fire_at);
+    return t;
+  };
+  engine::Deadline d;
+  d.case_id = id;
+  d.kind = "talk";
+  d.due = storage::test::day(2026, 4, 1);
+  d.opened_on = storage::test::day(2026, 3, 1);
+  std::int64_t open = 0;  // the one open deadline
+  auto wakes = [&](const std::function<void()>& body) {
+    must(s->begin_write());
+    body();
+    must(s->commit());
+    return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
+  };
+  auto pending = [&] {
+    return must(sender->exec("pending", "SELECT count(*) FROM timers WHERE fired_at IS NULL")).int64(0, 0);
+  };
+
+  // Nothing pending: the first deadline's timer wakes.
+  CHECK(wakes([&] { open = must(s->insert_deadline_with_timers(d, {timer(1000)})); }) == 1);
+  // The step closes it (its timer at 1000 dropped) and opens one due at 1200: no wake-up.
+  CHECK(wakes([&] {
+          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 2)));
+          open = must(s->insert_deadline_with_timers(d, {timer(1200), timer(3000)}));
+        }) == 0);
+  CHECK(pending() == 2);  // the timers were inserted all the same
+  // The same at the dropped timer's own time (1200): still no wake-up.
+  CHECK(wakes([&] {
+          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 3)));
+          open = must(s->insert_deadline_with_timers(d, {timer(1200)}));
+        }) == 0);
+  // One due before the dropped timer (1100 < 1200): the wake test runs, nothing else is pending,
+  // the daemons are woken.
+  CHECK(wakes([&] {
+          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 4)));
+          open = must(s->insert_deadline_with_timers(d, {timer(5000), timer(1100)}));
+        }) == 1);
+  // A drop is forgotten at the commit: a later transaction's timer (1150, after the 1100 dropped
+  // by the previous one) is judged by the wake test, and nothing is pending.
+  CHECK(wakes([&] { must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 5))); }) == 0);
+  CHECK(pending() == 0);
+  CHECK(wakes([&] { open = must(s->insert_deadline_with_timers(d, {timer(1150)})); }) == 1);
+}
+
 TEST_CASE("only postgresql: the open deadlines read with a case file stand in for open_deadlines only after the "
           "case's update_case succeeded in that transaction, and never after a write of deadlines",
           "[postgresql][schedule]") {
