@@ -166,7 +166,7 @@ class WebSteps {
     boost::beast::flat_buffer buf_;
   };
 
-  explicit WebSteps(Db& db) {
+  WebSteps(Db& db, const std::string& path) {
     engine::User u;
     u.name = "bench";
     u.org = "B01";
@@ -183,10 +183,20 @@ class WebSteps {
     t.created_at = db.clock.now();
     t.expires_at = db.clock.now() + std::chrono::hours{24 * 365};
     Db::check(db.store->insert_token(t));
-    app_ = std::make_unique<cli::WebApp>(cli::WebContext{*db.eng, *db.store, db.registry, db.clock, db.clock, false, "bench"});
+    // As `djflow web` does: steps on their own connection, on the server's worker thread
+    // (decision 0134), everything else on the server's thread with db's store.
+    steps_store_ = std::move(storage::SqliteStore::open(path, storage::OpenMode::Existing).value());
+    steps_store_->set_change_context(&db.clock, "bench");
+    steps_engine_ = std::make_unique<engine::Engine>(*steps_store_, db.clock, db.registry);
+    if (!steps_engine_->load()) std::abort();
+    cli::WebContext ctx{*db.eng, *db.store, db.registry, db.clock, db.clock, false, "bench"};
+    ctx.step_engine = steps_engine_.get();
+    ctx.step_store = steps_store_.get();
+    app_ = std::make_unique<cli::WebApp>(ctx);
     engine::runtime::HttpOptions o;
     o.port = 0;
     o.handle_signals = false;
+    o.worker = true;
     server_ = std::make_unique<engine::runtime::HttpServer>(
         o, [this](const engine::runtime::HttpRequest& q) { return app_->handle(q); }, nullptr);
     Db::check(server_->start());
@@ -200,6 +210,8 @@ class WebSteps {
 
  private:
   std::string token_;
+  std::unique_ptr<storage::SqliteStore> steps_store_;
+  std::unique_ptr<engine::Engine> steps_engine_;
   std::unique_ptr<cli::WebApp> app_;
   std::unique_ptr<engine::runtime::HttpServer> server_;
   std::thread thread_;
@@ -319,7 +331,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < step_cases; ++i) ids.push_back(db.new_case(start));
     for (int i = 0; i < step_cases; ++i) wids.push_back(wdb.new_case(start));
     for (int i = 0; i < step_cases; ++i) cids.push_back(wdb.new_case(start));
-    WebSteps web(wdb);
+    WebSteps web(wdb, dir + "/web.db");
     std::vector<std::unique_ptr<WebSteps::Client>> clients;
     for (int k = 0; k < kWebClients; ++k) clients.push_back(web.client());
     double engine_secs = 0, web_secs = 0, web4_secs = 0;

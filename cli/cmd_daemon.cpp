@@ -128,12 +128,26 @@ void register_daemon_commands(CLI::App& app, Cli& cli) {
         if (a->poll > 0) o.poll = std::chrono::milliseconds(static_cast<std::int64_t>(a->poll * 1000));
         o.max_wait = std::max(o.max_wait, o.poll);
         engine::runtime::Daemon daemon(eng, real, o, log);
-        // The web on the daemon's own loop (decision 0100): same thread, same store, no locks.
+        // The web on the daemon's own loop (decision 0100): the reminders and every request on
+        // the loop's thread and store; steps without an Idempotency-Key on the server's worker
+        // thread with their own connection (decision 0134).
+        StepWriter steps;
         std::unique_ptr<WebApp> web;
         std::unique_ptr<engine::runtime::HttpServer> http;
         if (!a->http.empty()) {
           if (auto s = daemon.start(); !s) return cli.fail(s.error());  // the lease first
-          web = std::make_unique<WebApp>(WebContext{eng, *cli.store, *cli.workflows, real, use, !a->tls_cert.empty(), cli.actor});
+          auto w = open_step_writer(cli.db, use, *cli.workflows, cli.actor);
+          if (!w) {
+            daemon.stop();
+            static_cast<void>(daemon.run());
+            return cli.fail(w.error());
+          }
+          steps = std::move(w.value());
+          web_options.worker = true;
+          WebContext ctx{eng, *cli.store, *cli.workflows, real, use, !a->tls_cert.empty(), cli.actor};
+          ctx.step_engine = steps.engine.get();
+          ctx.step_store = steps.store.get();
+          web = std::make_unique<WebApp>(ctx);
           keep_freed_heap();
           http = std::make_unique<engine::runtime::HttpServer>(
               web_options, [w = web.get()](const engine::runtime::HttpRequest& q) { return w->handle(q); }, log);

@@ -18,6 +18,7 @@
 #include "engine/access.hpp"
 #include "engine/runtime/http_server.hpp"
 #include "engine/utf8.hpp"
+#include "storage/open_store.hpp"
 
 namespace djflow::cli {
 
@@ -124,6 +125,18 @@ void keep_freed_heap() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);   // glibc's largest allowed value
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
+}
+
+engine::Result<StepWriter> open_step_writer(const std::string& db, const engine::Clock& clock,
+                                             const engine::WorkflowRegistry& workflows, const std::string& actor) {
+  auto s = storage::open_store(db, storage::OpenMode::Existing);
+  if (!s) return s.error();
+  StepWriter w;
+  w.store = std::move(s.value());
+  w.store->set_change_context(&clock, actor);
+  w.engine = std::make_unique<engine::Engine>(*w.store, clock, workflows);
+  if (auto l = w.engine->load(); !l) return l.error();
+  return w;
 }
 
 std::string listen_url(const engine::runtime::HttpServer& server, const std::string& http) {
@@ -292,7 +305,13 @@ void register_web_commands(CLI::App& app, Cli& cli) {
         auto log = std::make_shared<spdlog::logger>("web", std::make_shared<spdlog::sinks::stderr_sink_mt>());
         log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
         engine::SystemClock real;
+        // Steps on their own connection, on the server's worker thread (decision 0134).
+        auto steps = open_step_writer(cli.db, *cli.clock, *cli.workflows, cli.actor);
+        if (!steps) return cli.fail(steps.error());
+        o.worker = true;
         WebContext ctx{*cli.engine, *cli.store, *cli.workflows, real, *cli.clock, !a->tls_cert.empty(), cli.actor};
+        ctx.step_engine = steps.value().engine.get();
+        ctx.step_store = steps.value().store.get();
         WebApp web(ctx);
         keep_freed_heap();
         engine::runtime::HttpServer server(o, [&web](const engine::runtime::HttpRequest& q) { return web.handle(q); }, log);

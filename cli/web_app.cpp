@@ -10,6 +10,7 @@
 #include <set>
 #include <string_view>
 #include <initializer_list>
+#include <utility>
 
 #include "cli/case_json.hpp"
 #include "cli/web_assets.hpp"
@@ -30,7 +31,7 @@ namespace web {
 
 HttpResponse json_answer(int status, const Json& j) {
   return HttpResponse{status, "application/json; charset=utf-8",
-                      j.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
+                      j.dump(-1, ' ', false, Json::error_handler_t::replace), {}, {}};
 }
 
 namespace {
@@ -150,7 +151,7 @@ HttpResponse WebApp::handle(const HttpRequest& q) {
       return plain_error(405, "invalid", Text{"不支持的请求方法", "method not allowed"}, lang);
     const auto* a = find_web_asset(q.path == "/" ? "/index.html" : q.path);
     if (a == nullptr) return plain_error(404, "not_found", Text{"页面不存在", "no such page"}, lang);
-    HttpResponse r{200, std::string(a->content_type), std::string(a->body), {}};
+    HttpResponse r{200, std::string(a->content_type), std::string(a->body), {}, {}};
     r.headers.emplace_back("Cache-Control", "no-cache");
     return r;
   }
@@ -163,7 +164,7 @@ HttpResponse WebApp::api(Call& c) {
   const std::string& p = q.path;
   if (p == "/api/v1/openapi.json" && q.method == "GET") {
     const auto* a = find_web_asset("/openapi.json");
-    return HttpResponse{200, "application/json; charset=utf-8", a ? std::string(a->body) : "{}", {}};
+    return HttpResponse{200, "application/json; charset=utf-8", a ? std::string(a->body) : "{}", {}, {}};
   }
   if (p == "/api/v1/login") {
     if (q.method != "POST") return plain_error(405, "invalid", Text{"请用 POST 登录", "log in with POST"}, c.lang);
@@ -486,7 +487,7 @@ HttpResponse WebApp::one_case(Call& c, engine::CaseId id) {
   CaseJsonExtras x;
   x.page = true;  // case_page_json's shape, written straight
   return HttpResponse{200, "application/json; charset=utf-8",
-                      case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}};
+                      case_view_json_text(v.value(), ctx_.engine.today(), c.lang, x), {}, {}};
 }
 
 namespace {
@@ -553,7 +554,7 @@ HttpResponse stale_version(std::int64_t seen, std::int64_t now, Lang lang) {
 HttpResponse step_answer(const engine::CaseView& v, const engine::EventRecord& recorded, engine::Date today, Lang lang) {
   CaseJsonExtras x;
   x.recorded = &recorded;
-  return HttpResponse{201, "application/json; charset=utf-8", case_view_json_text(v, today, lang, x), {}};
+  return HttpResponse{201, "application/json; charset=utf-8", case_view_json_text(v, today, lang, x), {}, {}};
 }
 
 }  // namespace
@@ -589,27 +590,79 @@ HttpResponse WebApp::record(Call& c, engine::CaseId id) {
 // the step: the checks run on that read, in the order they always answered in: outside the
 // user's subtree or missing 404, a bad body 400, a version not the case's 409; then the
 // engine's verdict. The answer's view comes from the same transaction.
-HttpResponse WebApp::record_step(Call& c, engine::CaseId id, engine::StepInput in) {
+// With a step engine (decision 0134) the step runs on the server's worker thread, on its own
+// connection, while this thread serves other requests; the answer's text is written back here.
+// The job holds copies of everything it needs (the request is gone by then) and touches nothing
+// of this thread's: not `store`, not `engine`, not the memos or the login limiter.
+namespace {
+
+struct StepJob {
+  engine::CaseId id = 0;
+  engine::StepInput in;
   std::optional<std::int64_t> seen;
-  const auto bad_body = step_body(c.q, ctx_.engine, c.lang, in, seen);
+  std::optional<HttpResponse> bad_body;  // the body's 400, answered once the case is in scope
+  std::vector<std::string> scope;        // the user's subtree, as the request read it
+  std::string actor;                     // the web user
+  Lang lang = Lang::Zh;
+  // What the step did.
   std::optional<HttpResponse> refused;  // the answer of a check that refused the step
-  const engine::Engine::Admit admit = [&](const engine::Case* now) -> engine::Status {
-    if (now == nullptr || !c.in_scope(now->branch)) refused = not_found(c.lang);
-    else if (bad_body) refused = *bad_body;
-    else if (seen && now->version != *seen) refused = stale_version(*seen, now->version, c.lang);
+  std::optional<engine::Error> error;   // the engine's refusal or failure
+  engine::CaseView view;
+  engine::EventRecord recorded;
+  engine::Date today;
+};
+
+void run_step(const WebContext& ctx, engine::Engine& eng, engine::Store& store, StepJob& j) {
+  const engine::Engine::Admit admit = [&j](const engine::Case* now) -> engine::Status {
+    if (now == nullptr || std::find(j.scope.begin(), j.scope.end(), now->branch) == j.scope.end())
+      j.refused = not_found(j.lang);
+    else if (j.bad_body) j.refused = *j.bad_body;
+    else if (j.seen && now->version != *j.seen) j.refused = stale_version(*j.seen, now->version, j.lang);
     else return {};
     return engine::Error::refused(Text{"", ""});
   };
-  ctx_.store.set_change_context(&ctx_.engine_clock, c.who->user.name);  // the web user is the actor
+  store.set_change_context(&ctx.engine_clock, j.actor);  // the web user is the actor
   struct RestoreActor {
-    WebContext& ctx;
-    ~RestoreActor() { ctx.store.set_change_context(&ctx.engine_clock, ctx.process_actor); }
-  } restore{ctx_};
-  engine::CaseView v;
-  auto out = ctx_.engine.record(id, std::move(in), v, admit);
-  if (refused) return *refused;
-  if (!out) return error_answer(out.error(), c.lang);
-  return step_answer(v, out.value().event, ctx_.engine.today(), c.lang);
+    const WebContext& ctx;
+    engine::Store& store;
+    ~RestoreActor() { store.set_change_context(&ctx.engine_clock, ctx.process_actor); }
+  } restore{ctx, store};
+  auto out = eng.record(j.id, std::move(j.in), j.view, admit);
+  j.today = eng.today();
+  if (j.refused) return;
+  if (!out) {
+    j.error = out.error();
+    return;
+  }
+  j.recorded = std::move(out.value().event);
+}
+
+HttpResponse step_done(const StepJob& j) {
+  if (j.refused) return *j.refused;
+  if (j.error) return error_answer(*j.error, j.lang);
+  return step_answer(j.view, j.recorded, j.today, j.lang);
+}
+
+}  // namespace
+
+HttpResponse WebApp::record_step(Call& c, engine::CaseId id, engine::StepInput in) {
+  auto job = std::make_shared<StepJob>();
+  job->bad_body = step_body(c.q, ctx_.engine, c.lang, in, job->seen);
+  job->id = id;
+  job->in = std::move(in);
+  job->scope = c.scope;
+  job->actor = c.who->user.name;
+  job->lang = c.lang;
+  if (ctx_.step_engine == nullptr || ctx_.step_store == nullptr) {
+    run_step(ctx_, ctx_.engine, ctx_.store, *job);
+    return step_done(*job);
+  }
+  HttpResponse r;
+  r.offload = [job, &ctx = std::as_const(ctx_)]() -> std::function<HttpResponse()> {
+    run_step(ctx, *ctx.step_engine, *ctx.step_store, *job);  // the worker thread
+    return [job] { return step_done(*job); };                // the io thread
+  };
+  return r;
 }
 
 HttpResponse WebApp::write(Call& c, const std::function<HttpResponse()>& apply) {
@@ -651,7 +704,7 @@ HttpResponse WebApp::write_once(Call& c, const std::function<HttpResponse()>& ap
       if (prior.value()->request_digest != digest)
         return plain_error(422, "idempotency_key_reused",
                            Text{"该 Idempotency-Key 已用于另一个请求", "the Idempotency-Key was used for another request"}, c.lang);
-      auto r = HttpResponse{prior.value()->status, "application/json; charset=utf-8", prior.value()->body, {}};
+      auto r = HttpResponse{prior.value()->status, "application/json; charset=utf-8", prior.value()->body, {}, {}};
       r.headers.emplace_back("Idempotent-Replayed", "true");
       return r;
     }

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "cli/render.hpp"
@@ -35,7 +36,22 @@ struct WebContext {
   int max_failures_per_user = 5;   // within failure_window; then 429 until it passes
   int max_failures_per_address = 20;
   std::chrono::seconds failure_window{15 * 60};
+  // The steps' own engine and store (decision 0134): a second connection to the same database,
+  // used by nothing but the steps without an Idempotency-Key, which the handler hands to the
+  // server's worker thread (HttpResponse::offload). nullptr: those steps run in the handler on
+  // `engine` and `store`, as every other request does.
+  engine::Engine* step_engine = nullptr;
+  engine::Store* step_store = nullptr;
 };
+
+// A second connection to the database `db` and an engine on it, for WebContext::step_engine and
+// step_store (`djflow web`, `serve --http`): entity events on `clock`, by `actor` outside steps.
+struct StepWriter {
+  std::unique_ptr<engine::Store> store;
+  std::unique_ptr<engine::Engine> engine;
+};
+engine::Result<StepWriter> open_step_writer(const std::string& db, const engine::Clock& clock,
+                                             const engine::WorkflowRegistry& workflows, const std::string& actor);
 
 class WebApp {
  public:

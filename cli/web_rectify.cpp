@@ -236,7 +236,7 @@ HttpResponse WebApp::export_ledger(Call& c) {
   if (!tables) return error_answer(tables.error(), c.lang);
   // As `rectify export --batch ID` (one batch) or `--all` (a 批次 column first).
   auto [header, rows] = flat_ledger(batches, tables.value(), b.empty());
-  HttpResponse r{200, "text/csv; charset=utf-8", sheet::to_csv(header, rows), {}};
+  HttpResponse r{200, "text/csv; charset=utf-8", sheet::to_csv(header, rows), {}, {}};
   const std::string name = b.empty() ? "rectify-ledger.csv" : "rectify-ledger-" + std::to_string(batches[0].id) + ".csv";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
   r.headers.emplace_back("Cache-Control", "no-store");

@@ -2,12 +2,14 @@
 
 #include "engine/runtime/daemon.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <atomic>
 #include <list>
 #include <optional>
+#include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -134,20 +136,91 @@ struct HttpServer::Impl {
     bool busy = false;
   };
   std::list<Conn> conns;
+  // The worker thread (HttpOptions::worker): its own queue, run by one thread, so that offloaded
+  // jobs run one at a time in the order they were posted.
+  std::optional<asio::io_context> work_ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_guard;
+  std::thread worker;
 
   Impl(HttpOptions o, HttpHandler h, std::shared_ptr<spdlog::logger> l, asio::io_context* external)
       : opt(std::move(o)), handler(std::move(h)), log(std::move(l)), ioc(external ? *external : own), acceptor(ioc) {}
+  ~Impl() { stop_worker(); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  void start_worker() {
+    if (!opt.worker || worker.joinable()) return;
+    work_ioc.emplace(1);
+    work_guard.emplace(work_ioc->get_executor());
+    worker = std::thread([this] {
+#if defined(__linux__)
+      pthread_setname_np(pthread_self(), "djflow-worker");  // top -H, perf
+#endif
+      work_ioc->run();
+    });
+  }
+  // Lets the worker finish the jobs it has (none is dropped), then joins it.
+  void stop_worker() {
+    if (!worker.joinable()) return;
+    work_guard.reset();
+    worker.join();
+  }
+
+  HttpResponse internal_error(const HttpRequest& q, const char* what) {
+    if (log) log->error("http: {} {}: internal error{}{}", q.method, q.path, *what ? ": " : "", what);
+    return HttpResponse{500, "application/json; charset=utf-8",
+                        R"({"error":{"code":"internal","message":"internal error"}})", {}, {}};
+  }
 
   HttpResponse call(const HttpRequest& q) {
     try {
       return handler(q);
     } catch (const std::exception& e) {
-      if (log) log->error("http: {} {}: internal error: {}", q.method, q.path, e.what());
+      return internal_error(q, e.what());
     } catch (...) {
-      if (log) log->error("http: {} {}: internal error", q.method, q.path);
+      return internal_error(q, "");
     }
-    return HttpResponse{500, "application/json; charset=utf-8",
-                        R"({"error":{"code":"internal","message":"internal error"}})", {}};
+  }
+
+  // An answer's offloaded job on the worker (or here, without one), then its answer on this
+  // thread. An exception on either side answers 500, as the handler's does.
+  awaitable<HttpResponse> offloaded(std::function<std::function<HttpResponse()>()> job, const HttpRequest& q) {
+    std::function<HttpResponse()> finish;
+    std::string failed;  // the job's exception, if it threw
+    bool threw = false;
+    auto run_job = [&] {
+      try {
+        finish = job();
+      } catch (const std::exception& e) {
+        threw = true;
+        failed = e.what();
+      } catch (...) {
+        threw = true;
+      }
+    };
+    if (!work_ioc) {
+      run_job();
+    } else {
+      // The coroutine waits on this thread's loop without blocking it; the job holds the loop's
+      // work so that run() does not return before its answer is sent.
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+          [this, &run_job](auto handler) {
+            asio::post(*work_ioc, [this, &run_job, h = std::move(handler), busy = asio::make_work_guard(ioc)]() mutable {
+              run_job();
+              auto ex = asio::get_associated_executor(h, ioc.get_executor());
+              asio::post(ex, std::move(h));
+            });
+          },
+          asio::use_awaitable);
+    }
+    if (threw || !finish) co_return internal_error(q, failed.c_str());
+    try {
+      co_return finish();
+    } catch (const std::exception& e) {
+      co_return internal_error(q, e.what());
+    } catch (...) {
+      co_return internal_error(q, "");
+    }
   }
 
   template <class Stream>
@@ -216,7 +289,9 @@ struct HttpServer::Impl {
       // connection is simply cut, as for any other read error.
       if (ec) break;
       const auto& req = parser.get();
-      HttpResponse r = call(to_request(req, remote));
+      const HttpRequest q = to_request(req, remote);
+      HttpResponse r = call(q);
+      if (r.offload) r = co_await offloaded(std::move(r.offload), q);
       http::response<http::string_body> res{static_cast<http::status>(r.status), req.version()};
       res.set(http::field::content_type, r.content_type);
       for (const auto& [k, v] : r.headers) res.insert(k, v);
@@ -339,6 +414,7 @@ Status HttpServer::start() {
       if (!e) impl_->begin_stop();
     });
   }
+  m.start_worker();
   asio::co_spawn(m.ioc, m.accept_loop(), asio::detached);
   return {};
 }

@@ -1,11 +1,14 @@
 // djflow::engine::runtime::HttpServer: the HTTP/1.1 server of the web workbench and the API
 // (issue 11 §1), on Boost.Beast. It knows nothing of djflow's pages: every request goes to one
 // handler (cli/web_app.cpp routes it), which runs on the server's thread and may use the Store.
+// An answer may hand part of its work to the server's one worker thread (HttpResponse::offload,
+// HttpOptions::worker): the io thread meanwhile reads, parses and answers other requests.
 // What the server owns: keep-alive, a body limit (413), a header limit (431), timeouts for slow
 // clients (the connection is closed), the security headers on every answer, and a graceful stop (no new
 // connections; a request being answered is finished; idle keep-alive connections are closed).
 // This header includes no Asio (pimpl).
-// Thread-safety: everything on the thread that calls run(), except stop().
+// Thread-safety: everything on the thread that calls run(), except stop() and the offloaded work,
+// which runs on the worker thread, one job at a time in the order the requests were handled.
 #pragma once
 
 #include <chrono>
@@ -45,6 +48,13 @@ struct HttpResponse {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra (Set-Cookie, Location, ...)
+  // Work to do before the answer is known (the other members are then ignored): `offload` runs on
+  // the worker thread (HttpOptions::worker; without one, on the io thread at once), one job at a
+  // time in the order they were handed over, and returns the function that makes the answer,
+  // which runs on the io thread afterwards. The connection counts as busy meanwhile (a graceful
+  // stop waits for it). It must not touch what the io thread's handler uses, and must copy what
+  // it needs from the request: the request is gone when it runs.
+  std::function<std::function<HttpResponse()>()> offload;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -59,6 +69,9 @@ struct HttpOptions {
   bool handle_signals = true;                       // SIGINT/SIGTERM -> stop()
   std::string tls_cert;                             // PEM files: both or neither (HTTPS)
   std::string tls_key;
+  // A worker thread for HttpResponse::offload (started by start()/start_on(), joined by the
+  // destructor). false: offloaded work runs on the io thread, where it was handed over.
+  bool worker = false;
 };
 
 class HttpServer {

@@ -3,7 +3,9 @@
 (its header read, half its body sent): the listener closes at once (a new connection is refused),
 the request is finished and answered in full (200, Connection: close), and the process exits 0.
 A client that never sends the rest of its body is cut off after the read timeout
-(--read-timeout), and the process still exits 0.
+(--read-timeout), and the process still exits 0. A step in flight (it runs on the server's worker
+thread with its own connection, decision 0134) is recorded and answered 201 in full before the
+process exits.
 
 Deterministic, no sleeps: the client sends `Expect: 100-continue` and waits for the server's
 `100 Continue` (the server has then read the header: the request is in flight); after SIGTERM it
@@ -80,11 +82,11 @@ def read_all(sock):
         data += chunk
 
 
-def in_flight(port, body):
-    """A POST /api/v1/login whose header and first half of the body are sent; returns the socket
-    once the server answered 100 Continue (it has read the header)."""
+def in_flight(port, body, target="/api/v1/login", extra=""):
+    """A POST (by default /api/v1/login) whose header and first half of the body are sent; returns
+    the socket once the server answered 100 Continue (it has read the header)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=LIMIT)
-    head = (f"POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head = (f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{extra}"
             f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n").encode()
     s.sendall(head)
     cont = read_until(s, b"\r\n\r\n")
@@ -167,4 +169,39 @@ except subprocess.TimeoutExpired:
     fail("djflow web did not exit after cutting the slow client off")
 if code != 0:
     fail(f"djflow web exited {code} after cutting the slow client off: {''.join(p.seen)}")
+# 3. A step in flight: it runs on the worker thread (decision 0134) after SIGTERM, is recorded,
+# and is answered 201 in full with Connection: close before the process exits 0.
+dj("person", "add", "张三", "--branch", "B01", "--born", "2000-05-01")
+dj("member", "apply", "1", "--date", "2026-01-10")
+token = [line for line in dj("token", "add", "--user", "sec1", "--expires", "2099-12-31").splitlines() if line.strip()][-1].strip()
+step = json.dumps({"event": "talk", "date": "2026-01-20"}).encode()
+p, port = start()
+c = in_flight(port, step, "/api/v1/cases/1/steps", f"Authorization: Bearer {token}\r\n")
+p.send_signal(signal.SIGTERM)
+line = wait_for_stopping(p)
+if "1 request(s) in flight" not in line:
+    fail(f"the stop did not count the step in flight: {line}")
+if not refused(port):
+    fail("a new connection was accepted after SIGTERM (step in flight)")
+c.sendall(step[len(step) // 2:])
+answer = read_all(c)
+c.close()
+head, _, body = answer.partition(b"\r\n\r\n")
+if not head.startswith(b"HTTP/1.1 201"):
+    fail(f"the step in flight was not answered 201: {answer[:400]!r}")
+if b"connection: close" not in head.lower():
+    fail(f"the step's answer does not close the connection: {head!r}")
+length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+if len(body) != length or json.loads(body)["recorded"]["event"] != "talk":
+    fail(f"the step's answer is not whole: {len(body)} of {length} bytes: {body[:300]!r}")
+try:
+    code = p.wait(timeout=LIMIT)
+except subprocess.TimeoutExpired:
+    p.kill()
+    fail("djflow web did not exit after the drained step")
+if code != 0:
+    fail(f"djflow web exited {code} after the drained step: {''.join(p.seen)}")
+shown = json.loads(dj("--json", "show", "1"))
+if [h["event"] for h in shown["history"]] != ["apply", "talk"]:
+    fail(f"the drained step is not in the case's history: {shown['history']!r}")
 print("drain test passed")

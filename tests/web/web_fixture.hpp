@@ -1,6 +1,9 @@
 // The web API tests' fixture (issue 11 §5): a seeded database made by the djflow binary, the
 // server in this process on a thread (manual wall and business clocks), and a Beast client that
 // keeps its cookie and CSRF token. Shared by web_api_test.cpp and web_timeline_test.cpp.
+// As `djflow web` does, steps without an Idempotency-Key run on the server's worker thread with
+// their own connection (decision 0134); a test's `tune` may turn that off (ctx.step_engine =
+// nullptr, o.worker = false) to check the one-thread path.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -78,12 +81,25 @@ class Server {
     djflow::workflows::register_all(workflows_);
     engine_ = std::make_unique<djflow::engine::Engine>(*store_, business_, workflows_);
     REQUIRE(engine_->load().ok());
-    djflow::cli::WebContext ctx{
-        .engine = *engine_, .store = *store_, .workflows = workflows_, .real = real_, .engine_clock = business_, .tls = false, .process_actor = {}};
+    auto s2 = djflow::storage::SqliteStore::open(db, djflow::storage::OpenMode::Existing);
+    REQUIRE(s2.ok());
+    step_store_ = std::move(s2.value());
+    step_engine_ = std::make_unique<djflow::engine::Engine>(*step_store_, business_, workflows_);
+    REQUIRE(step_engine_->load().ok());
+    djflow::cli::WebContext ctx{.engine = *engine_,
+                                .store = *store_,
+                                .workflows = workflows_,
+                                .real = real_,
+                                .engine_clock = business_,
+                                .tls = false,
+                                .process_actor = {},
+                                .step_engine = step_engine_.get(),
+                                .step_store = step_store_.get()};
     djflow::engine::runtime::HttpOptions o;
     o.port = 0;
     o.handle_signals = false;
     o.body_limit = 64 * 1024;
+    o.worker = true;
     if (tune) tune(ctx, o);
     app_ = std::make_unique<djflow::cli::WebApp>(ctx);
     server_ = std::make_unique<djflow::engine::runtime::HttpServer>(
@@ -108,6 +124,8 @@ class Server {
   std::unique_ptr<djflow::storage::SqliteStore> store_;
   djflow::engine::WorkflowRegistry workflows_;
   std::unique_ptr<djflow::engine::Engine> engine_;
+  std::unique_ptr<djflow::storage::SqliteStore> step_store_;
+  std::unique_ptr<djflow::engine::Engine> step_engine_;
   std::unique_ptr<djflow::cli::WebApp> app_;
   std::unique_ptr<djflow::engine::runtime::HttpServer> server_;
   std::thread thread_;

@@ -106,21 +106,34 @@ TEST_CASE("web: verify across the cases: the database for an administrator, the 
 // the user's subtree or missing 404, a bad body 400 (after the 404), a stale version 409, the
 // workflow's refusal 422, a recorded step 201 with the same bytes.
 TEST_CASE("web: a step answers the same bytes with and without an Idempotency-Key, refusals in the same order", "[web][conflict]") {
-  Djflow d1, d2;
+  // Three identical databases: steps without a key on the worker thread (plain), with a key on
+  // the io thread (keyed), and without a key on a server with no worker and no step engine
+  // (one_thread, decision 0134's fallback).
+  Djflow d1, d2, d3;
   seed(d1);
   seed(d2);
+  seed(d3);
   Server s1(d1.db()), s2(d2.db());
-  Client plain(s1.port()), keyed(s2.port());
+  Server s3(d3.db(), [](djflow::cli::WebContext& ctx, djflow::engine::runtime::HttpOptions& o) {
+    ctx.step_engine = nullptr;
+    ctx.step_store = nullptr;
+    o.worker = false;
+  });
+  Client plain(s1.port()), keyed(s2.port()), one_thread(s3.port());
   REQUIRE(plain.login("sec1", "password-sec1").status == 200);
   REQUIRE(keyed.login("sec1", "password-sec1").status == 200);
+  REQUIRE(one_thread.login("sec1", "password-sec1").status == 200);
   int key = 0;
   const auto both = [&](const std::string& target, const std::string& body, int status) {
     INFO(target << " " << body);
     auto a = plain.call(http::verb::post, target, body);
     auto b = keyed.call(http::verb::post, target, body, {{"Idempotency-Key", "k-" + std::to_string(++key)}});
+    auto c = one_thread.call(http::verb::post, target, body);
     CHECK(a.status == status);
     CHECK(b.status == status);
+    CHECK(c.status == status);
     CHECK(a.body == b.body);
+    CHECK(a.body == c.body);
     return a;
   };
   const std::string bad_body = "[1, 2]";
@@ -148,8 +161,10 @@ TEST_CASE("web: a step answers the same bytes with and without an Idempotency-Ke
   CHECK(first.j()["recorded"]["event"] == "review");
   both("/api/v1/cases/1/steps?lang=en", json{{"event", "review"}, {"date", "2024-05-20"}, {"ref", "纪要 7"}}.dump(), 201);
   CHECK(plain.get("/api/v1/cases/1").body == keyed.get("/api/v1/cases/1").body);
-  // Nothing else was written on either side: the refusals wrote nothing.
+  CHECK(plain.get("/api/v1/cases/1").body == one_thread.get("/api/v1/cases/1").body);
+  // Nothing else was written on any side: the refusals wrote nothing.
   CHECK(plain.get("/api/v1/cases/1").j()["history"].size() == 6);
   CHECK(d1.run({"verify"}).code == 0);
   CHECK(d2.run({"verify"}).code == 0);
+  CHECK(d3.run({"verify"}).code == 0);
 }
