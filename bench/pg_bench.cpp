@@ -96,7 +96,9 @@ void print_stats(const char* who, int procs, double steps) {
   if (!with_stats) return;
   auto c = connect(base_url);
   auto r = c->exec("stats",
-                   "SELECT calls, total_exec_time, regexp_replace(left(query, 90), '\\s+', ' ', 'g'), plans, "
+                   // A long statement as its head and its tail (where the variants of one statement differ).
+                   "SELECT calls, total_exec_time, regexp_replace(CASE WHEN length(query) > 120 THEN left(query, 70) "
+                   "|| ' ... ' || right(query, 45) ELSE query END, '\\s+', ' ', 'g'), plans, "
                    "total_plan_time FROM pg_stat_statements "
                    "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC, query");
   check(r, "stats");
