@@ -238,79 +238,55 @@ Result<Rows> Connection::exec(const char* what, std::string_view sql, const Para
 Result<Rows> Connection::exec_after_begin(const char* what, const std::string* name, const std::string& text,
                                           const Params& p) {
   begin_pending_ = false;
-  // BEGIN, the statement and a sync point sent together; their results read in that order: one
-  // result per statement, each followed by NULL, then the sync's. A statement after a failed one
-  // is not run (PGRES_PIPELINE_ABORTED). The transaction is explicit (BEGIN), so the sync point
-  // does not commit anything: the transaction stays open, failed or not, as after PQexec.
-  ++trips;
-  if (PQenterPipelineMode(conn_) != 1) return Error::storage(std::string(what) + ": " + message_of(conn_, nullptr) + " (PostgreSQL " + where() + ")");
-  const bool sent =
-      PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-      (name != nullptr ? PQsendQueryPrepared(conn_, name->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
-                       : PQsendQueryParams(conn_, text.c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0)) == 1 &&
-      PQpipelineSync(conn_) == 1;
-  Rows begun, rows;
-  if (sent) {
-    auto next = [&](Rows& into) {
-      into = Rows(PQgetResult(conn_));
-      if (into.r_ != nullptr && PQresultStatus(into.r_) != PGRES_PIPELINE_SYNC) PQclear(PQgetResult(conn_));  // the NULL
-    };
-    next(begun);
-    next(rows);
-    for (pg_result* r = PQgetResult(conn_); r != nullptr; r = PQgetResult(conn_)) {  // the sync's
-      const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-      PQclear(r);
-      if (sync) break;
-    }
-  }
-  const std::string lost = sent ? "" : message_of(conn_, nullptr);
-  PQexitPipelineMode(conn_);
-  if (!sent) return Error::storage(std::string(what) + ": " + lost + " (PostgreSQL " + where() + ")");
-  const auto began = begun.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(begun.r_);
-  if (began != PGRES_COMMAND_OK) return error_of("BEGIN", begun.r_);
-  const auto st = rows.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(rows.r_);
-  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-    sqlstate_.clear();
-    return rows;
-  }
-  return error_of(what, rows.r_);
+  const Sent one{name, &text, &p};
+  Rows rows;
+  DJFLOW_TRY(pipeline(what, true, &one, 1, &rows));
+  return rows;
 }
 
 Result<std::vector<Rows>> Connection::exec_pipelined(const char* what, const std::vector<Query>& queries) {
   std::vector<std::string> texts;
-  std::vector<const std::string*> names;
+  std::vector<Sent> sent;
   texts.reserve(queries.size());
+  sent.reserve(queries.size());
   for (const auto& q : queries) {
     texts.emplace_back(q.sql);
     auto named = prepared_name(what, texts.back(), q.params->size());
     if (!named) return named.error();
-    names.push_back(named.value());
+    sent.push_back(Sent{named.value(), &texts.back(), q.params});
   }
   const bool begin = begin_pending_;
   begin_pending_ = false;
-  // As exec_after_begin: every statement sent, then one sync point, their results read in order
-  // (each followed by NULL), then the sync's. After a failed statement the rest come back
-  // PGRES_PIPELINE_ABORTED. Inside an explicit transaction the sync point commits nothing.
+  std::vector<Rows> rows(queries.size());
+  DJFLOW_TRY(pipeline(what, begin, sent.data(), sent.size(), rows.data()));
+  return rows;
+}
+
+Status Connection::pipeline(const char* what, bool begin, const Sent* statements, std::size_t n, Rows* out) {
+  // BEGIN (when pending), the statements and one sync point sent together; their results read in
+  // that order: one result per statement, each followed by NULL, then the sync's. A statement
+  // after a failed one is not run (PGRES_PIPELINE_ABORTED). The transaction is explicit (BEGIN),
+  // so the sync point commits nothing: the transaction stays open, failed or not, as after PQexec.
   ++trips;
   if (PQenterPipelineMode(conn_) != 1)
     return Error::storage(std::string(what) + ": " + message_of(conn_, nullptr) + " (PostgreSQL " + where() + ")");
   bool sent = !begin || PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-  for (std::size_t i = 0; sent && i < queries.size(); ++i) {
-    const Params& p = *queries[i].params;
-    sent = (names[i] != nullptr
-                ? PQsendQueryPrepared(conn_, names[i]->c_str(), p.size(), p.values(), nullptr, nullptr, 0)
-                : PQsendQueryParams(conn_, texts[i].c_str(), p.size(), nullptr, p.values(), nullptr, nullptr, 0)) == 1;
+  for (std::size_t i = 0; sent && i < n; ++i) {
+    const Sent& q = statements[i];
+    sent = (q.name != nullptr
+                ? PQsendQueryPrepared(conn_, q.name->c_str(), q.params->size(), q.params->values(), nullptr, nullptr, 0)
+                : PQsendQueryParams(conn_, q.text->c_str(), q.params->size(), nullptr, q.params->values(), nullptr,
+                                    nullptr, 0)) == 1;
   }
   sent = sent && PQpipelineSync(conn_) == 1;
   Rows begun;
-  std::vector<Rows> rows(queries.size());
   if (sent) {
     auto next = [&](Rows& into) {
       into = Rows(PQgetResult(conn_));
       if (into.r_ != nullptr && PQresultStatus(into.r_) != PGRES_PIPELINE_SYNC) PQclear(PQgetResult(conn_));  // the NULL
     };
     if (begin) next(begun);
-    for (auto& r : rows) next(r);
+    for (std::size_t i = 0; i < n; ++i) next(out[i]);
     for (pg_result* r = PQgetResult(conn_); r != nullptr; r = PQgetResult(conn_)) {  // the sync's
       const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
       PQclear(r);
@@ -324,12 +300,12 @@ Result<std::vector<Rows>> Connection::exec_pipelined(const char* what, const std
     const auto began = begun.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(begun.r_);
     if (began != PGRES_COMMAND_OK) return error_of("BEGIN", begun.r_);
   }
-  for (auto& r : rows) {
-    const auto st = r.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r.r_);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error_of(what, r.r_);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto st = out[i].r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(out[i].r_);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error_of(what, out[i].r_);
   }
   sqlstate_.clear();
-  return rows;
+  return {};
 }
 
 Status Connection::exec_script(const char* what, const std::string& sql) {

@@ -158,6 +158,15 @@ class Connection {
   // The pending BEGIN and one statement (by name when prepared, else by text) in one pipeline.
   engine::Result<Rows> exec_after_begin(const char* what, const std::string* name, const std::string& text,
                                         const Params& p);
+  // A statement to send in a pipeline: by its prepared name, or by its text when it has none.
+  struct Sent {
+    const std::string* name;
+    const std::string* text;
+    const Params* params;
+  };
+  // BEGIN when `begin`, then the `n` statements, in one round trip; their results into `out`
+  // (n of them). The first error is returned (BEGIN's, then the statements' in order).
+  engine::Status pipeline(const char* what, bool begin, const Sent* statements, std::size_t n, Rows* out);
 
   pg_conn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> its name
