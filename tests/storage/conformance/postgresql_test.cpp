@@ -418,22 +418,26 @@ int wakes_before(storage::pg::Connection& listener, storage::pg::Connection& sen
   return -1;
 }
 
-}  // namespace
-
-TEST_CASE("only postgresql: timers wake the daemons exactly when one of them falls due before every pending "
-          "timer, once per transaction, and only with the timers actually inserted",
-          "[postgresql][notify]") {
-  storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  auto s = db.open();
-  storage::test::seed_branch(*s, "B1");
-  const auto id = storage::test::seed_case(*s, "B1");
-  auto listener = must(storage::pg::Connection::open(db.target()));
-  auto sender = must(storage::pg::Connection::open(db.target()));
-  must(listener->exec_script("listen", "LISTEN djflow_wake"));
-  const std::string schema = must(listener->exec("schema", "SELECT current_schema()")).string(0, 0);
-  int n = 0;
-  auto timer = [&](std::int64_t fire_at, bool fired = false) {
+// One case of branch B1 and a listener of the daemons' wake-ups, for the wake tests: timers and
+// a deadline of the case, and the wake-ups a transaction sent.
+struct Wakes {
+  Wakes() {
+    REQUIRE(db.postgres());
+    s = db.open();
+    storage::test::seed_branch(*s, "B1");
+    id = storage::test::seed_case(*s, "B1");
+    listener = must(storage::pg::Connection::open(db.target()));
+    sender = must(storage::pg::Connection::open(db.target()));
+    must(listener->exec_script("listen", "LISTEN djflow_wake"));
+    schema = must(listener->exec("schema", "SELECT current_schema()")).string(0, 0);
+    d.case_id = id;
+    d.kind = "talk";
+    d.due = storage::test::day(2026, 4, 1);
+    d.opened_on = storage::test::day(2026, 3, 1);
+  }
+  // A timer of the case due at `fire_at` (unix seconds), fired then when `fired`; a new key each
+  // ("k1" first).
+  engine::Timer timer(std::int64_t fire_at, bool fired = false) {
     engine::Timer t;
     t.key = "k" + std::to_string(++n);
     t.case_id = id;
@@ -442,58 +446,69 @@ TEST_CASE("only postgresql: timers wake the daemons exactly when one of them fal
     t.fire_at = storage::test::at(fire_at);
     if (fired) t.fired_at = storage::test::at(fire_at);
     return t;
-  };
-  engine::Deadline d;
-  d.case_id = id;
-  d.kind = "talk";
-  d.due = storage::test::day(2026, 4, 1);
-  d.opened_on = storage::test::day(2026, 3, 1);
-  // A deadline with its timers, in a transaction of its own; the wake-ups it sent.
-  std::int64_t first_deadline = 0;
-  auto open_deadline = [&](std::vector<engine::Timer> ts) {
-    must(s->begin_write());
-    const auto dl = must(s->insert_deadline_with_timers(d, std::move(ts)));
-    if (first_deadline == 0) first_deadline = dl;
-    must(s->commit());
-    return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
-  };
-  auto in_transaction = [&](const std::function<void()>& body) {
+  }
+  // Runs `body` in a write transaction of its own; the wake-ups it sent.
+  int in_transaction(const std::function<void()>& body) {
     must(s->begin_write());
     body();
     must(s->commit());
     return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
+  }
+
+  storage::test::TestDb db;
+  std::unique_ptr<engine::Store> s;
+  engine::CaseId id = 0;
+  std::unique_ptr<storage::pg::Connection> listener, sender;
+  std::string schema;
+  engine::Deadline d;  // of the case, due 2026-04-01
+  int n = 0;           // keys and markers
+};
+
+}  // namespace
+
+TEST_CASE("only postgresql: timers wake the daemons exactly when one of them falls due before every pending "
+          "timer, once per transaction, and only with the timers actually inserted",
+          "[postgresql][notify]") {
+  Wakes w;
+  // A deadline with its timers, in a transaction of its own; the wake-ups it sent.
+  std::int64_t first_deadline = 0;
+  auto open_deadline = [&](std::vector<engine::Timer> ts) {
+    return w.in_transaction([&] {
+      const auto dl = must(w.s->insert_deadline_with_timers(w.d, std::move(ts)));
+      if (first_deadline == 0) first_deadline = dl;
+    });
   };
 
   // Nothing pending: the first timers wake, once for the transaction.
-  CHECK(open_deadline({timer(2000), timer(3000)}) == 1);
+  CHECK(open_deadline({w.timer(2000), w.timer(3000)}) == 1);
   // Not before the earliest pending (2000): no wake-up.
-  CHECK(open_deadline({timer(2500), timer(4000)}) == 0);
+  CHECK(open_deadline({w.timer(2500), w.timer(4000)}) == 0);
   // One of them (not the first listed) before every pending timer: a wake-up.
-  CHECK(open_deadline({timer(5000), timer(1500)}) == 1);
+  CHECK(open_deadline({w.timer(5000), w.timer(1500)}) == 1);
   // A fired timer is not pending: it neither wakes nor counts; 6000 is after 1500.
-  CHECK(open_deadline({timer(1000, true), timer(6000)}) == 0);
+  CHECK(open_deadline({w.timer(1000, true), w.timer(6000)}) == 0);
   // Due at the same time as the earliest pending one (1500): not before it, no wake-up.
-  CHECK(open_deadline({timer(1500), timer(7000)}) == 0);
+  CHECK(open_deadline({w.timer(1500), w.timer(7000)}) == 0);
   // insert_timers: a timer whose key exists is not inserted, so its time (100) does not count.
-  auto existing = timer(100);
+  auto existing = w.timer(100);
   existing.key = "k1";
-  auto later = timer(8000);
+  auto later = w.timer(8000);
   existing.deadline_id = later.deadline_id = first_deadline;
-  CHECK(in_transaction([&] { CHECK(must(s->insert_timers({existing, later})) == std::vector<bool>{false, true}); }) == 0);
-  auto early = timer(1200), earlier = timer(1100);
+  CHECK(w.in_transaction([&] { CHECK(must(w.s->insert_timers({existing, later})) == std::vector<bool>{false, true}); }) == 0);
+  auto early = w.timer(1200), earlier = w.timer(1100);
   early.deadline_id = earlier.deadline_id = first_deadline;
-  CHECK(in_transaction([&] { CHECK(must(s->insert_timers({early, earlier})) == std::vector<bool>{true, true}); }) == 1);
+  CHECK(w.in_transaction([&] { CHECK(must(w.s->insert_timers({early, earlier})) == std::vector<bool>{true, true}); }) == 1);
   // insert_timer: one timer, the same test.
-  auto alone = timer(1050);
+  auto alone = w.timer(1050);
   alone.deadline_id = first_deadline;
-  CHECK(in_transaction([&] { CHECK(must(s->insert_timer(alone))); }) == 1);
-  auto after = timer(9000);
+  CHECK(w.in_transaction([&] { CHECK(must(w.s->insert_timer(alone))); }) == 1);
+  auto after = w.timer(9000);
   after.deadline_id = first_deadline;
-  CHECK(in_transaction([&] { CHECK(must(s->insert_timer(after))); }) == 0);
+  CHECK(w.in_transaction([&] { CHECK(must(w.s->insert_timer(after))); }) == 0);
   // Two deadlines in one transaction, both before every pending timer: one wake-up.
-  CHECK(in_transaction([&] {
-          must(s->insert_deadline_with_timers(d, {timer(900)}));
-          must(s->insert_deadline_with_timers(d, {timer(800), timer(9500)}));
+  CHECK(w.in_transaction([&] {
+          must(w.s->insert_deadline_with_timers(w.d, {w.timer(900)}));
+          must(w.s->insert_deadline_with_timers(w.d, {w.timer(800), w.timer(9500)}));
         }) == 1);
 }
 
@@ -502,65 +517,36 @@ TEST_CASE("only postgresql: a step that closes a deadline and opens one due no e
           "[postgresql][notify]") {
   // Decision 0135: PgBase::DroppedTimers. Each transaction below would wake the daemons without
   // the shortcut, because it leaves no other timer pending.
-  storage::test::TestDb db;
-  REQUIRE(db.postgres());
-  auto s = db.open();
-  storage::test::seed_branch(*s, "B1");
-  const auto id = storage::test::seed_case(*s, "B1");
-  auto listener = must(storage::pg::Connection::open(db.target()));
-  auto sender = must(storage::pg::Connection::open(db.target()));
-  must(listener->exec_script("listen", "LISTEN djflow_wake"));
-  const std::string schema = must(listener->exec("schema", "SELECT current_schema()")).string(0, 0);
-  int n = 0;
-  auto timer = [&](std::int64_t fire_at) {
-    engine::Timer t;
-    t.key = "k" + std::to_string(++n);
-    t.case_id = id;
-    t.kind = "talk";
-    t.due = storage::test::day(2026, 4, 1);
-    t.fire_at = storage::test::at(fire_at);
-    return t;
-  };
-  engine::Deadline d;
-  d.case_id = id;
-  d.kind = "talk";
-  d.due = storage::test::day(2026, 4, 1);
-  d.opened_on = storage::test::day(2026, 3, 1);
+  Wakes w;
   std::int64_t open = 0;  // the one open deadline
-  auto wakes = [&](const std::function<void()>& body) {
-    must(s->begin_write());
-    body();
-    must(s->commit());
-    return wakes_before(*listener, *sender, schema, "marker-" + std::to_string(++n));
-  };
   auto pending = [&] {
-    return must(sender->exec("pending", "SELECT count(*) FROM timers WHERE fired_at IS NULL")).int64(0, 0);
+    return must(w.sender->exec("pending", "SELECT count(*) FROM timers WHERE fired_at IS NULL")).int64(0, 0);
   };
 
   // Nothing pending: the first deadline's timer wakes.
-  CHECK(wakes([&] { open = must(s->insert_deadline_with_timers(d, {timer(1000)})); }) == 1);
+  CHECK(w.in_transaction([&] { open = must(w.s->insert_deadline_with_timers(w.d, {w.timer(1000)})); }) == 1);
   // The step closes it (its timer at 1000 dropped) and opens one due at 1200: no wake-up.
-  CHECK(wakes([&] {
-          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 2)));
-          open = must(s->insert_deadline_with_timers(d, {timer(1200), timer(3000)}));
+  CHECK(w.in_transaction([&] {
+          must(w.s->close_deadline_with_timers(open, storage::test::day(2026, 3, 2)));
+          open = must(w.s->insert_deadline_with_timers(w.d, {w.timer(1200), w.timer(3000)}));
         }) == 0);
   CHECK(pending() == 2);  // the timers were inserted all the same
   // The same at the dropped timer's own time (1200): still no wake-up.
-  CHECK(wakes([&] {
-          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 3)));
-          open = must(s->insert_deadline_with_timers(d, {timer(1200)}));
+  CHECK(w.in_transaction([&] {
+          must(w.s->close_deadline_with_timers(open, storage::test::day(2026, 3, 3)));
+          open = must(w.s->insert_deadline_with_timers(w.d, {w.timer(1200)}));
         }) == 0);
   // One due before the dropped timer (1100 < 1200): the wake test runs, nothing else is pending,
   // the daemons are woken.
-  CHECK(wakes([&] {
-          must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 4)));
-          open = must(s->insert_deadline_with_timers(d, {timer(5000), timer(1100)}));
+  CHECK(w.in_transaction([&] {
+          must(w.s->close_deadline_with_timers(open, storage::test::day(2026, 3, 4)));
+          open = must(w.s->insert_deadline_with_timers(w.d, {w.timer(5000), w.timer(1100)}));
         }) == 1);
   // A drop is forgotten at the commit: a later transaction's timer (1150, after the 1100 dropped
   // by the previous one) is judged by the wake test, and nothing is pending.
-  CHECK(wakes([&] { must(s->close_deadline_with_timers(open, storage::test::day(2026, 3, 5))); }) == 0);
+  CHECK(w.in_transaction([&] { must(w.s->close_deadline_with_timers(open, storage::test::day(2026, 3, 5))); }) == 0);
   CHECK(pending() == 0);
-  CHECK(wakes([&] { open = must(s->insert_deadline_with_timers(d, {timer(1150)})); }) == 1);
+  CHECK(w.in_transaction([&] { open = must(w.s->insert_deadline_with_timers(w.d, {w.timer(1150)})); }) == 1);
 }
 
 TEST_CASE("only postgresql: the open deadlines read with a case file stand in for open_deadlines only after the "
