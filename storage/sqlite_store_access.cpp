@@ -52,6 +52,18 @@ ApiToken read_token(const Statement& s) {
   return t;
 }
 
+// token_hash, user_id, csrf, created_at, expires_at, revoked of web_sessions.
+Session read_session(const Statement& s) {
+  Session x;
+  x.token_hash = s.string(0);
+  x.user_id = s.int64(1);
+  x.csrf = s.string(2);
+  x.created_at = from_unix(s.int64(3));
+  x.expires_at = from_unix(s.int64(4));
+  x.revoked = s.int64(5) != 0;
+  return x;
+}
+
 Result<std::optional<User>> one_user(sqlite3* db, Statement& s, const char* what) {
   const int rc = s.step();
   if (rc == SQLITE_DONE) return std::optional<User>();
@@ -142,14 +154,7 @@ Result<std::optional<Session>> SqliteAccess::find_session(const std::string& tok
   const int rc = s.step();
   if (rc == SQLITE_DONE) return std::optional<Session>();
   if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_session");
-  Session x;
-  x.token_hash = s.string(0);
-  x.user_id = s.int64(1);
-  x.csrf = s.string(2);
-  x.created_at = from_unix(s.int64(3));
-  x.expires_at = from_unix(s.int64(4));
-  x.revoked = s.int64(5) != 0;
-  return std::optional<Session>(std::move(x));
+  return std::optional<Session>(read_session(s));
 }
 
 Status SqliteAccess::revoke_session(const std::string& token_hash) {
@@ -221,13 +226,7 @@ Result<std::optional<engine::AccessStore::SessionUser>> SqliteAccess::find_sessi
   if (rc == SQLITE_DONE) return std::optional<SessionUser>();
   if (rc != SQLITE_ROW) return sqlite_error(db_, rc, "find_session_user");
   SessionUser out;
-  Session& x = out.session;
-  x.token_hash = s.string(0);
-  x.user_id = s.int64(1);
-  x.csrf = s.string(2);
-  x.created_at = from_unix(s.int64(3));
-  x.expires_at = from_unix(s.int64(4));
-  x.revoked = s.int64(5) != 0;
+  out.session = read_session(s);
   out.user = read_user(s, 6);
   return std::optional<SessionUser>(std::move(out));
 }
