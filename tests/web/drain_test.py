@@ -123,26 +123,35 @@ dj("branch", "add", "B01", "--name", "第一党支部")
 dj("user", "add", "sec1", "--org", "B01", "--role", "secretary", stdin="password-sec1\n")
 login = json.dumps({"name": "sec1", "password": "password-sec1"}).encode()
 
+
+def stop_with_one_in_flight(p, port, sock, body_sent, what, status):
+    """SIGTERM while `sock` has sent half of `body_sent`: the stop counts it, refuses new
+    connections, then answers it whole with `status` and Connection: close. Its body."""
+    p.send_signal(signal.SIGTERM)
+    line = wait_for_stopping(p)
+    if "1 request(s) in flight" not in line:
+        fail(f"the stop did not count the {what} in flight: {line}")
+    if not refused(port):
+        fail(f"a new connection was accepted after SIGTERM ({what} in flight)")
+    sock.sendall(body_sent[len(body_sent) // 2:])
+    answer = read_all(sock)
+    sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 " + status):
+        fail(f"the {what} in flight was not answered {status.decode()}: {answer[:400]!r}")
+    if b"connection: close" not in head.lower():
+        fail(f"the {what}'s answer does not close the connection: {head!r}")
+    length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+    if len(body) != length:
+        fail(f"the {what}'s answer is not whole: {len(body)} of {length} bytes: {body[:300]!r}")
+    return body
+
 # 1. A request in flight is finished after SIGTERM; new connections are refused meanwhile.
 p, port = start()
 a = in_flight(port, login)
-p.send_signal(signal.SIGTERM)
-line = wait_for_stopping(p)
-if "1 request(s) in flight" not in line:
-    fail(f"the stop did not count the request in flight: {line}")
-if not refused(port):
-    fail("a new connection was accepted after SIGTERM")
-a.sendall(login[len(login) // 2:])
-answer = read_all(a)
-a.close()
-head, _, body = answer.partition(b"\r\n\r\n")
-if not head.startswith(b"HTTP/1.1 200"):
-    fail(f"the request in flight was not answered 200: {answer[:300]!r}")
-if b"connection: close" not in head.lower():
-    fail(f"the last answer does not close the connection: {head!r}")
-length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
-if len(body) != length or "csrf" not in json.loads(body):
-    fail(f"the answer is not whole: {len(body)} of {length} bytes: {body!r}")
+body = stop_with_one_in_flight(p, port, a, login, "request", b"200")
+if "csrf" not in json.loads(body):
+    fail(f"the login's answer has no csrf token: {body!r}")
 try:
     code = p.wait(timeout=LIMIT)
 except subprocess.TimeoutExpired:
@@ -177,23 +186,9 @@ token = [line for line in dj("token", "add", "--user", "sec1", "--expires", "209
 step = json.dumps({"event": "talk", "date": "2026-01-20"}).encode()
 p, port = start()
 c = in_flight(port, step, "/api/v1/cases/1/steps", f"Authorization: Bearer {token}\r\n")
-p.send_signal(signal.SIGTERM)
-line = wait_for_stopping(p)
-if "1 request(s) in flight" not in line:
-    fail(f"the stop did not count the step in flight: {line}")
-if not refused(port):
-    fail("a new connection was accepted after SIGTERM (step in flight)")
-c.sendall(step[len(step) // 2:])
-answer = read_all(c)
-c.close()
-head, _, body = answer.partition(b"\r\n\r\n")
-if not head.startswith(b"HTTP/1.1 201"):
-    fail(f"the step in flight was not answered 201: {answer[:400]!r}")
-if b"connection: close" not in head.lower():
-    fail(f"the step's answer does not close the connection: {head!r}")
-length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
-if len(body) != length or json.loads(body)["recorded"]["event"] != "talk":
-    fail(f"the step's answer is not whole: {len(body)} of {length} bytes: {body[:300]!r}")
+body = stop_with_one_in_flight(p, port, c, step, "step", b"201")
+if json.loads(body)["recorded"]["event"] != "talk":
+    fail(f"the step's answer does not record the step: {body[:300]!r}")
 try:
     code = p.wait(timeout=LIMIT)
 except subprocess.TimeoutExpired:
