@@ -621,3 +621,51 @@ TEST_CASE("only postgresql: the open deadlines read with a case file stand in fo
   REQUIRE(file);
   CHECK(kinds(must(s->open_deadlines(id))) == V{"eligible", "talk", "review", "late"});
 }
+
+TEST_CASE("only postgresql: an event appended after its case's update_case is a plain INSERT whose "
+          "failure aborts the transaction, and stays a Conflict",
+          "[postgresql][history]") {
+  storage::test::TestDb db;
+  REQUIRE(db.postgres());
+  auto s = db.open();
+  storage::test::seed_branch(*s, "B1");
+  const auto id = storage::test::seed_case(*s, "B1");
+  must(s->append_event(storage::test::chained_event(id, 1, "")));
+  const auto version = must(s->case_file(id))->c.version;
+
+  // Before update_case (decision 0128): a second (case, seq) is a Conflict, and the transaction
+  // goes on (ON CONFLICT DO NOTHING changed nothing).
+  must(s->begin_write());
+  auto dup = s->append_event(storage::test::chained_event(id, 1, ""));
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().code == ErrorCode::Conflict);
+  must(s->set_setting("after-guarded", "v"));
+  must(s->commit());
+  CHECK(must(s->setting("after-guarded")) == std::optional<std::string>("v"));
+
+  // After update_case (decision 0138): the plain INSERT. The same duplicate is still a Conflict,
+  // but the transaction is aborted, so its commit fails and nothing of it stays.
+  must(s->begin_write());
+  must(s->update_case(id, version, "applied", "h2", storage::test::at(1700000200)));
+  dup = s->append_event(storage::test::chained_event(id, 1, ""));
+  REQUIRE_FALSE(dup.ok());
+  CHECK(dup.error().code == ErrorCode::Conflict);
+  CHECK_FALSE(s->commit().ok());
+  CHECK(must(s->case_file(id))->c.version == version);
+
+  // The next seq after update_case is appended, and the commit keeps both writes.
+  must(s->begin_write());
+  must(s->update_case(id, version, "applied", "h2", storage::test::at(1700000200)));
+  must(s->append_event(storage::test::chained_event(id, 2, "h1")));
+  must(s->commit());
+  const auto file = must(s->case_file(id));
+  CHECK(file->c.version == version + 1);
+  CHECK(file->events.size() == 2);
+
+  // A transaction that ended forgets the case: a duplicate in the next one is the guarded form.
+  must(s->begin_write());
+  dup = s->append_event(storage::test::chained_event(id, 2, ""));
+  CHECK(dup.error().code == ErrorCode::Conflict);
+  must(s->set_setting("after-guarded-2", "v"));
+  must(s->commit());
+}
