@@ -331,10 +331,8 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   }
   e.case_id = c.id;
   e.hash = event_hash(e);
-  // The case's version first: it takes the case's row lock before the event is appended (a
-  // store may then append without re-checking the case: decision 0138).
-  DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
   DJFLOW_TRY(store_.append_event(e));
+  DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
   c.version += 1;
   c.state = e.to_state;
   c.head_hash = e.hash;

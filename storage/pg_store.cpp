@@ -87,7 +87,6 @@ Status PgTransactions::begin_write() {
   nested_ = 0;
   drop_prefetched();
   forget_dropped_timers();
-  versioned_case_.reset();
   db().clear_transient();
   db().begin_lazily();  // sent with the first statement (decision 0130)
   return {};
@@ -96,7 +95,6 @@ Status PgTransactions::begin_write() {
 Status PgTransactions::commit() {
   drop_prefetched();
   forget_dropped_timers();
-  versioned_case_.reset();
   if (!in_transaction()) return Error::storage("commit: no transaction is open");
   if (db().begin_pending()) {  // no statement ran: nothing was begun on the server
     db().drop_pending_begin();
@@ -122,7 +120,6 @@ Status PgTransactions::commit() {
 void PgTransactions::rollback() noexcept {
   drop_prefetched();
   forget_dropped_timers();
-  versioned_case_.reset();
   try {
     if (!conn_ || !in_transaction()) {
       nested_ = 0;

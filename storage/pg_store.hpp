@@ -63,7 +63,7 @@ class PgBase {
   // again only once update_case(case) has since succeeded in this transaction: that version
   // check (and the row lock it takes) proves that no other transaction changed the case since
   // the case file's snapshot, and every write of a case's deadlines changes its version first
-  // (Engine::apply_step: update_case, append_event, then sync_deadlines). Dropped by any write
+  // (Engine::apply_step: append_event, update_case, then sync_deadlines). Dropped by any write
   // of deadlines through this store, by a failed update_case, and when a transaction begins or
   // ends, so a read outside that pattern reads the table as before.
   struct PrefetchedDeadlines {
@@ -88,13 +88,6 @@ class PgBase {
   };
   DroppedTimers dropped_timers_;
   void forget_dropped_timers() { dropped_timers_ = {}; }
-
-  // The case whose update_case succeeded in this write transaction (decision 0138): the
-  // transaction holds its row lock and moved its version, so no other writer can append an
-  // event to it until this one ends, and append_event(case) writes a plain INSERT (a failure
-  // then aborts the transaction, mapped to Conflict or NotFound as before). Forgotten when a
-  // transaction begins, commits or rolls back.
-  std::optional<engine::CaseId> versioned_case_;
 };
 
 }  // namespace detail

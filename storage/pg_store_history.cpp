@@ -68,7 +68,6 @@ Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const st
   }
   if (r->affected() == 1) {
     if (prefetched_ && prefetched_->case_id == id) prefetched_->confirmed = true;
-    if (db().in_transaction()) versioned_case_ = id;
     return {};
   }
   drop_prefetched();
@@ -98,21 +97,6 @@ Status PgHistory::update_case_branch(CaseId id, const std::string& branch) {
   return log_change("case", std::to_string(id), "update");
 }
 
-namespace {
-
-Error event_exists(const EventRecord& e) {
-  const std::string id = std::to_string(e.case_id), seq = std::to_string(e.seq);
-  return Error::conflict(Text{"事项 #" + id + " 的第 " + seq + " 条记录已存在（可能被并发记录）；请重试",
-                              "event " + id + "#" + seq + " already exists (recorded concurrently?); try again"});
-}
-
-Error case_missing(CaseId id) {
-  const std::string sid = std::to_string(id);
-  return Error::not_found(Text{"事项 #" + sid + " 不存在", "case " + sid + " does not exist"});
-}
-
-}  // namespace
-
 Status PgHistory::append_event(const EventRecord& e) {
   auto inputs = detail::encode_inputs(e.inputs);
   if (!inputs) return inputs.error();
@@ -122,22 +106,6 @@ Status PgHistory::append_event(const EventRecord& e) {
   p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
       .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
       .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash);
-  if (db().in_transaction() && versioned_case_ == e.case_id) {
-    // A step's append after its update_case (decision 0138): the transaction holds the case's
-    // row lock, so neither a second (case, seq) nor a missing case can occur unless a writer
-    // appended without moving the version; the plain INSERT skips the existence test and the
-    // arbiter probe of ON CONFLICT. Should it fail all the same, the transaction is aborted (the
-    // step rolls back) and the reason is the statement's SQLSTATE.
-    auto r = db().exec("append_event",
-                       "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, note, "
-                       "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                       p);
-    if (r) return {};
-    if (db().last_sqlstate() == pg::kUniqueViolation) return event_exists(e);
-    if (db().last_sqlstate() == pg::kForeignKeyViolation) return case_missing(e.case_id);
-    return r.error();
-  }
   // ON CONFLICT DO NOTHING and the case's existence in the statement, instead of a savepoint
   // around a plain INSERT (three round trips): a second (case, seq) or a missing case changes no
   // row and leaves the transaction usable, and only then is the reason read (decision 0128). A
@@ -153,9 +121,15 @@ Status PgHistory::append_event(const EventRecord& e) {
       p);
   if (!r) return r.error();
   if (r->affected() == 1) return {};
+  const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
   auto found = db().exec("append_event", "SELECT 1 FROM cases WHERE id = $1", Params().int64(e.case_id));
   if (!found) return found.error();
-  return found->size() == 0 ? case_missing(e.case_id) : event_exists(e);
+  if (found->size() == 0) {
+    return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
+                                 "case " + std::to_string(e.case_id) + " does not exist"});
+  }
+  return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
+                              "event " + where + " already exists (recorded concurrently?); try again"});
 }
 
 Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {
