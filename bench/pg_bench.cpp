@@ -20,8 +20,9 @@
 //          [--procs 1,2,4] [--rounds N] [--parts steps,firing] [--stats 1] [--pids 1]
 //   (e.g. scripts/pg-test-server start /tmp/pgb prints the URL of a throw-away server)
 // Besides steps per second, part 1 prints per step, for each side: the workers' own CPU time, their
-// round trips, and the server's CPU time (every process of the server, read from /proc: the
-// server must run on this machine), figures that move less with the load than wall time does.
+// round trips, their server backends' CPU time, and the whole server's (every process of the
+// server: backends, autovacuum, checkpointer, WAL writer), read from /proc (the server must run on
+// this machine): figures that move less with the load than wall time does.
 // --stats 1: the statements of the timed part from pg_stat_statements (with plans when the server
 // has pg_stat_statements.track_planning on); --pids 1: each worker names its server backend, to
 // attach a profiler to it. --rounds N: each process count runs N rounds (rounded up to a multiple
@@ -162,47 +163,54 @@ double cpu_seconds() {
 // 0 when it cannot be read). Backends that exit are counted through the postmaster's cutime, so
 // the difference of two readings is what the whole server (backends, WAL writer, autovacuum) used
 // in between, whatever the load: a figure of the statements' cost on the server.
+// A process's CPU seconds from /proc/PID/stat (with its reaped children's when `children`), its
+// parent in *ppid; -1 when it cannot be read. Fields after the command's closing parenthesis:
+// 4 ppid ... 14 utime 15 stime 16 cutime 17 cstime, in clock ticks.
+double proc_cpu_seconds(int pid, int* ppid, bool children) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto close = all.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields;  // fields[0] is field 3 (state)
+  std::string cur;
+  for (std::size_t i = close + 2; i < all.size(); ++i) {
+    if (all[i] == ' ') {
+      fields.push_back(cur);
+      cur.clear();
+    } else {
+      cur += all[i];
+    }
+  }
+  fields.push_back(cur);
+  if (fields.size() < 15) return -1;
+  if (ppid != nullptr) *ppid = std::atoi(fields[1].c_str());
+  double t = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
+  if (children) t += std::atof(fields[13].c_str()) + std::atof(fields[14].c_str());
+  return t / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 int postmaster_pid = 0;
 double server_cpu_seconds() {
   if (postmaster_pid <= 0) return 0;
-  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  // Fields after the command's closing parenthesis: 4 ppid ... 14 utime 15 stime 16 cutime 17 cstime.
-  auto read = [&](int pid, int* ppid, bool children) -> double {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    const auto close = all.rfind(')');
-    if (close == std::string::npos) return -1;
-    std::vector<std::string> fields;  // fields[0] is field 3 (state)
-    std::string cur;
-    for (std::size_t i = close + 2; i < all.size(); ++i) {
-      if (all[i] == ' ') {
-        fields.push_back(cur);
-        cur.clear();
-      } else {
-        cur += all[i];
-      }
-    }
-    fields.push_back(cur);
-    if (fields.size() < 15) return -1;
-    if (ppid != nullptr) *ppid = std::atoi(fields[1].c_str());
-    double t = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
-    if (children) t += std::atof(fields[13].c_str()) + std::atof(fields[14].c_str());
-    return t / tick;
-  };
-  double total = read(postmaster_pid, nullptr, true);
+  double total = proc_cpu_seconds(postmaster_pid, nullptr, true);
   if (total < 0) return 0;
   if (DIR* d = ::opendir("/proc")) {
     while (dirent* e = ::readdir(d)) {
       const int pid = std::atoi(e->d_name);
       int ppid = 0;
       if (pid <= 0 || pid == postmaster_pid) continue;
-      const double t = read(pid, &ppid, true);
+      const double t = proc_cpu_seconds(pid, &ppid, true);
       if (t >= 0 && ppid == postmaster_pid) total += t;
     }
     ::closedir(d);
   }
   return total;
 }
+
+// The server backend of this worker's connection, set by each side's `ready`: in_processes reads
+// its CPU time before and after `work`, the statements' own cost on the server without the
+// server's other processes (autovacuum, checkpointer, WAL writer), whose work comes and goes.
+int worker_backend = 0;
 
 // CPU seconds the workers of the last in_processes() used in `work` (their own process only, not
 // the server's): a figure that does not depend on the load as wall time does.
@@ -211,6 +219,8 @@ double last_work_cpu = 0;
 double last_work_trips = 0;
 // Server CPU seconds (server_cpu_seconds) from the release to the end of the last in_processes().
 double last_server_cpu = 0;
+// CPU seconds the workers' own server backends used in `work` (worker_backend).
+double last_backend_cpu = 0;
 
 // `procs` forked processes run `work(i)` once all of them are ready; wall seconds from the
 // release to the last one's exit.
@@ -231,8 +241,10 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
       if (::read(go_pipe[0], &b, 1) < 0) ::_exit(1);  // EOF: go
       const double cpu0 = cpu_seconds();
       const auto trips0 = pg::round_trips();
+      const double backend0 = proc_cpu_seconds(worker_backend, nullptr, false);
       work(i);
-      const double used[2] = {cpu_seconds() - cpu0, static_cast<double>(pg::round_trips() - trips0)};
+      const double used[3] = {cpu_seconds() - cpu0, static_cast<double>(pg::round_trips() - trips0),
+                              proc_cpu_seconds(worker_backend, nullptr, false) - backend0};
       if (::write(cpu_pipe[1], used, sizeof used) != sizeof used) ::_exit(1);
       ::_exit(0);
     }
@@ -259,10 +271,11 @@ double in_processes(int procs, const std::function<void(int)>& ready, const std:
   // The workers' backends end once their connections close: counted once the postmaster has them.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   last_server_cpu = server_cpu_seconds() - server0;
-  last_work_cpu = last_work_trips = 0;
-  for (double used[2]; ::read(cpu_pipe[0], used, sizeof used) == sizeof used;) {
+  last_work_cpu = last_work_trips = last_backend_cpu = 0;
+  for (double used[3]; ::read(cpu_pipe[0], used, sizeof used) == sizeof used;) {
     last_work_cpu += used[0];
     last_work_trips += used[1];
+    last_backend_cpu += used[2];
   }
   ::close(cpu_pipe[0]);
   ::close(ready_pipe[0]);
@@ -301,6 +314,7 @@ struct Rate {
   double cpu_us = 0;
   double trips = 0;  // round trips per step
   double server_us = 0;  // the server's CPU microseconds per step (server_cpu_seconds)
+  double backend_us = 0;  // the workers' backends' CPU microseconds per step (worker_backend)
 };
 
 // The steps each case takes in the timed part, after its `apply` (made before the clock starts).
@@ -385,6 +399,7 @@ Rate engine_steps(int procs, int cases_per_proc) {
       procs,
       [&](int i) {
         mine = std::make_unique<EngineDb>(url);
+        worker_backend = mine->store->backend_pid();
         if (show_pids) std::fprintf(stderr, "   engine worker %d: server backend pid %d\n", i, mine->store->backend_pid());
       },
       [&](int i) {
@@ -399,7 +414,7 @@ Rate engine_steps(int procs, int cases_per_proc) {
   last_digest = rows_digest(url);
   drop_schema(schema);
   const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n};
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
 }
 
 // A hex string of `n` characters derived from `seed`, standing in for a SHA-256 digest.
@@ -445,6 +460,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
       procs,
       [&](int i) {
         conn = connect(url);
+        worker_backend = conn->backend_pid();
         if (show_pids) std::fprintf(stderr, "   raw libpq worker %d: server backend pid %d\n", i, conn->backend_pid());
       },
       [&](int i) {
@@ -501,7 +517,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
   print_stats("raw libpq", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
   const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n};
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
 }
 
 // --- the reference writing the engine's rows ------------------------------------------------------
@@ -752,6 +768,7 @@ Rate same_rows_steps(int procs, int cases_per_proc, const CasePlan& plan) {
       procs,
       [&](int i) {
         conn = connect(url);
+        worker_backend = conn->backend_pid();
         if (show_pids) std::fprintf(stderr, "   raw libpq (same rows) worker %d: server backend pid %d\n", i, conn->backend_pid());
       },
       [&](int i) {
@@ -796,7 +813,7 @@ Rate same_rows_steps(int procs, int cases_per_proc, const CasePlan& plan) {
   last_digest = rows_digest(url);
   drop_schema(schema);
   const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n};
+  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
 }
 
 double median(std::vector<double> v) {
@@ -807,10 +824,11 @@ double median(std::vector<double> v) {
 
 void print_rate_row(const std::string& label, const Rate& e, const Rate& s, const Rate& r, double same_ratio,
                     double old_ratio) {
-  std::printf("   %9s   %14.0f  %9.0f  %9.0f   %5.2f                             %5.2f"
-              "          %4.0f %4.0f %4.0f      %4.2f %4.2f %4.2f   %5.0f %5.0f %5.0f\n",
+  std::printf("   %9s   %6.0f %6.0f %6.0f   %5.2f   %5.2f   %4.0f %4.0f %4.0f   %5.0f %5.0f %5.0f   %5.0f %5.0f %5.0f"
+              "   %4.2f %4.2f %4.2f\n",
               label.c_str(), e.per_second, s.per_second, r.per_second, same_ratio, old_ratio, e.cpu_us, s.cpu_us,
-              r.cpu_us, e.trips, s.trips, r.trips, e.server_us, s.server_us, r.server_us);
+              r.cpu_us, e.backend_us, s.backend_us, r.backend_us, e.server_us, s.server_us, r.server_us, e.trips,
+              s.trips, r.trips);
   std::fflush(stdout);
 }
 
@@ -950,8 +968,12 @@ int main(int argc, char** argv) {
                                   .c_str());
     std::printf("   same rows: raw libpq writing the rows the engine writes (the aim's reference, decision 0136);\n"
                 "   issue 2's: raw libpq writing storage/raw_reference.hpp's rows (a deadline and three timers, nothing closed or dropped)\n");
-    std::printf("   processes   steps/s: engine  same rows  issue 2's   ratio to same rows (aim >= 0.70)  to issue 2's"
-                "   client CPU us/step   round trips/step     server CPU us/step\n");
+    std::printf("   per step, for each side (engine, same rows, issue 2's): the workers' own CPU, their server\n"
+                "   backends' CPU, the whole server's CPU (with autovacuum, checkpointer, WAL writer), round trips\n");
+    std::printf("                 steps per second     ratio to     client CPU us    backend CPU us      server CPU us"
+                "       round trips\n");
+    std::printf("   processes   engine   same issue2    same issue2    eng same iss2    eng  same  iss2    eng  same  iss2"
+                "    eng same iss2\n");
     std::fflush(stdout);
     const CasePlan plan = calibrate();
     for (int procs : counts) {
@@ -997,7 +1019,8 @@ int main(int argc, char** argv) {
             for (const Rate& r : v) x.push_back(r.*f);
             return median(x);
           };
-          return Rate{field(&Rate::per_second), field(&Rate::cpu_us), field(&Rate::trips), field(&Rate::server_us)};
+          return Rate{field(&Rate::per_second), field(&Rate::cpu_us), field(&Rate::trips), field(&Rate::server_us),
+                      field(&Rate::backend_us)};
         };
         print_rate_row(std::to_string(procs) + " median", med(es), med(ss), med(rs), median(same_ratios),
                        median(old_ratios));
