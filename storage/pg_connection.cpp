@@ -208,7 +208,16 @@ Result<const std::string*> Connection::prepared_name(const char* what, std::stri
   // The statement's name on the server: prepared now if this text is new (one extra round trip,
   // once per connection). Prepared statements belong to the session, not to the transaction:
   // a rollback does not undo them.
-  if (auto it = prepared_.find(text); it != prepared_.end()) return &it->second;
+  const auto seen = seen_.find(text.data());
+  if (seen != seen_.end() && seen->second->first == text) return &seen->second->second;
+  if (auto it = prepared_.find(text); it != prepared_.end()) {
+    if (seen != seen_.end()) {
+      seen->second = &*it;
+    } else if (seen_.size() < kPreparedLimit) {
+      seen_.emplace(text.data(), &*it);
+    }
+    return &it->second;
+  }
   if (prepared_.size() >= kPreparedLimit) return static_cast<const std::string*>(nullptr);
   std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
   ++trips;

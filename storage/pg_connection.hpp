@@ -179,6 +179,10 @@ class Connection {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> prepared_;  // text -> its name
+  // The entry of prepared_ last found for a text at this address (most texts are string literals
+  // or kept strings, at the same address at every call), confirmed by comparing the text, which
+  // costs a tenth of hashing it. Up to kPreparedLimit addresses.
+  std::unordered_map<const char*, const std::pair<const std::string, std::string>*> seen_;
   std::string sqlstate_;
   bool transient_ = false;
   bool begin_pending_ = false;
