@@ -1,11 +1,23 @@
 #include "engine/deadline_plan.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace djflow::engine {
 
 std::string timer_key(CaseId id, const std::string& kind, Date due, int offset) {
-  return std::to_string(id) + ":" + kind + ":" + due.iso() + ":" + std::to_string(offset);
+  // "id:kind:due:offset", in one string (each step plans a few timers).
+  char number[24];
+  std::string key;
+  key.reserve(kind.size() + 40);
+  key.append(number, std::to_chars(number, number + sizeof number, id).ptr);
+  key += ':';
+  key += kind;
+  key += ':';
+  key += due.iso();
+  key += ':';
+  key.append(number, std::to_chars(number, number + sizeof number, offset).ptr);
+  return key;
 }
 
 DeadlinePlan plan_deadlines(const std::vector<Deadline>& open_now,
@@ -42,6 +54,7 @@ Deadline deadline_from(const DeadlineSpec& s, CaseId id) {
 
 std::vector<Timer> planned_timers(const Deadline& d, const DeadlineSpec& spec, const RuleEnv& env) {
   std::vector<Timer> out;
+  out.reserve(spec.offsets.size() + 2);
   auto add = [&](int offset) {
     Timer t;
     t.key = timer_key(d.case_id, d.kind, d.due, offset);

@@ -352,7 +352,7 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   DJFLOW_TRY(sync_deadlines(c, wf.deadlines(after), e.date, out.opened, out.closed, std::nullopt,
                             view != nullptr ? &open_after : nullptr));
   out.c = c;
-  out.event = e;
+  out.event = std::move(e);  // not read below (history holds its copy)
   // 5. Steps on other cases this step entails, in the same transaction.
   for (const auto& f : verdict.follow_ups) {
     auto linked = apply_follow_up(f, in.actor, depth + 1);

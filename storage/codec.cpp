@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/history_hash.hpp"  // put_json_string
+#include "engine/utf8.hpp"
+
 namespace djflow::engine::detail {
 bool put_iso_date(char* p, const std::chrono::year_month_day& ymd);  // engine/date.cpp
 }  // namespace djflow::engine::detail
@@ -69,14 +72,96 @@ bool parse_iso_date(std::string_view s, Date& out) {
   return true;
 }
 
+namespace {
+
+// A JSON string at t[i] (the opening quote) holding no escape and no control character: its
+// bytes, i past its closing quote. False for anything else (the caller then runs the parser).
+bool plain_string(std::string_view t, std::size_t& i, std::string_view& out) {
+  if (i >= t.size() || t[i] != '"') return false;
+  const std::size_t start = ++i;
+  for (; i < t.size(); ++i) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    if (c == '"') {
+      out = t.substr(start, i - start);
+      ++i;
+      return true;
+    }
+    if (c == '\\' || c < 0x20) return false;
+  }
+  return false;
+}
+
+// The compact form encode_inputs writes, {"k":"v",...}, each key once, read without the parser
+// (a step reads every event of its case). False, with `out` untouched, for any other text, which
+// decode_inputs hands to nlohmann::json as before. `t` is valid UTF-8.
+bool plain_inputs(std::string_view t, engine::Inputs& out) {
+  engine::Inputs read;
+  std::size_t i = 1;  // past '{'
+  for (;;) {
+    std::string_view k, v;
+    if (!plain_string(t, i, k) || i >= t.size() || t[i++] != ':' || !plain_string(t, i, v)) return false;
+    if (!read.emplace(std::string(k), std::string(v)).second) return false;  // a key twice: the parser's rule
+    if (i >= t.size()) return false;
+    const char next = t[i++];
+    if (next == '}' && i == t.size()) break;
+    if (next != ',') return false;
+  }
+  out = std::move(read);
+  return true;
+}
+
+// The compact form encode_flags writes, ["a","b",...], as plain_inputs.
+bool plain_flags(std::string_view t, std::vector<std::string>& out) {
+  std::vector<std::string> read;
+  std::size_t i = 1;  // past '['
+  for (;;) {
+    std::string_view f;
+    if (!plain_string(t, i, f)) return false;
+    read.emplace_back(f);
+    if (i >= t.size()) return false;
+    const char next = t[i++];
+    if (next == ']' && i == t.size()) break;
+    if (next != ',') return false;
+  }
+  out = std::move(read);
+  return true;
+}
+
+}  // namespace
+
 Result<std::string> encode_inputs(const engine::Inputs& in) {
+  // Valid UTF-8 (every value djflow takes in): the bytes dump() writes, written directly.
+  bool valid = true;
+  for (const auto& [k, v] : in) valid = valid && engine::utf8::valid(k) && engine::utf8::valid(v);
+  if (valid) {
+    std::string out = "{";
+    for (const auto& [k, v] : in) {  // std::map: the keys in nlohmann's (std::less) order
+      if (out.size() > 1) out += ',';
+      engine::put_json_string(out, k);
+      out += ':';
+      engine::put_json_string(out, v);
+    }
+    out += '}';
+    return out;
+  }
   Json j = Json::object();
   for (const auto& [k, v] : in) j[k] = v;  // nlohmann::json objects keep keys sorted
-  return dump(j);
+  return dump(j);  // fails: not UTF-8
 }
 
 Result<std::string> encode_flags(const std::vector<std::string>& flags) {
-  return dump(Json(flags));
+  bool valid = true;
+  for (const auto& f : flags) valid = valid && engine::utf8::valid(f);
+  if (valid) {
+    std::string out = "[";
+    for (const auto& f : flags) {
+      if (out.size() > 1) out += ',';
+      engine::put_json_string(out, f);
+    }
+    out += ']';
+    return out;
+  }
+  return dump(Json(flags));  // fails: not UTF-8
 }
 
 Error corrupt_value(const char* what, std::string_view value) { return corrupt(what, value); }
@@ -84,6 +169,8 @@ Error corrupt_value(const char* what, std::string_view value) { return corrupt(w
 Status decode_inputs(std::string_view text, engine::Inputs& out) {
   out.clear();
   if (text == "{}") return {};  // most steps have no inputs: no parser for what encode_inputs wrote empty
+  // What encode_inputs writes (nlohmann's parser rejects text that is not UTF-8: so does this).
+  if (text.starts_with('{') && engine::utf8::valid(text) && plain_inputs(text, out)) return {};
   // Parse failures are reported as corruption, never thrown across the boundary.
   const Json inputs = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!inputs.is_object()) return corrupt("events.inputs", text);
@@ -97,6 +184,7 @@ Status decode_inputs(std::string_view text, engine::Inputs& out) {
 Status decode_flags(std::string_view text, std::vector<std::string>& out) {
   out.clear();
   if (text == "[]") return {};  // most steps have no flags (encode_flags' empty list)
+  if (text.starts_with('[') && engine::utf8::valid(text) && plain_flags(text, out)) return {};
   const Json flags = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!flags.is_array()) return corrupt("events.flags", text);
   for (const auto& f : flags) {

@@ -61,24 +61,33 @@ std::string redact_url(const std::string& url) {
 
 // --- parameters ------------------------------------------------------------------------------------
 
-Params& Params::text(std::string_view v) {
-  values_.emplace_back(std::string(v));
+Params& Params::add(std::string_view v) {
+  if (at_.empty()) {  // room for a step's statements without growing
+    buf_.reserve(256);
+    at_.reserve(16);
+  }
+  at_.push_back(static_cast<std::ptrdiff_t>(buf_.size()));
+  buf_.append(v);
+  buf_.push_back('\0');  // libpq reads text parameters as C strings
   return *this;
 }
+Params& Params::text(std::string_view v) { return add(v); }
 Params& Params::int64(std::int64_t v) {
-  values_.emplace_back(std::to_string(v));
-  return *this;
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  return add(std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 Params& Params::null() {
-  values_.emplace_back(std::nullopt);
+  if (at_.empty()) at_.reserve(16);
+  at_.push_back(-1);
   return *this;
 }
 Params& Params::opt_text(const std::optional<std::string>& v) { return v ? text(*v) : null(); }
 Params& Params::text_or_null(const std::string& v) { return v.empty() ? null() : text(v); }
 
 const char* const* Params::values() const {
-  ptrs_.clear();
-  for (const auto& v : values_) ptrs_.push_back(v ? v->c_str() : nullptr);
+  ptrs_.resize(at_.size());
+  for (std::size_t i = 0; i < at_.size(); ++i) ptrs_[i] = at_[i] < 0 ? nullptr : buf_.data() + at_[i];
   return ptrs_.empty() ? nullptr : ptrs_.data();
 }
 
@@ -195,28 +204,38 @@ Error Connection::error_of(const char* what, pg_result* r) {
   return Error::storage(std::string(what) + ": " + msg + at);
 }
 
-Result<const std::string*> Connection::prepared_name(const char* what, const std::string& text, int params) {
+Result<const std::string*> Connection::prepared_name(const char* what, std::string_view text, int params) {
   // The statement's name on the server: prepared now if this text is new (one extra round trip,
   // once per connection). Prepared statements belong to the session, not to the transaction:
   // a rollback does not undo them.
-  if (auto it = prepared_.find(text); it != prepared_.end()) return &it->second;
+  const auto seen = seen_.find(text.data());
+  if (seen != seen_.end() && seen->second->first == text) return &seen->second->second;
+  if (auto it = prepared_.find(text); it != prepared_.end()) {
+    if (seen != seen_.end()) {
+      seen->second = &*it;
+    } else if (seen_.size() < kPreparedLimit) {
+      seen_.emplace(text.data(), &*it);
+    }
+    return &it->second;
+  }
   if (prepared_.size() >= kPreparedLimit) return static_cast<const std::string*>(nullptr);
   std::string fresh = "djflow_" + std::to_string(prepared_.size() + 1);
   ++trips;
-  Rows made(PQprepare(conn_, fresh.c_str(), text.c_str(), params, nullptr));
+  std::string owned(text);
+  Rows made(PQprepare(conn_, fresh.c_str(), owned.c_str(), params, nullptr));
   const auto st = made.r_ == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(made.r_);
   // A statement that cannot be prepared (a syntax error, an unknown table) cannot run either:
   // its error is the statement's.
   if (st != PGRES_COMMAND_OK) return error_of(what, made.r_);
-  return &prepared_.emplace(text, std::move(fresh)).first->second;
+  return &prepared_.emplace(std::move(owned), std::move(fresh)).first->second;
 }
 
 Result<Rows> Connection::exec(const char* what, std::string_view sql, const Params& p) {
-  std::string text(sql);
-  auto named = prepared_name(what, text, p.size());
+  auto named = prepared_name(what, sql, p.size());
   if (!named) return named.error();
   const std::string* name = named.value();
-  if (begin_pending_) return exec_after_begin(what, name, text, p);
+  if (begin_pending_) return exec_after_begin(what, name, sql, p);
+  const std::string text = name != nullptr ? std::string() : std::string(sql);  // run unprepared
   for (int attempt = 1;; ++attempt) {
     const bool alone = !in_transaction();
     ++trips;
@@ -235,9 +254,10 @@ Result<Rows> Connection::exec(const char* what, std::string_view sql, const Para
   }
 }
 
-Result<Rows> Connection::exec_after_begin(const char* what, const std::string* name, const std::string& text,
+Result<Rows> Connection::exec_after_begin(const char* what, const std::string* name, std::string_view sql,
                                           const Params& p) {
   begin_pending_ = false;
+  const std::string text = name != nullptr ? std::string() : std::string(sql);  // run unprepared
   const Sent one{name, &text, &p};
   Rows rows;
   DJFLOW_TRY(pipeline(what, true, &one, 1, &rows));
@@ -245,15 +265,15 @@ Result<Rows> Connection::exec_after_begin(const char* what, const std::string* n
 }
 
 Result<std::vector<Rows>> Connection::exec_pipelined(const char* what, const std::vector<Query>& queries) {
-  std::vector<std::string> texts;
+  std::vector<std::string> texts(queries.size());  // of the statements run unprepared only
   std::vector<Sent> sent;
-  texts.reserve(queries.size());
   sent.reserve(queries.size());
-  for (const auto& q : queries) {
-    texts.emplace_back(q.sql);
-    auto named = prepared_name(what, texts.back(), q.params->size());
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const auto& q = queries[i];
+    auto named = prepared_name(what, q.sql, q.params->size());
     if (!named) return named.error();
-    sent.push_back(Sent{named.value(), &texts.back(), q.params});
+    if (named.value() == nullptr) texts[i] = std::string(q.sql);
+    sent.push_back(Sent{named.value(), &texts[i], q.params});
   }
   const bool begin = begin_pending_;
   begin_pending_ = false;

@@ -184,6 +184,12 @@ class PgSchedule : public virtual engine::ScheduleStore, protected virtual detai
                                                            std::vector<engine::Timer> ts) override;
   engine::Status close_deadline_with_timers(std::int64_t deadline_id, engine::Date closed_on) override;
   engine::Result<std::optional<engine::TimePoint>> next_timer_at() override;
+
+ private:
+  // insert_deadline_with_timers' text for `timers` timers, with or without the wake test: built
+  // once per connection and kept (a deadline has a handful of timers), not at every call.
+  const std::string& deadline_with_timers_sql(std::size_t timers, bool wake_test);
+  std::vector<std::string> deadline_with_timers_sql_;  // [2 * timers + wake_test]
 };
 
 // pg_store_schedule.cpp

@@ -180,6 +180,31 @@ Result<std::vector<bool>> PgSchedule::insert_timers(const std::vector<Timer>& ts
   return out;
 }
 
+const std::string& PgSchedule::deadline_with_timers_sql(std::size_t timers, bool wake_test) {
+  const std::size_t at = 2 * timers + (wake_test ? 1 : 0);
+  if (deadline_with_timers_sql_.size() <= at) deadline_with_timers_sql_.resize(at + 1);
+  std::string& sql = deadline_with_timers_sql_[at];
+  if (!sql.empty()) return sql;
+  sql =
+      "WITH d AS (INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, overdue_every_days, open, "
+      "closed_on, on_due_event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id), "
+      "t AS (INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) "
+      "SELECT v.key, v.case_id, d.id, v.kind, v.due_date, v.offset_days, v.fire_at, v.fired_at FROM d, (VALUES ";
+  static constexpr const char* kTypes[] = {"text", "bigint", "text", "text", "bigint", "bigint", "bigint"};
+  int b = 9;  // the deadline's parameters, then seven per timer
+  for (std::size_t i = 0; i < timers; ++i, b += 7) {
+    sql += i == 0 ? "(" : ", (";
+    for (int k = 1; k <= 7; ++k)
+      sql += (k == 1 ? "$" : ", $") + std::to_string(b + k) + (i == 0 ? std::string("::") + kTypes[k - 1] : "");
+    sql += ")";
+  }
+  sql += ") AS v (key, case_id, kind, due_date, offset_days, fire_at, fired_at) ON CONFLICT (key) DO NOTHING "
+         "RETURNING fire_at, fired_at) "
+         "SELECT (SELECT id FROM d), " +
+         std::string(wake_test ? kWakeTest : "false");
+  return sql;
+}
+
 Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, std::vector<Timer> ts) {
   drop_prefetched();  // a case's deadlines change
   if (ts.empty() || ts.size() > 1000) return ScheduleStore::insert_deadline_with_timers(d, std::move(ts));
@@ -195,20 +220,9 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
     p.null();
   }
   p.text(d.on_due_event);
-  std::string sql =
-      "WITH d AS (INSERT INTO deadlines (case_id, kind, due_date, opened_on, milestone, overdue_every_days, open, "
-      "closed_on, on_due_event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id), "
-      "t AS (INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, fire_at, fired_at) "
-      "SELECT v.key, v.case_id, d.id, v.kind, v.due_date, v.offset_days, v.fire_at, v.fired_at FROM d, (VALUES ";
-  static constexpr const char* kTypes[] = {"text", "bigint", "text", "text", "bigint", "bigint", "bigint"};
-  for (std::size_t i = 0; i < ts.size(); ++i) {
-    const Timer& t = ts[i];
-    const int b = p.size();
-    sql += i == 0 ? "(" : ", (";
-    for (int k = 1; k <= 7; ++k)
-      sql += (k == 1 ? "$" : ", $") + std::to_string(b + k) + (i == 0 ? std::string("::") + kTypes[k - 1] : "");
-    sql += ")";
-    p.text(t.key).int64(t.case_id).text(t.kind).text(pg::iso(t.due)).int64(t.offset_days).int64(to_unix(t.fire_at));
+  for (const Timer& t : ts) {
+    p.text(t.key).int64(t.case_id).text(t.kind).text(detail::IsoDate(t.due).view()).int64(t.offset_days)
+        .int64(to_unix(t.fire_at));
     if (t.fired_at) {
       p.int64(to_unix(*t.fired_at));
     } else {
@@ -225,11 +239,7 @@ Result<std::int64_t> PgSchedule::insert_deadline_with_timers(const Deadline& d, 
                               dropped_timers_.earliest_dropped && earliest_new &&
                               *dropped_timers_.earliest_dropped <= *earliest_new;
   dropped_timers_.inserted = true;
-  sql += ") AS v (key, case_id, kind, due_date, offset_days, fire_at, fired_at) ON CONFLICT (key) DO NOTHING "
-         "RETURNING fire_at, fired_at) "
-         "SELECT (SELECT id FROM d), " +
-         std::string(no_wake_needed ? "false" : kWakeTest);
-  auto r = db().exec("insert_deadline_with_timers", sql, p);
+  auto r = db().exec("insert_deadline_with_timers", deadline_with_timers_sql(ts.size(), !no_wake_needed), p);
   if (!r) return r.error();
   if (r->text(0, 1) == "t") DJFLOW_TRY(notify_wake());
   return r->int64(0, 0);
