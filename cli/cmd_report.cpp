@@ -8,6 +8,7 @@
 #include "cli/app.hpp"
 #include "cli/private_file.hpp"
 #include "cli/report_output.hpp"
+#include "engine/json_string.hpp"
 #include "storage/sqlite_report.hpp"
 #include "workflows/rectify/rectify_catalog.hpp"
 
@@ -76,7 +77,7 @@ void append_members(std::string& buf, const Json& o, bool& first) {
   for (const auto& [k, v] : o.items()) {
     buf += first ? "\n  " : ",\n  ";
     first = false;
-    append_json_string(buf, k);
+    engine::put_json_string(buf, k);
     buf += ": ";
     append_nested(buf, v, 1);
   }
@@ -121,18 +122,18 @@ void write_report_json(const Cli& cli, const rp::Report& r, const engine::LifeFi
   for (std::size_t n = 0; n < r.orgs.size(); ++n) {
     const auto& b = r.orgs[n];
     buf += n ? ",\n    {\n      \"code\": " : "[\n    {\n      \"code\": ";
-    append_json_string(buf, b.code);
+    engine::put_json_string(buf, b.code);
     buf += ",\n      \"name\": ";
-    append_json_string(buf, b.name);
+    engine::put_json_string(buf, b.name);
     buf += ",\n      \"parent\": ";
-    append_json_string(buf, b.parent);
+    engine::put_json_string(buf, b.parent);
     buf += ",\n      \"figures\": {";
     const auto& c = r.per_org[n];
     bool any = false;
     auto key = [&](std::string_view id) {
       buf += any ? ",\n        " : "\n        ";
       any = true;
-      append_json_string(buf, id);
+      engine::put_json_string(buf, id);
       buf += ": ";
     };
     for (auto f : kAll) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "engine/json_string.hpp"
 #include "engine/utf8.hpp"
 
 namespace djflow::cli {
@@ -98,50 +99,6 @@ void Table::print(std::ostream& out, const std::string& indent) const {
 
 // --- JsonArrayWriter ---------------------------------------------------------------------------
 
-void append_json_string(std::string& buf, std::string_view s) {
-  buf += '"';
-  std::size_t run = 0;  // start of the pending run of bytes copied as they are
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t n = engine::utf8::sequence_length(s, i);
-      if (n > 0) {
-        i += n;
-        continue;
-      }
-      // Not UTF-8 (stored behind djflow's back): U+FFFD, as dump() with error_handler_t::replace.
-      buf.append(s.data() + run, i - run);
-      buf += "\xEF\xBF\xBD";
-      i += engine::utf8::invalid_length(s, i);
-      run = i;
-      continue;
-    }
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    buf.append(s.data() + run, i - run);
-    switch (c) {
-      case '"': buf += "\\\""; break;
-      case '\\': buf += "\\\\"; break;
-      case '\b': buf += "\\b"; break;
-      case '\f': buf += "\\f"; break;
-      case '\n': buf += "\\n"; break;
-      case '\r': buf += "\\r"; break;
-      case '\t': buf += "\\t"; break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        buf += "\\u00";
-        buf += kHex[c >> 4];
-        buf += kHex[c & 0xF];
-      }
-    }
-    run = ++i;
-  }
-  buf.append(s.data() + run, s.size() - run);
-  buf += '"';
-}
-
 void JsonArrayWriter::begin_object() {
   buf_ += any_object_ ? ",\n  {" : "[\n  {";
   any_object_ = true;
@@ -162,7 +119,7 @@ void JsonArrayWriter::key(std::string_view k) {
 
 void JsonArrayWriter::string(std::string_view k, std::string_view value) {
   key(k);
-  append_json_string(buf_, value);
+  engine::put_json_string(buf_, value);
 }
 
 void JsonArrayWriter::integer(std::string_view k, std::int64_t value) {

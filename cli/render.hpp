@@ -57,9 +57,6 @@ class Table {
   std::vector<Cell> cells_;  // header, then the rows; columns_ cells each
 };
 
-// Appends `s` as a JSON string (quotes included) byte for byte as nlohmann::json's dump() with
-// error_handler_t::replace writes it (used by JsonArrayWriter and the report's streamed JSON).
-void append_json_string(std::string& buf, std::string_view s);
 
 // Writes a JSON array of flat objects (string, integer, boolean and null values) byte for byte as
 // nlohmann::json's dump(2) would, followed by a newline, without building a document: objects are

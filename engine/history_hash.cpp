@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/json_string.hpp"
 #include "engine/utf8.hpp"
 
 namespace djflow::engine {
@@ -81,33 +82,6 @@ std::string sha256_hex(std::string_view data) {
 // `s` as a JSON string, byte for byte as nlohmann::json::dump() writes a valid UTF-8 string
 // (ensure_ascii off): '"', '\\' and the control characters escaped (\b \f \n \r \t, the
 // others as \u00xx in lower-case hex), every other byte as it is (0x7f and non-ASCII included).
-void put_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // where the bytes not yet appended start: appended a run at a time
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
-}
-
 namespace {
 
 void put_string(std::string& out, std::string_view s) { put_json_string(out, s); }

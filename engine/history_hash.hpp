@@ -15,8 +15,4 @@ std::string sha256_hex(std::string_view data);
 std::string canonical_event(const EventRecord& e);
 std::string event_hash(const EventRecord& e);  // uses e.prev_hash, ignores e.hash
 
-// Appends `s` as a JSON string, byte for byte as nlohmann::json::dump() writes it (ensure_ascii
-// off). REQUIRES: s is valid UTF-8 (dump() throws on anything else).
-void put_json_string(std::string& out, std::string_view s);
-
 }  // namespace djflow::engine

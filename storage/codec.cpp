@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/history_hash.hpp"  // put_json_string
+#include "engine/json_string.hpp"
 #include "engine/utf8.hpp"
 
 namespace djflow::engine::detail {
