@@ -365,6 +365,31 @@ void engine_setup(EngineDb& db, int cases) {
   }
 }
 
+// A side's figures from the last in_processes(), which took `secs` for `steps` steps.
+Rate measured(double secs, double steps) {
+  return {steps / secs, last_work_cpu * 1e6 / steps, last_work_trips / steps, last_server_cpu * 1e6 / steps,
+          last_backend_cpu * 1e6 / steps};
+}
+
+// A reference side's worker, made ready: its connection in `conn`, its backend in worker_backend.
+std::function<void(int)> reference_ready(std::unique_ptr<pg::Connection>& conn, const std::string& url,
+                                         const char* who) {
+  return [&conn, url, who](int i) {
+    conn = connect(url);
+    worker_backend = conn->backend_pid();
+    if (show_pids) std::fprintf(stderr, "   %s worker %d: server backend pid %d\n", who, i, conn->backend_pid());
+  };
+}
+
+// A reference side's branch and `cases` persons (ids 1..cases), in the caller's transaction.
+std::string reference_people_sql(int cases) {
+  return "INSERT INTO branches (code, name, kind, parent, created_at) VALUES ('B1', '第一党支部', 'branch', NULL, "
+         "1700000000);"
+         "INSERT INTO persons (id, name, branch, born, status, joined, created_at) SELECT i, '申请人' || i, 'B1', "
+         "'2000-01-01', 'none', NULL, 1700000000 FROM generate_series(1, " +
+         std::to_string(cases) + ") i;";
+}
+
 // What a side's timed part left in the tables both sides write (ids and hashes aside), as one
 // digest per table: the engine's and the same-rows reference's must be equal (checked per round).
 std::string rows_digest(const std::string& url) {
@@ -413,8 +438,7 @@ Rate engine_steps(int procs, int cases_per_proc) {
   print_stats("engine", procs, procs * cases_per_proc * kStepsPerCase);
   last_digest = rows_digest(url);
   drop_schema(schema);
-  const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
+  return measured(secs, procs * cases_per_proc * kStepsPerCase);
 }
 
 // A hex string of `n` characters derived from `seed`, standing in for a SHA-256 digest.
@@ -441,13 +465,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
     check(s, "open");
     auto c = connect(url);
     check(c->exec_script("setup",
-                         "BEGIN;"
-                         "INSERT INTO branches (code, name, kind, parent, created_at) VALUES ('B1', '第一党支部', "
-                         "'branch', NULL, 1700000000);"
-                         "INSERT INTO persons (id, name, branch, born, status, joined, created_at) SELECT i, '申请人' "
-                         "|| i, 'B1', '2000-01-01', 'none', NULL, 1700000000 FROM generate_series(1, " +
-                             std::to_string(cases) +
-                             ") i;"
+                         "BEGIN;" + reference_people_sql(cases) +
                              "INSERT INTO cases (id, workflow, person_id, branch, title, state, version, head_hash, "
                              "created_at, updated_at) SELECT i, 'member', i, 'B1', '申请人' || i, 'applicant', 0, '', "
                              "1700000000, 1700000000 FROM generate_series(1, " +
@@ -458,11 +476,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
   std::unique_ptr<pg::Connection> conn;
   const double secs = in_processes(
       procs,
-      [&](int i) {
-        conn = connect(url);
-        worker_backend = conn->backend_pid();
-        if (show_pids) std::fprintf(stderr, "   raw libpq worker %d: server backend pid %d\n", i, conn->backend_pid());
-      },
+      reference_ready(conn, url, "raw libpq"),
       [&](int i) {
         const std::string inputs = R"({"from":"2024-03-01","to":"2024-03-08"})";
         const std::string flags = R"(["late:talk"])";
@@ -516,8 +530,7 @@ Rate raw_steps(int procs, int cases_per_proc) {
       reset_stats);
   print_stats("raw libpq", procs, procs * cases_per_proc * kStepsPerCase);
   drop_schema(schema);
-  const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
+  return measured(secs, procs * cases_per_proc * kStepsPerCase);
 }
 
 // --- the reference writing the engine's rows ------------------------------------------------------
@@ -736,14 +749,7 @@ Rate same_rows_steps(int procs, int cases_per_proc, const CasePlan& plan) {
     auto s = storage::PgStore::open(url, storage::OpenMode::Create);  // djflow's schema
     check(s, "open");
     auto c = connect(url);
-    check(c->exec_script("setup",
-                         "BEGIN;"
-                         "INSERT INTO branches (code, name, kind, parent, created_at) VALUES ('B1', '第一党支部', "
-                         "'branch', NULL, 1700000000);"
-                         "INSERT INTO persons (id, name, branch, born, status, joined, created_at) SELECT i, '申请人' "
-                         "|| i, 'B1', '2000-01-01', 'none', NULL, 1700000000 FROM generate_series(1, " +
-                             std::to_string(cases) + ") i;"),
-          "setup");
+    check(c->exec_script("setup", "BEGIN;" + reference_people_sql(cases)), "setup");
     check(c->exec("setup",
                   "INSERT INTO cases (id, workflow, person_id, branch, title, state, version, head_hash, created_at, "
                   "updated_at) SELECT i, 'member', i, 'B1', '申请人' || i, $2, $3, $4, 1700000000, 1700000000 "
@@ -766,11 +772,7 @@ Rate same_rows_steps(int procs, int cases_per_proc, const CasePlan& plan) {
   std::unique_ptr<pg::Connection> conn;
   const double secs = in_processes(
       procs,
-      [&](int i) {
-        conn = connect(url);
-        worker_backend = conn->backend_pid();
-        if (show_pids) std::fprintf(stderr, "   raw libpq (same rows) worker %d: server backend pid %d\n", i, conn->backend_pid());
-      },
+      reference_ready(conn, url, "raw libpq (same rows)"),
       [&](int i) {
         for (int k = 0; k < cases_per_proc; ++k) {
           const int c = i * cases_per_proc + k + 1;
@@ -812,8 +814,7 @@ Rate same_rows_steps(int procs, int cases_per_proc, const CasePlan& plan) {
   print_stats("raw libpq, the engine's rows", procs, procs * cases_per_proc * kStepsPerCase);
   last_digest = rows_digest(url);
   drop_schema(schema);
-  const double n = procs * cases_per_proc * kStepsPerCase;
-  return {n / secs, last_work_cpu * 1e6 / n, last_work_trips / n, last_server_cpu * 1e6 / n, last_backend_cpu * 1e6 / n};
+  return measured(secs, procs * cases_per_proc * kStepsPerCase);
 }
 
 double median(std::vector<double> v) {
