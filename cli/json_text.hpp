@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 
-#include "cli/render.hpp"
 #include "engine/json_string.hpp"
 
 namespace djflow::cli {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/random_text.hpp"
+
 #include "engine/history_hash.hpp"
 
 using namespace djflow::engine;
@@ -127,18 +129,9 @@ TEST_CASE("the canonical form written directly is, byte for byte, the JSON dump 
   };
   const std::vector<std::string> pieces = {"", "a", "Z", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\x01",
                                            "\x1f", " ", "\x7f", "é", "王", "😀", "{}", "[,]", ":", "0"};
-  std::uint64_t x = 0x9E3779B97F4A7C15ull;
-  auto next = [&](std::uint64_t n) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return n == 0 ? 0 : x % n;
-  };
-  auto text = [&] {
-    std::string s;
-    for (auto n = next(6); n > 0; --n) s += pieces[next(pieces.size())];
-    return s;
-  };
+  djflow::test::RandomText random(pieces);
+  auto next = [&](std::uint64_t n) { return random.next(n); };
+  auto text = [&] { return random.text(); };
   for (int i = 0; i < 2000; ++i) {
     EventRecord e;
     e.case_id = static_cast<std::int64_t>(next(1000000)) - (i % 7 == 0 ? 500000 : 0);

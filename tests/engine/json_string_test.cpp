@@ -3,12 +3,12 @@
 // ensure_ascii off and error_handler_t::replace, on valid and on invalid UTF-8.
 #include <catch2/catch.hpp>
 
-#include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/json_string.hpp"
+#include "support/random_text.hpp"
 
 namespace {
 
@@ -35,13 +35,10 @@ TEST_CASE("put_json_string writes what dump() writes, escapes and invalid UTF-8 
   }
   // Random strings drawn from bytes that matter: ASCII, controls, quote, backslash, UTF-8 lead and
   // continuation bytes in and out of order.
-  std::mt19937 rng(20261130);
-  const std::string pieces[] = {"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "党", "é", "𝄞",
-                                "\x80", "\xbf", "\xc2", "\xe4", "\xe4\xb8", "\xf0\x9f", "\xff", "\xed\xa0"};
+  djflow::test::RandomText random({"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "党", "é", "𝄞", "\x80",
+                                   "\xbf", "\xc2", "\xe4", "\xe4\xb8", "\xf0\x9f", "\xff", "\xed\xa0"});
   for (int n = 0; n < 5000; ++n) {
-    std::string s;
-    const int len = static_cast<int>(rng() % 12);
-    for (int k = 0; k < len; ++k) s += pieces[rng() % std::size(pieces)];
+    const std::string s = random.text(12);
     INFO("case " << n);
     REQUIRE(written(s) == dumped(s));
   }

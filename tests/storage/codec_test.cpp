@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/random_text.hpp"
+
 #include "storage/codec.hpp"
 
 using namespace djflow::engine;
@@ -21,18 +23,9 @@ TEST_CASE("inputs and flags are stored as nlohmann::json dumps them, and read ba
           "[storage][codec]") {
   const std::vector<std::string> pieces = {"", "a", "Z", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\x01",
                                            "\x1f", " ", "\x7f", "é", "王", "😀", "{}", "[,]", ":", "0", "\\u00e9"};
-  std::uint64_t x = 0x9E3779B97F4A7C15ull;
-  auto next = [&](std::uint64_t n) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return n == 0 ? 0 : x % n;
-  };
-  auto text = [&] {
-    std::string s;
-    for (auto n = next(6); n > 0; --n) s += pieces[next(pieces.size())];
-    return s;
-  };
+  djflow::test::RandomText random(pieces);
+  auto next = [&](std::uint64_t n) { return random.next(n); };
+  auto text = [&] { return random.text(); };
   for (int i = 0; i < 2000; ++i) {
     INFO("case " << i);
     Inputs in;
