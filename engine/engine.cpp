@@ -331,8 +331,7 @@ Result<StepOutcome> Engine::apply_step(Case c, std::vector<EventRecord> history,
   }
   e.case_id = c.id;
   e.hash = event_hash(e);
-  DJFLOW_TRY(store_.append_event(e));
-  DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
+  DJFLOW_TRY(store_.append_step(e, c.version));
   c.version += 1;
   c.state = e.to_state;
   c.head_hash = e.hash;

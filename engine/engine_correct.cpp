@@ -222,8 +222,7 @@ Result<StepOutcome> Engine::correct_once(CaseId id, const Correction& fix) {
   e.to_state = eff.events.empty() ? c.state : eff.events.back().to_state;
   e.prev_hash = c.head_hash;
   e.hash = event_hash(e);
-  DJFLOW_TRY(store_.append_event(e));
-  DJFLOW_TRY(store_.update_case(c.id, c.version, e.to_state, e.hash, e.recorded_at));
+  DJFLOW_TRY(store_.append_step(e, c.version));
   c.version += 1;
   c.state = e.to_state;
   c.head_hash = e.hash;

@@ -63,12 +63,12 @@ class PgBase {
   // again only once update_case(case) has since succeeded in this transaction: that version
   // check (and the row lock it takes) proves that no other transaction changed the case since
   // the case file's snapshot, and every write of a case's deadlines changes its version first
-  // (Engine::apply_step: append_event, update_case, then sync_deadlines). Dropped by any write
+  // (Engine::apply_step: append_step, then sync_deadlines). Dropped by any write
   // of deadlines through this store, by a failed update_case, and when a transaction begins or
   // ends, so a read outside that pattern reads the table as before.
   struct PrefetchedDeadlines {
     engine::CaseId case_id = 0;
-    bool confirmed = false;  // update_case(case_id) succeeded since
+    bool confirmed = false;  // update_case or append_step of case_id succeeded since
     std::vector<engine::Deadline> rows;
   };
   std::optional<PrefetchedDeadlines> prefetched_;
@@ -152,12 +152,19 @@ class PgHistory : public virtual engine::HistoryStore, protected virtual detail:
                              const std::string& state, const std::string& head_hash,
                              engine::TimePoint updated_at) override;
   engine::Status append_event(const engine::EventRecord& e) override;
+  // One statement: the UPDATE of update_case in a WITH, the event inserted from its row, so that
+  // a stale version or an unknown case inserts nothing (decision 0139).
+  engine::Status append_step(const engine::EventRecord& e, std::int64_t expected_version) override;
   engine::Status update_case_branch(engine::CaseId id, const std::string& branch) override;
   engine::Result<std::vector<engine::EventRecord>> events(engine::CaseId id) override;
   // One statement: cases LEFT JOIN persons LEFT JOIN events, a row per event.
   engine::Result<std::optional<engine::CaseFile>> case_file(engine::CaseId id) override;
   engine::Result<std::vector<engine::CaseHistory>> history_page(engine::CaseId after,
                                                                 std::size_t limit) override;
+
+ private:
+  // Why an UPDATE of the case at `expected_version` changed no row: NotFound or Conflict.
+  engine::Status stale_case(engine::CaseId id, std::int64_t expected_version);
 };
 
 // pg_store_schedule.cpp

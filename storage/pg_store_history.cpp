@@ -71,8 +71,12 @@ Status PgHistory::update_case(CaseId id, std::int64_t expected_version, const st
     return {};
   }
   drop_prefetched();
+  return stale_case(id, expected_version);
+}
+
+Status PgHistory::stale_case(CaseId id, std::int64_t expected_version) {
   // No row changed: say why (read only on this path).
-  auto v = db().exec("update_case", "SELECT version FROM cases WHERE id = $1", Params().int64(id));
+  auto v = db().exec("stale_case", "SELECT version FROM cases WHERE id = $1", Params().int64(id));
   if (!v) return v.error();
   const std::string sid = std::to_string(id);
   if (v->size() == 0) return Error::not_found(Text{"事项 #" + sid + " 不存在", "case " + sid + " does not exist"});
@@ -130,6 +134,48 @@ Status PgHistory::append_event(const EventRecord& e) {
   }
   return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
                               "event " + where + " already exists (recorded concurrently?); try again"});
+}
+
+Status PgHistory::append_step(const EventRecord& e, std::int64_t expected_version) {
+  auto inputs = detail::encode_inputs(e.inputs);
+  if (!inputs) return inputs.error();
+  auto flags = detail::encode_flags(e.flags);
+  if (!flags) return flags.error();
+  Params p;
+  p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
+      .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
+      .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash).int64(expected_version);
+  // update_case's UPDATE, then the event from its row (decision 0139; before: append_event and
+  // update_case, two statements and two round trips). The UPDATE locks the case row first: a
+  // concurrent step on the case waits for it, and READ COMMITTED re-checks the version against
+  // the row that step left, so a stale version changes no row and inserts nothing, the
+  // transaction still usable. A plain INSERT: with the version checked, an event already at
+  // (case, seq) would mean a broken chain, and its unique violation fails the whole statement,
+  // the case update with it.
+  auto r = db().exec(
+      "append_step",
+      "WITH u AS (UPDATE cases SET state = $12::text, version = version + 1, head_hash = $15::text, "
+      "updated_at = $5::bigint WHERE id = $1::bigint AND version = $16::bigint RETURNING id) "
+      "INSERT INTO events (case_id, seq, event, effective_date, recorded_at, actor, inputs, note, "
+      "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
+      "SELECT u.id, $2::bigint, $3::text, $4::text, $5::bigint, $6::text, $7::text, $8::text, $9::text, "
+      "$10::text, $11::text, $12::text, $13::text, $14::text, $15::text FROM u",
+      p);
+  if (!r) {
+    drop_prefetched();
+    if (db().last_sqlstate() == pg::kUniqueViolation) {
+      const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
+      return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
+                                  "event " + where + " already exists (recorded concurrently?); try again"});
+    }
+    return r.error();
+  }
+  if (r->affected() == 1) {
+    if (prefetched_ && prefetched_->case_id == e.case_id) prefetched_->confirmed = true;
+    return {};
+  }
+  drop_prefetched();
+  return stale_case(e.case_id, expected_version);
 }
 
 Result<std::vector<EventRecord>> PgHistory::events(CaseId id) {

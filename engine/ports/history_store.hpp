@@ -63,11 +63,22 @@ class HistoryStore {
                              const std::string& head_hash, TimePoint updated_at) = 0;
 
   // A case's events are appended in seq order: one inserted before a later seq of its case is
-  // refused (the year-end projection's trigger, migration 11, decision 0129).
+  // refused (the year-end projection's trigger, migration 11, decision 0129). Conflict if
+  // (case, seq) exists, NotFound for an unknown case, InvalidInput for inputs or flags that are
+  // not valid UTF-8.
   virtual Status append_event(const EventRecord& e) = 0;
+  // A step's write to the history: appends `e` and moves its case to it (state e.to_state,
+  // version expected_version + 1, head e.hash, updated at e.recorded_at), with the errors of
+  // append_event and update_case. Made in a write transaction, which the caller rolls back on an
+  // error. The default makes the two calls (SQLite: no round trip to save); PostgreSQL writes
+  // both in one statement (decision 0139), which leaves neither done when it fails.
+  virtual Status append_step(const EventRecord& e, std::int64_t expected_version) {
+    DJFLOW_TRY(append_event(e));
+    return update_case(e.case_id, expected_version, e.to_state, e.hash, e.recorded_at);
+  }
   // Moves a case to organisation `branch` (组织关系转接 of its subject, issue 9). NotFound for an
   // unknown case or organisation.
-  virtual Status update_case_branch(CaseId id, const std::string& branch) = 0;  // Conflict if (case, seq) exists
+  virtual Status update_case_branch(CaseId id, const std::string& branch) = 0;
   virtual Result<std::vector<EventRecord>> events(CaseId id) = 0;  // ordered by seq
   // find_case, events and the subject's find_person in one call: one statement on either backend
   // (cases LEFT JOIN persons LEFT JOIN events), one round trip on PostgreSQL (decision 0130).

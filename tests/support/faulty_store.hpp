@@ -106,6 +106,7 @@ class FaultyHistory : public virtual HistoryStore, protected virtual FaultGate {
     DJFLOW_FAULTY_WRITE(update_case(id, v, st, h, t));
   }
   Status append_event(const EventRecord& e) override { DJFLOW_FAULTY_WRITE(append_event(e)); }
+  Status append_step(const EventRecord& e, std::int64_t v) override { DJFLOW_FAULTY_WRITE(append_step(e, v)); }
   Status update_case_branch(CaseId id, const std::string& b) override { DJFLOW_FAULTY_WRITE(update_case_branch(id, b)); }
   Result<std::vector<EventRecord>> events(CaseId id) override { return s().events(id); }
   Result<std::optional<CaseFile>> case_file(CaseId id) override { return s().case_file(id); }

@@ -65,6 +65,77 @@ TEST_CASE("conformance: a case's hash chain is read back byte-identical and stil
   djflow::testing::check_same_event(page[0].events[2], written[2]);
 }
 
+TEST_CASE("conformance: append_step appends a step's event and moves its case, or leaves both as they were",
+          "[conformance][history]") {
+  storage::test::TestDb db;
+  auto s = db.open();
+  seed_branch(*s, "B1");
+  const auto id = seed_case(*s, "B1");
+  // Each call in a write transaction, rolled back on an error, as the engine makes it.
+  auto in_tx = [&](const engine::EventRecord& e, std::int64_t expected) -> engine::Status {
+    engine::WriteTransaction tx(*s);
+    DJFLOW_TRY(tx.begin());
+    DJFLOW_TRY(s->append_step(e, expected));
+    return tx.commit();
+  };
+  auto e1 = chained_event(id, 1, "");
+  must(in_tx(e1, 0));
+  auto reader = db.open();
+  auto c = must(reader->find_case(id));
+  REQUIRE(c.has_value());
+  CHECK(c->version == 1);
+  CHECK(c->state == e1.to_state);
+  CHECK(c->head_hash == e1.hash);
+  CHECK(c->updated_at == e1.recorded_at);
+  auto got = must(reader->events(id));
+  REQUIRE(got.size() == 1);
+  djflow::testing::check_same_event(got[0], e1);
+
+  auto e2 = chained_event(id, 2, e1.hash);
+  SECTION("a stale version: Conflict, and nothing written") {
+    auto stale = in_tx(e2, 0);
+    REQUIRE_FALSE(stale.ok());
+    CHECK(stale.error().code == ErrorCode::Conflict);
+  }
+  SECTION("an unknown case: NotFound, and nothing written") {
+    auto other = e2;
+    other.case_id = id + 1000;
+    auto missing = in_tx(other, 1);
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code == ErrorCode::NotFound);
+  }
+  SECTION("an event already at (case, seq) with the case's version unmoved: Conflict, the case as it was") {
+    must(s->append_event(e2));  // a broken chain: an event past the case's version
+    auto dup = chained_event(id, 2, e1.hash);
+    dup.note = "again";
+    auto twice = in_tx(dup, 1);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.error().code == ErrorCode::Conflict);
+    // Names the event, as append_event's refusal does.
+    CHECK(twice.error().message.en.find("event " + std::to_string(id) + "#2 already exists") != std::string::npos);
+    got = must(reader->events(id));
+    REQUIRE(got.size() == 2);
+    CHECK(got[1].note == e2.note);
+    c = must(reader->find_case(id));
+    CHECK(c->version == 1);
+    CHECK(c->head_hash == e1.hash);
+    return;
+  }
+  SECTION("inputs that are not UTF-8: InvalidInput, and nothing written") {
+    auto bad = e2;
+    bad.inputs["x"] = std::string("\xff\xfe", 2);
+    auto refused = in_tx(bad, 1);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::InvalidInput);
+  }
+  got = must(reader->events(id));
+  CHECK(got.size() == 1);
+  c = must(reader->find_case(id));
+  CHECK(c->version == 1);
+  CHECK(c->head_hash == e1.hash);
+  CHECK(c->state == e1.to_state);
+}
+
 TEST_CASE("conformance: case_file reads a case, its events in order and its subject in one call",
           "[conformance][history]") {
   storage::test::TestDb db;
