@@ -113,13 +113,18 @@ namespace {
 // fire_at, fired_at: the rows inserted): true when one of them is pending and due before every
 // timer pending before the statement (the main query sees the table as it was then). Tested once
 // per statement, with the earliest of them (a timer due before every pending one exists exactly
-// when the earliest is), against the earliest pending timer: min() over the partial index
-// timers_due is one index-only scan from its low end, whatever the planner's statistics, where
-// a per-timer NOT EXISTS (... fire_at <= $x) was a probe per timer, and could be planned as a
-// bitmap scan of every pending timer up to $x (decision 0133).
+// when the earliest is): true when no pending timer is due at or before it. Asked as "the latest
+// pending timer due no later than it", ORDER BY fire_at DESC LIMIT 1 in a scalar sub-query: one
+// index scan of the partial index timers_due, backwards from the new timer's fire_at, whatever
+// the planner's statistics (decision 0140). It stops at the first pending timer below, where
+// min() started at the index's low end and walked every entry there of timers deleted or fired
+// by transactions the scan cannot yet ignore, more of them the more writers run at once. (Before
+// decision 0133, a per-timer NOT EXISTS (... fire_at <= $x) was a probe per timer, and could be
+// planned as a bitmap scan of every pending timer up to $x: an EXISTS drops its ORDER BY.)
 constexpr const char* kWakeTest =
     "EXISTS (SELECT 1 FROM (SELECT min(fire_at) AS m FROM t WHERE fired_at IS NULL) n WHERE n.m IS NOT NULL "
-    "AND coalesce((SELECT min(o.fire_at) FROM timers o WHERE o.fired_at IS NULL) > n.m, true))";
+    "AND (SELECT o.fire_at FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= n.m "
+    "ORDER BY o.fire_at DESC LIMIT 1) IS NULL)";
 
 }  // namespace
 
@@ -128,13 +133,14 @@ Result<bool> PgSchedule::insert_timer(const Timer& t) {
   add_timer(p, t);
   // RETURNING tells whether the new timer is due before every pending one (the subquery sees the
   // table as it was before this statement): then the daemons must re-plan, and are woken. The
-  // earliest pending timer is read as in kWakeTest.
+  // pending timers are read as in kWakeTest.
   dropped_timers_.inserted = true;
   auto r = db().exec("insert_timer",
                      "INSERT INTO timers (key, case_id, deadline_id, kind, due_date, offset_days, "
                      "fire_at, fired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                     "ON CONFLICT (key) DO NOTHING RETURNING $8::bigint IS NULL AND coalesce("
-                     "(SELECT min(o.fire_at) FROM timers o WHERE o.fired_at IS NULL) > $7::bigint, true)",
+                     "ON CONFLICT (key) DO NOTHING RETURNING $8::bigint IS NULL AND "
+                     "(SELECT o.fire_at FROM timers o WHERE o.fired_at IS NULL AND o.fire_at <= $7::bigint "
+                     "ORDER BY o.fire_at DESC LIMIT 1) IS NULL",
                      p);
   if (!r) return r.error();
   if (r->size() == 1 && r->text(0, 0) == "t") DJFLOW_TRY(notify_wake());
