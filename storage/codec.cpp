@@ -166,6 +166,12 @@ Result<std::string> encode_flags(const std::vector<std::string>& flags) {
 
 Error corrupt_value(const char* what, std::string_view value) { return corrupt(what, value); }
 
+Error event_exists(const engine::EventRecord& e) {
+  const std::string id = std::to_string(e.case_id), seq = std::to_string(e.seq);
+  return Error::conflict(engine::Text{"事项 #" + id + " 的第 " + seq + " 条记录已存在（可能被并发记录）；请重试",
+                                      "event " + id + "#" + seq + " already exists (recorded concurrently?); try again"});
+}
+
 Status decode_inputs(std::string_view text, engine::Inputs& out) {
   out.clear();
   if (text == "{}") return {};  // most steps have no inputs: no parser for what encode_inputs wrote empty

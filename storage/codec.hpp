@@ -65,6 +65,9 @@ engine::Status decode_inputs(std::string_view text, engine::Inputs& out);
 engine::Status decode_flags(std::string_view text, std::vector<std::string>& out);
 // Corruption: a stored value of `what` does not have the documented format.
 engine::Error corrupt_value(const char* what, std::string_view value);
+// Conflict: event (e.case_id, e.seq) is stored already (both backends' append_event and
+// PostgreSQL's append_step).
+engine::Error event_exists(const engine::EventRecord& e);
 
 // Row decoders: read the columns listed above starting at `col`. Corruption when a stored value
 // does not have the documented format.

@@ -125,15 +125,13 @@ Status PgHistory::append_event(const EventRecord& e) {
       p);
   if (!r) return r.error();
   if (r->affected() == 1) return {};
-  const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
   auto found = db().exec("append_event", "SELECT 1 FROM cases WHERE id = $1", Params().int64(e.case_id));
   if (!found) return found.error();
   if (found->size() == 0) {
     return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
                                  "case " + std::to_string(e.case_id) + " does not exist"});
   }
-  return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
-                              "event " + where + " already exists (recorded concurrently?); try again"});
+  return detail::event_exists(e);
 }
 
 Status PgHistory::append_step(const EventRecord& e, std::int64_t expected_version) {
@@ -163,11 +161,7 @@ Status PgHistory::append_step(const EventRecord& e, std::int64_t expected_versio
       p);
   if (!r) {
     drop_prefetched();
-    if (db().last_sqlstate() == pg::kUniqueViolation) {
-      const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
-      return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
-                                  "event " + where + " already exists (recorded concurrently?); try again"});
-    }
+    if (db().last_sqlstate() == pg::kUniqueViolation) return detail::event_exists(e);
     return r.error();
   }
   if (r->affected() == 1) {

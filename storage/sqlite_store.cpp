@@ -618,10 +618,7 @@ Status SqliteHistory::append_event(const EventRecord& e) {
   const int rc = s.step();
   if (rc == SQLITE_DONE) return {};
   const std::string where = std::to_string(e.case_id) + "#" + std::to_string(e.seq);
-  if (detail::is_unique_violation(rc)) {
-    return Error::conflict(Text{"事项 #" + std::to_string(e.case_id) + " 的第 " + std::to_string(e.seq) + " 条记录已存在（可能被并发记录）；请重试",
-                                "event " + where + " already exists (recorded concurrently?); try again"});
-  }
+  if (detail::is_unique_violation(rc)) return detail::event_exists(e);
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
     return Error::not_found(Text{"事项 #" + std::to_string(e.case_id) + " 不存在",
                                  "case " + std::to_string(e.case_id) + " does not exist"});

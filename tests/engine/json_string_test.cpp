@@ -25,7 +25,7 @@ std::string written(const std::string& s) {
 }  // namespace
 
 TEST_CASE("put_json_string writes what dump() writes, escapes and invalid UTF-8 included", "[engine][json]") {
-  for (const std::string s : {std::string(), std::string("plain"), std::string("\"quoted\" \\ back"),
+  for (const std::string& s : {std::string(), std::string("plain"), std::string("\"quoted\" \\ back"),
                               std::string("\b\f\n\r\t\x01\x1f\x7f"), std::string("党支部 é 𝄞"),
                               std::string("bad \xff\xfe byte \xe4\xb8"), std::string("\xed\xa0\x80 surrogate"),
                               std::string("\xc0\xaf overlong"), std::string("\xf4\x90\x80\x80 too high"),
