@@ -101,7 +101,11 @@ Status PgHistory::update_case_branch(CaseId id, const std::string& branch) {
   return log_change("case", std::to_string(id), "update");
 }
 
-Status PgHistory::append_event(const EventRecord& e) {
+namespace {
+
+// An event row's values as $1..$15, in the order of the events table's columns. InvalidInput
+// when its inputs or flags are not valid UTF-8.
+Result<Params> event_params(const EventRecord& e) {
   auto inputs = detail::encode_inputs(e.inputs);
   if (!inputs) return inputs.error();
   auto flags = detail::encode_flags(e.flags);
@@ -110,6 +114,14 @@ Status PgHistory::append_event(const EventRecord& e) {
   p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
       .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
       .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash);
+  return p;
+}
+
+}  // namespace
+
+Status PgHistory::append_event(const EventRecord& e) {
+  auto p = event_params(e);
+  if (!p) return p.error();
   // ON CONFLICT DO NOTHING and the case's existence in the statement, instead of a savepoint
   // around a plain INSERT (three round trips): a second (case, seq) or a missing case changes no
   // row and leaves the transaction usable, and only then is the reason read (decision 0128). A
@@ -122,7 +134,7 @@ Status PgHistory::append_event(const EventRecord& e) {
       "SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::bigint, $6::text, $7::text, $8::text, $9::text, "
       "$10::text, $11::text, $12::text, $13::text, $14::text, $15::text "
       "WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1::bigint) ON CONFLICT (case_id, seq) DO NOTHING",
-      p);
+      *p);
   if (!r) return r.error();
   if (r->affected() == 1) return {};
   auto found = db().exec("append_event", "SELECT 1 FROM cases WHERE id = $1", Params().int64(e.case_id));
@@ -135,14 +147,9 @@ Status PgHistory::append_event(const EventRecord& e) {
 }
 
 Status PgHistory::append_step(const EventRecord& e, std::int64_t expected_version) {
-  auto inputs = detail::encode_inputs(e.inputs);
-  if (!inputs) return inputs.error();
-  auto flags = detail::encode_flags(e.flags);
-  if (!flags) return flags.error();
-  Params p;
-  p.int64(e.case_id).int64(e.seq).text(e.event).text(pg::iso(e.date)).int64(to_unix(e.recorded_at))
-      .text(e.actor).text(*inputs).text(e.note).text(e.ref).text(e.rule_version).text(e.from_state)
-      .text(e.to_state).text(*flags).text(e.prev_hash).text(e.hash).int64(expected_version);
+  auto p = event_params(e);
+  if (!p) return p.error();
+  p->int64(expected_version);  // $16
   // update_case's UPDATE, then the event from its row (decision 0139; before: append_event and
   // update_case, two statements and two round trips). The UPDATE locks the case row first: a
   // concurrent step on the case waits for it, and READ COMMITTED re-checks the version against
@@ -158,7 +165,7 @@ Status PgHistory::append_step(const EventRecord& e, std::int64_t expected_versio
       "ref, rule_version, from_state, to_state, flags, prev_hash, hash) "
       "SELECT u.id, $2::bigint, $3::text, $4::text, $5::bigint, $6::text, $7::text, $8::text, $9::text, "
       "$10::text, $11::text, $12::text, $13::text, $14::text, $15::text FROM u",
-      p);
+      *p);
   if (!r) {
     drop_prefetched();
     if (db().last_sqlstate() == pg::kUniqueViolation) return detail::event_exists(e);
