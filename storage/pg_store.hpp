@@ -60,12 +60,12 @@ class PgBase {
 
   // The open deadlines of a case read with its case file, in the same round trip, inside a
   // write transaction (decision 0133). open_deadlines(case) returns them instead of reading
-  // again only once update_case(case) has since succeeded in this transaction: that version
-  // check (and the row lock it takes) proves that no other transaction changed the case since
-  // the case file's snapshot, and every write of a case's deadlines changes its version first
-  // (Engine::apply_step: append_step, then sync_deadlines). Dropped by any write
-  // of deadlines through this store, by a failed update_case, and when a transaction begins or
-  // ends, so a read outside that pattern reads the table as before.
+  // again only once update_case or append_step of the case has since succeeded in this
+  // transaction: that version check (and the row lock it takes) proves that no other transaction
+  // changed the case since the case file's snapshot, and every write of a case's deadlines
+  // changes its version first (Engine::apply_step: append_step, then sync_deadlines). Dropped by
+  // any write of deadlines through this store, by a failed update_case or append_step, and when
+  // a transaction begins or ends, so a read outside that pattern reads the table as before.
   struct PrefetchedDeadlines {
     engine::CaseId case_id = 0;
     bool confirmed = false;  // update_case or append_step of case_id succeeded since

@@ -5,10 +5,10 @@
 // What the engine relies on, whatever the backend: inside a write transaction, a case read and
 // then updated with update_case or append_step (expected_version) either commits or fails with
 // Conflict; and the uniqueness rules of the stores (timer and notification keys, event (case,
-// seq), branch codes) hold under concurrent transactions, reported as Conflict or as "not inserted". How a
-// backend achieves it is its own business: SQLite takes the database's write lock at begin
-// (BEGIN IMMEDIATE), a server backend locks the rows it updates and may retry serialization
-// failures. Used by one thread at a time.
+// seq), branch codes) hold under concurrent transactions, reported as Conflict or as "not
+// inserted". How a backend achieves it is its own business: SQLite takes the database's write
+// lock at begin (BEGIN IMMEDIATE), a server backend locks the rows it updates and may retry
+// serialization failures. Used by one thread at a time.
 #pragma once
 
 #include "engine/error.hpp"
