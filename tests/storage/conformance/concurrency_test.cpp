@@ -22,15 +22,14 @@ using storage::test::seed_case;
 
 namespace {
 
-// One step on case `id` from version 0, as the engine records it.
+// One step on case `id` from version 0, as the engine records it (append_step, decision 0139).
 engine::Status step(engine::Store& s, engine::CaseId id, const std::string& actor) {
   engine::WriteTransaction tx(s);
   DJFLOW_TRY(tx.begin());
   auto e = chained_event(id, 1, "");
   e.actor = actor;
   e.hash = engine::event_hash(e);
-  DJFLOW_TRY(s.update_case(id, 0, "talked", e.hash, e.recorded_at));
-  DJFLOW_TRY(s.append_event(e));
+  DJFLOW_TRY(s.append_step(e, 0));
   return tx.commit();
 }
 

@@ -18,12 +18,12 @@ using storage::test::seed_case;
 
 namespace {
 
-// Records a step as the engine does: the event, then the case at the next version.
+// Records a step as the engine does: the event and the case at the next version, in one
+// append_step (decision 0139).
 engine::Status step(engine::Store& s, const engine::EventRecord& e) {
   engine::WriteTransaction tx(s);
   DJFLOW_TRY(tx.begin());
-  DJFLOW_TRY(s.update_case(e.case_id, e.seq - 1, e.to_state, e.hash, e.recorded_at));
-  DJFLOW_TRY(s.append_event(e));
+  DJFLOW_TRY(s.append_step(e, e.seq - 1));
   return tx.commit();
 }
 
